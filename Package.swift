@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Compute-heavy targets are built with -O even in debug: the engine's loops and the
+// frame converters run hundreds of times slower unoptimised, which would make the
+// debug test suite crawl. (unsafeFlags is fine here: this is a root package.)
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "rnnpool-cam",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rnnpool-cam", targets: ["rnnpool-cam"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, exposed through shim headers (function-like macros and
+        // variadic C functions cannot be imported into Swift directly).
+        .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
+        .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+
+        // Frames come in: camera capture, .y4m replay and recording, still images.
+        .target(name: "FrameIO", dependencies: ["CV4L2"], swiftSettings: optimised),
+        // The detector runs: model file, RAM-capped arena, streaming RNNPool network.
+        .target(name: "RNNPoolEngine", swiftSettings: optimised),
+        // The terminal shows it: cell-grid rendering, ncurses front end, live loop.
+        .target(name: "TerminalUI", dependencies: ["CNcurses", "FrameIO", "RNNPoolEngine"], swiftSettings: optimised),
+
+        .executableTarget(
+            name: "rnnpool-cam",
+            dependencies: [
+                "FrameIO", "RNNPoolEngine", "TerminalUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "FrameIOTests", dependencies: ["FrameIO"]),
+        .testTarget(name: "RNNPoolEngineTests", dependencies: ["RNNPoolEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "FrameIO", "RNNPoolEngine"]),
+        .testTarget(name: "CLITests", dependencies: ["FrameIO"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

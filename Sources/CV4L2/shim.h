@@ -1,0 +1,33 @@
+// Swift cannot import the function-like VIDIOC_* / V4L2_PIX_FMT_* macros nor call the
+// variadic v4l2_open / v4l2_ioctl, so this header re-exports them as constants and
+// fixed-arity inline wrappers.
+#ifndef RNNPOOL_CAM_CV4L2_SHIM_H
+#define RNNPOOL_CAM_CV4L2_SHIM_H
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/videodev2.h>
+#include <libv4l2.h>
+
+static inline int rc_v4l2_open(const char *path, int flags) { return v4l2_open(path, flags); }
+static inline int rc_v4l2_ioctl(int fd, unsigned long request, void *arg) { return v4l2_ioctl(fd, request, arg); }
+
+static const unsigned long RC_VIDIOC_QUERYCAP = VIDIOC_QUERYCAP;
+static const unsigned long RC_VIDIOC_ENUM_FMT = VIDIOC_ENUM_FMT;
+static const unsigned long RC_VIDIOC_G_FMT = VIDIOC_G_FMT;
+static const unsigned long RC_VIDIOC_S_FMT = VIDIOC_S_FMT;
+static const unsigned long RC_VIDIOC_S_PARM = VIDIOC_S_PARM;
+static const unsigned long RC_VIDIOC_G_PARM = VIDIOC_G_PARM;
+static const unsigned long RC_VIDIOC_REQBUFS = VIDIOC_REQBUFS;
+static const unsigned long RC_VIDIOC_QUERYBUF = VIDIOC_QUERYBUF;
+static const unsigned long RC_VIDIOC_QBUF = VIDIOC_QBUF;
+static const unsigned long RC_VIDIOC_DQBUF = VIDIOC_DQBUF;
+static const unsigned long RC_VIDIOC_STREAMON = VIDIOC_STREAMON;
+static const unsigned long RC_VIDIOC_STREAMOFF = VIDIOC_STREAMOFF;
+
+static const unsigned int RC_V4L2_PIX_FMT_GREY = V4L2_PIX_FMT_GREY;
+static const unsigned int RC_V4L2_PIX_FMT_YUYV = V4L2_PIX_FMT_YUYV;
+static const unsigned int RC_V4L2_PIX_FMT_MJPEG = V4L2_PIX_FMT_MJPEG;
+
+#endif

@@ -1,0 +1,13 @@
+/// Anything that delivers frames: a V4L2 camera, a .y4m file, a fake device in tests.
+/// Sources are used from one thread at a time.
+public protocol FrameSource: AnyObject {
+    /// What the user sees in the status bar, e.g. "/dev/video0 YUYV 640x480" or "demo.y4m".
+    var label: String { get }
+    /// The source's nominal frame rate, when it has one.
+    var nominalFPS: Double? { get }
+    /// The next frame, or `nil` at a clean end of the source. Throws a
+    /// `FrameSourceError` whose description is one line naming the file or device.
+    func nextFrame() throws -> Frame?
+    /// Releases the device or file. Safe to call more than once.
+    func close()
+}

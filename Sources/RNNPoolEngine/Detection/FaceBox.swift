@@ -1,0 +1,17 @@
+/// One detected face: a box in the pixels of the frame it was found in, and the
+/// detector's confidence in [0, 1].
+public struct FaceBox: Sendable, Equatable, Codable {
+    public var x: Float
+    public var y: Float
+    public var w: Float
+    public var h: Float
+    public var score: Float
+
+    public init(x: Float, y: Float, w: Float, h: Float, score: Float) {
+        self.x = x
+        self.y = y
+        self.w = w
+        self.h = h
+        self.score = score
+    }
+}
