@@ -1,0 +1,73 @@
+/// What the rest of rnnpool-cam needs from a face detector. The RNNPool engine is the
+/// real implementation; the UI and CLI tests use small fakes behind the same seam.
+public protocol FaceDetecting: AnyObject {
+    /// Finds faces in an 8-bit luma plane of `width` x `height` pixels (row stride =
+    /// `width`). Boxes come back in that plane's pixels, best score first, only those
+    /// with score >= `threshold`. Throws `ArenaOverflowError` when the RAM cap is too
+    /// small for a layer; the caller reports it and carries on without crashing.
+    func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+                threshold: Float) throws -> DetectionResult
+
+    /// Memory figures as of now (cap, current, peak, per-layer peaks, baseline).
+    var memory: MemorySnapshot { get }
+}
+
+/// The outcome of one detector run.
+public struct DetectionResult: Sendable {
+    public var faces: [FaceBox]
+    /// Wall time of this run in milliseconds (letterbox, network and NMS).
+    public var milliseconds: Double
+    /// Memory figures right after this run.
+    public var memory: MemorySnapshot
+
+    public init(faces: [FaceBox], milliseconds: Double, memory: MemorySnapshot) {
+        self.faces = faces
+        self.milliseconds = milliseconds
+        self.memory = memory
+    }
+}
+
+/// Arena accounting as the UI's memory overlay and `--headless` JSON show it.
+public struct MemorySnapshot: Sendable, Equatable {
+    /// The simulated RAM cap (`--ram-cap`), in bytes.
+    public var capBytes: Int
+    /// Bytes allocated in the arena right now.
+    public var currentBytes: Int
+    /// Highest arena use since the detector was created.
+    public var peakBytes: Int
+    /// Highest arena use during the most recent frame.
+    public var framePeakBytes: Int
+    /// Per-layer high-water marks in network order (arena bytes in use while that
+    /// layer ran).
+    public var layers: [LayerMemory]
+    /// Arena use sampled through the most recent frame, in order (for a timeline).
+    public var timeline: [Int]
+    /// Read-only weight bytes, counted apart as flash would be on a microcontroller.
+    public var weightBytes: Int
+    /// Peak activation memory a conventional CNN (strided convs in place of RNNPool)
+    /// would need for the same job, from the same planner.
+    public var baselinePeakBytes: Int
+
+    public init(capBytes: Int, currentBytes: Int, peakBytes: Int, framePeakBytes: Int,
+                layers: [LayerMemory], timeline: [Int], weightBytes: Int, baselinePeakBytes: Int) {
+        self.capBytes = capBytes
+        self.currentBytes = currentBytes
+        self.peakBytes = peakBytes
+        self.framePeakBytes = framePeakBytes
+        self.layers = layers
+        self.timeline = timeline
+        self.weightBytes = weightBytes
+        self.baselinePeakBytes = baselinePeakBytes
+    }
+}
+
+/// One layer's share of the arena.
+public struct LayerMemory: Sendable, Equatable {
+    public var name: String
+    public var peakBytes: Int
+
+    public init(name: String, peakBytes: Int) {
+        self.name = name
+        self.peakBytes = peakBytes
+    }
+}

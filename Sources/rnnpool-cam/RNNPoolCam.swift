@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct RNNPoolCam: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rnnpool-cam",
+        abstract: "Terminal face detection with RNNPool under a microcontroller-sized RAM cap.",
+        version: "0.1.0"
+    )
+
+    func run() throws {}
+}

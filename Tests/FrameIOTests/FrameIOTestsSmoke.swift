@@ -1,0 +1,5 @@
+import XCTest
+
+final class FrameIOTestsSmoke: XCTestCase {
+    func testTargetBuilds() {}
+}

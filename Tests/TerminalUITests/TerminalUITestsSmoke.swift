@@ -1,0 +1,5 @@
+import XCTest
+
+final class TerminalUITestsSmoke: XCTestCase {
+    func testTargetBuilds() {}
+}
