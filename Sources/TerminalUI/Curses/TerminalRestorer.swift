@@ -42,9 +42,15 @@ enum TerminalRestorer {
             if TerminalRestorer.cursesActive.load(ordering: .relaxed) {
                 endwin()
             }
+            // Let the handler that was there before (Swift's backtracer, say) report it.
             var old = TerminalRestorer.previous[Int(signal)]
             sigaction(signal, &old, nil)
-            // Faults re-fault on return; raise covers signals sent with kill/abort.
+            raise(signal)
+            // That handler may return (it does for a signal sent with kill): die by the
+            // default action so a crash is never survived with a half-restored screen.
+            var byDefault = sigaction()
+            byDefault.__sigaction_handler.sa_handler = SIG_DFL
+            sigaction(signal, &byDefault, nil)
             raise(signal)
         }
         sigemptyset(&crash.sa_mask)

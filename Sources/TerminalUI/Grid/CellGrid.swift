@@ -29,7 +29,7 @@ public struct CellGrid: Sendable, Equatable {
                              maxWidth: Int = .max) -> Int {
         guard y >= 0, y < height else { return x }
         var column = x
-        let end = min(width, x &+ max(0, maxWidth))
+        let end = maxWidth >= width ? width : min(width, x + max(0, maxWidth))
         for character in text {
             if column >= end { break }
             if column >= 0 {

@@ -203,8 +203,6 @@ struct LiveSession {
         } else {
             detector = .running
         }
-        var noticeText = notice?.text
-        if let error = live.sourceError { noticeText = "source error: \(error)" + (noticeText.map { "; " + $0 } ?? "") }
         let status = StatusInfo(
             source: options.sourceLabel, frameWidth: live.latestFrame?.width,
             frameHeight: live.latestFrame?.height, captureFPS: live.captureRate.rate(now: now),
@@ -212,7 +210,8 @@ struct LiveSession {
             detectorFPS: live.detectorRate.rate(now: now), renderMilliseconds: lastRenderMilliseconds,
             faceCount: faces.count, threshold: threshold, memory: live.memory,
             droppedFrames: slot?.dropped ?? 0, paused: controls.paused,
-            recordingFrames: recording.framesWritten, endOfSource: live.endOfSource, notice: noticeText)
+            recordingFrames: recording.framesWritten, endOfSource: live.endOfSource,
+            sourceError: live.sourceError, notice: notice?.text)
         return ScreenState(frame: live.latestFrame, faces: faces,
                            facesFrameWidth: live.detection?.frameWidth,
                            facesFrameHeight: live.detection?.frameHeight, status: status,

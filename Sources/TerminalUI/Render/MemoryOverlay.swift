@@ -18,7 +18,7 @@ enum MemoryOverlay {
             }
             return lines
         }
-        let labelWidth = 10, valueWidth = 11
+        let labelWidth = 11, valueWidth = 11
         let barWidth = max(4, innerWidth - labelWidth - valueWidth - 1)
         func barLine(_ label: String, _ bytes: Int) -> PanelLine {
             let fraction = m.capBytes > 0 ? Double(bytes) / Double(m.capBytes) : 0
@@ -78,11 +78,11 @@ enum MemoryOverlay {
     }
 
     /// Resamples `values` to `width` columns (keeping each bin's maximum, so short
-    /// spikes survive) and maps them onto eight heights, scaled to the largest value.
+    /// spikes survive; short timelines are stretched) and maps them onto eight heights, scaled to the largest value.
     static func sparkline(_ values: [Int], width: Int, theme: Theme) -> String {
         guard !values.isEmpty, width > 0 else { return "" }
         let top = max(1, values.max() ?? 1)
-        let columns = min(width, values.count)
+        let columns = width
         let levels = theme.sparkLevels
         var text = ""
         for c in 0..<columns {

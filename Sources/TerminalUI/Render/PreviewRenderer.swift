@@ -34,7 +34,7 @@ enum PreviewRenderer {
                     switch mode {
                     case .ascii:
                         let level = Int(levels[row &* layout.columns &+ column])
-                        cells[index] = Cell(asciiRamp[level &* asciiRamp.count >> 8])
+                        cells[index] = Cell(asciiRamp[(level &* asciiRamp.count) >> 8])
                     case .halfBlock:
                         let upper = levels[(2 &* row) &* layout.columns &+ column]
                         let lower = levels[(2 &* row &+ 1) &* layout.columns &+ column]
@@ -48,7 +48,7 @@ enum PreviewRenderer {
     /// The palette index of the grey step nearest to an 8-bit level.
     @inline(__always)
     static func grey(_ level: UInt8) -> UInt8 {
-        greyBase &+ UInt8(Int(level) &* greySteps >> 8)
+        greyBase &+ UInt8((Int(level) &* greySteps) >> 8)
     }
 
     /// Splits `pixels` into `count` contiguous, non-empty (when upscaling: repeated)

@@ -49,8 +49,50 @@ public struct ScreenRenderer: Sendable {
             Panel.draw(title: "keys (h closes)", lines: HelpOverlay.lines(), innerWidth: inner,
                        areaRows: areaRows, theme: theme, into: &grid)
         }
+        drawAlerts(state.status.alerts, areaRows: areaRows, into: &grid)
         StatusBar.draw(state.status, theme: theme, into: &grid)
         return grid
+    }
+
+    /// Failures (an arena overflow under a small RAM cap, a source that broke) in a
+    /// banner just above the status bar, whole lines wrapped rather than cut.
+    private func drawAlerts(_ alerts: [String], areaRows: Int, into grid: inout CellGrid) {
+        guard !alerts.isEmpty else { return }
+        let lines = alerts.flatMap { wrap($0, width: grid.width - 2) }.suffix(max(1, areaRows / 3))
+        let top = areaRows - lines.count
+        let colour = theme.hasColor
+        for (index, line) in lines.enumerated() {
+            let y = top + index
+            grid.fill(x: 0, y: y, width: grid.width, height: 1,
+                      with: Cell(" ", foreground: colour ? 231 : nil, background: colour ? 124 : nil,
+                                 reverse: !colour))
+            grid.put(line, x: 1, y: y, foreground: colour ? 231 : nil, background: colour ? 124 : nil,
+                     bold: true)
+        }
+    }
+
+    /// Word-wraps `text` into lines of at most `width` characters (long words are cut).
+    func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            var word = String(word)
+            while word.count > width {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+            }
+            let candidate = current.isEmpty ? word : current + " " + word
+            if candidate.count <= width {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     /// A clear request to enlarge the terminal, word-wrapped into whatever space there is.
@@ -58,18 +100,7 @@ public struct ScreenRenderer: Sendable {
         guard columns > 0, rows > 0 else { return }
         let text = "Terminal too small (\(columns)x\(rows)). Enlarge it to at least "
             + "\(Self.minimumColumns)x\(Self.minimumRows). q quits."
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            let candidate = current.isEmpty ? String(word) : current + " " + word
-            if candidate.count <= columns || current.isEmpty {
-                current = candidate
-            } else {
-                lines.append(current)
-                current = String(word)
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
+        let lines = wrap(text, width: columns)
         let top = max(0, (rows - lines.count) / 2)
         for (index, line) in lines.prefix(rows).enumerated() {
             grid.put(line, x: max(0, (columns - line.count) / 2), y: top + index,

@@ -1,8 +1,8 @@
 import Foundation
 
 /// The two bottom rows: measurements on the first, state and messages on the second.
-/// Fields flow onto the second row when the terminal is narrow and are cut with an
-/// ellipsis rather than wrapped further, so the preview keeps its rows.
+/// Measurements that do not fit flow onto the second row after the state, and what
+/// still does not fit is cut with an ellipsis, so the preview keeps its rows.
 enum StatusBar {
     static let rows = 2
 
@@ -19,27 +19,32 @@ enum StatusBar {
             }
         }
 
-        var lines: [[(String, Bool)]] = [[], []]   // (segment, is alert)
-        var line = 0
+        // Row 1: measurements while they fit. Row 2: state and notices first (they
+        // matter more), then the measurements that did not fit on row 1.
+        var lines: [[(String, Bool)]] = [[], stateSegments(status)]   // (segment, is alert)
+        var overflow: [(String, Bool)] = []
         var used = 0
         let separator = theme.separator
         for segment in measurementSegments(status) {
             let needed = (used == 0 ? 0 : separator.count) + segment.count
-            if used > 0 && used + needed > grid.width && line == 0 {
-                line = 1
-                used = 0
+            if !overflow.isEmpty || (used > 0 && used + needed > grid.width) {
+                overflow.append((segment, false))
+                continue
             }
-            lines[line].append((segment, false))
-            used += (used == 0 ? 0 : separator.count) + segment.count
+            lines[0].append((segment, false))
+            used += needed
         }
-        lines[1].append(contentsOf: stateSegments(status))
+        lines[1].append(contentsOf: overflow)
 
         var rowEnds = [0, 0]
         for (index, segments) in lines.enumerated() {
             var x = 0
             let y = top + index
             for (n, (segment, alert)) in segments.enumerated() {
-                if n > 0 { x = grid.put(separator, x: x, y: y, foreground: fg, background: bg) }
+                if n > 0 {
+                    guard grid.width - x > separator.count + 1 else { break }
+                    x = grid.put(separator, x: x, y: y, foreground: fg, background: bg)
+                }
                 let remaining = grid.width - x
                 if remaining <= 0 { break }
                 let text = segment.count > remaining
@@ -60,7 +65,10 @@ enum StatusBar {
     static func measurementSegments(_ s: StatusInfo) -> [String] {
         var segments: [String] = []
         var source = s.source
-        if let w = s.frameWidth, let h = s.frameHeight { source += " \(w)x\(h)" }
+        // Sources that name their size in the label (e.g. "demo.y4m 320x240 mono") keep it.
+        if let w = s.frameWidth, let h = s.frameHeight, !source.contains("\(w)x\(h)") {
+            source += " \(w)x\(h)"
+        }
         segments.append(source)
         segments.append("cap \(Formatting.fps(s.captureFPS)) fps")
         switch s.detector {
@@ -89,10 +97,11 @@ enum StatusBar {
         if s.paused { segments.append(("PAUSED", true)) }
         if let frames = s.recordingFrames { segments.append(("REC \(frames) frames", true)) }
         if s.endOfSource { segments.append(("end of source", false)) }
+        if s.sourceError != nil { segments.append(("SOURCE ERROR", true)) }
         switch s.detector {
         case .absent: segments.append(("no model loaded: preview only", true))
         case .running: break
-        case .failed(let message): segments.append((message, true))
+        case .failed: segments.append(("DETECTOR ERROR", true))
         }
         if let notice = s.notice { segments.append((notice, false)) }
         return segments

@@ -27,6 +27,8 @@ public struct StatusInfo: Sendable, Equatable {
     /// Frames written so far while recording, nil when not recording.
     public var recordingFrames: Int?
     public var endOfSource: Bool
+    /// The source failed mid-run (one line naming the file or device).
+    public var sourceError: String?
     /// A short-lived message after a key (saved file, mode change, error).
     public var notice: String?
 
@@ -35,7 +37,8 @@ public struct StatusInfo: Sendable, Equatable {
                 detectorMilliseconds: Double? = nil, detectorFPS: Double? = nil,
                 renderMilliseconds: Double? = nil, faceCount: Int = 0, threshold: Float = 0.5,
                 memory: MemorySnapshot? = nil, droppedFrames: Int = 0, paused: Bool = false,
-                recordingFrames: Int? = nil, endOfSource: Bool = false, notice: String? = nil) {
+                recordingFrames: Int? = nil, endOfSource: Bool = false, sourceError: String? = nil,
+                notice: String? = nil) {
         self.source = source
         self.frameWidth = frameWidth
         self.frameHeight = frameHeight
@@ -51,6 +54,15 @@ public struct StatusInfo: Sendable, Equatable {
         self.paused = paused
         self.recordingFrames = recordingFrames
         self.endOfSource = endOfSource
+        self.sourceError = sourceError
         self.notice = notice
+    }
+
+    /// Failures worth a banner over the picture rather than a cut-off status field.
+    public var alerts: [String] {
+        var lines: [String] = []
+        if case .failed(let message) = detector { lines.append("detector: \(message)") }
+        if let sourceError { lines.append("source: \(sourceError)") }
+        return lines
     }
 }
