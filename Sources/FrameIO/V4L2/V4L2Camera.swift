@@ -43,6 +43,10 @@ public final class V4L2Camera: FrameSource {
         do {
             try openDevice()
             try checkCapabilities()
+            let rc = system.enableConversion(fd)
+            guard rc == 0 else {
+                throw FrameSourceError(.deviceFailed, path: devicePath, "libv4l2 cannot take over the device: \(errnoText(rc))")
+            }
             try negotiateFormat(width: width, height: height)
             setFrameRate(fps)
             try startStreaming()

@@ -22,6 +22,10 @@ public protocol V4L2System: AnyObject {
     func kind(ofPath path: String) -> V4L2PathKind
     /// Opens the device read-write and non-blocking: (descriptor, 0) or (-1, errno).
     func open(_ path: String) -> (fd: Int32, error: Int32)
+    /// Called once VIDIOC_QUERYCAP has shown a capture device: lets libv4l2 take over
+    /// the descriptor (format conversion). Before this, ioctls go straight to the
+    /// driver, so a non-V4L2 file gets our one-line error, not libv4l2's chatter.
+    func enableConversion(_ fd: Int32) -> Int32
     /// 0 or errno. `arg` points at the ioctl's struct.
     func ioctl(_ fd: Int32, _ request: UInt, _ arg: UnsafeMutableRawPointer) -> Int32
     /// Maps a buffer read-only/shared: the address, or nil and errno.
@@ -58,8 +62,13 @@ public final class LibV4L2System: V4L2System {
     }
 
     public func open(_ path: String) -> (fd: Int32, error: Int32) {
-        let fd = rc_v4l2_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+        let fd = Glibc.open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
         return fd >= 0 ? (fd, 0) : (-1, errno)
+    }
+
+    public func enableConversion(_ fd: Int32) -> Int32 {
+        // libv4l2 passes calls on descriptors it does not know straight to the kernel.
+        v4l2_fd_open(fd, 0) == fd ? 0 : errno
     }
 
     public func ioctl(_ fd: Int32, _ request: UInt, _ arg: UnsafeMutableRawPointer) -> Int32 {
