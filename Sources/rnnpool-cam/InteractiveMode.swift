@@ -1,5 +1,6 @@
 import FrameIO
 import RNNPoolEngine
+import TerminalUI
 
 /// What the interactive terminal UI needs from the command line.
 struct InteractiveSettings {
@@ -11,15 +12,8 @@ struct InteractiveSettings {
 }
 
 /// The one call into the interactive UI (`rnnpool-cam [SOURCE]` without --headless).
-///
-/// Wiring note for the merge: when TerminalUI's LiveUI lands, `isBuiltIn` becomes true
-/// and `run` becomes
-///
-///     let options = LiveOptions(threshold: settings.threshold, ramCapBytes: settings.ramCapBytes,
-///                               outputDirectory: settings.outputDirectory, sourceLabel: settings.sourceLabel)
-///     _ = try LiveUI.run(source: source, detector: detector, options: options)
 enum InteractiveMode {
-    static let isBuiltIn = false
+    static let isBuiltIn = true
 
     /// Checked before the camera is opened, so a missing UI never grabs the device.
     static func requireBuiltIn() throws {
@@ -30,5 +24,17 @@ enum InteractiveMode {
 
     static func run(source: any FrameSource, detector: (any FaceDetecting)?, settings: InteractiveSettings) throws {
         try requireBuiltIn()
+        let options = LiveOptions(threshold: settings.threshold, ramCapBytes: settings.ramCapBytes,
+                                  outputDirectory: settings.outputDirectory, sourceLabel: settings.sourceLabel)
+        let summary: LiveSummary
+        do {
+            summary = try LiveUI.run(source: source, detector: detector, options: options)
+        } catch let error as TerminalUnavailableError {
+            throw CLIFailure(message: error.description)
+        }
+        // The terminal is restored by now: say what was written, and fail on a broken source.
+        for path in summary.recordings { Console.note("recorded \(path)") }
+        for path in summary.stills { Console.note("saved \(path)") }
+        if let error = summary.sourceError { throw CLIFailure(message: error) }
     }
 }

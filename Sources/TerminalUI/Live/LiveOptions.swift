@@ -12,7 +12,7 @@ public struct LiveOptions: Sendable {
     public var sourceLabel: String
     /// Preview mode to start in; nil picks the best the terminal can show.
     public var initialMode: PreviewMode?
-    /// Opens a recording (path, width, height, fps, colour). nil uses `Y4MWriter`.
+    /// Opens a recording (path, width, height, fps, colour). nil uses FrameIO's `Y4MWriter`.
     public var makeRecorder: (@Sendable (String, Int, Int, Double, Bool) throws -> any FrameRecorder)?
     /// Saves one frame as PGM. nil uses `PNMImage.writePGM`.
     public var saveStill: (@Sendable (Frame, String) throws -> Void)?

@@ -1,0 +1,153 @@
+import Foundation
+import XCTest
+import FrameIO
+
+/// The real `rnnpool-cam` binary on the bundled demo, in a tmux pane: keys go in with
+/// send-keys, the screen comes back with capture-pane. Skips (saying why) when the
+/// binary, the demo or tmux is missing.
+final class LiveUIEndToEndTests: XCTestCase {
+    private static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    private var tmux: TmuxSession!
+    private var outputDirectory: URL!
+
+    /// The binary built next to this test bundle (swift test builds it), or
+    /// RNNPOOL_CAM_BINARY.
+    private func binaryPath() -> String? {
+        if let path = ProcessInfo.processInfo.environment["RNNPOOL_CAM_BINARY"] { return path }
+        var candidates: [URL] = []
+        var directory = Bundle.main.bundleURL
+        for _ in 0..<3 {
+            candidates.append(directory.appendingPathComponent("rnnpool-cam"))
+            directory = directory.deletingLastPathComponent()
+        }
+        candidates.append(Self.packageRoot.appendingPathComponent(".build/debug/rnnpool-cam"))
+        return candidates.map(\.path).first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    private func requirements() throws -> (binary: String, demo: String) {
+        let demo = Self.packageRoot.appendingPathComponent("assets/demo.y4m").path
+        var missing: [String] = []
+        let binary = binaryPath()
+        if binary == nil { missing.append("the rnnpool-cam binary (run `swift build` first)") }
+        if !FileManager.default.fileExists(atPath: demo) { missing.append("the demo clip \(demo)") }
+        guard let tmuxPath = TmuxSession.which("tmux") else {
+            missing.append("tmux on PATH")
+            let reason = "skipping the tmux end-to-end test: missing " + missing.joined(separator: ", ")
+            print(reason)
+            throw XCTSkip(reason)
+        }
+        guard missing.isEmpty, let binary else {
+            let reason = "skipping the tmux end-to-end test: missing " + missing.joined(separator: ", ")
+            print(reason)
+            throw XCTSkip(reason)
+        }
+        tmux = TmuxSession(tmux: tmuxPath)
+        outputDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("rnnpool-ui-e2e-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: outputDirectory, withIntermediateDirectories: true)
+        return (binary, demo)
+    }
+
+    override func tearDown() {
+        tmux?.kill()
+        if let outputDirectory { try? FileManager.default.removeItem(at: outputDirectory) }
+        super.tearDown()
+    }
+
+    private func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    private func previewRows(_ screen: String) -> [Substring] {
+        screen.split(separator: "\n", omittingEmptySubsequences: false).dropLast(3).map { $0 }
+    }
+
+    func testKeysDriveTheUIAndQuitRestoresTheTerminal() throws {
+        let (binary, demo) = try requirements()
+        // After the UI quits, the same pane prints the exit status and the tty's modes,
+        // which show whether echo and line editing came back.
+        let script = "cd \(quoted(outputDirectory.path)) && "
+            + "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color NO_COLOR= "
+            + "\(quoted(binary)) \(quoted(demo)) --loop --output-dir \(quoted(outputDirectory.path)); "
+            + "echo \"EXIT:$?\"; modes=$(stty -a); "
+            + "case \"$modes\" in *' -echo '*) echo TTY-ECHO:off;; *) echo TTY-ECHO:on;; esac; "
+            + "case \"$modes\" in *-icanon*) echo TTY-ICANON:off;; *) echo TTY-ICANON:on;; esac; "
+            + "echo END; sleep 60"
+        try tmux.start("sh -c \(quoted(script))", columns: 100, rows: 32)
+
+        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
+        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+        XCTAssertEqual(try tmux.query("#{alternate_on}"), "1", "the UI runs on the alternate screen")
+        XCTAssertTrue(started.screen.contains("320x240"), "status shows the frame size:\n\(started.screen)")
+        XCTAssertTrue(started.screen.contains("▀"), "256 colours + UTF-8 start in half-block mode:\n\(started.screen)")
+
+        try tmux.send("m")
+        let overlay = try tmux.waitForScreen { $0.contains("memory (m closes)") }
+        XCTAssertTrue(overlay.ok, "m opens the memory overlay:\n\(overlay.screen)")
+        XCTAssertTrue(overlay.screen.contains("RSS"), "the overlay shows the process RSS:\n\(overlay.screen)")
+
+        try tmux.send("c")
+        let ascii = try tmux.waitForScreen { $0.contains("preview: ASCII") }
+        XCTAssertTrue(ascii.ok, "c switches the preview to ASCII:\n\(ascii.screen)")
+        let asciiSettled = try tmux.waitForScreen(timeout: 3) { screen in
+            !self.previewRows(screen).contains { $0.contains("▀") }
+        }
+        XCTAssertTrue(asciiSettled.ok, "no half-blocks left in ASCII mode:\n\(asciiSettled.screen)")
+
+        try tmux.send("Space")
+        let paused = try tmux.waitForScreen { $0.contains("PAUSED") }
+        XCTAssertTrue(paused.ok, "space pauses:\n\(paused.screen)")
+
+        try tmux.send("q")
+        let exited = try tmux.waitForScreen { $0.contains("END") }
+        XCTAssertTrue(exited.ok, "q quits:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("EXIT:0"), "clean exit status:\n\(exited.screen)")
+        XCTAssertEqual(try tmux.query("#{alternate_on}"), "0", "back on the main screen")
+        XCTAssertEqual(try tmux.query("#{cursor_flag}"), "1", "the cursor is visible again")
+        XCTAssertFalse(exited.screen.contains("h help"), "no UI left on the restored screen:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("TTY-ECHO:on"), "echo restored:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("TTY-ICANON:on"), "line mode restored:\n\(exited.screen)")
+    }
+
+    func testSigtermWhileRecordingLeavesAValidRecordingAndARestoredTerminal() throws {
+        let (binary, demo) = try requirements()
+        // exec: the pane's process is the binary itself, so its pid is the pane's pid.
+        let script = "cd \(quoted(outputDirectory.path)) && exec env LANG=C.UTF-8 TERM=xterm-256color "
+            + "\(quoted(binary)) \(quoted(demo)) --loop --output-dir \(quoted(outputDirectory.path))"
+        try tmux.start("sh -c \(quoted(script))", columns: 90, rows: 30)
+        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
+        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+
+        try tmux.send("r")
+        let recording = try tmux.waitForScreen { screen in
+            screen.range(of: #"REC [1-9][0-9]* frames"#, options: .regularExpression) != nil
+        }
+        XCTAssertTrue(recording.ok, "r starts recording and counts frames:\n\(recording.screen)")
+
+        let pid = try XCTUnwrap(Int32(try tmux.query("#{pane_pid}")))
+        XCTAssertEqual(kill(pid, SIGTERM), 0)
+        let deadline = Date().addingTimeInterval(10)
+        while try tmux.query("#{pane_dead}") != "1", Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        XCTAssertEqual(try tmux.query("#{pane_dead}"), "1", "SIGTERM ends the UI")
+        XCTAssertEqual(try tmux.query("#{alternate_on}"), "0", "back on the main screen")
+        let screen = try tmux.capture()
+        XCTAssertTrue(screen.contains("Pane is dead (status 0"), "it exits cleanly:\n\(screen)")
+        XCTAssertTrue(screen.contains("recorded "), "the CLI names the recording after restoring the screen:\n\(screen)")
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: outputDirectory.path)
+            .filter { $0.hasPrefix("rnnpool-cam-") && $0.hasSuffix(".y4m") }
+        XCTAssertEqual(files.count, 1, "one timestamped recording: \(files)")
+        let path = outputDirectory.appendingPathComponent(try XCTUnwrap(files.first)).path
+        let reader = try Y4MReader(path: path, pacing: false)
+        var frames = 0
+        while let frame = try reader.nextFrame() {
+            XCTAssertEqual(frame.width, 320)
+            XCTAssertEqual(frame.height, 240)
+            frames += 1
+        }
+        reader.close()
+        XCTAssertGreaterThan(frames, 0, "the recording holds whole frames")
+    }
+}
