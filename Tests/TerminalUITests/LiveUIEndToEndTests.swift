@@ -64,18 +64,31 @@ final class LiveUIEndToEndTests: XCTestCase {
         screen.split(separator: "\n", omittingEmptySubsequences: false).dropLast(3).map { $0 }
     }
 
-    func testKeysDriveTheUIAndQuitRestoresTheTerminal() throws {
-        let (binary, demo) = try requirements()
-        // After the UI quits, the same pane prints the exit status and the tty's modes,
-        // which show whether echo and line editing came back.
-        let script = "cd \(quoted(outputDirectory.path)) && "
-            + "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color NO_COLOR= "
+    /// Runs the UI in a shell that, once it ends, prints its exit status and the tty's
+    /// modes (whether echo and line editing came back), then END.
+    private func startUIInShell(binary: String, demo: String, environment: String = "") throws {
+        // `trap : INT`: Ctrl-C reaches the whole foreground group; the shell must outlive it.
+        let script = "trap : INT; cd \(quoted(outputDirectory.path)) && "
+            + "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color NO_COLOR= \(environment) "
             + "\(quoted(binary)) \(quoted(demo)) --loop --output-dir \(quoted(outputDirectory.path)); "
             + "echo \"EXIT:$?\"; modes=$(stty -a); "
             + "case \"$modes\" in *' -echo '*) echo TTY-ECHO:off;; *) echo TTY-ECHO:on;; esac; "
             + "case \"$modes\" in *-icanon*) echo TTY-ICANON:off;; *) echo TTY-ICANON:on;; esac; "
             + "echo END; sleep 60"
         try tmux.start("sh -c \(quoted(script))", columns: 100, rows: 32)
+    }
+
+    private func assertTerminalRestored(_ screen: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(try tmux.query("#{alternate_on}"), "0", "back on the main screen", file: file, line: line)
+        XCTAssertEqual(try tmux.query("#{cursor_flag}"), "1", "the cursor is visible again", file: file, line: line)
+        XCTAssertFalse(screen.contains("h help"), "no UI left on the restored screen:\n\(screen)", file: file, line: line)
+        XCTAssertTrue(screen.contains("TTY-ECHO:on"), "echo restored:\n\(screen)", file: file, line: line)
+        XCTAssertTrue(screen.contains("TTY-ICANON:on"), "line mode restored:\n\(screen)", file: file, line: line)
+    }
+
+    func testKeysDriveTheUIAndQuitRestoresTheTerminal() throws {
+        let (binary, demo) = try requirements()
+        try startUIInShell(binary: binary, demo: demo)
 
         let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
         XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
@@ -100,23 +113,56 @@ final class LiveUIEndToEndTests: XCTestCase {
         let paused = try tmux.waitForScreen { $0.contains("PAUSED") }
         XCTAssertTrue(paused.ok, "space pauses:\n\(paused.screen)")
 
+        try tmux.run(["resize-window", "-t", "ui", "-x", "30", "-y", "8"])
+        let small = try tmux.waitForScreen { $0.contains("too small") }
+        XCTAssertTrue(small.ok, "a tiny terminal gets a clear message:\n\(small.screen)")
+        try tmux.run(["resize-window", "-t", "ui", "-x", "100", "-y", "32"])
+        let restored = try tmux.waitForScreen { $0.contains("h help") && !$0.contains("too small") }
+        XCTAssertTrue(restored.ok, "the UI comes back when the terminal grows:\n\(restored.screen)")
+
         try tmux.send("q")
         let exited = try tmux.waitForScreen { $0.contains("END") }
         XCTAssertTrue(exited.ok, "q quits:\n\(exited.screen)")
         XCTAssertTrue(exited.screen.contains("EXIT:0"), "clean exit status:\n\(exited.screen)")
-        XCTAssertEqual(try tmux.query("#{alternate_on}"), "0", "back on the main screen")
-        XCTAssertEqual(try tmux.query("#{cursor_flag}"), "1", "the cursor is visible again")
-        XCTAssertFalse(exited.screen.contains("h help"), "no UI left on the restored screen:\n\(exited.screen)")
-        XCTAssertTrue(exited.screen.contains("TTY-ECHO:on"), "echo restored:\n\(exited.screen)")
-        XCTAssertTrue(exited.screen.contains("TTY-ICANON:on"), "line mode restored:\n\(exited.screen)")
+        try assertTerminalRestored(exited.screen)
+    }
+
+    func testControlCQuitsCleanly() throws {
+        let (binary, demo) = try requirements()
+        try startUIInShell(binary: binary, demo: demo)
+        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
+        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+        try tmux.send("C-c")
+        let exited = try tmux.waitForScreen { $0.contains("END") }
+        XCTAssertTrue(exited.ok, "Ctrl-C ends the UI:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("EXIT:0"), "as a clean exit:\n\(exited.screen)")
+        try assertTerminalRestored(exited.screen)
+    }
+
+    func testACrashStillRestoresTheTerminal() throws {
+        let (binary, demo) = try requirements()
+        // The backtracer would otherwise wait for a key before letting the process die.
+        try startUIInShell(binary: binary, demo: demo, environment: "SWIFT_BACKTRACE=enable=no")
+        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
+        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+        let shell = try XCTUnwrap(Int32(try tmux.query("#{pane_pid}")))
+        let binaryPID = try XCTUnwrap(childProcess(of: shell), "the UI process under the pane's shell")
+        XCTAssertEqual(kill(binaryPID, SIGSEGV), 0)
+        let exited = try tmux.waitForScreen { $0.contains("END") }
+        XCTAssertTrue(exited.ok, "the crash ends the UI:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("EXIT:139"), "by SIGSEGV (128 + 11), not a clean exit:\n\(exited.screen)")
+        try assertTerminalRestored(exited.screen)
+    }
+
+    /// The first child of `parent`, from /proc (the env process execs the binary).
+    private func childProcess(of parent: Int32) -> Int32? {
+        let children = try? String(contentsOfFile: "/proc/\(parent)/task/\(parent)/children", encoding: .utf8)
+        return children?.split(separator: " ").compactMap { Int32($0) }.first
     }
 
     func testSigtermWhileRecordingLeavesAValidRecordingAndARestoredTerminal() throws {
         let (binary, demo) = try requirements()
-        // exec: the pane's process is the binary itself, so its pid is the pane's pid.
-        let script = "cd \(quoted(outputDirectory.path)) && exec env LANG=C.UTF-8 TERM=xterm-256color "
-            + "\(quoted(binary)) \(quoted(demo)) --loop --output-dir \(quoted(outputDirectory.path))"
-        try tmux.start("sh -c \(quoted(script))", columns: 90, rows: 30)
+        try startUIInShell(binary: binary, demo: demo)
         let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
         XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
 
@@ -126,15 +172,14 @@ final class LiveUIEndToEndTests: XCTestCase {
         }
         XCTAssertTrue(recording.ok, "r starts recording and counts frames:\n\(recording.screen)")
 
-        let pid = try XCTUnwrap(Int32(try tmux.query("#{pane_pid}")))
-        XCTAssertEqual(kill(pid, SIGTERM), 0)
-        let deadline = Date().addingTimeInterval(10)
-        while try tmux.query("#{pane_dead}") != "1", Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-        XCTAssertEqual(try tmux.query("#{pane_dead}"), "1", "SIGTERM ends the UI")
-        XCTAssertEqual(try tmux.query("#{alternate_on}"), "0", "back on the main screen")
-        let screen = try tmux.capture()
-        XCTAssertTrue(screen.contains("Pane is dead (status 0"), "it exits cleanly:\n\(screen)")
-        XCTAssertTrue(screen.contains("recorded "), "the CLI names the recording after restoring the screen:\n\(screen)")
+        let shell = try XCTUnwrap(Int32(try tmux.query("#{pane_pid}")))
+        let binaryPID = try XCTUnwrap(childProcess(of: shell), "the UI process under the pane's shell")
+        XCTAssertEqual(kill(binaryPID, SIGTERM), 0)
+        let exited = try tmux.waitForScreen { $0.contains("END") }
+        XCTAssertTrue(exited.ok, "SIGTERM ends the UI:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("EXIT:0"), "as a clean exit:\n\(exited.screen)")
+        try assertTerminalRestored(exited.screen)
+        XCTAssertTrue(exited.screen.contains("recorded "), "the CLI names the recording after restoring the screen:\n\(exited.screen)")
 
         let files = try FileManager.default.contentsOfDirectory(atPath: outputDirectory.path)
             .filter { $0.hasPrefix("rnnpool-cam-") && $0.hasSuffix(".y4m") }

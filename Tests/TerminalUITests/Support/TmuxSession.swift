@@ -51,7 +51,7 @@ final class TmuxSession {
     /// the client had forked the tmux server; output goes through a file, since the
     /// server would otherwise hold a pipe open.
     @discardableResult
-    private func run(_ arguments: [String]) throws -> String {
+    func run(_ arguments: [String]) throws -> String {
         // -u: panes and capture-pane speak UTF-8 whatever this process's locale is.
         let argv = [tmux, "-u", "-L", socket] + arguments
         let outputPath = FileManager.default.temporaryDirectory
