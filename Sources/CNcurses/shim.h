@@ -38,6 +38,16 @@ static inline int rc_color_pairs(void) { return COLOR_PAIRS; }
 /// newterm on the process's own terminal; NULL when TERM is unusable.
 static inline SCREEN *rc_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
 
+/// An ncurses screen that paints into /dev/null as terminal `type` (for the paint
+/// benchmark: ncurses' own work without a terminal's speed). NULL on failure; the
+/// FILE is returned through `out` so the caller can fclose it after delscreen.
+static inline SCREEN *rc_newterm_devnull(const char *type, FILE **out) {
+    *out = fopen("/dev/null", "w");
+    FILE *in = fopen("/dev/null", "r");
+    if (*out == NULL || in == NULL) return NULL;
+    return newterm(type, *out, in);
+}
+
 /// The locale's character set name after setlocale(LC_ALL, ""), e.g. "UTF-8".
 static inline const char *rc_codeset(void) { return nl_langinfo(CODESET); }
 

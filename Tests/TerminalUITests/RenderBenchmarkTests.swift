@@ -10,6 +10,8 @@ final class RenderBenchmarkTests: XCTestCase {
         XCTAssertEqual(Set(report.measurements.map(\.mode)), [.ascii, .halfBlock])
         XCTAssertTrue(report.measurements.allSatisfy { $0.medianMilliseconds > 0 && $0.p90Milliseconds >= $0.medianMilliseconds })
         XCTAssertTrue(report.description.contains("240x70 cells, half-block"))
+        XCTAssertTrue(report.measurements.allSatisfy { ($0.paintMedianMilliseconds ?? 0) > 0 },
+                      "ncurses paints into an off-screen terminal")
         if ProcessInfo.processInfo.environment["PRINT_RENDER_BENCH"] == "1" {
             print(RenderBenchmark.run(frames: 300))
         }

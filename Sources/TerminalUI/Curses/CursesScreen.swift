@@ -14,6 +14,8 @@ final class CursesScreen {
     private var pairs = ColorPairs()
     private var painted: CellGrid?
     private var active = false
+    /// Set for the benchmark's off-screen terminal: its SCREEN and output file.
+    private var offscreen: (screen: OpaquePointer, file: UnsafeMutablePointer<FILE>)?
 
     /// setlocale before newterm so ncursesw prints UTF-8; newterm rather than initscr
     /// because initscr exits the process when the terminal is unusable.
@@ -43,6 +45,23 @@ final class CursesScreen {
         }
         capabilities = TerminalCapabilities.detect(codeset: codeset, hasColors: wantsColor && has_colors(),
                                                    colorCount: Int(rc_colors()), environment: environment)
+        pairs.limit = Int(min(rc_color_pairs(), 32767))
+    }
+
+    /// An off-screen xterm-256color of `columns` x `rows` that paints into /dev/null,
+    /// so the benchmark can time ncurses' share of a redraw without a terminal.
+    init(offscreenColumns columns: Int, rows: Int) throws {
+        setlocale(LC_ALL, "C.UTF-8")
+        var file: UnsafeMutablePointer<FILE>?
+        guard let screen = rc_newterm_devnull("xterm-256color", &file), let file else {
+            throw TerminalUnavailableError(description: "cannot start an off-screen xterm-256color terminal")
+        }
+        offscreen = (screen, file)
+        active = true
+        start_color()
+        use_default_colors()
+        resizeterm(Int32(rows), Int32(columns))
+        capabilities = .full
         pairs.limit = Int(min(rc_color_pairs(), 32767))
     }
 
@@ -103,6 +122,13 @@ final class CursesScreen {
     func stop() {
         guard active else { return }
         active = false
+        if let offscreen {
+            endwin()
+            delscreen(offscreen.screen)
+            fclose(offscreen.file)
+            self.offscreen = nil
+            return
+        }
         TerminalRestorer.cursesActive.store(false, ordering: .relaxed)
         curs_set(1)
         endwin()
@@ -116,18 +142,21 @@ final class CursesScreen {
 /// fewer pairs, later combinations fall back to the default pair.
 struct ColorPairs {
     var limit = 0
-    private var assigned: [Int: Int] = [:]
+    /// Pair number per (foreground + 1) * 257 + (background + 1), 0 = default colours
+    /// or not assigned yet; a flat table because painting looks up every changed cell.
+    private var table = [Int32](repeating: -1, count: 257 * 257)
     private var next = 1
 
     mutating func pair(foreground: UInt8?, background: UInt8?) -> Int {
-        if foreground == nil && background == nil { return 0 }
-        let key = (Int(foreground ?? 0) + (foreground == nil ? 0 : 1)) * 257 + Int(background ?? 0) + (background == nil ? 0 : 1)
-        if let pair = assigned[key] { return pair }
+        let key = (foreground.map { Int($0) + 1 } ?? 0) &* 257 &+ (background.map { Int($0) + 1 } ?? 0)
+        if key == 0 { return 0 }
+        let known = table[key]
+        if known >= 0 { return Int(known) }
         guard next < limit else { return 0 }
         let pair = next
         next += 1
         init_pair(Int16(pair), foreground.map { Int16($0) } ?? -1, background.map { Int16($0) } ?? -1)
-        assigned[key] = pair
+        table[key] = Int32(pair)
         return pair
     }
 }
