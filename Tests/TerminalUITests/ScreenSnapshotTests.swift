@@ -25,6 +25,7 @@ final class ScreenSnapshotTests: XCTestCase {
         var noModel = Fixtures.status()
         noModel.detector = .absent
         noModel.memory = nil
+        noModel.ramCapBytes = 256 * 1024
         Snapshot.assert(screen(.plainASCII, status: noModel, columns: 60, rows: 10), named: "screen-no-model",
                         colours: true)
         var failed = Fixtures.status()

@@ -87,6 +87,8 @@ enum StatusBar {
             segments.append("RAM \(Formatting.kibibytes(m.currentBytes))/"
                             + "\(Formatting.kibibytes(m.peakBytes))/"
                             + "\(Formatting.kibibytes(m.capBytes)) KiB")
+        } else if let cap = s.ramCapBytes {
+            segments.append("RAM cap \(Formatting.kibibytes(cap)) KiB")
         }
         if s.detector != .absent { segments.append("dropped \(s.droppedFrames)") }
         return segments

@@ -22,6 +22,8 @@ public struct StatusInfo: Sendable, Equatable {
     public var faceCount: Int
     public var threshold: Float
     public var memory: MemorySnapshot?
+    /// The configured RAM cap, shown on its own while no detector reports memory.
+    public var ramCapBytes: Int?
     public var droppedFrames: Int
     public var paused: Bool
     /// Frames written so far while recording, nil when not recording.
@@ -36,7 +38,7 @@ public struct StatusInfo: Sendable, Equatable {
                 captureFPS: Double? = nil, detector: DetectorState = .absent,
                 detectorMilliseconds: Double? = nil, detectorFPS: Double? = nil,
                 renderMilliseconds: Double? = nil, faceCount: Int = 0, threshold: Float = 0.5,
-                memory: MemorySnapshot? = nil, droppedFrames: Int = 0, paused: Bool = false,
+                memory: MemorySnapshot? = nil, ramCapBytes: Int? = nil, droppedFrames: Int = 0, paused: Bool = false,
                 recordingFrames: Int? = nil, endOfSource: Bool = false, sourceError: String? = nil,
                 notice: String? = nil) {
         self.source = source
@@ -50,6 +52,7 @@ public struct StatusInfo: Sendable, Equatable {
         self.faceCount = faceCount
         self.threshold = threshold
         self.memory = memory
+        self.ramCapBytes = ramCapBytes
         self.droppedFrames = droppedFrames
         self.paused = paused
         self.recordingFrames = recordingFrames
