@@ -23,9 +23,15 @@ enum BinaryRunner {
         }
         candidates.append(repoRoot + "/.build/debug/rnnpool-cam")
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw XCTSkip("rnnpool-cam binary not built (looked in \(candidates)); run `swift build` first")
+            // A failure, not a skip: a missing binary must never look like a pass.
+            throw MissingBinary(message: "rnnpool-cam binary not built (looked in \(candidates)); run `swift build` first")
         }
         return found
+    }
+
+    struct MissingBinary: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
     }
 
     struct Result {

@@ -52,6 +52,7 @@ final class FFmpegRoundTripTests: XCTestCase {
             ("yuv422p", [], "422"),
             ("yuv444p", [], "444"),
             ("yuv411p", [], "411"),
+            ("yuva444p", [], "444alpha"),
         ]
         for (pixFmt, extra, tag) in formats {
             let path = scratch.path("ff-\(pixFmt)-\(tag).y4m")
