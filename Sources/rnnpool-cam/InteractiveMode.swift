@@ -17,7 +17,10 @@ struct InteractiveSettings {
 ///
 ///     let options = LiveOptions(threshold: settings.threshold, ramCapBytes: settings.ramCapBytes,
 ///                               outputDirectory: settings.outputDirectory, sourceLabel: settings.sourceLabel)
-///     _ = try LiveUI.run(source: source, detector: detector, options: options)
+///     let summary = try LiveUI.run(source: source, detector: detector, options: options)
+///     // then print what the summary says (after the terminal is restored)
+///
+/// (and `import TerminalUI` above). The UI installs its own SIGINT/SIGTERM handling.
 enum InteractiveMode {
     static let isBuiltIn = false
 

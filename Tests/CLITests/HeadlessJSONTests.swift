@@ -1,6 +1,7 @@
 import FrameIO
 import RNNPoolEngine
 import XCTest
+import ArgumentParser
 @testable import rnnpool_cam
 
 /// The headless JSON against a fake detector behind the FaceDetecting seam: faces,
@@ -34,6 +35,45 @@ final class HeadlessJSONTests: XCTestCase {
         init(_ frames: [Frame]) { self.frames = frames }
         func nextFrame() throws -> Frame? { frames.isEmpty ? nil : frames.removeFirst() }
         func close() { closed = true }
+    }
+
+    /// Delivers its frames, then fails the way an unplugged camera does.
+    final class FailingSource: FrameSource {
+        var frames: [Frame]
+        var label: String { "/dev/video0" }
+        var nominalFPS: Double? { 30 }
+        init(_ frames: [Frame]) { self.frames = frames }
+        func nextFrame() throws -> Frame? {
+            if frames.isEmpty {
+                throw FrameSourceError(.deviceLost, path: "/dev/video0", "device unplugged (ENODEV); stopped cleanly after 2 frames")
+            }
+            return frames.removeFirst()
+        }
+        func close() {}
+    }
+
+    func testSourceFailureMidStreamComesAfterTheWholeFrames() {
+        var lines: [String] = []
+        let runner = HeadlessRunner(source: FailingSource(frames(2)), detector: nil, threshold: 0.5,
+                                    maxFrames: nil, emit: { lines.append($0) })
+        XCTAssertThrowsError(try runner.run()) { error in
+            XCTAssertEqual("\(error)", "/dev/video0: device unplugged (ENODEV); stopped cleanly after 2 frames")
+        }
+        XCTAssertEqual(lines.count, 2)
+    }
+
+    /// Every kind of source error becomes exit status 1 (the message itself is checked
+    /// per kind in FrameIOTests and, on real paths, by running the binary).
+    func testEverySourceErrorExitsWithStatus1() {
+        let kinds: [FrameSourceError.Kind] = [.noSuchDevice, .notACaptureDevice, .permissionDenied, .deviceBusy,
+                                              .noUsableFormat, .deviceLost, .deviceFailed, .timeout, .badMagic,
+                                              .missingDimension, .unsupportedColourspace, .unsupportedInterlacing,
+                                              .emptyFile, .truncated, .writeFailed]
+        for kind in kinds {
+            XCTAssertThrowsError(try reportingFailures { throw FrameSourceError(kind, path: "/dev/video0", "test") }) { error in
+                XCTAssertEqual((error as? ExitCode)?.rawValue, 1, "\(kind)")
+            }
+        }
     }
 
     private func frames(_ n: Int) -> [Frame] {

@@ -141,6 +141,16 @@ final class Y4MReaderTests: XCTestCase {
         }
     }
 
+    func testUnreadableFile() throws {
+        try XCTSkipIf(geteuid() == 0, "running as root: permission bits do not stop root from reading")
+        let path = files.write("locked.y4m", Y4MBytes.file(header: "YUV4MPEG2 W2 H2 Cmono", frames: []))
+        chmod(path, 0)
+        XCTAssertThrowsError(try Y4MReader(path: path)) { error in
+            XCTAssertEqual((error as! FrameSourceError).kind, .unreadable)
+            XCTAssertTrue("\(error)".contains("permission denied"), "\(error)")
+        }
+    }
+
     func testTruncatedLastFramePlaysWholeFramesThenSaysTheFileWasCut() throws {
         var bytes = Y4MBytes.file(header: "YUV4MPEG2 W4 H4 F25:1 Cmono", frames: (0..<3).map { Y4MBytes.payload(16, frame: $0) })
         bytes.removeLast(5)
