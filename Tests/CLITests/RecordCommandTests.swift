@@ -64,6 +64,14 @@ final class RecordCommandTests: XCTestCase {
         XCTAssertEqual(w.stderr, "rnnpool-cam: \(bad): cannot create the recording: its folder does not exist\n")
     }
 
+    func testRefusesToRecordOverItsSource() throws {
+        let input = scratch.write("in.y4m", Array("YUV4MPEG2 W2 H2 Cmono\nFRAME\n".utf8) + [1, 2, 3, 4])
+        let r = try BinaryRunner.run(["record", input, "-o", scratch.directory + "/./in.y4m"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "rnnpool-cam: \(scratch.directory)/./in.y4m: is the source itself; refusing to record over it\n")
+        XCTAssertEqual(scratch.read("in.y4m").count, 32, "the source is untouched")
+    }
+
     func testTruncatedSourceKeepsTheWholeFramesAndFails() throws {
         var src = Array("YUV4MPEG2 W2 H2 F10:1 Cmono\n".utf8)
         for _ in 0..<3 { src += Array("FRAME\n".utf8) + [1, 2, 3, 4] }
