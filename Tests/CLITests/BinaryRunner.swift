@@ -111,6 +111,22 @@ enum BinaryRunner {
     }
 }
 
+/// Waits (up to `timeout` seconds) until `condition` holds; false if it never did.
+/// Used instead of fixed sleeps so that a slow, loaded machine does not fail tests.
+@discardableResult
+func waitUntil(timeout: Double = 30, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if condition() { return true }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    return condition()
+}
+
+func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+}
+
 /// A scratch directory per test case.
 final class Scratch {
     let directory: String

@@ -95,7 +95,8 @@ final class HeadlessCommandTests: XCTestCase {
 
     func testSIGINTStopsHeadlessCleanly() throws {
         let child = try BinaryRunner.start([BinaryRunner.demo, "--headless", "--loop"])
-        Thread.sleep(forTimeInterval: 1.0)
+        XCTAssertTrue(waitUntil { fileSize(child.outPath) > 3 * 100 }, "no output from the running binary")
+        Thread.sleep(forTimeInterval: 0.3)
         kill(child.pid, SIGINT)
         let r = BinaryRunner.collect(child)
         XCTAssertEqual(r.status, 0, r.stderr)

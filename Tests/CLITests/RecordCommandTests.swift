@@ -91,7 +91,9 @@ final class RecordCommandTests: XCTestCase {
         for signal in [SIGINT, SIGTERM] {
             let out = scratch.path("sig\(signal).y4m")
             let child = try BinaryRunner.start(["record", BinaryRunner.demo, "-o", out, "--loop"])
-            Thread.sleep(forTimeInterval: 1.2)
+            // Signal once recording is under way (paced at 15 fps, so mid-stream).
+            XCTAssertTrue(waitUntil { fileSize(out) > demoHeader.utf8.count + 2 * demoFrameBytes }, "recording never started")
+            Thread.sleep(forTimeInterval: 0.3)
             kill(child.pid, signal)
             let r = BinaryRunner.collect(child)
             XCTAssertEqual(r.status, 0, r.stderr)
