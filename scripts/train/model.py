@@ -38,15 +38,22 @@ DEFAULT_ARCH = {
 }
 
 
-def fastgrnn(x, W, U, bias_z, bias_h, zeta, nu):
-    """Run a FastGRNN over x [N, T, I] from h = 0; return the final state [N, H]."""
-    wx = x @ W.t()                      # all time steps at once: [N, T, H]
+def fastgrnn(x, W, U, bias_z, bias_h, zeta, nu, fast_tanh=False):
+    """Run a FastGRNN over x [N, T, I] from h = 0; return the final state [N, H].
+
+    fast_tanh computes tanh(v) as 2*sigmoid(2v) - 1 (same function, ~5x cheaper on
+    this CPU's PyTorch build, and tanh dominated the training step); the reference
+    path used for fixtures keeps torch.tanh."""
+    # W x for all time steps in one matmul; unbind (not x[:, t]) so that backward
+    # stacks the step gradients once instead of scattering into a zero tensor per step.
+    wx = (x @ W.t()).unbind(1)
     sz, sn = torch.sigmoid(zeta), torch.sigmoid(nu)
     h = None
-    for t in range(x.shape[1]):
-        a = wx[:, t] if h is None else wx[:, t] + h @ U.t()   # U h = 0 at t = 0
+    for a in wx:
+        if h is not None:
+            a = a + h @ U.t()                              # U h = 0 at t = 0
         z = torch.sigmoid(a + bias_z)
-        c = torch.tanh(a + bias_h)
+        c = 2 * torch.sigmoid(2 * (a + bias_h)) - 1 if fast_tanh else torch.tanh(a + bias_h)
         h = (sz * (1 - z) + sn) * c if h is None else (sz * (1 - z) + sn) * c + z * h
     return h
 
@@ -63,7 +70,8 @@ class FastGRNNCell(nn.Module):
         self.nu = nn.Parameter(-4.0 * torch.ones(1))
 
     def forward(self, x):
-        return fastgrnn(x, self.W, self.U, self.bias_z, self.bias_h, self.zeta, self.nu)
+        return fastgrnn(x, self.W, self.U, self.bias_z, self.bias_h, self.zeta, self.nu,
+                        fast_tanh=self.training)
 
 
 def rnnpool(x, rnn1, rnn2, patch, stride):
