@@ -52,12 +52,15 @@ def main(argv=None):
     ap.add_argument("--threshold", type=float, default=0.05)
     ap.add_argument("--tolerance", type=float, default=0.01)
     ap.add_argument("--extra-arg", action="append", default=[], help="extra argument for `detect` (repeatable)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N val images (quick check)")
     ap.add_argument("--keep", help="keep the PGMs and the JSON lines in this folder")
     args = ap.parse_args(argv)
     if not os.path.exists(args.binary):
         raise SystemExit(f"{args.binary}: no such binary (build it, or pass --binary)")
 
     entries = load_labels(args.data, "val")
+    if args.limit:
+        entries = entries[:args.limit]
     tmp = args.keep or tempfile.mkdtemp(prefix="rnnpool-ap-")
     os.makedirs(tmp, exist_ok=True)
     images, files = [], []
