@@ -1,0 +1,48 @@
+/// The stem: 3×3 convolution, stride 2, zero padding 1, one input channel → C0, folded
+/// BatchNorm, ReLU6 (NETWORK.md §2). Reads the 8-bit letterboxed input and normalises
+/// each pixel on the fly (`p·scale + offset`); padding is zero in the normalised domain,
+/// as in PyTorch.
+struct StemKernel {
+    let channels: Int
+    let weight: FloatBuffer   // [c][9]
+    let bias: FloatBuffer
+    let scale: Float
+    let offset: Float
+    let inWidth: Int, inHeight: Int
+    let outWidth: Int
+
+    init(_ w: NetworkWeights.Stem, arch: Architecture) {
+        channels = w.channels
+        weight = FloatBuffer(w.weight)
+        bias = FloatBuffer(w.bias)
+        scale = arch.input.scale
+        offset = arch.input.offset
+        inWidth = arch.input.width
+        inHeight = arch.input.height
+        outWidth = arch.stemWidth
+    }
+
+    /// Computes output row `y` into `out` (outWidth × channels floats, channels-last).
+    func run(row y: Int, input: UnsafePointer<UInt8>, out: UnsafeMutablePointer<Float>) {
+        let c0 = channels, w = weight.p, b = bias.p
+        // The 3 input rows, normalised, with a zero column on each side.
+        var taps = [Float](repeating: 0, count: 9)
+        for x in 0..<outWidth {
+            for ky in 0..<3 {
+                let iy = 2 * y - 1 + ky
+                for kx in 0..<3 {
+                    let ix = 2 * x - 1 + kx
+                    taps[ky * 3 + kx] = (iy >= 0 && iy < inHeight && ix >= 0 && ix < inWidth)
+                        ? Float(input[iy &* inWidth &+ ix]) * scale + offset : 0
+                }
+            }
+            let o = out + x &* c0
+            for c in 0..<c0 {
+                var acc = b[c]
+                let wc = w + c &* 9
+                for k in 0..<9 { acc += wc[k] * taps[k] }
+                o[c] = relu6(acc)
+            }
+        }
+    }
+}
