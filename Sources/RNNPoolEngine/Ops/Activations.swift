@@ -1,13 +1,18 @@
 /// exp, sigmoid and tanh on SIMD vectors, accurate to a few ulp (~2e-7 relative for
 /// exp), without libm calls so that whole vectors stay in registers. The RNN sweeps
 /// evaluate millions of these per frame.
+///
+/// Swift's SIMD comparisons, `clamped` and `replacing(with:where:)` compile to
+/// element-by-element loops through memory; arithmetic, bitwise operations and shifts
+/// compile to vector instructions. So clamping and sign handling here are done with
+/// sign-bit masks (`&>> 31` of the difference) and bitwise selects.
 enum Activations {
     // exp(x) = 2^n · e^f with n = round(x / ln 2), f = x − n·ln 2 ∈ [−ln2/2, ln2/2].
-    // Cody–Waite split of ln 2 keeps f exact; a degree-6 Taylor/minimax polynomial
-    // covers the reduced range to float precision.
+    // Cody–Waite split of ln 2 keeps f exact; a degree-6 polynomial covers the reduced
+    // range to float precision.
     @inline(__always)
     static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let xc = x.clamped(lowerBound: SIMD16(repeating: -87.0), upperBound: SIMD16(repeating: 88.0))
+        let xc = clampBelow(clampAbove(x, 88.0), -87.0)
         // Adding 1.5·2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
         let magic = SIMD16<Float>(repeating: 12_582_912.0)
         let shifted = xc * 1.442_695_04 + magic
@@ -34,14 +39,11 @@ enum Activations {
     /// tanh(x) = sign(x) · (1 − e^{−2|x|}) / (1 + e^{−2|x|}): no overflow for any x.
     @inline(__always)
     static func tanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let e = exp(-2 * abs(x))
+        let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
+        let magnitude = unsafeBitCast(bits & 0x7FFF_FFFF, to: SIMD16<Float>.self)
+        let e = exp(-2 * magnitude)
         let t = (1 - e) / (1 + e)
-        return t.replacing(with: -t, where: x .< 0)
-    }
-
-    @inline(__always)
-    static func abs(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        unsafeBitCast(unsafeBitCast(x, to: SIMD16<UInt32>.self) & 0x7FFF_FFFF, to: SIMD16<Float>.self)
+        return unsafeBitCast(unsafeBitCast(t, to: SIMD16<UInt32>.self) | (bits & 0x8000_0000), to: SIMD16<Float>.self)
     }
 
     /// Scalar versions (same arithmetic) for the few places that work per element.
@@ -50,8 +52,37 @@ enum Activations {
     static func exp(_ x: Float) -> Float { exp(SIMD16(repeating: x))[0] }
 }
 
+/// max(x, lo) lane-wise, with vector instructions only (x − lo is negative exactly
+/// when x < lo; its sign bit, spread by an arithmetic shift, selects lo).
+@inline(__always) func clampBelow<V: SIMD>(_ x: V, _ lo: Float) -> V
+where V.Scalar == Float {
+    select(lessMask: x - V(repeating: lo), x, lo)
+}
+
+/// min(x, hi) lane-wise, likewise.
+@inline(__always) func clampAbove<V: SIMD>(_ x: V, _ hi: Float) -> V
+where V.Scalar == Float {
+    select(lessMask: V(repeating: hi) - x, x, hi)
+}
+
+/// Where `d` is negative, `c`; elsewhere `x`. Works for SIMD8 and SIMD16 of Float.
+@inline(__always) private func select<V: SIMD>(lessMask d: V, _ x: V, _ c: Float) -> V
+where V.Scalar == Float {
+    if V.self == SIMD16<Float>.self {
+        let m = unsafeBitCast(d, to: SIMD16<Int32>.self) &>> 31
+        let xi = unsafeBitCast(x, to: SIMD16<Int32>.self)
+        let ci = SIMD16<Int32>(repeating: Int32(bitPattern: c.bitPattern))
+        return unsafeBitCast((ci & m) | (xi & ~m), to: V.self)
+    } else {
+        let m = unsafeBitCast(d, to: SIMD8<Int32>.self) &>> 31
+        let xi = unsafeBitCast(x, to: SIMD8<Int32>.self)
+        let ci = SIMD8<Int32>(repeating: Int32(bitPattern: c.bitPattern))
+        return unsafeBitCast((ci & m) | (xi & ~m), to: V.self)
+    }
+}
+
 @inline(__always) func relu6(_ x: Float) -> Float { min(max(x, 0), 6) }
 
 @inline(__always) func relu6<V: SIMD>(_ x: V) -> V where V.Scalar == Float {
-    x.clamped(lowerBound: V(repeating: 0), upperBound: V(repeating: 6))
+    clampAbove(clampBelow(x, 0), 6)
 }
