@@ -140,6 +140,12 @@ public struct Architecture: Codable, Sendable, Equatable {
     }
 
     static func decode(_ json: Data, path: String) throws -> Architecture {
+        // A fixture (or anything else) in the same container says so in `kind`; say that
+        // rather than which model key it lacks.
+        struct Kind: Decodable { var kind: String? }
+        if let k = try? JSONDecoder().decode(Kind.self, from: json), let kind = k.kind, kind != "model" {
+            throw ModelFileError(path: path, reason: .badArchitecture("kind is \"\(kind)\", expected \"model\""))
+        }
         do {
             return try JSONDecoder().decode(Architecture.self, from: json)
         } catch let DecodingError.keyNotFound(key, ctx) {
