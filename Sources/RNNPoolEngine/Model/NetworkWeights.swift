@@ -55,30 +55,12 @@ struct NetworkWeights: Sendable {
         rnn2 = grnn("rnn2", arch.rnnpool.hidden1, arch.rnnpool.hidden2)
         let shapes = arch.blockShapes
         blocks = shapes.enumerated().map { i, s in
-            let mp = roundUp8(s.cmid), cp = roundUp8(s.cout)
-            var ew: [Float]? = nil
-            var eb = [Float](repeating: 0, count: mp)
-            if s.cmid != s.cin {
-                let w = tensor("blocks.\(i).expand.weight"), b = tensor("blocks.\(i).expand.bias")
-                var t = [Float](repeating: 0, count: s.cin * mp)
-                for m in 0..<s.cmid { for c in 0..<s.cin { t[c * mp + m] = w[m * s.cin + c] } }
-                ew = t
-                for m in 0..<s.cmid { eb[m] = b[m] }
-            }
-            let dw = tensor("blocks.\(i).dw.weight"), db = tensor("blocks.\(i).dw.bias")
-            var dwt = [Float](repeating: 0, count: 9 * mp), dbt = [Float](repeating: 0, count: mp)
-            for m in 0..<s.cmid {
-                for k in 0..<9 { dwt[k * mp + m] = dw[m * 9 + k] }
-                dbt[m] = db[m]
-            }
-            let pw = tensor("blocks.\(i).project.weight"), pb = tensor("blocks.\(i).project.bias")
-            var pwt = [Float](repeating: 0, count: mp * cp), pbt = [Float](repeating: 0, count: cp)
-            for o in 0..<s.cout {
-                for m in 0..<s.cmid { pwt[m * cp + o] = pw[o * s.cmid + m] }
-                pbt[o] = pb[o]
-            }
-            return Block(shape: s, midPadded: mp, expandWeight: ew, expandBias: eb, dwWeight: dwt,
-                         dwBias: dbt, projectWeight: pwt, projectBias: pbt, coutPadded: cp)
+            let hasExpand = s.cmid != s.cin
+            return NetworkWeights.blockWeights(
+                shape: s, expandWeight: hasExpand ? tensor("blocks.\(i).expand.weight") : nil,
+                expandBias: hasExpand ? tensor("blocks.\(i).expand.bias") : nil,
+                dwWeight: tensor("blocks.\(i).dw.weight"), dwBias: tensor("blocks.\(i).dw.bias"),
+                projectWeight: tensor("blocks.\(i).project.weight"), projectBias: tensor("blocks.\(i).project.bias"))
         }
         heads = arch.heads.enumerated().map { k, h in
             let c = shapes[h.block].cout
@@ -95,6 +77,35 @@ struct NetworkWeights: Sendable {
             }
             return Head(channels: c, locCount: nl, confCount: nc, outPadded: op, weight: w, bias: b, l2norm: h.l2norm)
         }
+    }
+}
+
+extension NetworkWeights {
+    /// One block's PyTorch-layout tensors → the kernel's padded channels-last layout.
+    static func blockWeights(shape s: Architecture.BlockShape, expandWeight w: [Float]?, expandBias b: [Float]?,
+                             dwWeight dw: [Float], dwBias db: [Float],
+                             projectWeight pw: [Float], projectBias pb: [Float]) -> Block {
+        let mp = roundUp8(s.cmid), cp = roundUp8(s.cout)
+        var ew: [Float]? = nil
+        var eb = [Float](repeating: 0, count: mp)
+        if let w, let b {
+            var t = [Float](repeating: 0, count: s.cin * mp)
+            for m in 0..<s.cmid { for c in 0..<s.cin { t[c * mp + m] = w[m * s.cin + c] } }
+            ew = t
+            for m in 0..<s.cmid { eb[m] = b[m] }
+        }
+        var dwt = [Float](repeating: 0, count: 9 * mp), dbt = [Float](repeating: 0, count: mp)
+        for m in 0..<s.cmid {
+            for k in 0..<9 { dwt[k * mp + m] = dw[m * 9 + k] }
+            dbt[m] = db[m]
+        }
+        var pwt = [Float](repeating: 0, count: mp * cp), pbt = [Float](repeating: 0, count: cp)
+        for o in 0..<s.cout {
+            for m in 0..<s.cmid { pwt[m * cp + o] = pw[o * s.cmid + m] }
+            pbt[o] = pb[o]
+        }
+        return Block(shape: s, midPadded: mp, expandWeight: ew, expandBias: eb, dwWeight: dwt,
+                     dwBias: dbt, projectWeight: pwt, projectBias: pbt, coutPadded: cp)
     }
 }
 
