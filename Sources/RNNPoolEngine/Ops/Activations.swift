@@ -8,24 +8,25 @@
 /// sign-bit masks (`&>> 31` of the difference) and bitwise selects.
 enum Activations {
     // exp(x) = 2^n · e^f with n = round(x / ln 2), f = x − n·ln 2 ∈ [−ln2/2, ln2/2].
-    // Cody–Waite split of ln 2 keeps f exact; a degree-6 polynomial covers the reduced
-    // range to float precision.
+    // Cody–Waite split of ln 2 (C1 = 0.693359375 has few mantissa bits, so n·C1 is
+    // exact) keeps f accurate; Cephes' degree-5 minimax polynomial covers the rest.
     @inline(__always)
     static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
         let xc = clampBelow(clampAbove(x, 88.0), -87.0)
         // Adding 1.5·2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
         let magic = SIMD16<Float>(repeating: 12_582_912.0)
-        let shifted = xc * 1.442_695_04 + magic
+        let shifted = magic.addingProduct(xc, SIMD16(repeating: 1.442_695_04))
         let n = shifted - magic
-        var f = xc - n * 0.693_145_751_953_125
-        f = f - n * 1.428_606_765_330_187_045e-06
-        var p = SIMD16<Float>(repeating: 1.0 / 720.0)
-        p = p * f + 1.0 / 120.0
-        p = p * f + 1.0 / 24.0
-        p = p * f + 1.0 / 6.0
-        p = p * f + 0.5
-        p = p * f + 1.0
-        p = p * f + 1.0
+        var f = xc.addingProduct(n, SIMD16(repeating: -0.693_359_375))
+        f = f.addingProduct(n, SIMD16(repeating: 2.121_944_40e-4))
+        // Cephes expf: e^f ≈ 1 + f + f²·P(f), P of degree 5; Horner steps as FMAs.
+        var p = SIMD16<Float>(repeating: 1.987_569_150_0e-4)
+        p = SIMD16(repeating: 1.398_199_950_7e-3).addingProduct(p, f)
+        p = SIMD16(repeating: 8.333_451_907_3e-3).addingProduct(p, f)
+        p = SIMD16(repeating: 4.166_579_589_4e-2).addingProduct(p, f)
+        p = SIMD16(repeating: 1.666_666_545_9e-1).addingProduct(p, f)
+        p = SIMD16(repeating: 5.000_000_120_1e-1).addingProduct(p, f)
+        p = (f + 1).addingProduct(p, f * f)
         let ni = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
         let scale = unsafeBitCast((ni &+ 127) &<< 23, to: SIMD16<Float>.self)
         return p * scale

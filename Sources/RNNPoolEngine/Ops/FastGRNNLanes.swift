@@ -30,7 +30,7 @@ struct FastGRNNLanes {
         for j in 0..<hidden {
             var acc = SIMD16<Float>()
             let row = w + j &* input
-            for i in 0..<input { acc += x[i] * row[i] }
+            for i in 0..<input { acc.addProduct(x[i], row[i]) }
             a[j] = acc
         }
     }
@@ -54,7 +54,7 @@ struct FastGRNNLanes {
             for j in 0..<n {
                 var aj = a[j]
                 let row = u + j &* n
-                for k in 0..<n { aj += h[k] * row[k] }
+                for k in 0..<n { aj.addProduct(h[k], row[k]) }
                 let z = Activations.sigmoid(aj + bz[j])
                 let c = Activations.tanh(aj + bh[j])
                 scratch[j] = (sz * (1 - z) + sn) * c + z * h[j]

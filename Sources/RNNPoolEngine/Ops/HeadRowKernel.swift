@@ -53,9 +53,9 @@ struct HeadRowKernel {
                     while oc < op {
                         var acc = SIMD8<Float>()
                         for ci in 0..<c {
-                            acc += px[ci] * load8(wt + (ci &* op &+ oc))
+                            acc.addProduct(px[ci], load8(wt + (ci &* op &+ oc)))
                         }
-                        store8(load8(o + oc) + s * acc, o + oc)
+                        store8(load8(o + oc).addingProduct(s, acc), o + oc)
                         oc &+= 8
                     }
                 }

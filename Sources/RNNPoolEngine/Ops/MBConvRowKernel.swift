@@ -69,7 +69,7 @@ struct MBConvRowKernel {
                         let px = src + x &* inStride
                         var acc = b
                         for c in 0..<cin {
-                            acc += px[c] * load8(wg + c &* mp)
+                            acc.addProduct(px[c], load8(wg + c &* mp))
                         }
                         dst[x] = relu6(acc)
                     }
@@ -91,9 +91,9 @@ struct MBConvRowKernel {
                 let xc = s.stride &* xo
                 for ky in 0..<3 where rows[ky] != nil {
                     let er = e + ky &* win
-                    if xc >= 1 { d += er[xc &- 1] * taps[ky &* 3] }
-                    d += er[xc] * taps[ky &* 3 &+ 1]
-                    if xc + 1 < win { d += er[xc &+ 1] * taps[ky &* 3 &+ 2] }
+                    if xc >= 1 { d.addProduct(er[xc &- 1], taps[ky &* 3]) }
+                    d.addProduct(er[xc], taps[ky &* 3 &+ 1])
+                    if xc + 1 < win { d.addProduct(er[xc &+ 1], taps[ky &* 3 &+ 2]) }
                 }
                 d = relu6(d)
                 // Fold the 8 depthwise outputs into the projection accumulators.
@@ -103,7 +103,7 @@ struct MBConvRowKernel {
                     let wrow = pw + (g &+ k) &* cp
                     var oc = 0
                     while oc < cp {
-                        store8(load8(o + oc) + dk * load8(wrow + oc), o + oc)
+                        store8(load8(o + oc).addingProduct(dk, load8(wrow + oc)), o + oc)
                         oc &+= 8
                     }
                 }
