@@ -52,7 +52,6 @@ final class GoldenTests: XCTestCase {
                 for i in floor.indices { floor[i] = max(floor[i], 0.01 * terms[i]) }
             }
             let err = maxRelativeError(got, t.floats, floors: floor)
-            print("golden \(fixture) \(t.name): max relative error \(err)")
             XCTAssertLessThanOrEqual(err, 1e-4, "\(fixture) \(t.name): max relative error \(err)")
         }
 

@@ -32,8 +32,9 @@ struct MBConvRowKernel {
         projectBias = FloatBuffer(w.projectBias)
     }
 
-    /// Scratch floats: 3 expanded rows of one 8-channel group, and one depthwise pixel.
-    var scratchFloats: Int { 3 * shape.win * 8 + 8 }
+    /// Scratch floats: 3 expanded rows of one 8-channel group, and that group's
+    /// depthwise output row.
+    var scratchFloats: Int { 3 * shape.win * 8 + shape.wout * 8 }
 
     /// Computes output row `yo`. `inputRow(r)` gives input row r (0 ≤ r < hin).
     func run(row yo: Int, inputRow: (Int) -> UnsafePointer<Float>,
@@ -65,13 +66,31 @@ struct MBConvRowKernel {
                 if let ew = expandWeight {
                     let wg = ew.p + g
                     let b = load8(ebias + g)
-                    for x in 0..<win {
+                    // Four pixels at a time: four independent FMA chains share each
+                    // weight load (one chain alone would be latency-bound).
+                    var x = 0
+                    while x + 4 <= win {
+                        let p0 = src + x &* inStride, p1 = p0 + inStride, p2 = p1 + inStride, p3 = p2 + inStride
+                        var a0 = b, a1 = b, a2 = b, a3 = b
+                        for c in 0..<cin {
+                            let w = load8(wg + c &* mp)
+                            a0.addProduct(p0[c], w)
+                            a1.addProduct(p1[c], w)
+                            a2.addProduct(p2[c], w)
+                            a3.addProduct(p3[c], w)
+                        }
+                        dst[x] = relu6(a0)
+                        dst[x &+ 1] = relu6(a1)
+                        dst[x &+ 2] = relu6(a2)
+                        dst[x &+ 3] = relu6(a3)
+                        x &+= 4
+                    }
+                    while x < win {
                         let px = src + x &* inStride
                         var acc = b
-                        for c in 0..<cin {
-                            acc.addProduct(px[c], load8(wg + c &* mp))
-                        }
+                        for c in 0..<cin { acc.addProduct(px[c], load8(wg + c &* mp)) }
                         dst[x] = relu6(acc)
+                        x &+= 1
                     }
                 } else {
                     // t = 1: the "expanded" map is the input itself (zero beyond cin).
@@ -86,6 +105,7 @@ struct MBConvRowKernel {
             var taps: [SIMD8<Float>] = []
             taps.reserveCapacity(9)
             for k in 0..<9 { taps.append(load8(dww + (k &* mp &+ g))) }
+            let dwRow = e + 3 &* win
             for xo in 0..<s.wout {
                 var d = db
                 let xc = s.stride &* xo
@@ -95,17 +115,32 @@ struct MBConvRowKernel {
                     d.addProduct(er[xc], taps[ky &* 3 &+ 1])
                     if xc + 1 < win { d.addProduct(er[xc &+ 1], taps[ky &* 3 &+ 2]) }
                 }
-                d = relu6(d)
-                // Fold the 8 depthwise outputs into the projection accumulators.
+                dwRow[xo] = relu6(d)
+            }
+            // Fold the group's 8 depthwise outputs into the projection, 32 output
+            // channels at a time held in registers.
+            let wg = pw + g &* cp
+            for xo in 0..<s.wout {
+                let d = dwRow[xo]
                 let o = out + xo &* cp
-                for k in 0..<8 {
-                    let dk = d[k]
-                    let wrow = pw + (g &+ k) &* cp
-                    var oc = 0
-                    while oc < cp {
-                        store8(load8(o + oc).addingProduct(dk, load8(wrow + oc)), o + oc)
-                        oc &+= 8
+                var oc = 0
+                while oc + 32 <= cp {
+                    var a0 = load8(o + oc), a1 = load8(o + (oc &+ 8)), a2 = load8(o + (oc &+ 16)), a3 = load8(o + (oc &+ 24))
+                    for k in 0..<8 {
+                        let dk = d[k], w = wg + (k &* cp &+ oc)
+                        a0.addProduct(dk, load8(w))
+                        a1.addProduct(dk, load8(w + 8))
+                        a2.addProduct(dk, load8(w + 16))
+                        a3.addProduct(dk, load8(w + 24))
                     }
+                    store8(a0, o + oc); store8(a1, o + (oc &+ 8)); store8(a2, o + (oc &+ 16)); store8(a3, o + (oc &+ 24))
+                    oc &+= 32
+                }
+                while oc < cp {
+                    var a = load8(o + oc)
+                    for k in 0..<8 { a.addProduct(d[k], load8(wg + (k &* cp &+ oc))) }
+                    store8(a, o + oc)
+                    oc &+= 8
                 }
             }
             g += 8
