@@ -82,7 +82,9 @@ struct BenchCommand: ParsableCommand {
             fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,
             ramCapBytes: mem.capBytes, weightBytes: mem.weightBytes, baselinePeakBytes: mem.baselinePeakBytes,
             baselinePeakLayer: detector.baselinePlan.peakLayer,
-            layers: mem.layers.map { .init(name: $0.name, peakBytes: $0.peakBytes) },
+            layers: zip(mem.layers, detector.arena.layerOwnedPeaks).map {
+                .init(name: $0.name, peakBytes: $0.peakBytes, ownBytes: $1)
+            },
             layerMAdds: detector.cost.layers.map { .init(name: $0.name, madds: $0.madds) },
             facesFound: faces)
         if json {

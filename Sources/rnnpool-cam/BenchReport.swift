@@ -2,8 +2,8 @@ import Foundation
 
 /// What `bench` measured; `--json` prints it as one object (snake_case keys).
 struct BenchReport: Encodable {
-    struct Layer: Encodable { var name: String; var peakBytes: Int
-        enum CodingKeys: String, CodingKey { case name, peakBytes = "peak_bytes" } }
+    struct Layer: Encodable { var name: String; var peakBytes: Int; var ownBytes: Int
+        enum CodingKeys: String, CodingKey { case name, peakBytes = "peak_bytes", ownBytes = "own_bytes" } }
     struct LayerCost: Encodable { var name: String; var madds: Int }
 
     var model: String
@@ -44,9 +44,11 @@ struct BenchReport: Encodable {
           baseline peak      \(kib(baselinePeakBytes))   (conventional CNN, at \(baselinePeakLayer))
           baseline / ours    \(String(format: "%.1fx", Double(baselinePeakBytes) / Double(max(1, peakArenaBytes))))
           faces found        \(facesFound)
-        per-layer arena peaks:
+        per-layer arena use (peak while the layer ran / the layer's own buffers):
         """
-        for l in layers { s += "\n  " + l.name.padding(toLength: 18, withPad: " ", startingAt: 0) + " " + kib(l.peakBytes) }
+        for l in layers {
+            s += "\n  " + l.name.padding(toLength: 18, withPad: " ", startingAt: 0) + " " + kib(l.peakBytes) + "  own " + kib(l.ownBytes)
+        }
         s += "\nper-layer multiply-adds:"
         for l in layerMAdds {
             s += "\n  " + l.name.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: " %8.2f M", Double(l.madds) / 1e6)

@@ -22,11 +22,16 @@ public struct Letterbox: Sendable, Equatable {
 
     /// Fills `dst` (width × height bytes) from `src` (sourceWidth × sourceHeight).
     public func apply(source src: UnsafePointer<UInt8>, into dst: UnsafeMutablePointer<UInt8>) {
-        dst.update(repeating: 0, count: width * height)
+        apply(source: src) { dst + $0 * width }
+    }
+
+    /// The same into rows that need not be contiguous: `row(y)` is destination row y.
+    public func apply(source src: UnsafePointer<UInt8>, row: (Int) -> UnsafeMutablePointer<UInt8>) {
+        for y in 0..<height { row(y).update(repeating: 0, count: width) }
         let w0 = sourceWidth, h0 = sourceHeight
         for y in 0..<dh {
             let y0 = y * h0 / dh, y1 = max((y + 1) * h0 / dh, y0 + 1)
-            let drow = dst + (oy + y) * width + ox
+            let drow = row(oy + y) + ox
             for x in 0..<dw {
                 let x0 = x * w0 / dw, x1 = max((x + 1) * w0 / dw, x0 + 1)
                 var sum = 0

@@ -53,8 +53,8 @@ public final class RNNPoolDetector: FaceDetecting {
             let capacity = arch.postprocess.topK
             let storage = try arena.allocate(Candidate.self, count: capacity)
             var list = CandidateList(storage: storage, capacity: capacity)
-            try network.run(threshold: threshold, fillInput: { dst in
-                letterbox.apply(source: luma.baseAddress!, into: dst)
+            try network.run(threshold: threshold, fillInput: { row in
+                letterbox.apply(source: luma.baseAddress!, row: row)
             }, candidate: { list.insert($0) })
             arena.enter(network.nmsLayer)
             kept = NonMaximumSuppression.run(list.sorted(), iou: arch.postprocess.nmsIoU,

@@ -1,21 +1,31 @@
 /// One block of `capBytes` bytes that provides every activation, scratch buffer and the
 /// detector's copy of its input: the simulated microcontroller RAM. Allocation is
 /// first-fit over the gaps between live buffers (buffers are few, tens at most), so a
-/// buffer freed early (the input, once the stem is done) leaves room for later ones.
-/// It keeps the accounting the UI shows: current and peak bytes, each layer's
-/// high-water mark and a timeline of use through the frame.
+/// buffer freed early (input rows the stem has passed) leaves room for later ones.
+///
+/// "Bytes in use" is the footprint: the end of the highest live buffer, holes included,
+/// which is what a fixed RAM region must provide. It keeps the accounting the UI shows:
+/// current and peak footprint, each layer's high-water mark and a timeline of use
+/// through the frame.
 public final class Arena {
     public let capBytes: Int
     private let base: UnsafeMutableRawPointer
-    private var live: [(offset: Int, size: Int)] = []   // sorted by offset
+    private var live: [(offset: Int, size: Int, owner: Int)] = []   // sorted by offset
 
+    /// Footprint now: end of the highest live buffer.
     public private(set) var currentBytes = 0
+    /// Sum of live buffer sizes (≤ currentBytes; the difference is holes).
+    public private(set) var liveBytes = 0
     public private(set) var peakBytes = 0
     public private(set) var framePeakBytes = 0
     /// Layer names in network order, and each one's high-water mark.
     public private(set) var layerNames: [String] = []
     public private(set) var layerPeaks: [Int] = []
     public private(set) var timeline: [Int] = []
+    /// Bytes each layer's own buffers (rings, scratch) take at most: what the layer
+    /// itself costs, as opposed to what was in use while it ran.
+    public private(set) var layerOwnedPeaks: [Int] = []
+    private var layerOwned: [Int] = []
     private var layerIndex: [String: Int] = [:]
     private var activeLayer = 0
 
@@ -32,6 +42,8 @@ public final class Arena {
     public func declareLayers(_ names: [String]) {
         layerNames = names
         layerPeaks = Array(repeating: 0, count: names.count)
+        layerOwnedPeaks = Array(repeating: 0, count: names.count)
+        layerOwned = Array(repeating: 0, count: names.count)
         layerIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
     }
 
@@ -76,8 +88,13 @@ public final class Arena {
                                          requestedBytes: size, availableBytes: max(0, largestGap), capBytes: capBytes)
             }
         }
-        live.insert((start, size), at: slot)
-        currentBytes += size
+        live.insert((start, size, activeLayer), at: slot)
+        liveBytes += size
+        if !layerOwned.isEmpty {
+            layerOwned[activeLayer] += size
+            layerOwnedPeaks[activeLayer] = max(layerOwnedPeaks[activeLayer], layerOwned[activeLayer])
+        }
+        currentBytes = max(currentBytes, start + size)
         if currentBytes > peakBytes { peakBytes = currentBytes }
         if currentBytes > framePeakBytes { framePeakBytes = currentBytes }
         if !layerPeaks.isEmpty && currentBytes > layerPeaks[activeLayer] { layerPeaks[activeLayer] = currentBytes }
@@ -91,8 +108,10 @@ public final class Arena {
         guard let i = live.firstIndex(where: { $0.offset == offset }) else {
             preconditionFailure("Arena.free of a pointer it did not allocate")
         }
-        currentBytes -= live[i].size
+        liveBytes -= live[i].size
+        if !layerOwned.isEmpty { layerOwned[live[i].owner] -= live[i].size }
         live.remove(at: i)
+        currentBytes = live.last.map { $0.offset + $0.size } ?? 0
         timeline.append(currentBytes)
     }
 
@@ -102,5 +121,7 @@ public final class Arena {
     public func releaseAll() {
         live.removeAll(keepingCapacity: true)
         currentBytes = 0
+        liveBytes = 0
+        for i in layerOwned.indices { layerOwned[i] = 0 }
     }
 }

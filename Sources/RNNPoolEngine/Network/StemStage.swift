@@ -20,9 +20,9 @@ final class StemStage {
 
     func reset() { ring = nil }
 
-    /// Computes every stem row; frees the network input (via `releaseInput`) as soon as
-    /// the last row no longer needs it.
-    func run(input: UnsafePointer<UInt8>, releaseInput: () -> Void) throws {
+    /// Computes every stem row. `inputRow(r)` is input row r; after each stem row,
+    /// `releaseInput(r)` says that input rows below r are no longer needed.
+    func run(inputRow: (Int) -> UnsafePointer<UInt8>, releaseInput: (Int) -> Void) throws {
         arena.enter(layer)
         let w = kernel.outWidth, c = kernel.channels
         let base = try arena.allocate(Float.self, count: FeatureRing.floats(capacity: ringRows, width: w, stride: c))
@@ -30,8 +30,8 @@ final class StemStage {
         self.ring = ring
         for y in 0..<height {
             arena.enter(layer)
-            kernel.run(row: y, input: input, out: ring.row(y))
-            if y == height - 1 { releaseInput() }
+            kernel.run(row: y, inputRow: inputRow, out: ring.row(y))
+            releaseInput(y == height - 1 ? kernel.inHeight : 2 * y + 1)
             tap?("stem", y, w, c, c, ring.row(y))
             try consumer?.accept(row: y)
         }

@@ -80,9 +80,14 @@ final class StreamingNetwork {
         }
     }
 
-    /// Runs one frame. `fillInput` writes the 8-bit network input into the arena buffer
-    /// it is given; `candidate` receives every anchor at or above `threshold`.
-    func run(threshold: Float, fillInput: (UnsafeMutablePointer<UInt8>) -> Void,
+    /// Input rows per arena buffer: the input is held in chunks so that the rows the
+    /// stem has passed go back to the arena while the rest of the network streams on.
+    static let inputChunkRows = 8
+
+    /// Runs one frame. `fillInput` writes the 8-bit network input, row by row through
+    /// the row accessor it is given; `candidate` receives every anchor at or above
+    /// `threshold`.
+    func run(threshold: Float, fillInput: ((Int) -> UnsafeMutablePointer<UInt8>) -> Void,
              candidate: @escaping (Candidate) -> Void) throws {
         for b in blocks { b.reset() }
         for h in heads {
@@ -93,14 +98,22 @@ final class StreamingNetwork {
         pool.reset()
         stem.reset()
         arena.enter(inputLayer)
-        let input = try arena.allocate(UInt8.self, count: arch.input.width * arch.input.height)
-        fillInput(input)
-        var inputLive = true
-        pool.onPatchRow = { [arena] in arena.sample() }
-        try stem.run(input: input) {
-            arena.free(input)
-            inputLive = false
+        let w = arch.input.width, h = arch.input.height, k = StreamingNetwork.inputChunkRows
+        var chunks: [UnsafeMutablePointer<UInt8>?] = []
+        for c in 0..<((h + k - 1) / k) {
+            chunks.append(try arena.allocate(UInt8.self, count: w * min(k, h - c * k)))
         }
-        if inputLive { arena.free(input) }
+        let row = { (y: Int) -> UnsafeMutablePointer<UInt8> in chunks[y / k]! + (y % k) * w }
+        fillInput(row)
+        var released = 0
+        pool.onPatchRow = { [arena] in arena.sample() }
+        try stem.run(inputRow: { UnsafePointer(row($0)) }) { below in
+            while (released + 1) * k <= below || (released < chunks.count && below >= h) {
+                arena.free(chunks[released]!)
+                chunks[released] = nil
+                released += 1
+            }
+        }
+        for c in chunks { if let c { arena.free(c) } }
     }
 }

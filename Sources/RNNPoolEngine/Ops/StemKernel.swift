@@ -22,9 +22,17 @@ struct StemKernel {
         outWidth = arch.stemWidth
     }
 
-    /// Computes output row `y` into `out` (outWidth × channels floats, channels-last).
+    /// Computes output row `y` into `out` (outWidth × channels floats, channels-last)
+    /// from a contiguous input image.
     func run(row y: Int, input: UnsafePointer<UInt8>, out: UnsafeMutablePointer<Float>) {
+        run(row: y, inputRow: { input + $0 * inWidth }, out: out)
+    }
+
+    /// The same with input rows given one by one (`inputRow(r)`, 0 ≤ r < inHeight).
+    func run(row y: Int, inputRow: (Int) -> UnsafePointer<UInt8>, out: UnsafeMutablePointer<Float>) {
         let c0 = channels, w = weight.p, b = bias.p
+        var rowPointers: [UnsafePointer<UInt8>?] = [nil, nil, nil]
+        for ky in 0..<3 where 2 * y - 1 + ky >= 0 && 2 * y - 1 + ky < inHeight { rowPointers[ky] = inputRow(2 * y - 1 + ky) }
         // The 3 input rows, normalised, with a zero column on each side.
         var taps = [Float](repeating: 0, count: 9)
         for x in 0..<outWidth {
@@ -33,7 +41,7 @@ struct StemKernel {
                 for kx in 0..<3 {
                     let ix = 2 * x - 1 + kx
                     taps[ky * 3 + kx] = (iy >= 0 && iy < inHeight && ix >= 0 && ix < inWidth)
-                        ? Float(input[iy &* inWidth &+ ix]) * scale + offset : 0
+                        ? Float(rowPointers[ky]![ix]) * scale + offset : 0
                 }
             }
             let o = out + x &* c0
