@@ -50,8 +50,15 @@ final class OpTests: XCTestCase {
         for k in 0..<8 { rows[k] = UnsafePointer(row) }
         let out = UnsafeMutablePointer<Float>.allocate(capacity: 40 * 4 * h2)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: kernel.scratchFloats)
-        defer { row.deallocate(); rows.deallocate(); out.deallocate(); scratch.deallocate() }
-        kernel.run(rows: rows, out: out, scratch: scratch)
+        let carry = UnsafeMutablePointer<Float>.allocate(capacity: kernel.carryFloats)
+        defer { row.deallocate(); rows.deallocate(); out.deallocate(); scratch.deallocate(); carry.deallocate() }
+        kernel.run(py: 0, rows: rows, stemWidth: width, out: out, scratch: scratch, carry: carry)
+        // The next patch row takes its top 4 row summaries from the carry; with constant
+        // input it must produce the same values again.
+        let first = Array(UnsafeBufferPointer(start: out, count: 40 * 4 * h2))
+        out.update(repeating: .nan, count: 40 * 4 * h2)
+        kernel.run(py: 1, rows: rows, stemWidth: width, out: out, scratch: scratch, carry: carry)
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: out, count: 40 * 4 * h2)), first)
 
         func scalarGRNN(_ W: [Double], _ U: [Double], _ bz: [Double], _ bh: [Double], _ z: Double, _ n: Double,
                         _ xs: [[Double]]) -> [Double] {

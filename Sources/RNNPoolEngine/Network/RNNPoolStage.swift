@@ -15,6 +15,7 @@ final class RNNPoolStage: RowConsumer {
     private(set) var ring: FeatureRing?
     private var scratch: UnsafeMutablePointer<Float>?
     private var rowPointers: UnsafeMutablePointer<UnsafePointer<Float>>?
+    private var carry: UnsafeMutablePointer<Float>?
 
     init(kernel: RNNPoolRowKernel, arch: Architecture, arena: Arena, layer: Int, stem: StemStage) {
         self.kernel = kernel
@@ -28,7 +29,7 @@ final class RNNPoolStage: RowConsumer {
     }
 
     /// Forgets any half-finished frame (after an arena overflow the arena is wiped).
-    func reset() { ring = nil; scratch = nil; rowPointers = nil }
+    func reset() { ring = nil; scratch = nil; rowPointers = nil; carry = nil }
 
     func accept(row r: Int) throws {
         let p = RNNPoolRowKernel.patch
@@ -42,10 +43,12 @@ final class RNNPoolStage: RowConsumer {
             ring = FeatureRing(base: base, capacity: 3, width: w, stride: channels, channels: channels)
             scratch = try arena.allocate(Float.self, count: kernel.scratchFloats)
             rowPointers = try arena.allocate(UnsafePointer<Float>.self, count: p)
+            carry = try arena.allocate(Float.self, count: kernel.carryFloats)
         }
         let ring = ring!, stemRing = stem.ring!
         for k in 0..<p { rowPointers![k] = UnsafePointer(stemRing.row(stride * py + k)) }
-        kernel.run(rows: rowPointers!, out: ring.row(py), scratch: scratch!)
+        kernel.run(py: py, rows: rowPointers!, stemWidth: stemRing.width, out: ring.row(py),
+                   scratch: scratch!, carry: carry!)
         onPatchRow?()
         try emit(py)
         if py == patchesY - 1 {
@@ -54,6 +57,7 @@ final class RNNPoolStage: RowConsumer {
                 ring.row(y).update(from: ring.row(patchesY - 1), count: ring.width * ring.stride)
                 try emit(y)
             }
+            arena.free(carry!)
             arena.free(rowPointers!)
             arena.free(scratch!)
             arena.free(ring.base)
