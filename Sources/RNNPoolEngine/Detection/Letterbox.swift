@@ -32,15 +32,23 @@ public struct Letterbox: Sendable, Equatable {
         for y in 0..<dh {
             let y0 = y * h0 / dh, y1 = max((y + 1) * h0 / dh, y0 + 1)
             let drow = row(oy + y) + ox
+            // x0 = ⌊x·W0/dw⌋ advanced incrementally (quotient and remainder), so the
+            // inner loop has no division.
+            let stepQ = w0 / dw, stepR = w0 % dw
+            var x0 = 0, r0 = 0
             for x in 0..<dw {
-                let x0 = x * w0 / dw, x1 = max((x + 1) * w0 / dw, x0 + 1)
+                var x1 = x0 &+ stepQ, r1 = r0 &+ stepR
+                if r1 >= dw { x1 &+= 1; r1 &-= dw }
+                let xe = max(x1, x0 &+ 1)
                 var sum = 0
                 for sy in y0..<y1 {
-                    let srow = src + sy * w0
-                    for sx in x0..<x1 { sum &+= Int(srow[sx]) }
+                    let srow = src + sy &* w0
+                    for sx in x0..<xe { sum &+= Int(srow[sx]) }
                 }
-                let n = (y1 - y0) * (x1 - x0)
-                drow[x] = UInt8(truncatingIfNeeded: (sum + n / 2) / n)
+                let n = (y1 &- y0) &* (xe &- x0)
+                drow[x] = UInt8(truncatingIfNeeded: (sum &+ n / 2) / n)
+                x0 = x1
+                r0 = r1
             }
         }
     }
