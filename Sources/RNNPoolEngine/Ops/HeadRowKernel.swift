@@ -35,31 +35,66 @@ struct HeadRowKernel {
 
     /// Output row `y` (width × outPadded floats: loc then conf channels). `rows[ky]` is
     /// input row y−1+ky or nil outside the map; `norms[ky]` its inverse norms.
+    ///
+    /// Four output pixels at a time, 16 (or 8) output channels per pass: four
+    /// independent accumulators share every weight load.
     func run(width: Int, rows: [UnsafePointer<Float>?], norms: [UnsafePointer<Float>?],
              out: UnsafeMutablePointer<Float>) {
-        let c = channels, op = outPadded, w = weight.p, b = bias.p
-        for x in 0..<width {
-            let o = out + x &* op
-            o.update(from: b, count: op)
-            for ky in 0..<3 {
-                guard let r = rows[ky] else { continue }
-                for kx in 0..<3 {
-                    let ix = x - 1 + kx
-                    if ix < 0 || ix >= width { continue }
-                    let px = r + ix &* inStride
-                    let wt = w + (ky &* 3 &+ kx) &* c &* op
-                    let s: Float = l2norm ? norms[ky]![ix] : 1
-                    var oc = 0
-                    while oc < op {
-                        var acc = SIMD8<Float>()
-                        for ci in 0..<c {
-                            acc.addProduct(px[ci], load8(wt + (ci &* op &+ oc)))
-                        }
-                        store8(load8(o + oc).addingProduct(s, acc), o + oc)
-                        oc &+= 8
+        var x = 0
+        while x < width {
+            let count = min(4, width - x)
+            var offset = 0
+            while offset + 16 <= outPadded {
+                pass(SIMD16<Float>.self, offset: offset, x: x, count: count, width: width, rows: rows, norms: norms, out: out)
+                offset += 16
+            }
+            if offset < outPadded {
+                pass(SIMD8<Float>.self, offset: offset, x: x, count: count, width: width, rows: rows, norms: norms, out: out)
+            }
+            x += 4
+        }
+    }
+
+    @inline(__always)
+    private func pass<V: SIMD>(_: V.Type, offset: Int, x: Int, count: Int, width: Int,
+                               rows: [UnsafePointer<Float>?], norms: [UnsafePointer<Float>?],
+                               out: UnsafeMutablePointer<Float>) where V.Scalar == Float {
+        let c = channels, op = outPadded, w = weight.p + offset
+        let b = UnsafeRawPointer(bias.p + offset).loadUnaligned(as: V.self)
+        var a0 = b, a1 = b, a2 = b, a3 = b
+        for ky in 0..<3 {
+            guard let r = rows[ky] else { continue }
+            let nrm = norms[ky]
+            for kx in 0..<3 {
+                // Pixel i reads input column x + i − 1 + kx; outside the map (or past the
+                // row's end) it contributes nothing: scale 0 on a valid address.
+                var s = SIMD4<Float>(), base = SIMD4<Int>()
+                for i in 0..<4 {
+                    let ix = x + i - 1 + kx
+                    if i < count && ix >= 0 && ix < width {
+                        s[i] = l2norm ? nrm![ix] : 1
+                        base[i] = ix &* inStride
                     }
+                }
+                let p0 = r + base[0], p1 = r + base[1], p2 = r + base[2], p3 = r + base[3]
+                let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3]
+                let wt = w + (ky &* 3 &+ kx) &* c &* op
+                for ci in 0..<c {
+                    let wv = UnsafeRawPointer(wt + ci &* op).loadUnaligned(as: V.self)
+                    a0.addProduct(p0[ci] * s0, wv)
+                    a1.addProduct(p1[ci] * s1, wv)
+                    a2.addProduct(p2[ci] * s2, wv)
+                    a3.addProduct(p3[ci] * s3, wv)
                 }
             }
         }
+        func store(_ v: V, _ i: Int) {
+            let index: Int = (x + i) &* op &+ offset
+            UnsafeMutableRawPointer(out + index).storeBytes(of: v, as: V.self)
+        }
+        store(a0, 0)
+        if count > 1 { store(a1, 1) }
+        if count > 2 { store(a2, 2) }
+        if count > 3 { store(a3, 3) }
     }
 }
