@@ -164,3 +164,67 @@ final class OpTests: XCTestCase {
         }
     }
 }
+
+/// Head kernel (L2Norm + loc/conf 3×3 convs) against NETWORK.md §5 computed directly.
+final class HeadOpTests: XCTestCase {
+    func testHeadRowMatchesDirectFormula() {
+        for l2 in [true, false] {
+            let c = 5, width = 7, height = 3, a = 2, k = 2
+            let nl = 4 * a, nc = k * a
+            var rng = SystemRandomNumberGenerator()
+            func r() -> Float { Float.random(in: -1...1, using: &rng) }
+            let input = (0..<(height * width * c)).map { _ in r() }
+            let g = (0..<c).map { _ in r() * 10 }
+            let wl = (0..<(nl * c * 9)).map { _ in r() }, bl = (0..<nl).map { _ in r() }
+            let wc = (0..<(nc * c * 9)).map { _ in r() }, bc = (0..<nc).map { _ in r() }
+            let arch = Architecture(kind: "model", name: nil,
+                                    input: .init(width: 16, height: 16, scale: 1, offset: 0), stem: .init(outChannels: 1),
+                                    rnnpool: .init(patch: 8, stride: 4, hidden1: 1, hidden2: 1, padTo: [2, 2]),
+                                    blocks: [.init(expand: 1, outChannels: c, stride: 1)],
+                                    heads: [.init(block: 0, l2norm: l2, step: 8, sizes: [10, 20], background: 1)],
+                                    postprocess: .init(variances: [0.1, 0.2], nmsIoU: 0.3, scoreThreshold: 0.5, topK: 10, maxDetections: 5))
+            let weights = NetworkWeights(arch: arch) { name in
+                switch name {
+                case "heads.0.l2norm.weight": return g
+                case "heads.0.loc.weight": return wl
+                case "heads.0.loc.bias": return bl
+                case "heads.0.conf.weight": return wc
+                case "heads.0.conf.bias": return bc
+                default: return [Float](repeating: 0.5, count: 4096)
+                }
+            }
+            let kernel = HeadRowKernel(weights.heads[0])
+            let cs = kernel.inStride
+            let buf = UnsafeMutablePointer<Float>.allocate(capacity: height * width * cs)
+            let norms = UnsafeMutablePointer<Float>.allocate(capacity: height * width)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: width * kernel.outPadded)
+            defer { buf.deallocate(); norms.deallocate(); out.deallocate() }
+            buf.initialize(repeating: 0, count: height * width * cs)
+            for p in 0..<(height * width) { for ch in 0..<c { buf[p * cs + ch] = input[p * c + ch] } }
+            for y in 0..<height { kernel.inverseNorms(row: buf + y * width * cs, width: width, into: norms + y * width) }
+
+            func f(_ y: Int, _ x: Int, _ ch: Int) -> Double {
+                guard y >= 0, y < height, x >= 0, x < width else { return 0 }
+                let v = Double(input[(y * width + x) * c + ch])
+                guard l2 else { return v }
+                var s = 0.0
+                for cc in 0..<c { s += Double(input[(y * width + x) * c + cc]) * Double(input[(y * width + x) * c + cc]) }
+                return v / (s.squareRoot() + 1e-10) * Double(g[ch])
+            }
+            let y = 1
+            let rows: [UnsafePointer<Float>?] = (0..<3).map { UnsafePointer(buf + (y - 1 + $0) * width * cs) }
+            let ns: [UnsafePointer<Float>?] = (0..<3).map { UnsafePointer(norms + (y - 1 + $0) * width) }
+            kernel.run(width: width, rows: rows, norms: ns, out: out)
+            for x in 0..<width {
+                for (o, (w, b, base)) in ((0..<nl).map { ($0, (wl, bl, 0)) } + (0..<nc).map { ($0, (wc, bc, nl)) }) {
+                    var s = Double(b[o])
+                    for ch in 0..<c { for ky in 0..<3 { for kx in 0..<3 {
+                        s += Double(w[((o * c + ch) * 3 + ky) * 3 + kx]) * f(y - 1 + ky, x - 1 + kx, ch)
+                    } } }
+                    XCTAssertEqual(Double(out[x * kernel.outPadded + base + o]), s, accuracy: 1e-4 * max(1, abs(s)),
+                                   "l2norm \(l2) x \(x) output \(base + o)")
+                }
+            }
+        }
+    }
+}
