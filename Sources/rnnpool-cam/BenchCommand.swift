@@ -82,8 +82,8 @@ struct BenchCommand: ParsableCommand {
             fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,
             ramCapBytes: mem.capBytes, weightBytes: mem.weightBytes, baselinePeakBytes: mem.baselinePeakBytes,
             baselinePeakLayer: detector.baselinePlan.peakLayer,
-            layers: zip(mem.layers, detector.arena.layerOwnedPeaks).map {
-                .init(name: $0.name, peakBytes: $0.peakBytes, ownBytes: $1)
+            layers: zip(mem.layers, detector.layerOwnBytes).map {
+                .init(name: $0.name, peakBytes: $0.peakBytes, ownBytes: $1.peakBytes)
             },
             layerMAdds: detector.cost.layers.map { .init(name: $0.name, madds: $0.madds) },
             facesFound: faces)

@@ -24,6 +24,12 @@ public final class RNNPoolDetector: FaceDetecting {
     public var maddsPerFrame: Int { cost.total }
     public var layerNames: [String] { network.layerNames }
 
+    /// Bytes each layer's own buffers (line buffers, scratch) took at most: the
+    /// breakdown behind the peak, for the memory overlay and `bench`.
+    public var layerOwnBytes: [LayerMemory] {
+        zip(arena.layerNames, arena.layerOwnedPeaks).map { LayerMemory(name: $0, peakBytes: $1) }
+    }
+
     /// Receives every layer's output rows during `detect` (tests compare them with
     /// PyTorch). Nil by default: nothing extra is stored.
     public var tap: LayerTap? {
