@@ -33,7 +33,6 @@ struct LiveCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            if !headless { try InteractiveMode.requireBuiltIn() }
             let path = try SourceOpening.resolve(source)
             let frameSource = try SourceOpening.open(path, options: sourceOptions)
             defer { frameSource.close() }

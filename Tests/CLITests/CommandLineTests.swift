@@ -50,11 +50,4 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(r.stdout.isEmpty, "\(args)")
         }
     }
-
-    func testInteractiveModeWithoutTheUIBuiltInPointsToHeadless() throws {
-        try XCTSkipIf(InteractiveMode.isBuiltIn, "the terminal UI is built in; its own tests cover it")
-        let r = try BinaryRunner.run([BinaryRunner.demo])
-        XCTAssertEqual(r.status, 2)
-        XCTAssertEqual(r.stderr, "rnnpool-cam: the interactive terminal UI is not built into this binary; run with --headless for one JSON line per frame\n")
-    }
 }

@@ -17,10 +17,6 @@ final class DetectCommandTests: XCTestCase {
         let b = try jsonObject(r.stdoutLines[1])
         XCTAssertEqual(b["width"] as? Int, 2)
         XCTAssertEqual(b["height"] as? Int, 1)
-        if !DetectorLoadingProbe.hasEngine {
-            XCTAssertEqual(r.stderr, "rnnpool-cam: no face model is loaded (this build has no detector engine yet); reporting no faces\n")
-            XCTAssertEqual((a["faces"] as? [Any])?.count, 0)
-        }
     }
 
     func testPlainOutput() throws {

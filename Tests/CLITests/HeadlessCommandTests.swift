@@ -20,10 +20,6 @@ final class HeadlessCommandTests: XCTestCase {
             XCTAssertNotNil(o["timings"] as? [String: Any])
             XCTAssertTrue(o.keys.contains("memory"))
         }
-        if !DetectorLoadingProbe.hasEngine {
-            XCTAssertTrue(r.stderr.contains("no face model is loaded"), r.stderr)
-            XCTAssertTrue(lines.allSatisfy { $0.contains("\"faces\":[]") }, "no model, no faces")
-        }
     }
 
     func testNoSourceFallsBackToTheBundledDemoAndSaysSo() throws {
@@ -102,13 +98,5 @@ final class HeadlessCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertGreaterThan(r.stdoutLines.count, 3)
         for line in r.stdoutLines { _ = try jsonObject(line) }   // no half-written line
-    }
-}
-
-/// Whether this build has a detector engine wired in (then faces may be non-empty).
-enum DetectorLoadingProbe {
-    static var hasEngine: Bool {
-        // DetectorLoading notes on stderr when it returns nil; the binary tells us.
-        (try? BinaryRunner.run(["detect", "--json", "/dev/null/none"]))?.stderr.contains("no face model is loaded") == false
     }
 }
