@@ -6,6 +6,14 @@ import PackageDescription
 // debug test suite crawl. (unsafeFlags is fine here: this is a root package.)
 let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+// The engine's SIMD16 loops run ~1.5x faster with AVX2 than with the x86-64 baseline
+// (SSE2) that swiftc targets by default; every x86-64 CPU since 2013 has it.
+#if arch(x86_64)
+let engineSettings: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
+#else
+let engineSettings: [SwiftSetting] = optimised
+#endif
+
 let package = Package(
     name: "rnnpool-cam",
     platforms: [.macOS(.v13)],
@@ -24,7 +32,7 @@ let package = Package(
         // Frames come in: camera capture, .y4m replay and recording, still images.
         .target(name: "FrameIO", dependencies: ["CV4L2"], swiftSettings: optimised),
         // The detector runs: model file, RAM-capped arena, streaming RNNPool network.
-        .target(name: "RNNPoolEngine", swiftSettings: optimised),
+        .target(name: "RNNPoolEngine", swiftSettings: engineSettings),
         // The terminal shows it: cell-grid rendering, ncurses front end, live loop.
         .target(name: "TerminalUI", dependencies: ["CNcurses", "FrameIO", "RNNPoolEngine"], swiftSettings: optimised),
 
@@ -36,12 +44,14 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "FrameIOTests", dependencies: ["FrameIO"]),
+        .testTarget(name: "FrameIOTests", dependencies: ["FrameIO", "CV4L2"]),
         .testTarget(name: "RNNPoolEngineTests", dependencies: ["RNNPoolEngine"], resources: [.copy("Fixtures")]),
         // Snapshots/ holds the expected screens as text, read from the source tree.
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "FrameIO", "RNNPoolEngine"],
                     exclude: ["Snapshots"]),
-        .testTarget(name: "CLITests", dependencies: ["FrameIO"]),
+        // CLITests run the built binary, and test the headless JSON against a fake detector
+        // through @testable import of the executable target.
+        .testTarget(name: "CLITests", dependencies: ["FrameIO", "RNNPoolEngine", "rnnpool-cam"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,29 +12,22 @@ struct InteractiveSettings {
 }
 
 /// The one call into the interactive UI (`rnnpool-cam [SOURCE]` without --headless).
+/// The UI installs its own SIGINT/SIGTERM handling, since it must restore the terminal.
 enum InteractiveMode {
-    static let isBuiltIn = true
-
-    /// Checked before the camera is opened, so a missing UI never grabs the device.
-    static func requireBuiltIn() throws {
-        guard isBuiltIn else {
-            throw CLIFailure(message: "the interactive terminal UI is not built into this binary; run with --headless for one JSON line per frame", exitCode: 2)
-        }
-    }
-
     static func run(source: any FrameSource, detector: (any FaceDetecting)?, settings: InteractiveSettings) throws {
-        try requireBuiltIn()
         let options = LiveOptions(threshold: settings.threshold, ramCapBytes: settings.ramCapBytes,
                                   outputDirectory: settings.outputDirectory, sourceLabel: settings.sourceLabel)
         let summary: LiveSummary
         do {
             summary = try LiveUI.run(source: source, detector: detector, options: options)
         } catch let error as TerminalUnavailableError {
-            throw CLIFailure(message: error.description)
+            throw CLIFailure(message: error.description)   // one line, like every other failure
         }
-        // The terminal is restored by now: say what was written, and fail on a broken source.
+        // The terminal is restored by now: say what the session left behind.
         for path in summary.recordings { Console.note("recorded \(path)") }
         for path in summary.stills { Console.note("saved \(path)") }
-        if let error = summary.sourceError { throw CLIFailure(message: error) }
+        if let error = summary.sourceError {
+            throw CLIFailure(message: "\(error) (after \(summary.framesCaptured) frames)")
+        }
     }
 }

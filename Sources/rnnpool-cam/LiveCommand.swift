@@ -33,13 +33,13 @@ struct LiveCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            if !headless { try InteractiveMode.requireBuiltIn() }
             let path = try SourceOpening.resolve(source)
             let frameSource = try SourceOpening.open(path, options: sourceOptions)
             defer { frameSource.close() }
             let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes)
-            StopSignal.install()
             if headless {
+                // The interactive UI handles signals itself (it must restore the terminal).
+                StopSignal.install()
                 let runner = HeadlessRunner(source: frameSource, detector: detector,
                                             threshold: detectorOptions.threshold, maxFrames: frames,
                                             shouldStop: { StopSignal.requested }, emit: Console.emit)

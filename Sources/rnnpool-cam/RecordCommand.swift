@@ -34,6 +34,9 @@ struct RecordCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            if Self.sameFile(source, output) {
+                throw CLIFailure(message: "\(output): is the source itself; refusing to record over it")
+            }
             let frameSource = try SourceOpening.open(source, options: sourceOptions)
             defer { frameSource.close() }
             StopSignal.install()
@@ -62,6 +65,13 @@ struct RecordCommand: ParsableCommand {
             Console.note(summary)
             if let sourceError { throw sourceError }
         }
+    }
+
+    /// True when both paths name one existing file (recording would truncate the source).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
     private func makeWriter(for frame: Frame, source: any FrameSource) throws -> Y4MWriter {

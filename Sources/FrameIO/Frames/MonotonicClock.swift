@@ -19,9 +19,9 @@ public enum MonotonicClock {
             let remaining = deadline - now()
             if remaining <= 0 { return }
             var ts = timespec(tv_sec: Int(remaining), tv_nsec: Int((remaining - Double(Int(remaining))) * 1e9))
-            // nanosleep returns early on a signal; loop so pacing stays right, but callers
-            // that watch a stop flag see it within one frame.
-            if nanosleep(&ts, nil) != 0 && errno == EINTR { return }
+            // A signal (SIGWINCH, SIGINT) cuts nanosleep short: go round again so pacing
+            // stays right. Callers that watch a stop flag see it within one frame.
+            _ = nanosleep(&ts, nil)
         }
     }
 }

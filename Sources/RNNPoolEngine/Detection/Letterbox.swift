@@ -1,0 +1,70 @@
+/// The exact integer letterbox of NETWORK.md §1: box-average the source luma plane
+/// into a `dw × dh` window centred on a black `width × height` canvas. Python's
+/// `scripts/train/letterbox.py` does the same integer arithmetic, so both sides feed
+/// the network identical pixels.
+public struct Letterbox: Sendable, Equatable {
+    public let sourceWidth: Int, sourceHeight: Int
+    public let width: Int, height: Int
+    public let dw: Int, dh: Int, ox: Int, oy: Int
+
+    public init(sourceWidth w0: Int, sourceHeight h0: Int, width: Int, height: Int) {
+        sourceWidth = w0
+        sourceHeight = h0
+        self.width = width
+        self.height = height
+        let s = min(Double(width) / Double(w0), Double(height) / Double(h0))
+        // .rounded() is round-half-away-from-zero, as the contract says.
+        dw = max(1, Int((Double(w0) * s).rounded()))
+        dh = max(1, Int((Double(h0) * s).rounded()))
+        ox = (width - dw) / 2
+        oy = (height - dh) / 2
+    }
+
+    /// Fills `dst` (width × height bytes) from `src` (sourceWidth × sourceHeight).
+    public func apply(source src: UnsafePointer<UInt8>, into dst: UnsafeMutablePointer<UInt8>) {
+        apply(source: src) { dst + $0 * width }
+    }
+
+    /// The same into rows that need not be contiguous: `row(y)` is destination row y.
+    public func apply(source src: UnsafePointer<UInt8>, row: (Int) -> UnsafeMutablePointer<UInt8>) {
+        for y in 0..<height { row(y).update(repeating: 0, count: width) }
+        let w0 = sourceWidth, h0 = sourceHeight
+        for y in 0..<dh {
+            let y0 = y * h0 / dh, y1 = max((y + 1) * h0 / dh, y0 + 1)
+            let drow = row(oy + y) + ox
+            // x0 = ⌊x·W0/dw⌋ advanced incrementally (quotient and remainder), so the
+            // inner loop has no division.
+            let stepQ = w0 / dw, stepR = w0 % dw
+            var x0 = 0, r0 = 0
+            for x in 0..<dw {
+                var x1 = x0 &+ stepQ, r1 = r0 &+ stepR
+                if r1 >= dw { x1 &+= 1; r1 &-= dw }
+                let xe = max(x1, x0 &+ 1)
+                var sum = 0
+                for sy in y0..<y1 {
+                    let srow = src + sy &* w0
+                    for sx in x0..<xe { sum &+= Int(srow[sx]) }
+                }
+                let n = (y1 &- y0) &* (xe &- x0)
+                drow[x] = UInt8(truncatingIfNeeded: (sum &+ n / 2) / n)
+                x0 = x1
+                r0 = r1
+            }
+        }
+    }
+
+    /// Maps an (x, y, w, h) box in network pixels back to source pixels: clip to the
+    /// network frame, undo offset and scale, clip to the source frame.
+    public func toSource(x: Float, y: Float, w: Float, h: Float) -> (x: Float, y: Float, w: Float, h: Float) {
+        func clip(_ v: Double, _ hi: Double) -> Double { min(max(v, 0), hi) }
+        let fw = Double(width), fh = Double(height)
+        var x1 = clip(Double(x), fw), y1 = clip(Double(y), fh)
+        var x2 = clip(Double(x) + Double(w), fw), y2 = clip(Double(y) + Double(h), fh)
+        let sx = Double(sourceWidth) / Double(dw), sy = Double(sourceHeight) / Double(dh)
+        x1 = clip((x1 - Double(ox)) * sx, Double(sourceWidth))
+        x2 = clip((x2 - Double(ox)) * sx, Double(sourceWidth))
+        y1 = clip((y1 - Double(oy)) * sy, Double(sourceHeight))
+        y2 = clip((y2 - Double(oy)) * sy, Double(sourceHeight))
+        return (Float(x1), Float(y1), Float(x2 - x1), Float(y2 - y1))
+    }
+}

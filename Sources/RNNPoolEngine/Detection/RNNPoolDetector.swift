@@ -1,0 +1,81 @@
+import Foundation
+
+/// The RNNPool face detector: letterbox into the arena, the streamed network, NMS,
+/// boxes back in source pixels. Everything per frame lives in one arena of
+/// `ramCapBytes`; a frame that does not fit throws `ArenaOverflowError` and leaves the
+/// detector ready for the next one.
+public final class RNNPoolDetector: FaceDetecting {
+    public let model: RNNPoolModel
+    public let arena: Arena
+    /// The conventional network's plan (shape-only), for comparison.
+    public let baselinePlan: LivenessPlanner.Plan
+    public let cost: NetworkCost
+    let network: StreamingNetwork
+
+    public init(model: RNNPoolModel, ramCapBytes: Int) throws {
+        self.model = model
+        arena = Arena(capBytes: ramCapBytes)
+        network = StreamingNetwork(model: model, arena: arena)
+        baselinePlan = BaselineNetwork.plan(for: model.architecture)
+        cost = NetworkCost(model.architecture)
+    }
+
+    public var architecture: Architecture { model.architecture }
+    public var maddsPerFrame: Int { cost.total }
+    public var layerNames: [String] { network.layerNames }
+
+    /// Bytes each layer's own buffers (line buffers, scratch) took at most: the
+    /// breakdown behind the peak, for the memory overlay and `bench`.
+    public var layerOwnBytes: [LayerMemory] {
+        zip(arena.layerNames, arena.layerOwnedPeaks).map { LayerMemory(name: $0, peakBytes: $1) }
+    }
+
+    /// Receives every layer's output rows during `detect` (tests compare them with
+    /// PyTorch). Nil by default: nothing extra is stored.
+    public var tap: LayerTap? {
+        get { network.tap }
+        set { network.tap = newValue }
+    }
+
+    public var memory: MemorySnapshot {
+        MemorySnapshot(capBytes: arena.capBytes, currentBytes: arena.currentBytes, peakBytes: arena.peakBytes,
+                       framePeakBytes: arena.framePeakBytes,
+                       layers: zip(arena.layerNames, arena.layerPeaks).map { LayerMemory(name: $0, peakBytes: $1) },
+                       timeline: arena.timeline, weightBytes: model.weightBytes,
+                       baselinePeakBytes: baselinePlan.peakBytes)
+    }
+
+    public func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+                       threshold: Float) throws -> DetectionResult {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let arch = model.architecture
+        precondition(width > 0 && height > 0 && luma.count >= width * height, "luma plane smaller than width × height")
+        let letterbox = Letterbox(sourceWidth: width, sourceHeight: height,
+                                  width: arch.input.width, height: arch.input.height)
+        arena.beginFrame()
+        let kept: [Candidate]
+        do {
+            arena.enter(network.nmsLayer)
+            let capacity = arch.postprocess.topK
+            let storage = try arena.allocate(Candidate.self, count: capacity)
+            var list = CandidateList(storage: storage, capacity: capacity)
+            try network.run(threshold: threshold, fillInput: { row in
+                letterbox.apply(source: luma.baseAddress!, row: row)
+            }, candidate: { list.insert($0) })
+            arena.enter(network.nmsLayer)
+            kept = NonMaximumSuppression.run(list.sorted(), iou: arch.postprocess.nmsIoU,
+                                             maxDetections: arch.postprocess.maxDetections)
+            arena.free(storage)
+        } catch {
+            arena.releaseAll()
+            throw error
+        }
+        arena.sample()
+        let faces = kept.map { c -> FaceBox in
+            let b = letterbox.toSource(x: c.x, y: c.y, w: c.w, h: c.h)
+            return FaceBox(x: b.x, y: b.y, w: b.w, h: b.h, score: c.score)
+        }
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        return DetectionResult(faces: faces, milliseconds: ms, memory: memory)
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// The architecture hyper-parameters from a model file's JSON header
+/// (MODEL_FORMAT.md). Nothing about heads, steps or anchors is hard-coded elsewhere.
+public struct Architecture: Codable, Sendable, Equatable {
+    public struct Input: Codable, Sendable, Equatable {
+        public var width: Int
+        public var height: Int
+        public var scale: Float
+        public var offset: Float
+    }
+    public struct Stem: Codable, Sendable, Equatable {
+        public var outChannels: Int
+        enum CodingKeys: String, CodingKey { case outChannels = "out_channels" }
+    }
+    public struct Pool: Codable, Sendable, Equatable {
+        public var patch: Int
+        public var stride: Int
+        public var hidden1: Int
+        public var hidden2: Int
+        /// [width, height] after replicate padding.
+        public var padTo: [Int]
+        enum CodingKeys: String, CodingKey { case patch, stride, hidden1, hidden2, padTo = "pad_to" }
+    }
+    public struct Block: Codable, Sendable, Equatable {
+        public var expand: Int
+        public var outChannels: Int
+        public var stride: Int
+        enum CodingKeys: String, CodingKey { case expand, outChannels = "out_channels", stride }
+    }
+    public struct Head: Codable, Sendable, Equatable {
+        public var block: Int
+        public var l2norm: Bool
+        public var step: Float
+        public var sizes: [Float]
+        public var background: Int
+    }
+    public struct PostProcess: Codable, Sendable, Equatable {
+        public var variances: [Float]
+        public var nmsIoU: Float
+        public var scoreThreshold: Float
+        public var topK: Int
+        public var maxDetections: Int
+        enum CodingKeys: String, CodingKey {
+            case variances, nmsIoU = "nms_iou", scoreThreshold = "score_threshold"
+            case topK = "top_k", maxDetections = "max_detections"
+        }
+    }
+
+    public var kind: String
+    public var name: String?
+    public var input: Input
+    public var stem: Stem
+    public var rnnpool: Pool
+    public var blocks: [Block]
+    public var heads: [Head]
+    public var postprocess: PostProcess
+
+    // MARK: Derived shapes (NETWORK.md §2–§5)
+
+    public var stemWidth: Int { (input.width + 1) / 2 }
+    public var stemHeight: Int { (input.height + 1) / 2 }
+    public var patchesX: Int { (stemWidth - rnnpool.patch) / rnnpool.stride + 1 }
+    public var patchesY: Int { (stemHeight - rnnpool.patch) / rnnpool.stride + 1 }
+    public var poolChannels: Int { 4 * rnnpool.hidden2 }
+
+    /// (channels in, width in, height in, width out, height out, channels out) per block.
+    public struct BlockShape: Sendable, Equatable {
+        public var cin, win, hin, cmid, cout, wout, hout, stride: Int
+        public var residual: Bool { stride == 1 && cin == cout }
+    }
+
+    public var blockShapes: [BlockShape] {
+        var c = poolChannels, w = rnnpool.padTo[0], h = rnnpool.padTo[1]
+        return blocks.map { b in
+            let wo = (w + b.stride - 1) / b.stride, ho = (h + b.stride - 1) / b.stride
+            defer { c = b.outChannels; w = wo; h = ho }
+            return BlockShape(cin: c, win: w, hin: h, cmid: c * b.expand, cout: b.outChannels,
+                              wout: wo, hout: ho, stride: b.stride)
+        }
+    }
+
+    /// Anchors of one head position; K = background + 1 logits per anchor.
+    public func headOutputs(_ k: Int) -> (loc: Int, conf: Int) {
+        let a = heads[k].sizes.count
+        return (4 * a, (heads[k].background + 1) * a)
+    }
+
+    /// Tensor name → shape the architecture requires (MODEL_FORMAT.md table).
+    public var expectedTensorShapes: [(String, [Int])] {
+        let c0 = stem.outChannels, h1 = rnnpool.hidden1, h2 = rnnpool.hidden2
+        var s: [(String, [Int])] = [("stem.weight", [c0, 1, 3, 3]), ("stem.bias", [c0])]
+        for (r, i, h) in [("rnn1", c0, h1), ("rnn2", h1, h2)] {
+            s += [("\(r).W", [h, i]), ("\(r).U", [h, h]), ("\(r).bias_z", [h]), ("\(r).bias_h", [h]),
+                  ("\(r).zeta", [1]), ("\(r).nu", [1])]
+        }
+        let shapes = blockShapes
+        for (i, b) in shapes.enumerated() {
+            if b.cmid != b.cin {
+                s += [("blocks.\(i).expand.weight", [b.cmid, b.cin, 1, 1]), ("blocks.\(i).expand.bias", [b.cmid])]
+            }
+            s += [("blocks.\(i).dw.weight", [b.cmid, 1, 3, 3]), ("blocks.\(i).dw.bias", [b.cmid]),
+                  ("blocks.\(i).project.weight", [b.cout, b.cmid, 1, 1]), ("blocks.\(i).project.bias", [b.cout])]
+        }
+        for (k, h) in heads.enumerated() {
+            let c = shapes[h.block].cout, o = headOutputs(k)
+            if h.l2norm { s.append(("heads.\(k).l2norm.weight", [c])) }
+            s += [("heads.\(k).loc.weight", [o.loc, c, 3, 3]), ("heads.\(k).loc.bias", [o.loc]),
+                  ("heads.\(k).conf.weight", [o.conf, c, 3, 3]), ("heads.\(k).conf.bias", [o.conf])]
+        }
+        return s
+    }
+
+    /// Checks the hyper-parameters this engine relies on; returns why not, or nil.
+    func problem() -> String? {
+        if kind != "model" { return "kind is \"\(kind)\", expected \"model\"" }
+        if input.width < 16 || input.height < 16 { return "input \(input.width)x\(input.height) is too small" }
+        if stem.outChannels < 1 { return "stem.out_channels must be positive" }
+        if rnnpool.patch != 8 { return "rnnpool.patch \(rnnpool.patch) (this engine runs 8x8 patches)" }
+        if rnnpool.stride < 1 || rnnpool.stride > rnnpool.patch { return "rnnpool.stride \(rnnpool.stride)" }
+        if rnnpool.hidden1 < 1 || rnnpool.hidden2 < 1 { return "rnnpool hidden sizes must be positive" }
+        if stemWidth < rnnpool.patch || stemHeight < rnnpool.patch { return "input smaller than one patch" }
+        if rnnpool.padTo.count != 2 || rnnpool.padTo[0] < patchesX || rnnpool.padTo[1] < patchesY {
+            return "rnnpool.pad_to \(rnnpool.padTo) is smaller than the \(patchesX)x\(patchesY) patch grid"
+        }
+        if blocks.isEmpty { return "no blocks" }
+        for (i, b) in blocks.enumerated() {
+            if b.expand < 1 || b.outChannels < 1 || !(b.stride == 1 || b.stride == 2) {
+                return "block \(i): expand \(b.expand), out_channels \(b.outChannels), stride \(b.stride)"
+            }
+        }
+        if heads.isEmpty { return "no heads" }
+        for (k, h) in heads.enumerated() {
+            if h.block < 0 || h.block >= blocks.count { return "head \(k) reads block \(h.block), which does not exist" }
+            if h.sizes.isEmpty || h.background < 1 || h.step <= 0 { return "head \(k): sizes, background or step" }
+        }
+        if postprocess.variances.count != 2 { return "postprocess.variances needs 2 values" }
+        if postprocess.topK < 1 || postprocess.maxDetections < 1 { return "postprocess top_k / max_detections" }
+        return nil
+    }
+
+    static func decode(_ json: Data, path: String) throws -> Architecture {
+        // A fixture (or anything else) in the same container says so in `kind`; say that
+        // rather than which model key it lacks.
+        struct Kind: Decodable { var kind: String? }
+        if let k = try? JSONDecoder().decode(Kind.self, from: json), let kind = k.kind, kind != "model" {
+            throw ModelFileError(path: path, reason: .badArchitecture("kind is \"\(kind)\", expected \"model\""))
+        }
+        do {
+            return try JSONDecoder().decode(Architecture.self, from: json)
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw ModelFileError(path: path, reason: .badHeader("missing key \(keyPath(ctx.codingPath + [key]))"))
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw ModelFileError(path: path, reason: .badHeader("wrong type at \(keyPath(ctx.codingPath))"))
+        } catch let DecodingError.valueNotFound(_, ctx) {
+            throw ModelFileError(path: path, reason: .badHeader("null at \(keyPath(ctx.codingPath))"))
+        } catch {
+            throw ModelFileError(path: path, reason: .badHeader("not valid JSON"))
+        }
+    }
+
+    private static func keyPath(_ path: [any CodingKey]) -> String {
+        path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+}

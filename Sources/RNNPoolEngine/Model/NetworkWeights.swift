@@ -1,0 +1,115 @@
+import Foundation
+
+/// Weights in the layouts the engine's loops want, derived from the PyTorch-layout
+/// tensors of the file. Everything channels-last; channel counts that SIMD loops walk
+/// in groups of 8 are zero-padded to a multiple of 8 (zeros change no result).
+struct NetworkWeights: Sendable {
+    struct Stem: Sendable {
+        var channels: Int
+        var weight: [Float]   // [c][ky*3+kx]
+        var bias: [Float]
+    }
+    struct FastGRNN: Sendable {
+        var input: Int, hidden: Int
+        var W: [Float]        // [h][i]
+        var U: [Float]        // [h][h]
+        var biasZ: [Float], biasH: [Float]
+        var sigmaZeta: Float, sigmaNu: Float
+    }
+    struct Block: Sendable {
+        var shape: Architecture.BlockShape
+        var midPadded: Int    // cmid rounded up to a multiple of 8
+        var expandWeight: [Float]?  // [cin][midPadded]; nil when expand == 1
+        var expandBias: [Float]     // [midPadded]
+        var dwWeight: [Float]       // [9][midPadded]
+        var dwBias: [Float]         // [midPadded]
+        var projectWeight: [Float]  // [midPadded][coutPadded]
+        var projectBias: [Float]    // [coutPadded]
+        var coutPadded: Int
+    }
+    struct Head: Sendable {
+        var channels: Int           // input channels C
+        var locCount: Int, confCount: Int
+        var outPadded: Int          // (loc + conf) rounded up to a multiple of 8
+        var weight: [Float]         // [9][C][outPadded], l2norm gain folded in
+        var bias: [Float]           // [outPadded]
+        var l2norm: Bool
+    }
+
+    var stem: Stem
+    var rnn1: FastGRNN
+    var rnn2: FastGRNN
+    var blocks: [Block]
+    var heads: [Head]
+
+    init(arch: Architecture, tensor: (String) -> [Float]) {
+        let c0 = arch.stem.outChannels
+        stem = Stem(channels: c0, weight: tensor("stem.weight"), bias: tensor("stem.bias"))
+        func grnn(_ p: String, _ i: Int, _ h: Int) -> FastGRNN {
+            FastGRNN(input: i, hidden: h, W: tensor("\(p).W"), U: tensor("\(p).U"),
+                     biasZ: tensor("\(p).bias_z"), biasH: tensor("\(p).bias_h"),
+                     sigmaZeta: sigmoid64(tensor("\(p).zeta")[0]),
+                     sigmaNu: sigmoid64(tensor("\(p).nu")[0]))
+        }
+        rnn1 = grnn("rnn1", c0, arch.rnnpool.hidden1)
+        rnn2 = grnn("rnn2", arch.rnnpool.hidden1, arch.rnnpool.hidden2)
+        let shapes = arch.blockShapes
+        blocks = shapes.enumerated().map { i, s in
+            let hasExpand = s.cmid != s.cin
+            return NetworkWeights.blockWeights(
+                shape: s, expandWeight: hasExpand ? tensor("blocks.\(i).expand.weight") : nil,
+                expandBias: hasExpand ? tensor("blocks.\(i).expand.bias") : nil,
+                dwWeight: tensor("blocks.\(i).dw.weight"), dwBias: tensor("blocks.\(i).dw.bias"),
+                projectWeight: tensor("blocks.\(i).project.weight"), projectBias: tensor("blocks.\(i).project.bias"))
+        }
+        heads = arch.heads.enumerated().map { k, h in
+            let c = shapes[h.block].cout
+            let (nl, nc) = arch.headOutputs(k)
+            let op = roundUp8(nl + nc)
+            let g = h.l2norm ? tensor("heads.\(k).l2norm.weight") : [Float](repeating: 1, count: c)
+            var w = [Float](repeating: 0, count: 9 * c * op), b = [Float](repeating: 0, count: op)
+            for (src, base, n) in [("loc", 0, nl), ("conf", nl, nc)] {
+                let sw = tensor("heads.\(k).\(src).weight"), sb = tensor("heads.\(k).\(src).bias")
+                for o in 0..<n {
+                    b[base + o] = sb[o]
+                    for ci in 0..<c { for t in 0..<9 { w[(t * c + ci) * op + base + o] = sw[(o * c + ci) * 9 + t] * g[ci] } }
+                }
+            }
+            return Head(channels: c, locCount: nl, confCount: nc, outPadded: op, weight: w, bias: b, l2norm: h.l2norm)
+        }
+    }
+}
+
+extension NetworkWeights {
+    /// One block's PyTorch-layout tensors → the kernel's padded channels-last layout.
+    static func blockWeights(shape s: Architecture.BlockShape, expandWeight w: [Float]?, expandBias b: [Float]?,
+                             dwWeight dw: [Float], dwBias db: [Float],
+                             projectWeight pw: [Float], projectBias pb: [Float]) -> Block {
+        let mp = roundUp8(s.cmid), cp = roundUp8(s.cout)
+        var ew: [Float]? = nil
+        var eb = [Float](repeating: 0, count: mp)
+        if let w, let b {
+            var t = [Float](repeating: 0, count: s.cin * mp)
+            for m in 0..<s.cmid { for c in 0..<s.cin { t[c * mp + m] = w[m * s.cin + c] } }
+            ew = t
+            for m in 0..<s.cmid { eb[m] = b[m] }
+        }
+        var dwt = [Float](repeating: 0, count: 9 * mp), dbt = [Float](repeating: 0, count: mp)
+        for m in 0..<s.cmid {
+            for k in 0..<9 { dwt[k * mp + m] = dw[m * 9 + k] }
+            dbt[m] = db[m]
+        }
+        var pwt = [Float](repeating: 0, count: mp * cp), pbt = [Float](repeating: 0, count: cp)
+        for o in 0..<s.cout {
+            for m in 0..<s.cmid { pwt[m * cp + o] = pw[o * s.cmid + m] }
+            pbt[o] = pb[o]
+        }
+        return Block(shape: s, midPadded: mp, expandWeight: ew, expandBias: eb, dwWeight: dwt,
+                     dwBias: dbt, projectWeight: pwt, projectBias: pbt, coutPadded: cp)
+    }
+}
+
+@inline(__always) func roundUp8(_ n: Int) -> Int { (n + 7) & ~7 }
+
+/// σ of a stored scalar (ζ, ν), in double precision then rounded once.
+func sigmoid64(_ x: Float) -> Float { Float(1 / (1 + Foundation.exp(-Double(x)))) }

@@ -1,0 +1,102 @@
+/// One detection head, streamed over its block's output rows. Each finished row of
+/// loc/conf outputs is scored and decoded at once (NETWORK.md §6); candidates at or
+/// above the threshold go into the frame's bounded candidate list.
+final class HeadStage: RowConsumer {
+    let kernel: HeadRowKernel
+    let index: Int
+    let layer: Int
+    let arena: Arena
+    let input: () -> FeatureRing
+    let width: Int, height: Int
+    let step: Float
+    let sizes: [Float]
+    let background: Int
+    let variances: (Float, Float)
+    let firstAnchor: Int
+    var tap: LayerTap?
+    var threshold: Float = 0.5
+    var candidates: (Candidate) -> Void = { _ in }
+    private var norms: UnsafeMutablePointer<Float>?
+    private var out: UnsafeMutablePointer<Float>?
+    private var next = 0
+
+    init(kernel: HeadRowKernel, index: Int, head: Architecture.Head, width: Int, height: Int,
+         variances: [Float], firstAnchor: Int, arena: Arena, layer: Int, input: @escaping () -> FeatureRing) {
+        self.kernel = kernel
+        self.index = index
+        self.width = width
+        self.height = height
+        step = head.step
+        sizes = head.sizes
+        background = head.background
+        self.variances = (variances[0], variances[1])
+        self.firstAnchor = firstAnchor
+        self.arena = arena
+        self.layer = layer
+        self.input = input
+    }
+
+    var anchorCount: Int { width * height * sizes.count }
+
+    /// Forgets any half-finished frame (after an arena overflow the arena is wiped).
+    func reset() { next = 0; out = nil; norms = nil }
+
+    func accept(row r: Int) throws {
+        arena.enter(layer)
+        if out == nil {
+            out = try arena.allocate(Float.self, count: width * kernel.outPadded)
+            if kernel.l2norm { norms = try arena.allocate(Float.self, count: 3 * width) }
+        }
+        let src = input()
+        if let norms { kernel.inverseNorms(row: src.row(r), width: width, into: norms + (r % 3) * width) }
+        while next < height && min(next + 1, height - 1) <= r {
+            let y = next
+            var rows: [UnsafePointer<Float>?] = [nil, nil, nil]
+            var ns: [UnsafePointer<Float>?] = [nil, nil, nil]
+            for ky in 0..<3 {
+                let iy = y - 1 + ky
+                guard iy >= 0 && iy < height else { continue }
+                rows[ky] = UnsafePointer(src.row(iy))
+                if let norms { ns[ky] = UnsafePointer(norms + (iy % 3) * width) }
+            }
+            kernel.run(width: width, rows: rows, norms: ns, out: out!)
+            if let tap {
+                tap("heads.\(index).loc", y, width, kernel.locCount, kernel.outPadded, out!)
+                tap("heads.\(index).conf", y, width, kernel.confCount, kernel.outPadded, out! + kernel.locCount)
+            }
+            decode(row: y)
+            next += 1
+        }
+        if next == height {
+            if let n = norms { arena.free(n) }
+            arena.free(out!)
+            norms = nil
+            out = nil
+        }
+    }
+
+    /// Scores every anchor of row y; decodes the ones at or above the threshold.
+    private func decode(row y: Int) {
+        let op = kernel.outPadded, nl = kernel.locCount, k = background + 1, a = sizes.count
+        let o = out!
+        for x in 0..<width {
+            let px = o + x * op
+            for ai in 0..<a {
+                let conf = px + nl + k * ai
+                var bg = conf[0]
+                for i in 1..<background { bg = max(bg, conf[i]) }
+                let score = Activations.sigmoid(conf[background] - bg)
+                guard score >= threshold else { continue }
+                let loc = px + 4 * ai
+                let s = sizes[ai]
+                let acx = (Float(x) + 0.5) * step, acy = (Float(y) + 0.5) * step
+                let cx = acx + loc[0] * variances.0 * s
+                let cy = acy + loc[1] * variances.0 * s
+                let w = s * Activations.exp(loc[2] * variances.1)
+                let h = s * Activations.exp(loc[3] * variances.1)
+                let index = firstAnchor + (y * width + x) * a + ai
+                candidates(Candidate(score: score, index: Int32(index), x: cx - w / 2, y: cy - h / 2, w: w, h: h))
+            }
+        }
+    }
+}

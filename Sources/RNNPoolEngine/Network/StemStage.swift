@@ -1,0 +1,41 @@
+/// Runs the stem row by row into an 8-row ring that the RNNPool stage reads patch rows
+/// from (a patch row needs 8 stem rows, and advances by `stride` rows).
+final class StemStage {
+    let kernel: StemKernel
+    let layer: Int
+    let arena: Arena
+    let height: Int
+    let ringRows: Int
+    var consumer: RowConsumer?
+    var tap: LayerTap?
+    private(set) var ring: FeatureRing?
+
+    init(kernel: StemKernel, arch: Architecture, arena: Arena, layer: Int) {
+        self.kernel = kernel
+        self.arena = arena
+        self.layer = layer
+        height = arch.stemHeight
+        ringRows = arch.rnnpool.patch
+    }
+
+    func reset() { ring = nil }
+
+    /// Computes every stem row. `inputRow(r)` is input row r; after each stem row,
+    /// `releaseInput(r)` says that input rows below r are no longer needed.
+    func run(inputRow: (Int) -> UnsafePointer<UInt8>, releaseInput: (Int) -> Void) throws {
+        arena.enter(layer)
+        let w = kernel.outWidth, c = kernel.channels
+        let base = try arena.allocate(Float.self, count: FeatureRing.floats(capacity: ringRows, width: w, stride: c))
+        let ring = FeatureRing(base: base, capacity: ringRows, width: w, stride: c, channels: c)
+        self.ring = ring
+        for y in 0..<height {
+            arena.enter(layer)
+            kernel.run(row: y, inputRow: inputRow, out: ring.row(y))
+            releaseInput(y == height - 1 ? kernel.inHeight : 2 * y + 1)
+            tap?("stem", y, w, c, c, ring.row(y))
+            try consumer?.accept(row: y)
+        }
+        arena.free(base)
+        self.ring = nil
+    }
+}

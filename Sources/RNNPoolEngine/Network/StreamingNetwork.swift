@@ -1,0 +1,119 @@
+/// The whole detector network as a row-streamed pipeline inside one arena:
+///
+///     input (8-bit, 320×240) → stem rows → 8-row ring → RNNPool patch rows → 3-row ring
+///       → block 0 → 3-row ring → block 1 → … ; heads read their block's ring
+///
+/// The stem pushes rows; every stage computes whatever its inputs now allow and pushes
+/// its own rows on. Only rings of rows (and small scratch) are ever allocated, so the
+/// arena peak is the sum of the rings plus the input, not any full activation map.
+final class StreamingNetwork {
+    let arch: Architecture
+    let arena: Arena
+    let stem: StemStage
+    let pool: RNNPoolStage
+    let blocks: [BlockStage]
+    let heads: [HeadStage]
+    let layerNames: [String]
+    let inputLayer: Int
+    let nmsLayer: Int
+
+    init(model: RNNPoolModel, arena: Arena) {
+        let arch = model.architecture, w = model.weights
+        self.arch = arch
+        self.arena = arena
+        var names = ["input", "stem", "rnnpool"]
+        names += arch.blocks.indices.map { "blocks.\($0)" }
+        names += arch.heads.indices.map { "heads.\($0)" }
+        names.append("nms")
+        layerNames = names
+        arena.declareLayers(names)
+        inputLayer = 0
+        nmsLayer = names.count - 1
+
+        stem = StemStage(kernel: StemKernel(w.stem, arch: arch), arch: arch, arena: arena, layer: 1)
+        let poolKernel = RNNPoolRowKernel(rnn1: FastGRNNLanes(w.rnn1), rnn2: FastGRNNLanes(w.rnn2),
+                                          channels: arch.stem.outChannels, stride: arch.rnnpool.stride,
+                                          patchesX: arch.patchesX, paddedWidth: arch.rnnpool.padTo[0])
+        pool = RNNPoolStage(kernel: poolKernel, arch: arch, arena: arena, layer: 2, stem: stem)
+        stem.consumer = pool
+
+        var blocks: [BlockStage] = []
+        for (i, bw) in w.blocks.enumerated() {
+            let source: () -> FeatureRing
+            if i == 0 {
+                let p = pool
+                source = { p.ring! }
+            } else {
+                let prev = blocks[i - 1]
+                source = { prev.ring! }
+            }
+            let stage = BlockStage(kernel: MBConvRowKernel(bw), name: "blocks.\(i)", arena: arena,
+                                   layer: 3 + i, input: source)
+            if i == 0 { pool.consumers.append(stage) } else { blocks[i - 1].consumers.append(stage) }
+            blocks.append(stage)
+        }
+        self.blocks = blocks
+
+        let shapes = arch.blockShapes
+        var heads: [HeadStage] = [], firstAnchor = 0
+        for (k, h) in arch.heads.enumerated() {
+            let src = blocks[h.block], shape = shapes[h.block]
+            let stage = HeadStage(kernel: HeadRowKernel(w.heads[k]), index: k, head: h, width: shape.wout,
+                                  height: shape.hout, variances: arch.postprocess.variances,
+                                  firstAnchor: firstAnchor, arena: arena, layer: 3 + arch.blocks.count + k,
+                                  input: { src.ring! })
+            firstAnchor += stage.anchorCount
+            src.consumers.append(stage)
+            heads.append(stage)
+        }
+        self.heads = heads
+    }
+
+    var anchorCount: Int { heads.reduce(0) { $0 + $1.anchorCount } }
+
+    var tap: LayerTap? {
+        didSet {
+            stem.tap = tap
+            pool.tap = tap
+            for b in blocks { b.tap = tap }
+            for h in heads { h.tap = tap }
+        }
+    }
+
+    /// Input rows per arena buffer: the input is held in chunks so that the rows the
+    /// stem has passed go back to the arena while the rest of the network streams on.
+    static let inputChunkRows = 8
+
+    /// Runs one frame. `fillInput` writes the 8-bit network input, row by row through
+    /// the row accessor it is given; `candidate` receives every anchor at or above
+    /// `threshold`.
+    func run(threshold: Float, fillInput: ((Int) -> UnsafeMutablePointer<UInt8>) -> Void,
+             candidate: @escaping (Candidate) -> Void) throws {
+        for b in blocks { b.reset() }
+        for h in heads {
+            h.reset()
+            h.threshold = threshold
+            h.candidates = candidate
+        }
+        pool.reset()
+        stem.reset()
+        arena.enter(inputLayer)
+        let w = arch.input.width, h = arch.input.height, k = StreamingNetwork.inputChunkRows
+        var chunks: [UnsafeMutablePointer<UInt8>?] = []
+        for c in 0..<((h + k - 1) / k) {
+            chunks.append(try arena.allocate(UInt8.self, count: w * min(k, h - c * k)))
+        }
+        let row = { (y: Int) -> UnsafeMutablePointer<UInt8> in chunks[y / k]! + (y % k) * w }
+        fillInput(row)
+        var released = 0
+        pool.onPatchRow = { [arena] in arena.sample() }
+        try stem.run(inputRow: { UnsafePointer(row($0)) }) { below in
+            while (released + 1) * k <= below || (released < chunks.count && below >= h) {
+                arena.free(chunks[released]!)
+                chunks[released] = nil
+                released += 1
+            }
+        }
+        for c in chunks { if let c { arena.free(c) } }
+    }
+}

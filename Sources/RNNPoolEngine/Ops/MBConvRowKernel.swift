@@ -1,0 +1,149 @@
+/// One output row of a fused MBConv block (NETWORK.md §4): 1×1 expand + ReLU6, 3×3
+/// depthwise (stride s, zero padding) + ReLU6, 1×1 linear projection, residual.
+///
+/// The expanded map is never stored whole, not even as a ring of rows: for each group
+/// of 8 expanded channels, the kernel expands just the 3 input rows it needs into a
+/// 3 × width × 8 scratch, runs the depthwise taps and folds the group straight into the
+/// projection accumulators. Stride-1 blocks thus expand each input row three times
+/// (extra multiply-adds, counted in `executedMAdds`) in exchange for a t-times smaller
+/// line buffer: the trade that keeps the whole pipeline inside the RAM cap.
+struct MBConvRowKernel {
+    let shape: Architecture.BlockShape
+    let midPadded: Int
+    let inStride: Int      // floats per input pixel (cin rounded up to 8)
+    let outStride: Int     // floats per output pixel (cout rounded up to 8)
+    let expandWeight: FloatBuffer?
+    let expandBias: FloatBuffer
+    let dwWeight: FloatBuffer
+    let dwBias: FloatBuffer
+    let projectWeight: FloatBuffer
+    let projectBias: FloatBuffer
+
+    init(_ w: NetworkWeights.Block) {
+        shape = w.shape
+        midPadded = w.midPadded
+        inStride = roundUp8(w.shape.cin)
+        outStride = w.coutPadded
+        expandWeight = w.expandWeight.map(FloatBuffer.init)
+        expandBias = FloatBuffer(w.expandBias)
+        dwWeight = FloatBuffer(w.dwWeight)
+        dwBias = FloatBuffer(w.dwBias)
+        projectWeight = FloatBuffer(w.projectWeight)
+        projectBias = FloatBuffer(w.projectBias)
+    }
+
+    /// Scratch floats: 3 expanded rows of one 8-channel group, and that group's
+    /// depthwise output row.
+    var scratchFloats: Int { 3 * shape.win * 8 + shape.wout * 8 }
+
+    /// Computes output row `yo`. `inputRow(r)` gives input row r (0 ≤ r < hin).
+    func run(row yo: Int, inputRow: (Int) -> UnsafePointer<Float>,
+             out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let s = shape, win = s.win, cin = s.cin, mp = midPadded, cp = outStride
+        let e = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD8<Float>.self)
+        let pb = projectBias.p, pw = projectWeight.p
+        // Accumulators start at the projection bias (plus the residual input).
+        for xo in 0..<s.wout {
+            let o = out + xo &* cp
+            o.update(from: pb, count: cp)
+            if s.residual {
+                let r = inputRow(yo) + xo &* inStride
+                for c in 0..<cin { o[c] += r[c] }
+            }
+        }
+        var rows: [UnsafePointer<Float>?] = [nil, nil, nil]
+        for ky in 0..<3 {
+            let r = s.stride * yo - 1 + ky
+            if r >= 0 && r < s.hin { rows[ky] = inputRow(r) }
+        }
+        let ebias = expandBias.p, dwb = dwBias.p, dww = dwWeight.p
+        var g = 0
+        while g < mp {
+            // Expand the needed input rows for channels g ..< g+8.
+            for ky in 0..<3 {
+                guard let src = rows[ky] else { continue }
+                let dst = e + ky &* win
+                if let ew = expandWeight {
+                    let wg = ew.p + g
+                    let b = load8(ebias + g)
+                    // Four pixels at a time: four independent FMA chains share each
+                    // weight load (one chain alone would be latency-bound).
+                    var x = 0
+                    while x + 4 <= win {
+                        let p0 = src + x &* inStride, p1 = p0 + inStride, p2 = p1 + inStride, p3 = p2 + inStride
+                        var a0 = b, a1 = b, a2 = b, a3 = b
+                        for c in 0..<cin {
+                            let w = load8(wg + c &* mp)
+                            a0.addProduct(p0[c], w)
+                            a1.addProduct(p1[c], w)
+                            a2.addProduct(p2[c], w)
+                            a3.addProduct(p3[c], w)
+                        }
+                        dst[x] = relu6(a0)
+                        dst[x &+ 1] = relu6(a1)
+                        dst[x &+ 2] = relu6(a2)
+                        dst[x &+ 3] = relu6(a3)
+                        x &+= 4
+                    }
+                    while x < win {
+                        let px = src + x &* inStride
+                        var acc = b
+                        for c in 0..<cin { acc.addProduct(px[c], load8(wg + c &* mp)) }
+                        dst[x] = relu6(acc)
+                        x &+= 1
+                    }
+                } else {
+                    // t = 1: the "expanded" map is the input itself (zero beyond cin).
+                    for x in 0..<win {
+                        var v = SIMD8<Float>()
+                        for k in 0..<8 where g + k < cin { v[k] = src[x &* inStride &+ g &+ k] }
+                        dst[x] = v
+                    }
+                }
+            }
+            let db = load8(dwb + g)
+            var taps: [SIMD8<Float>] = []
+            taps.reserveCapacity(9)
+            for k in 0..<9 { taps.append(load8(dww + (k &* mp &+ g))) }
+            let dwRow = e + 3 &* win
+            for xo in 0..<s.wout {
+                var d = db
+                let xc = s.stride &* xo
+                for ky in 0..<3 where rows[ky] != nil {
+                    let er = e + ky &* win
+                    if xc >= 1 { d.addProduct(er[xc &- 1], taps[ky &* 3]) }
+                    d.addProduct(er[xc], taps[ky &* 3 &+ 1])
+                    if xc + 1 < win { d.addProduct(er[xc &+ 1], taps[ky &* 3 &+ 2]) }
+                }
+                dwRow[xo] = relu6(d)
+            }
+            // Fold the group's 8 depthwise outputs into the projection, 32 output
+            // channels at a time held in registers.
+            let wg = pw + g &* cp
+            for xo in 0..<s.wout {
+                let d = dwRow[xo]
+                let o = out + xo &* cp
+                var oc = 0
+                while oc + 32 <= cp {
+                    var a0 = load8(o + oc), a1 = load8(o + (oc &+ 8)), a2 = load8(o + (oc &+ 16)), a3 = load8(o + (oc &+ 24))
+                    for k in 0..<8 {
+                        let dk = d[k], w = wg + (k &* cp &+ oc)
+                        a0.addProduct(dk, load8(w))
+                        a1.addProduct(dk, load8(w + 8))
+                        a2.addProduct(dk, load8(w + 16))
+                        a3.addProduct(dk, load8(w + 24))
+                    }
+                    store8(a0, o + oc); store8(a1, o + (oc &+ 8)); store8(a2, o + (oc &+ 16)); store8(a3, o + (oc &+ 24))
+                    oc &+= 32
+                }
+                while oc < cp {
+                    var a = load8(o + oc)
+                    for k in 0..<8 { a.addProduct(d[k], load8(wg + (k &* cp &+ oc))) }
+                    store8(a, o + oc)
+                    oc &+= 8
+                }
+            }
+            g += 8
+        }
+    }
+}

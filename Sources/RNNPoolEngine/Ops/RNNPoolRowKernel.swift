@@ -1,0 +1,158 @@
+/// RNNPool over one row of 8×8 patches (NETWORK.md §3).
+///
+/// Patches overlap (stride S < P), so many RNN1 sequences are shared:
+///  - column k ≥ S of patch x is column k − S of patch x + 1: column sequences are
+///    run once per stem column (16 stem columns in the 16 SIMD lanes);
+///  - row r ≥ S of patch row y is row r − S of patch row y + 1: those row summaries are
+///    carried to the next patch row (`carry`), and only the last S rows of each patch
+///    are run fresh (4 patches × 4 rows fill the 16 lanes).
+/// RNN2 then runs four patches at a time, each contributing its four sweeps (row
+/// forward, row backward, column forward, column backward) as lanes 4p+0…4p+3; the
+/// input projection W₂·summary is computed once per summary and shared by the forward
+/// and backward sweep that read it.
+struct RNNPoolRowKernel {
+    let rnn1: FastGRNNLanes
+    let rnn2: FastGRNNLanes
+    let channels: Int        // C0
+    let stride: Int          // S
+    let patchesX: Int
+    let paddedWidth: Int
+    static let patch = 8
+
+    /// Row summaries per patch that move on to the next patch row (P − S of them).
+    var carryRows: Int { max(0, RNNPoolRowKernel.patch - stride) }
+
+    /// Floats of the carry buffer, which must live from one patch row to the next.
+    var carryFloats: Int { max(1, patchesX * carryRows * rnn1.hidden) }
+
+    /// Scratch floats the kernel needs per patch row (arena).
+    var scratchFloats: Int {
+        let h1 = rnn1.hidden, h2 = rnn2.hidden
+        // SIMD16 vectors: x, RNN1 a/h/tmp, RNN2 a/h/tmp, 4 patches' projections, one
+        // patch's 16 summaries, 3 column chunks; then 4 patches × 8 fresh row summaries.
+        return 16 * (channels + 3 * h1 + 3 * h2 + 4 * h2 + h1 + 3 * h1) + 4 * 8 * h1
+    }
+
+    /// `rows[r]` points at stem row (S·py + r), channels-last with `channels` floats per
+    /// pixel; `stemWidth` is its width. `out` receives `paddedWidth × 4·h2` floats.
+    func run(py: Int, rows: UnsafePointer<UnsafePointer<Float>>, stemWidth: Int,
+             out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+             carry: UnsafeMutablePointer<Float>) {
+        let c0 = channels, h1 = rnn1.hidden, h2 = rnn2.hidden, S = stride, P = RNNPoolRowKernel.patch
+        let v = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
+        let x = v, a1 = x + c0, hA = a1 + h1, t1 = hA + h1
+        let a2 = t1 + h1, hB = a2 + h2, t2 = hB + h2
+        let proj = t2 + h2                      // [4 patches][h2] vectors over 16 summaries
+        let summary = proj + 4 &* h2            // [h1] vectors over the 16 summaries of one patch
+        let chunks = summary + h1               // [3 slots][h1] vectors over 16 stem columns
+        let freshF = UnsafeMutableRawPointer(chunks + 3 &* h1).assumingMemoryBound(to: Float.self)  // [4][8][h1]
+        let xf = UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self)
+        let hAf = UnsafeMutableRawPointer(hA).assumingMemoryBound(to: Float.self)
+        let a2f = UnsafeMutableRawPointer(a2).assumingMemoryBound(to: Float.self)
+        let projf = UnsafeMutableRawPointer(proj).assumingMemoryBound(to: Float.self)
+        let sumf = UnsafeMutableRawPointer(summary).assumingMemoryBound(to: Float.self)
+        let chunkf = UnsafeMutableRawPointer(chunks).assumingMemoryBound(to: Float.self)
+        let hBf = UnsafeMutableRawPointer(hB).assumingMemoryBound(to: Float.self)
+        let outC = 4 * h2
+        let carried = (py == 0) ? 0 : carryRows     // rows 0 ..< carried come from `carry`
+        var chunkIDs = [-1, -1, -1]
+
+        /// Runs RNN1 over 8 steps for 16 lanes whose input at step t is `input(lane, t)`.
+        func sweep(_ input: (Int, Int) -> UnsafePointer<Float>) {
+            for t in 0..<P {
+                for l in 0..<16 {
+                    let src = input(l, t)
+                    for c in 0..<c0 { xf[c &* 16 &+ l] = src[c] }
+                }
+                rnn1.inputProjection(x, into: a1)
+                rnn1.step(a1, h: hA, scratch: t1, first: t == 0)
+            }
+        }
+
+        /// Makes sure column chunk `id` (stem columns 16·id ..< 16·id + 16) is computed.
+        func ensureChunk(_ id: Int) {
+            let slot = id % 3
+            if chunkIDs[slot] == id { return }
+            sweep { l, t in
+                let col = min(16 &* id &+ l, stemWidth - 1)      // lanes past the edge are unused
+                return rows[t] + col &* c0
+            }
+            (chunks + slot &* h1).update(from: hA, count: h1)
+            chunkIDs[slot] = id
+        }
+
+        var g = 0
+        while g < patchesX {
+            let count = min(4, patchesX - g)
+            // 1. Fresh row sequences of these patches, 16 (patch, row) pairs at a time.
+            let freshPerPatch = P - carried
+            let pairs = count * freshPerPatch
+            var first = 0
+            while first < pairs {
+                sweep { l, t in
+                    let pair = min(first &+ l, pairs - 1)
+                    let p = pair / freshPerPatch, r = carried + pair % freshPerPatch
+                    return rows[r] + (S &* (g &+ p) &+ t) &* c0
+                }
+                for l in 0..<min(16, pairs - first) {
+                    let pair = first + l
+                    let p = pair / freshPerPatch, r = carried + pair % freshPerPatch
+                    let dst = freshF + (p &* 8 &+ r) &* h1
+                    for j in 0..<h1 { dst[j] = hAf[j &* 16 &+ l] }
+                }
+                first += 16
+            }
+            // 2. The column chunks these patches read.
+            let lastCol = S * (g + count - 1) + P - 1
+            for id in (S * g / 16)...(lastCol / 16) { ensureChunk(id) }
+            // 3. Each patch's 16 summaries → W₂ projections; carry rows on.
+            for p in 0..<count {
+                let px = g + p
+                let carryP = carry + px &* carryRows &* h1
+                for r in 0..<P {
+                    let src = r < carried ? carryP + r &* h1 : freshF + (p &* 8 &+ r) &* h1
+                    for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j] }
+                }
+                for k in 0..<P {
+                    let col = S &* px &+ k
+                    let slot: Int = (col / 16) % 3
+                    let offset: Int = slot &* h1 &* 16 &+ col % 16
+                    let src = chunkf + offset
+                    for j in 0..<h1 { sumf[j &* 16 &+ 8 &+ k] = src[j &* 16] }
+                }
+                rnn2.inputProjection(summary, into: proj + p &* h2)
+                // Row r + S of this patch row is row r of the next one.
+                for r in 0..<carryRows {
+                    let dst = carryP + r &* h1
+                    for j in 0..<h1 { dst[j] = sumf[j &* 16 &+ r &+ S] }
+                }
+            }
+            for p in count..<4 { (proj + p &* h2).update(repeating: SIMD16(), count: h2) }
+            // 4. RNN2: lane 4p+q reads summary s(q, t) of patch p.
+            for t in 0..<8 {
+                let s0 = t, s1 = 7 - t, s2 = 8 + t, s3 = 15 - t
+                for j in 0..<h2 {
+                    let dst = a2f + j &* 16
+                    for p in 0..<4 {
+                        let src = projf + (p &* h2 &+ j) &* 16
+                        dst[4 &* p] = src[s0]
+                        dst[4 &* p &+ 1] = src[s1]
+                        dst[4 &* p &+ 2] = src[s2]
+                        dst[4 &* p &+ 3] = src[s3]
+                    }
+                }
+                rnn2.step(a2, h: hB, scratch: t2, first: t == 0)
+            }
+            for p in 0..<count {
+                let o = out + (g + p) &* outC
+                for q in 0..<4 {
+                    for j in 0..<h2 { o[q &* h2 &+ j] = hBf[j &* 16 &+ 4 &* p &+ q] }
+                }
+            }
+            g += 4
+        }
+        // EdgeML's replicate padding of the last column.
+        let last = out + (patchesX - 1) * outC
+        for px in patchesX..<paddedWidth { (out + px * outC).update(from: last, count: outC) }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import RNNPoolEngine
+
+/// `rnnpool-cam bench`: runs the detector on N frames, single-threaded, and reports
+/// speed and memory: the figures docs/BENCHMARKS.md records.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the RNNPool detector on N frames and report speed and memory."
+    )
+
+    @Option(name: .long, help: "Model file (default: assets/models/rnnpool-face.rpm, found like the main command does).")
+    var model: String?
+
+    @Option(name: .long, help: "Number of timed frames.")
+    var frames: Int = 200
+
+    @Option(name: .long, help: "Untimed warm-up frames.")
+    var warmup: Int = 10
+
+    @Option(name: .customLong("ram-cap"), help: "Simulated RAM cap in bytes (suffix K or KiB for 1024, M or MiB).")
+    var ramCap: String = "256K"
+
+    @Option(name: .long, help: "8-bit grayscale PGM (P5) to use as the frame instead of the built-in synthetic one.")
+    var image: String?
+
+    @Option(name: .long, help: "Score threshold.")
+    var threshold: Float?
+
+    @Flag(name: .long, help: "Print one JSON object instead of the table.")
+    var json = false
+
+    func validate() throws {
+        guard frames > 0 else { throw ValidationError("--frames must be positive") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+        guard ByteCount.parse(ramCap) != nil else { throw ValidationError("--ram-cap \(ramCap): expected bytes, e.g. 262144, 256K or 1M") }
+    }
+
+    func run() throws {
+        do {
+            try benchmark()
+        } catch let e as ModelFileError {
+            FileHandle.standardError.write(Data("rnnpool-cam bench: \(e)\n".utf8))
+            throw ExitCode(1)
+        } catch let e as ArenaOverflowError {
+            FileHandle.standardError.write(Data("rnnpool-cam bench: \(e)\n".utf8))
+            throw ExitCode(1)
+        } catch let e as BenchInputError {
+            FileHandle.standardError.write(Data("rnnpool-cam bench: \(e)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    private func benchmark() throws {
+        guard let path = model ?? ModelLocator.defaultModelPath() else {
+            throw BenchInputError(message: "no model: pass --model PATH or set \(ModelLocator.environmentVariable) "
+                                  + "(looked for \(ModelLocator.relativePath) above the executable and the current directory)")
+        }
+        let m = try RNNPoolModel.load(path: path)
+        let detector = try RNNPoolDetector(model: m, ramCapBytes: ByteCount.parse(ramCap)!)
+        let frame = try image.map(BenchFrame.readPGM) ?? BenchFrame.synthetic(width: 320, height: 240)
+        let thr = threshold ?? m.architecture.postprocess.scoreThreshold
+
+        var times: [Double] = []
+        var faces = 0
+        try frame.pixels.withUnsafeBufferPointer { buf in
+            for i in 0..<(warmup + frames) {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let r = try detector.detect(luma: buf, width: frame.width, height: frame.height, threshold: thr)
+                let t1 = DispatchTime.now().uptimeNanoseconds
+                if i >= warmup { times.append(Double(t1 - t0) / 1e6) }
+                faces = r.faces.count
+            }
+        }
+        times.sort()
+        let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        let mem = detector.memory
+        let report = BenchReport(
+            model: path, frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
+            frames: frames, msPerFrameMedian: median, msPerFrameMin: times.first!, msPerFrameMax: times.last!,
+            fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,
+            ramCapBytes: mem.capBytes, weightBytes: mem.weightBytes, baselinePeakBytes: mem.baselinePeakBytes,
+            baselinePeakLayer: detector.baselinePlan.peakLayer,
+            layers: zip(mem.layers, detector.layerOwnBytes).map {
+                .init(name: $0.name, peakBytes: $0.peakBytes, ownBytes: $1.peakBytes)
+            },
+            layerMAdds: detector.cost.layers.map { .init(name: $0.name, madds: $0.madds) },
+            facesFound: faces)
+        if json {
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys]
+            print(String(decoding: try enc.encode(report), as: UTF8.self))
+        } else {
+            print(report.table())
+        }
+    }
+}
+
+struct BenchInputError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// Byte counts as the CLI accepts them: 262144, 256K, 256KiB, 1M, 1MiB.
+enum ByteCount {
+    static func parse(_ s: String) -> Int? {
+        let t = s.trimmingCharacters(in: .whitespaces).uppercased()
+        for (suffix, mult) in [("KIB", 1024), ("MIB", 1 << 20), ("K", 1024), ("M", 1 << 20), ("B", 1), ("", 1)] where t.hasSuffix(suffix) {
+            guard let n = Int(t.dropLast(suffix.count)), n > 0 else { continue }
+            return n * mult
+        }
+        return nil
+    }
+}

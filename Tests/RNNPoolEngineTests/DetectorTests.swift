@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+@testable import RNNPoolEngine
+
+final class DetectorTests: XCTestCase {
+    func frame(width: Int, height: Int) -> [UInt8] {
+        (0..<(width * height)).map { UInt8(truncatingIfNeeded: ($0 % width) * 3 + ($0 / width) * 5) }
+    }
+
+    func testTooSmallCapThrowsOverflowAndDetectorRecovers() throws {
+        let model = try RNNPoolModel.load(path: Fixtures.path("random-model"))
+        let img = frame(width: 320, height: 240)
+        let small = try RNNPoolDetector(model: model, ramCapBytes: 100_000)
+        XCTAssertThrowsError(try img.withUnsafeBufferPointer {
+            try small.detect(luma: $0, width: 320, height: 240, threshold: 0.5)
+        }) { e in
+            let o = e as! ArenaOverflowError
+            XCTAssertTrue(small.layerNames.contains(o.layer), "names a real layer: \(o.layer)")
+            XCTAssertGreaterThan(o.missingBytes, 0)
+        }
+        XCTAssertEqual(small.memory.currentBytes, 0, "nothing leaks out of an aborted frame")
+        // Same detector, same model, a cap that fits: works, twice, with the same result.
+        let ok = try RNNPoolDetector(model: model, ramCapBytes: 256 * 1024)
+        let r1 = try img.withUnsafeBufferPointer { try ok.detect(luma: $0, width: 320, height: 240, threshold: 0.5) }
+        let r2 = try img.withUnsafeBufferPointer { try ok.detect(luma: $0, width: 320, height: 240, threshold: 0.5) }
+        XCTAssertEqual(r1.faces, r2.faces)
+    }
+
+    func testMemorySnapshotIsFilledTruthfully() throws {
+        let model = try RNNPoolModel.load(path: Fixtures.path("random-model"))
+        let det = try RNNPoolDetector(model: model, ramCapBytes: 256 * 1024)
+        let img = frame(width: 640, height: 480)
+        let r = try img.withUnsafeBufferPointer { try det.detect(luma: $0, width: 640, height: 480, threshold: 0.5) }
+        let m = r.memory
+        XCTAssertEqual(m.capBytes, 256 * 1024)
+        XCTAssertEqual(m.currentBytes, 0, "everything is freed between frames")
+        XCTAssertLessThanOrEqual(m.framePeakBytes, m.capBytes)
+        XCTAssertEqual(m.peakBytes, m.framePeakBytes)
+        // The input copy alone is 76,800 bytes; the peak holds it plus line buffers.
+        XCTAssertGreaterThan(m.framePeakBytes, 320 * 240)
+        XCTAssertEqual(m.layers.map(\.name).prefix(3), ["input", "stem", "rnnpool"])
+        XCTAssertEqual(m.layers.map(\.peakBytes).max(), m.framePeakBytes)
+        XCTAssertEqual(m.timeline.max(), m.framePeakBytes)
+        XCTAssertGreaterThan(m.timeline.count, 29, "sampled at least once per RNNPool patch row")
+        XCTAssertEqual(m.weightBytes, model.weightBytes)
+        XCTAssertEqual(m.baselinePeakBytes, det.baselinePlan.peakBytes)
+        XCTAssertGreaterThan(m.baselinePeakBytes, 4 * m.framePeakBytes)
+        for f in r.faces {
+            XCTAssertGreaterThanOrEqual(f.score, 0.5)
+            XCTAssertTrue(f.x >= 0 && f.y >= 0 && f.x + f.w <= 640.001 && f.y + f.h <= 480.001, "box inside the source")
+        }
+    }
+
+    func testTinyModelRunsAtItsOwnResolution() throws {
+        let path = try RPMWriter.tinyModel().write()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let model = try RNNPoolModel.load(path: path)
+        let det = try RNNPoolDetector(model: model, ramCapBytes: 64 * 1024)
+        var rows: Set<String> = []
+        det.tap = { name, _, _, _, _, _ in rows.insert(name) }
+        let img = frame(width: 64, height: 48)
+        _ = try img.withUnsafeBufferPointer { try det.detect(luma: $0, width: 64, height: 48, threshold: 0.0) }
+        XCTAssertEqual(rows, ["stem", "rnnpool", "blocks.0", "heads.0.loc", "heads.0.conf"])
+    }
+}

@@ -1,0 +1,230 @@
+import Foundation
+import XCTest
+@testable import RNNPoolEngine
+
+/// Each op against values computed by hand (or by the obvious formula in Double).
+final class OpTests: XCTestCase {
+    func grnn(input: Int, hidden: Int, W: [Float], U: [Float], bz: [Float], bh: [Float],
+              zeta: Float, nu: Float) -> FastGRNNLanes {
+        FastGRNNLanes(NetworkWeights.FastGRNN(input: input, hidden: hidden, W: W, U: U, biasZ: bz, biasH: bh,
+                                              sigmaZeta: sigmoid64(zeta), sigmaNu: sigmoid64(nu)))
+    }
+
+    /// One hidden unit, one input, two steps, worked through by hand.
+    func testFastGRNNTwoStepsByHand() {
+        let cell = grnn(input: 1, hidden: 1, W: [0.5], U: [2], bz: [0], bh: [0], zeta: 0, nu: 0)
+        // σ(ζ) = σ(ν) = 0.5. Step 1, x = 1, h = 0: a = 0.5, z = σ(0.5), h~ = tanh(0.5),
+        // h1 = (0.5(1 − z) + 0.5) h~. Step 2, x = 0: a = 2·h1, same update plus z·h1.
+        func sig(_ v: Double) -> Double { 1 / (1 + Foundation.exp(-v)) }
+        let z1 = sig(0.5), h1 = (0.5 * (1 - z1) + 0.5) * Foundation.tanh(0.5)
+        let a2 = 2 * h1, z2 = sig(a2), h2 = (0.5 * (1 - z2) + 0.5) * Foundation.tanh(a2) + z2 * h1
+
+        let buf = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: 4)
+        defer { buf.deallocate() }
+        let x = buf, a = buf + 1, h = buf + 2, tmp = buf + 3
+        x[0] = SIMD16((0..<16).map { $0 == 3 ? 0 : 1 })       // lane 3 sees x = 0 throughout
+        cell.inputProjection(x, into: a)
+        cell.step(a, h: h, scratch: tmp, first: true)
+        XCTAssertEqual(Double(h[0][0]), h1, accuracy: 1e-6)
+        XCTAssertEqual(h[0][3], (0.5 * (1 - 0.5) + 0.5) * 0, accuracy: 1e-7, "x = 0, h = 0 → tanh(0) = 0")
+        x[0] = SIMD16(repeating: 0)
+        cell.inputProjection(x, into: a)
+        cell.step(a, h: h, scratch: tmp, first: false)
+        XCTAssertEqual(Double(h[0][0]), h2, accuracy: 1e-6)
+        XCTAssertEqual(h[0][7], h[0][0], "lanes are independent and identical for identical inputs")
+    }
+
+    /// RNNPool over a constant patch: every row and column sequence is the same, so the
+    /// four RNN2 sweeps (and all 39 patches) agree, and equal a scalar re-computation.
+    func testRNNPoolRowOfConstantPatches() {
+        let c0 = 2, h1 = 3, h2 = 2
+        let r1 = grnn(input: c0, hidden: h1, W: [0.1, -0.2, 0.3, 0.4, 0.5, -0.6], U: [0.1, 0, 0, 0, 0.2, 0, 0, 0, -0.1],
+                      bz: [0.1, 0.2, 0.3], bh: [-0.1, 0, 0.1], zeta: 1, nu: -4)
+        let r2 = grnn(input: h1, hidden: h2, W: [0.2, 0.1, -0.3, 0.5, -0.4, 0.2], U: [0.3, -0.1, 0.2, 0.1],
+                      bz: [0, 0.5], bh: [0.2, -0.2], zeta: 0.5, nu: -3)
+        let kernel = RNNPoolRowKernel(rnn1: r1, rnn2: r2, channels: c0, stride: 4, patchesX: 39, paddedWidth: 40)
+        let width = 160
+        let row = UnsafeMutablePointer<Float>.allocate(capacity: width * c0)
+        for x in 0..<width { row[x * c0] = 0.7; row[x * c0 + 1] = -0.3 }
+        let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 8)
+        for k in 0..<8 { rows[k] = UnsafePointer(row) }
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: 40 * 4 * h2)
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: kernel.scratchFloats)
+        let carry = UnsafeMutablePointer<Float>.allocate(capacity: kernel.carryFloats)
+        defer { row.deallocate(); rows.deallocate(); out.deallocate(); scratch.deallocate(); carry.deallocate() }
+        kernel.run(py: 0, rows: rows, stemWidth: width, out: out, scratch: scratch, carry: carry)
+        // The next patch row takes its top 4 row summaries from the carry; with constant
+        // input it must produce the same values again.
+        let first = Array(UnsafeBufferPointer(start: out, count: 40 * 4 * h2))
+        out.update(repeating: .nan, count: 40 * 4 * h2)
+        kernel.run(py: 1, rows: rows, stemWidth: width, out: out, scratch: scratch, carry: carry)
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: out, count: 40 * 4 * h2)), first)
+
+        func scalarGRNN(_ W: [Double], _ U: [Double], _ bz: [Double], _ bh: [Double], _ z: Double, _ n: Double,
+                        _ xs: [[Double]]) -> [Double] {
+            let hid = bz.count, inp = xs[0].count
+            let sz = 1 / (1 + Foundation.exp(-z)), sn = 1 / (1 + Foundation.exp(-n))
+            var h = [Double](repeating: 0, count: hid)
+            for x in xs {
+                var nh = h
+                for j in 0..<hid {
+                    var a = 0.0
+                    for i in 0..<inp { a += W[j * inp + i] * x[i] }
+                    for k in 0..<hid { a += U[j * hid + k] * h[k] }
+                    let zz = 1 / (1 + Foundation.exp(-(a + bz[j])))
+                    nh[j] = (sz * (1 - zz) + sn) * Foundation.tanh(a + bh[j]) + zz * h[j]
+                }
+                h = nh
+            }
+            return h
+        }
+        let s = scalarGRNN([0.1, -0.2, 0.3, 0.4, 0.5, -0.6], [0.1, 0, 0, 0, 0.2, 0, 0, 0, -0.1], [0.1, 0.2, 0.3],
+                           [-0.1, 0, 0.1], 1, -4, Array(repeating: [0.7, -0.3], count: 8))
+        let o = scalarGRNN([0.2, 0.1, -0.3, 0.5, -0.4, 0.2], [0.3, -0.1, 0.2, 0.1], [0, 0.5], [0.2, -0.2], 0.5, -3,
+                           Array(repeating: s.map { Double(Float($0)) }, count: 8))
+        for px in 0..<40 {
+            for q in 0..<4 {
+                for j in 0..<h2 {
+                    XCTAssertEqual(Double(out[px * 8 + q * h2 + j]), o[j], accuracy: 2e-6, "patch \(px) sweep \(q) unit \(j)")
+                }
+            }
+        }
+    }
+
+    /// Stem on a 4×4 image: output (0, 0) sees only the 2×2 top-left pixels (zero padding
+    /// on the normalised input), ReLU6 caps the result.
+    func testStemConvolutionByHand() throws {
+        var header = RPMWriter.tinyHeader()
+        header["input"] = ["width": 16, "height": 16, "scale": 0.5, "offset": -1.0]
+        let arch = try JSONDecoder().decode(Architecture.self, from: JSONSerialization.data(withJSONObject: header))
+        let w: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+        let stem = StemKernel(NetworkWeights.Stem(channels: 1, weight: w, bias: [0.25]), arch: arch)
+        var img = [UInt8](repeating: 0, count: 256)
+        img[0] = 4; img[1] = 2; img[16] = 6; img[17] = 0   // normalised: 1, 0, 2, -1
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: 8)
+        defer { out.deallocate() }
+        img.withUnsafeBufferPointer { stem.run(row: 0, input: $0.baseAddress!, out: out) }
+        // Taps (1,1),(1,2),(2,1),(2,2) = w 5,6,8,9 on pixels 1,0,2,-1: 5 + 0 + 16 − 9 = 12 → ReLU6.
+        XCTAssertEqual(out[0], 6)
+        // Output x = 1 covers columns 1..3 of rows 0..1: pixels (0,1)=0 (0,2)=-1 (0,3)=-1,
+        // (1,1)=-1 (1,2)=-1 (1,3)=-1 with weights 4,5,6,7,8,9 → 0 − 5 − 6 − 7 − 8 − 9 = −35.
+        XCTAssertEqual(out[1], 0)
+    }
+
+    /// MBConv row kernel against a direct Double implementation of NETWORK.md §4.
+    func testMBConvRowsMatchDirectFormula() {
+        for (stride, cin, cout) in [(1, 8, 8), (2, 8, 16), (1, 5, 3)] {
+            let t = 2, win = 7, hin = 5, mid = cin * t
+            var rng = SystemRandomNumberGenerator()
+            func r() -> Float { Float.random(in: -1...1, using: &rng) }
+            let ew = (0..<(mid * cin)).map { _ in r() }, eb = (0..<mid).map { _ in r() }
+            let dw = (0..<(mid * 9)).map { _ in r() }, db = (0..<mid).map { _ in r() }
+            let pw = (0..<(cout * mid)).map { _ in r() }, pb = (0..<cout).map { _ in r() }
+            let input = (0..<(hin * win * cin)).map { _ in r() }
+            var arch = try! JSONDecoder().decode(Architecture.self, from: JSONSerialization.data(withJSONObject: RPMWriter.tinyHeader()))
+            arch.stem.outChannels = 1
+            arch.rnnpool.hidden2 = cin  // not used: block shape is set directly below
+            let shape = Architecture.BlockShape(cin: cin, win: win, hin: hin, cmid: mid, cout: cout,
+                                                wout: (win + stride - 1) / stride, hout: (hin + stride - 1) / stride, stride: stride)
+            let weights = NetworkWeights.blockWeights(shape: shape, expandWeight: ew, expandBias: eb, dwWeight: dw,
+                                                      dwBias: db, projectWeight: pw, projectBias: pb)
+            let k = MBConvRowKernel(weights)
+            let cs = roundUp8(cin)
+            let inBuf = UnsafeMutablePointer<Float>.allocate(capacity: hin * win * cs)
+            inBuf.initialize(repeating: 0, count: hin * win * cs)
+            for y in 0..<hin { for x in 0..<win { for c in 0..<cin { inBuf[(y * win + x) * cs + c] = input[(y * win + x) * cin + c] } } }
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: shape.wout * k.outStride)
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: k.scratchFloats)
+            defer { inBuf.deallocate(); out.deallocate(); scratch.deallocate() }
+
+            func e(_ y: Int, _ x: Int, _ m: Int) -> Double {
+                if y < 0 || y >= hin || x < 0 || x >= win { return 0 }
+                var s = Double(eb[m])
+                for c in 0..<cin { s += Double(ew[m * cin + c]) * Double(input[(y * win + x) * cin + c]) }
+                return min(max(s, 0), 6)
+            }
+            for yo in 0..<shape.hout {
+                k.run(row: yo, inputRow: { UnsafePointer(inBuf + $0 * win * cs) }, out: out, scratch: scratch)
+                for xo in 0..<shape.wout {
+                    var d = [Double](repeating: 0, count: mid)
+                    for m in 0..<mid {
+                        var s = Double(db[m])
+                        for ky in 0..<3 { for kx in 0..<3 { s += Double(dw[m * 9 + ky * 3 + kx]) * e(stride * yo - 1 + ky, stride * xo - 1 + kx, m) } }
+                        d[m] = min(max(s, 0), 6)
+                    }
+                    for o in 0..<cout {
+                        var s = Double(pb[o])
+                        for m in 0..<mid { s += Double(pw[o * mid + m]) * d[m] }
+                        if stride == 1 && cin == cout { s += Double(input[(yo * win + xo) * cin + o]) }
+                        XCTAssertEqual(Double(out[xo * k.outStride + o]), s, accuracy: 1e-4 * max(1, abs(s)),
+                                       "stride \(stride) cin \(cin) cout \(cout) at (\(yo), \(xo), \(o))")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Head kernel (L2Norm + loc/conf 3×3 convs) against NETWORK.md §5 computed directly.
+final class HeadOpTests: XCTestCase {
+    func testHeadRowMatchesDirectFormula() {
+        for l2 in [true, false] {
+            let c = 5, width = 7, height = 3, a = 2, k = 2
+            let nl = 4 * a, nc = k * a
+            var rng = SystemRandomNumberGenerator()
+            func r() -> Float { Float.random(in: -1...1, using: &rng) }
+            let input = (0..<(height * width * c)).map { _ in r() }
+            let g = (0..<c).map { _ in r() * 10 }
+            let wl = (0..<(nl * c * 9)).map { _ in r() }, bl = (0..<nl).map { _ in r() }
+            let wc = (0..<(nc * c * 9)).map { _ in r() }, bc = (0..<nc).map { _ in r() }
+            let arch = Architecture(kind: "model", name: nil,
+                                    input: .init(width: 16, height: 16, scale: 1, offset: 0), stem: .init(outChannels: 1),
+                                    rnnpool: .init(patch: 8, stride: 4, hidden1: 1, hidden2: 1, padTo: [2, 2]),
+                                    blocks: [.init(expand: 1, outChannels: c, stride: 1)],
+                                    heads: [.init(block: 0, l2norm: l2, step: 8, sizes: [10, 20], background: 1)],
+                                    postprocess: .init(variances: [0.1, 0.2], nmsIoU: 0.3, scoreThreshold: 0.5, topK: 10, maxDetections: 5))
+            let weights = NetworkWeights(arch: arch) { name in
+                switch name {
+                case "heads.0.l2norm.weight": return g
+                case "heads.0.loc.weight": return wl
+                case "heads.0.loc.bias": return bl
+                case "heads.0.conf.weight": return wc
+                case "heads.0.conf.bias": return bc
+                default: return [Float](repeating: 0.5, count: 4096)
+                }
+            }
+            let kernel = HeadRowKernel(weights.heads[0])
+            let cs = kernel.inStride
+            let buf = UnsafeMutablePointer<Float>.allocate(capacity: height * width * cs)
+            let norms = UnsafeMutablePointer<Float>.allocate(capacity: height * width)
+            let out = UnsafeMutablePointer<Float>.allocate(capacity: width * kernel.outPadded)
+            defer { buf.deallocate(); norms.deallocate(); out.deallocate() }
+            buf.initialize(repeating: 0, count: height * width * cs)
+            for p in 0..<(height * width) { for ch in 0..<c { buf[p * cs + ch] = input[p * c + ch] } }
+            for y in 0..<height { kernel.inverseNorms(row: buf + y * width * cs, width: width, into: norms + y * width) }
+
+            func f(_ y: Int, _ x: Int, _ ch: Int) -> Double {
+                guard y >= 0, y < height, x >= 0, x < width else { return 0 }
+                let v = Double(input[(y * width + x) * c + ch])
+                guard l2 else { return v }
+                var s = 0.0
+                for cc in 0..<c { s += Double(input[(y * width + x) * c + cc]) * Double(input[(y * width + x) * c + cc]) }
+                return v / (s.squareRoot() + 1e-10) * Double(g[ch])
+            }
+            let y = 1
+            let rows: [UnsafePointer<Float>?] = (0..<3).map { UnsafePointer(buf + (y - 1 + $0) * width * cs) }
+            let ns: [UnsafePointer<Float>?] = (0..<3).map { UnsafePointer(norms + (y - 1 + $0) * width) }
+            kernel.run(width: width, rows: rows, norms: ns, out: out)
+            for x in 0..<width {
+                for (o, (w, b, base)) in ((0..<nl).map { ($0, (wl, bl, 0)) } + (0..<nc).map { ($0, (wc, bc, nl)) }) {
+                    var s = Double(b[o])
+                    for ch in 0..<c { for ky in 0..<3 { for kx in 0..<3 {
+                        s += Double(w[((o * c + ch) * 3 + ky) * 3 + kx]) * f(y - 1 + ky, x - 1 + kx, ch)
+                    } } }
+                    XCTAssertEqual(Double(out[x * kernel.outPadded + base + o]), s, accuracy: 1e-4 * max(1, abs(s)),
+                                   "l2norm \(l2) x \(x) output \(base + o)")
+                }
+            }
+        }
+    }
+}

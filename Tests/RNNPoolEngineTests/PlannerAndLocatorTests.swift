@@ -1,0 +1,44 @@
+import Foundation
+import XCTest
+@testable import RNNPoolEngine
+
+final class PlannerAndLocatorTests: XCTestCase {
+    func testLivenessPlannerKeepsTensorsUntilLastReader() {
+        var p = LivenessPlanner(inputBytes: 100)
+        let a = p.add("a", outputBytes: 1000, inputs: [-1])      // input + a
+        let b = p.add("b", outputBytes: 10, inputs: [a])          // a + b (a still read by d)
+        let c = p.add("c", outputBytes: 20, inputs: [b])          // a + b + c
+        p.add("d", outputBytes: 5, inputs: [a, c])                // a + c + d
+        let plan = p.plan()
+        XCTAssertEqual(plan.layers.map(\.bytes), [1100, 1010, 1030, 1025])
+        XCTAssertEqual(plan.peakBytes, 1100)
+        XCTAssertEqual(plan.peakLayer, "a")
+    }
+
+    func testBaselineOfShippedArchitectureIsFullMaps() throws {
+        let arch = try RNNPoolModel.load(path: Fixtures.path("random-model")).architecture
+        let plan = BaselineNetwork.plan(for: arch)
+        // The stem alone keeps a 160×120×4 float map next to its 320×240 input.
+        XCTAssertEqual(plan.layers[0].bytes, 160 * 120 * 4 * 4 + 320 * 240)
+        // A conventional runtime needs far more than the 256 KiB we run in.
+        XCTAssertGreaterThan(plan.peakBytes, 4 * 256 * 1024)
+    }
+
+    func testLocatorPrefersEnvironmentThenSearchesUpwards() throws {
+        let root = NSTemporaryDirectory() + "locator-\(UUID().uuidString)"
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/assets/models", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: root + "/a/b/c", withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: root) }
+        let model = root + "/assets/models/rnnpool-face.rpm"
+        XCTAssertNil(ModelLocator.defaultModelPath(environment: [:], executablePath: root + "/a/b/c/exe",
+                                                   currentDirectory: root + "/a/b"))
+        fm.createFile(atPath: model, contents: Data([1]))
+        XCTAssertEqual(ModelLocator.defaultModelPath(environment: [:], executablePath: root + "/a/b/c/exe",
+                                                     currentDirectory: "/"), model)
+        XCTAssertEqual(ModelLocator.defaultModelPath(environment: [:], executablePath: nil,
+                                                     currentDirectory: root + "/a"), model)
+        XCTAssertEqual(ModelLocator.defaultModelPath(environment: ["RNNPOOL_CAM_MODEL": "/x/y.rpm"],
+                                                     executablePath: nil, currentDirectory: root), "/x/y.rpm")
+    }
+}

@@ -1,0 +1,63 @@
+import XCTest
+@testable import RNNPoolEngine
+
+final class PostProcessTests: XCTestCase {
+    func c(_ score: Float, _ index: Int32, _ x: Float, _ y: Float, _ w: Float, _ h: Float) -> Candidate {
+        Candidate(score: score, index: index, x: x, y: y, w: w, h: h)
+    }
+
+    func testIoUUsesContinuousAreas() {
+        // Two 10×10 boxes overlapping in a 5×10 strip: 50 / (100 + 100 − 50) = 1/3.
+        XCTAssertEqual(NonMaximumSuppression.iou(c(1, 0, 0, 0, 10, 10), c(1, 1, 5, 0, 10, 10)), 1.0 / 3.0, accuracy: 1e-6)
+        XCTAssertEqual(NonMaximumSuppression.iou(c(1, 0, 0, 0, 10, 10), c(1, 1, 10, 0, 10, 10)), 0)
+    }
+
+    func testGreedyNMSDropsOverlapsAboveThresholdOnly() {
+        let sorted = [c(0.9, 5, 0, 0, 10, 10), c(0.8, 2, 1, 0, 10, 10),   // IoU 0.818 → dropped
+                      c(0.7, 9, 5, 0, 10, 10),                             // IoU 1/3 > 0.3 → dropped
+                      c(0.6, 1, 20, 0, 10, 10), c(0.5, 3, 40, 40, 4, 4)]
+        let kept = NonMaximumSuppression.run(sorted, iou: 0.3, maxDetections: 100)
+        XCTAssertEqual(kept.map(\.index), [5, 1, 3])
+        XCTAssertEqual(NonMaximumSuppression.run(sorted, iou: 0.3, maxDetections: 2).map(\.index), [5, 1])
+        // At a threshold of 0.34 the 1/3-overlap box survives.
+        XCTAssertEqual(NonMaximumSuppression.run(sorted, iou: 0.34, maxDetections: 100).map(\.index), [5, 9, 1, 3])
+    }
+
+    func testCandidateListKeepsTopKWithIndexTieBreak() {
+        let storage = UnsafeMutablePointer<Candidate>.allocate(capacity: 3)
+        defer { storage.deallocate() }
+        var list = CandidateList(storage: storage, capacity: 3)
+        for (s, i) in [(0.6, 0), (0.9, 1), (0.7, 2), (0.9, 3), (0.55, 4), (0.9, 0)] as [(Float, Int32)] {
+            list.insert(c(s, i, 0, 0, 1, 1))
+        }
+        XCTAssertEqual(list.sorted().map(\.index), [0, 1, 3], "three 0.9s, lower index first")
+    }
+
+    func testLetterboxGeometryAndBoxMapping() {
+        // 640×360 (16:9) into 320×240: scale 0.5, 320×180 window at y offset 30.
+        let lb = Letterbox(sourceWidth: 640, sourceHeight: 360, width: 320, height: 240)
+        XCTAssertEqual([lb.dw, lb.dh, lb.ox, lb.oy], [320, 180, 0, 30])
+        let b = lb.toSource(x: 10, y: 20, w: 100, h: 50)    // top edge clipped at y = 30 first
+        XCTAssertEqual(b.x, 20); XCTAssertEqual(b.y, 0); XCTAssertEqual(b.w, 200); XCTAssertEqual(b.h, 80)
+        // 3×2: s = min(320/3, 120) = 106.67 → dw = 320, dh = round(213.3) = 213, oy = 13.
+        let small = Letterbox(sourceWidth: 3, sourceHeight: 2, width: 320, height: 240)
+        XCTAssertEqual([small.dw, small.dh, small.ox, small.oy], [320, 213, 0, 13])
+    }
+
+    func testLetterboxAveragesWithRounding() {
+        // 640×480 → 320×240: each output pixel is the rounded mean of a 2×2 block.
+        var src = [UInt8](repeating: 0, count: 640 * 480)
+        src[0] = 1; src[1] = 2; src[640] = 2; src[641] = 2       // (7 + 2) / 4 = 2
+        src[2] = 255; src[3] = 254; src[642] = 0; src[643] = 0   // (509 + 2) / 4 = 127
+        var dst = [UInt8](repeating: 9, count: 320 * 240)
+        Letterbox(sourceWidth: 640, sourceHeight: 480, width: 320, height: 240).apply(source: src, into: &dst)
+        XCTAssertEqual(dst[0], 2)
+        XCTAssertEqual(dst[1], 127)
+        XCTAssertEqual(dst[2], 0)
+        // A tall source leaves black bars left and right.
+        var tall = [UInt8](repeating: 200, count: 100 * 200)
+        Letterbox(sourceWidth: 100, sourceHeight: 200, width: 320, height: 240).apply(source: &tall, into: &dst)
+        XCTAssertEqual(dst[0], 0)
+        XCTAssertEqual(dst[120 * 320 + 160], 200)
+    }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class RNNPoolEngineTestsSmoke: XCTestCase {
-    func testTargetBuilds() {}
-}
