@@ -63,3 +63,40 @@ final class PreviewSnapshotTests: XCTestCase {
         Snapshot.assert(grid, named: "boxes-small")
     }
 }
+
+/// Details the snapshots show less directly.
+final class PreviewDetailTests: XCTestCase {
+    func testBoxOverHalfBlockKeepsThePictureBehindTheLine() {
+        let frame = Fixtures.split(width: 8, height: 6)
+        var grid = CellGrid(width: 8, height: 3)
+        let layout = PreviewLayout(frameWidth: 8, frameHeight: 6, areaColumns: 8, areaRows: 3)
+        PreviewRenderer.draw(frame, layout: layout, mode: .halfBlock, into: &grid)
+        FaceBoxRenderer.draw([FaceBox(x: 0, y: 0, w: 8, h: 6, score: 0.5)], sourceWidth: 8, sourceHeight: 6,
+                             layout: layout, theme: Theme(.full), into: &grid)
+        XCTAssertEqual(grid[0, 1].character, "│")
+        XCTAssertEqual(grid[0, 1].foreground, 226, "box colour")
+        XCTAssertEqual(grid[0, 1].background, 255, "the lower half-pixel stays visible behind the line")
+        XCTAssertEqual(grid[3, 1].character, "▀", "inside the box the picture is untouched")
+    }
+
+    func testBoxesFromAnEarlierFrameSizeAreRescaled() {
+        // Detected on a 160x120 frame, shown on a 320x240 one: same place on screen.
+        let layout = PreviewLayout(frameWidth: 320, frameHeight: 240, areaColumns: 40, areaRows: 15)
+        var direct = CellGrid(width: 40, height: 15)
+        var rescaled = CellGrid(width: 40, height: 15)
+        FaceBoxRenderer.draw([FaceBox(x: 80, y: 60, w: 100, h: 80, score: 0.9)], sourceWidth: 320, sourceHeight: 240,
+                             layout: layout, theme: Theme(.plainASCII), into: &direct)
+        FaceBoxRenderer.draw([FaceBox(x: 40, y: 30, w: 50, h: 40, score: 0.9)], sourceWidth: 160, sourceHeight: 120,
+                             layout: layout, theme: Theme(.plainASCII), into: &rescaled)
+        XCTAssertEqual(direct, rescaled)
+        XCTAssertTrue(direct.textRows.joined().contains("+0.90"), "the box was drawn at all")
+    }
+
+    func testStatusDoesNotRepeatASizeTheSourceLabelAlreadyNames() {
+        var status = Fixtures.status(width: 320, height: 240)
+        status.source = "demo.y4m 320x240 mono"
+        XCTAssertEqual(StatusBar.measurementSegments(status).first, "demo.y4m 320x240 mono")
+        status.source = "demo.y4m"
+        XCTAssertEqual(StatusBar.measurementSegments(status).first, "demo.y4m 320x240")
+    }
+}
