@@ -25,6 +25,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "8-bit grayscale PGM (P5) to use as the frame instead of the built-in synthetic one.")
     var image: String?
 
+    @Option(name: .long, help: "Size of the synthetic frame, WxH (the detector letterboxes it to 320x240).")
+    var size: String = "320x240"
+
     @Option(name: .long, help: "Score threshold.")
     var threshold: Float?
 
@@ -34,6 +37,7 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard frames > 0 else { throw ValidationError("--frames must be positive") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+        guard parseSize(size) != nil else { throw ValidationError("--size \(size): expected WxH, e.g. 640x480") }
         guard ByteCount.parse(ramCap) != nil else { throw ValidationError("--ram-cap \(ramCap): expected bytes, e.g. 262144, 256K or 1M") }
     }
 
@@ -59,7 +63,8 @@ struct BenchCommand: ParsableCommand {
         }
         let m = try RNNPoolModel.load(path: path)
         let detector = try RNNPoolDetector(model: m, ramCapBytes: ByteCount.parse(ramCap)!)
-        let frame = try image.map(BenchFrame.readPGM) ?? BenchFrame.synthetic(width: 320, height: 240)
+        let (sw, sh) = parseSize(size)!
+        let frame = try image.map(BenchFrame.readPGM) ?? BenchFrame.synthetic(width: sw, height: sh)
         let thr = threshold ?? m.architecture.postprocess.scoreThreshold
 
         var times: [Double] = []
@@ -95,6 +100,14 @@ struct BenchCommand: ParsableCommand {
             print(report.table())
         }
     }
+}
+
+/// "640x480" → (640, 480); nil unless both are positive and at most 8192.
+func parseSize(_ s: String) -> (Int, Int)? {
+    let parts = s.lowercased().split(separator: "x")
+    guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]),
+          (1...8192).contains(w), (1...8192).contains(h) else { return nil }
+    return (w, h)
 }
 
 struct BenchInputError: Error, CustomStringConvertible {
