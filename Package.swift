@@ -44,10 +44,12 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "FrameIOTests", dependencies: ["FrameIO"]),
+        .testTarget(name: "FrameIOTests", dependencies: ["FrameIO", "CV4L2"]),
         .testTarget(name: "RNNPoolEngineTests", dependencies: ["RNNPoolEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "FrameIO", "RNNPoolEngine"]),
-        .testTarget(name: "CLITests", dependencies: ["FrameIO"]),
+        // CLITests run the built binary, and test the headless JSON against a fake detector
+        // through @testable import of the executable target.
+        .testTarget(name: "CLITests", dependencies: ["FrameIO", "RNNPoolEngine", "rnnpool-cam"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,15 +1,44 @@
 // ncursesw with wide-character functions. A_BOLD and friends are function-like macros
-// that Swift cannot import: re-export them as constants.
+// that Swift cannot import: re-export them as constants, and wrap the few calls that
+// need a cchar_t built from one wide character.
 #ifndef RNNPOOL_CAM_CNCURSES_SHIM_H
 #define RNNPOOL_CAM_CNCURSES_SHIM_H
 
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <locale.h>
+#include <langinfo.h>
+#include <wchar.h>
 #include <ncursesw/curses.h>
 
 static const attr_t RC_A_BOLD = A_BOLD;
 static const attr_t RC_A_REVERSE = A_REVERSE;
 static const attr_t RC_A_NORMAL = A_NORMAL;
+static const int RC_KEY_RESIZE = KEY_RESIZE;
 static inline attr_t rc_color_pair(short n) { return COLOR_PAIR(n); }
+
+/// Puts one wide character with attributes and colour pair at (y, x) of `win`.
+/// Returns ERR (the bottom-right cell always reports ERR because the cursor cannot
+/// advance past it; callers ignore that).
+static inline int rc_put_wide(WINDOW *win, int y, int x, wchar_t ch, attr_t attrs, int pair) {
+    cchar_t cell;
+    wchar_t text[2] = { ch, 0 };
+    if (setcchar(&cell, text, attrs, (short)(pair <= 32767 ? pair : 0), NULL) == ERR) return ERR;
+    return mvwadd_wch(win, y, x, &cell);
+}
+
+/// Puts one single-byte character (for non-UTF-8 terminals) with attributes and pair.
+static inline int rc_put_byte(WINDOW *win, int y, int x, unsigned char ch, attr_t attrs, int pair) {
+    return mvwaddch(win, y, x, (chtype)ch | attrs | COLOR_PAIR(pair));
+}
+
+// Globals Swift 6 refuses to read (shared mutable state); only the main thread calls these.
+static inline WINDOW *rc_stdscr(void) { return stdscr; }
+static inline int rc_colors(void) { return COLORS; }
+static inline int rc_color_pairs(void) { return COLOR_PAIRS; }
+/// newterm on the process's own terminal; NULL when TERM is unusable.
+static inline SCREEN *rc_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
+
+/// The locale's character set name after setlocale(LC_ALL, ""), e.g. "UTF-8".
+static inline const char *rc_codeset(void) { return nl_langinfo(CODESET); }
 
 #endif

@@ -29,5 +29,22 @@ static const unsigned long RC_VIDIOC_STREAMOFF = VIDIOC_STREAMOFF;
 static const unsigned int RC_V4L2_PIX_FMT_GREY = V4L2_PIX_FMT_GREY;
 static const unsigned int RC_V4L2_PIX_FMT_YUYV = V4L2_PIX_FMT_YUYV;
 static const unsigned int RC_V4L2_PIX_FMT_MJPEG = V4L2_PIX_FMT_MJPEG;
+// Formats libv4l2 can produce from MJPEG and other compressed or vendor formats.
+static const unsigned int RC_V4L2_PIX_FMT_UYVY = V4L2_PIX_FMT_UYVY;
+static const unsigned int RC_V4L2_PIX_FMT_YUV420 = V4L2_PIX_FMT_YUV420;
+static const unsigned int RC_V4L2_PIX_FMT_YVU420 = V4L2_PIX_FMT_YVU420;
+static const unsigned int RC_V4L2_PIX_FMT_RGB24 = V4L2_PIX_FMT_RGB24;
+static const unsigned int RC_V4L2_PIX_FMT_BGR24 = V4L2_PIX_FMT_BGR24;
+
+static const unsigned int RC_V4L2_BUF_TYPE_VIDEO_CAPTURE = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+static const unsigned int RC_V4L2_MEMORY_MMAP = V4L2_MEMORY_MMAP;
+static const unsigned int RC_V4L2_FIELD_NONE = V4L2_FIELD_NONE;
+static const unsigned int RC_V4L2_FIELD_ANY = V4L2_FIELD_ANY;
+static const unsigned int RC_V4L2_CAP_VIDEO_CAPTURE = V4L2_CAP_VIDEO_CAPTURE;
+static const unsigned int RC_V4L2_CAP_STREAMING = V4L2_CAP_STREAMING;
+static const unsigned int RC_V4L2_CAP_DEVICE_CAPS = V4L2_CAP_DEVICE_CAPS;
+
+// mmap's MAP_FAILED is a cast macro.
+static inline int rc_is_map_failed(void *p) { return p == MAP_FAILED; }
 
 #endif

@@ -1,0 +1,115 @@
+/// RGB and packed-YUV pixels to the Frame's planes. Luma uses full-range BT.601
+/// weights (as JPEG does), which is what a grayscale detector trained on photos expects.
+public enum ColourConversion {
+    @inline(__always)
+    static func luma(_ r: Int, _ g: Int, _ b: Int) -> UInt8 {
+        UInt8((19595 * r + 38470 * g + 7471 * b + 32768) >> 16)
+    }
+
+    @inline(__always)
+    static func cb(_ r: Int, _ g: Int, _ b: Int) -> UInt8 {
+        UInt8(clamping: (-11059 * r - 21709 * g + 32768 * b + 32768) >> 16 + 128)
+    }
+
+    @inline(__always)
+    static func cr(_ r: Int, _ g: Int, _ b: Int) -> UInt8 {
+        UInt8(clamping: (32768 * r - 27439 * g - 5329 * b + 32768) >> 16 + 128)
+    }
+
+    /// A frame from tightly packed RGB (or BGR) triples, with 4:4:4 chroma.
+    public static func frameFromRGB(_ rgb: [UInt8], width: Int, height: Int, bgr: Bool,
+                                    timestamp: Double = 0, index: Int = 0) -> Frame {
+        rgb.withUnsafeBufferPointer { p in
+            frameFromRGB(UnsafeRawBufferPointer(p), width: width, height: height, stride: width * 3,
+                         bgr: bgr, timestamp: timestamp, index: index)
+        }
+    }
+
+    /// A frame from RGB rows `stride` bytes apart (camera buffers may pad rows).
+    static func frameFromRGB(_ src: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
+                             bgr: Bool, timestamp: Double, index: Int) -> Frame {
+        let n = width * height
+        var y = [UInt8](repeating: 0, count: n)
+        var u = [UInt8](repeating: 128, count: n)
+        var v = [UInt8](repeating: 128, count: n)
+        let ri = bgr ? 2 : 0, bi = bgr ? 0 : 2
+        for row in 0..<height {
+            let base = row * stride
+            for col in 0..<width {
+                let o = base + col * 3
+                let r = Int(src[o + ri]), g = Int(src[o + 1]), b = Int(src[o + bi])
+                let i = row * width + col
+                y[i] = luma(r, g, b)
+                u[i] = cb(r, g, b)
+                v[i] = cr(r, g, b)
+            }
+        }
+        return Frame(width: width, height: height, luma: y,
+                     chroma: ChromaPlanes(subsampling: .c444, width: width, height: height, cb: u, cr: v),
+                     timestamp: timestamp, index: index)
+    }
+
+    /// A frame from packed 4:2:2 (YUYV or UYVY), keeping the 4:2:2 chroma.
+    static func frameFromPacked422(_ src: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
+                                   lumaFirst: Bool, timestamp: Double, index: Int) -> Frame {
+        let cw = (width + 1) / 2
+        var y = [UInt8](repeating: 0, count: width * height)
+        var u = [UInt8](repeating: 128, count: cw * height)
+        var v = [UInt8](repeating: 128, count: cw * height)
+        let yo = lumaFirst ? 0 : 1, co = lumaFirst ? 1 : 0
+        for row in 0..<height {
+            let base = row * stride
+            for col in 0..<width {
+                y[row * width + col] = src[base + col * 2 + yo]
+            }
+            for pair in 0..<cw {
+                let o = base + pair * 4
+                u[row * cw + pair] = src[o + co]
+                v[row * cw + pair] = src[o + co + 2]
+            }
+        }
+        return Frame(width: width, height: height, luma: y,
+                     chroma: ChromaPlanes(subsampling: .c422, width: cw, height: height, cb: u, cr: v),
+                     timestamp: timestamp, index: index)
+    }
+
+    /// A frame from planar 4:2:0 (YU12, or YV12 with `swapped`), rows `stride` bytes
+    /// apart and chroma rows `stride / 2` apart, as V4L2 lays them out.
+    static func frameFromPlanar420(_ src: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
+                                   swapped: Bool, timestamp: Double, index: Int) -> Frame {
+        let cw = (width + 1) / 2, ch = (height + 1) / 2
+        let cstride = stride / 2
+        var y = [UInt8](repeating: 0, count: width * height)
+        var u = [UInt8](repeating: 128, count: cw * ch)
+        var v = [UInt8](repeating: 128, count: cw * ch)
+        for row in 0..<height {
+            for col in 0..<width { y[row * width + col] = src[row * stride + col] }
+        }
+        let first = stride * height
+        let second = first + cstride * ch
+        for row in 0..<ch {
+            for col in 0..<cw {
+                let a = src[first + row * cstride + col]
+                let b = src[second + row * cstride + col]
+                u[row * cw + col] = swapped ? b : a
+                v[row * cw + col] = swapped ? a : b
+            }
+        }
+        return Frame(width: width, height: height, luma: y,
+                     chroma: ChromaPlanes(subsampling: .c420, width: cw, height: ch, cb: u, cr: v),
+                     timestamp: timestamp, index: index)
+    }
+
+    /// A frame from 8-bit grey rows `stride` bytes apart.
+    static func frameFromGrey(_ src: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
+                              timestamp: Double, index: Int) -> Frame {
+        var y = [UInt8](repeating: 0, count: width * height)
+        y.withUnsafeMutableBytes { dst in
+            for row in 0..<height {
+                dst.baseAddress!.advanced(by: row * width)
+                    .copyMemory(from: src.baseAddress!.advanced(by: row * stride), byteCount: width)
+            }
+        }
+        return Frame(width: width, height: height, luma: y, timestamp: timestamp, index: index)
+    }
+}

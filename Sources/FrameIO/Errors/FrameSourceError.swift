@@ -1,0 +1,69 @@
+/// Everything that can go wrong while frames come in or go out. The description is
+/// always one line that starts with the file or device it is about, so the CLI and
+/// the UI can show it as is.
+public struct FrameSourceError: Error, CustomStringConvertible, Equatable, Sendable {
+    public enum Kind: Equatable, Sendable {
+        // Files (.y4m, PNM)
+        case noSuchFile
+        case notAFile
+        case unreadable
+        case emptyFile
+        case badMagic
+        case missingDimension
+        case badHeader
+        case unsupportedColourspace
+        case unsupportedInterlacing
+        case unsupportedMaxval
+        case truncated
+        case writeFailed
+        // Cameras
+        case noSuchDevice
+        case notACaptureDevice
+        case permissionDenied
+        case deviceBusy
+        case noUsableFormat
+        case deviceFailed
+        case deviceLost
+        case timeout
+    }
+
+    /// The file or device this is about.
+    public var path: String
+    public var kind: Kind
+    /// What went wrong, without the path.
+    public var problem: String
+
+    public init(_ kind: Kind, path: String, _ problem: String) {
+        self.kind = kind
+        self.path = path
+        self.problem = problem
+    }
+
+    public var description: String { "\(path): \(problem)" }
+}
+
+extension FrameSourceError {
+    /// Maps an errno from open/read/write on a plain file to a one-line error.
+    static func fromFileErrno(_ code: Int32, path: String, action: String) -> FrameSourceError {
+        switch code {
+        case ENOENT: return FrameSourceError(.noSuchFile, path: path, "no such file")
+        case EACCES, EPERM: return FrameSourceError(.unreadable, path: path, "permission denied while trying to \(action) it")
+        case EISDIR: return FrameSourceError(.notAFile, path: path, "is a directory, not a file")
+        default: return FrameSourceError(.unreadable, path: path, "cannot \(action) it: \(errnoText(code))")
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// strerror as a Swift string ("Input/output error").
+func errnoText(_ code: Int32) -> String {
+    guard let c = strerror(code) else { return "error \(code)" }
+    return String(cString: c)
+}

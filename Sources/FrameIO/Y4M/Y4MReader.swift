@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Replays a YUV4MPEG2 (.y4m) file: every 8-bit colourspace ffmpeg writes, paced at the
+/// file's frame rate unless told otherwise, optionally looping. A file cut in the middle
+/// of a frame plays its whole frames, then `nextFrame` throws a `.truncated` error.
+public final class Y4MReader: FrameSource {
+    public let path: String
+    public let header: Y4MHeader
+    public let label: String
+    public var nominalFPS: Double? { header.fps }
+
+    private var file: UnsafeMutablePointer<FILE>?
+    private let dataStart: Int
+    private let pacing: Bool
+    private let loop: Bool
+    private var pacer: FramePacer
+    /// Frames delivered so far (across loops): the next frame's index.
+    private var delivered = 0
+    /// Frames read in the current pass over the file.
+    private var framesThisPass = 0
+    private var finished = false
+    private var payload: [UInt8]
+
+    public init(path: String, pacing: Bool = true, loop: Bool = false) throws {
+        self.path = path
+        var st = stat()
+        if stat(path, &st) != 0 {
+            throw FrameSourceError.fromFileErrno(errno, path: path, action: "read")
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            throw FrameSourceError(.notAFile, path: path, "is a directory, not a .y4m file")
+        }
+        guard let f = fopen(path, "rb") else {
+            throw FrameSourceError.fromFileErrno(errno, path: path, action: "read")
+        }
+        var headerLine: [UInt8] = []
+        var sawNewline = false
+        while headerLine.count < 4096 {
+            let c = getc(f)
+            if c == EOF { break }
+            if c == 10 { sawNewline = true; break }
+            headerLine.append(UInt8(c))
+        }
+        if headerLine.isEmpty && !sawNewline {
+            fclose(f)
+            throw FrameSourceError(.emptyFile, path: path, "empty file (0 bytes), not a YUV4MPEG2 video")
+        }
+        let magic = Array(Y4MHeader.magic.utf8)
+        if !headerLine.starts(with: magic) || (headerLine.count > magic.count && headerLine[magic.count] != 32) {
+            fclose(f)
+            throw FrameSourceError(.badMagic, path: path, "not a YUV4MPEG2 file (it does not start with \"YUV4MPEG2 \")")
+        }
+        if !sawNewline {
+            fclose(f)
+            throw FrameSourceError(.badHeader, path: path, "the YUV4MPEG2 header line never ends (no newline in the first 4096 bytes)")
+        }
+        let parsed: Y4MHeader
+        do {
+            parsed = try Y4MHeader.parse(String(decoding: headerLine, as: UTF8.self), path: path)
+        } catch {
+            fclose(f)
+            throw error
+        }
+        header = parsed
+        file = f
+        dataStart = ftell(f)
+        self.pacing = pacing
+        self.loop = loop
+        pacer = FramePacer(fps: parsed.fps)
+        payload = [UInt8](repeating: 0, count: parsed.frameBytes)
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        label = "\(name) \(parsed.width)x\(parsed.height) \(parsed.colourspace.rawValue)"
+    }
+
+    deinit { close() }
+
+    public func close() {
+        if let f = file { fclose(f) }
+        file = nil
+    }
+
+    public func nextFrame() throws -> Frame? {
+        guard !finished, let f = file else { return nil }
+        if try !readFrameLine(f) {
+            // Clean end of the file: start over when looping (if there is anything to loop).
+            guard loop && framesThisPass > 0 else {
+                finished = true
+                return nil
+            }
+            fseek(f, dataStart, SEEK_SET)
+            framesThisPass = 0
+            if try !readFrameLine(f) {
+                finished = true
+                return nil
+            }
+        }
+        let got = payload.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+        if got < payload.count {
+            finished = true
+            throw FrameSourceError(.truncated, path: path,
+                "the file was cut: frame \(framesThisPass + 1) has \(got) of \(payload.count) bytes; played \(framesThisPass) whole frames")
+        }
+        if pacing { pacer.waitForNextFrame() }
+        let frame = makeFrame()
+        delivered += 1
+        framesThisPass += 1
+        return frame
+    }
+
+    /// Reads one `FRAME[ params]\n` line. Returns false at a clean end of file.
+    private func readFrameLine(_ f: UnsafeMutablePointer<FILE>) throws -> Bool {
+        var line: [UInt8] = []
+        while true {
+            let c = getc(f)
+            if c == EOF {
+                if line.isEmpty { return false }
+                finished = true
+                throw FrameSourceError(.truncated, path: path,
+                    "the file was cut in the middle of frame \(framesThisPass + 1)'s FRAME line; played \(framesThisPass) whole frames")
+            }
+            if c == 10 { break }
+            line.append(UInt8(c))
+            if line.count > 1024 { break }
+        }
+        let tag = Array("FRAME".utf8)
+        guard line.starts(with: tag), line.count == tag.count || line[tag.count] == 32 else {
+            finished = true
+            throw FrameSourceError(.badHeader, path: path,
+                "expected a FRAME line before frame \(framesThisPass + 1) but found other bytes; played \(framesThisPass) whole frames")
+        }
+        return true
+    }
+
+    private func makeFrame() -> Frame {
+        let w = header.width, h = header.height
+        let lumaCount = w * h
+        let luma = Array(payload[0..<lumaCount])
+        var chroma: ChromaPlanes?
+        if let stored = header.colourspace.storedChromaSize(width: w, height: h),
+           let sub = header.colourspace.frameSubsampling {
+            let n = stored.width * stored.height
+            var cb = Array(payload[lumaCount..<lumaCount + n])
+            var cr = Array(payload[lumaCount + n..<lumaCount + 2 * n])
+            var cw = stored.width
+            if header.colourspace == .c411 {
+                let target = sub.planeSize(width: w, height: h)
+                cb = ChromaResampling.widen411(cb, storedWidth: stored.width, width: target.width, height: h)
+                cr = ChromaResampling.widen411(cr, storedWidth: stored.width, width: target.width, height: h)
+                cw = target.width
+            }
+            chroma = ChromaPlanes(subsampling: sub, width: cw, height: stored.height, cb: cb, cr: cr)
+        }
+        return Frame(width: w, height: h, luma: luma, chroma: chroma,
+                     timestamp: Double(delivered) / header.fps, index: delivered)
+    }
+}

@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Records frames as YUV4MPEG2: `Cmono`, or `C420jpeg` when `color` is set.
+///
+/// The header goes out when the file is created and every frame (its FRAME line and
+/// planes) goes out as one buffer with a write loop that survives EINTR, so a
+/// recording stopped between frames (Ctrl-C, SIGTERM) is always a valid file: the
+/// header plus whole frames, never a partial one at the end.
+public final class Y4MWriter {
+    public let path: String
+    public let width: Int
+    public let height: Int
+    public let color: Bool
+    public private(set) var framesWritten = 0
+
+    private var fd: Int32
+    private var buffer: [UInt8]
+    /// File length after the last whole frame: a failed write (disk full) is cut back to it.
+    private var validLength = 0
+
+    public init(path: String, width: Int, height: Int, fps: Double, color: Bool) throws {
+        guard width > 0, height > 0 else {
+            throw FrameSourceError(.writeFailed, path: path, "cannot record a \(width)x\(height) picture")
+        }
+        self.path = path
+        self.width = width
+        self.height = height
+        self.color = color
+        let opened = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard opened >= 0 else {
+            let code = errno
+            switch code {
+            case EACCES, EPERM: throw FrameSourceError(.writeFailed, path: path, "permission denied, cannot create the recording")
+            case ENOENT: throw FrameSourceError(.writeFailed, path: path, "cannot create the recording: its folder does not exist")
+            case EISDIR: throw FrameSourceError(.writeFailed, path: path, "is a directory; give a file name for the recording")
+            default: throw FrameSourceError(.writeFailed, path: path, "cannot create the recording: \(errnoText(code))")
+            }
+        }
+        fd = opened
+        let rate = Y4MHeader.ratio(forFPS: fps)
+        let header = Y4MHeader(width: width, height: height, fpsNumerator: rate.0, fpsDenominator: rate.1,
+                               interlacing: "p", aspect: "1:1", colourspace: color ? .c420jpeg : .mono)
+        let cs: Y4MColourspace = color ? .c420jpeg : .mono
+        buffer = Array("FRAME\n".utf8)
+        buffer.reserveCapacity(6 + cs.frameBytes(width: width, height: height))
+        do {
+            try writeAll(Array(header.line.utf8))
+        } catch {
+            Glibc.close(fd)
+            fd = -1
+            throw error
+        }
+    }
+
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+    }
+
+    /// Appends one frame. Its size must match the recording's.
+    public func append(_ frame: Frame) throws {
+        guard fd >= 0 else {
+            throw FrameSourceError(.writeFailed, path: path, "the recording is already closed")
+        }
+        guard frame.width == width, frame.height == height else {
+            throw FrameSourceError(.writeFailed, path: path,
+                "frame is \(frame.width)x\(frame.height) but the recording is \(width)x\(height)")
+        }
+        buffer.removeSubrange(6...)
+        buffer.append(contentsOf: frame.luma)
+        if color {
+            let planes = ChromaResampling.planes420(of: frame)
+            buffer.append(contentsOf: planes.cb)
+            buffer.append(contentsOf: planes.cr)
+        }
+        try writeAll(buffer)
+        framesWritten += 1
+    }
+
+    /// Flushes and closes the file. Safe to call more than once.
+    public func close() throws {
+        guard fd >= 0 else { return }
+        let rc = fsync(fd)
+        let syncErr = errno
+        Glibc.close(fd)
+        fd = -1
+        // fsync fails with EINVAL on pipes and special files, which is harmless.
+        if rc != 0 && syncErr != EINVAL && syncErr != EROFS {
+            throw FrameSourceError(.writeFailed, path: path, "could not flush the recording: \(errnoText(syncErr))")
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    let code = errno
+                    _ = ftruncate(fd, off_t(validLength))
+                    let why = code == ENOSPC ? "the disk is full" : errnoText(code)
+                    throw FrameSourceError(.writeFailed, path: path, "write failed after \(framesWritten) frames: \(why)")
+                }
+                offset += n
+            }
+        }
+        validLength += bytes.count
+    }
+}

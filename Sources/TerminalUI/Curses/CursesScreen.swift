@@ -1,0 +1,133 @@
+import CNcurses
+import Foundation
+
+/// Why the live UI could not start.
+public struct TerminalUnavailableError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The thin ncurses layer: starts and restores the terminal, reads keys, and paints a
+/// `CellGrid`. Only the main thread touches it. Painting compares against the grid
+/// painted last and only hands changed cells to ncurses.
+final class CursesScreen {
+    let capabilities: TerminalCapabilities
+    private var pairs = ColorPairs()
+    private var painted: CellGrid?
+    private var active = false
+
+    /// setlocale before newterm so ncursesw prints UTF-8; newterm rather than initscr
+    /// because initscr exits the process when the terminal is unusable.
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw TerminalUnavailableError(description:
+                "the live UI needs a terminal on standard input and output (use --headless otherwise)")
+        }
+        setlocale(LC_ALL, "")
+        let codeset = String(cString: rc_codeset())
+        guard rc_newterm_stdio() != nil else {
+            throw TerminalUnavailableError(description:
+                "cannot start ncurses for TERM=\(environment["TERM"] ?? "(unset)"); set TERM to your terminal's type")
+        }
+        active = true
+        TerminalRestorer.cursesActive.store(true, ordering: .relaxed)
+        cbreak()
+        noecho()
+        nonl()
+        keypad(rc_stdscr(), true)
+        curs_set(0)
+        set_escdelay(25)
+        let wantsColor = (environment["NO_COLOR"] ?? "").isEmpty
+        if wantsColor && has_colors() {
+            start_color()
+            use_default_colors()
+        }
+        capabilities = TerminalCapabilities.detect(codeset: codeset, hasColors: wantsColor && has_colors(),
+                                                   colorCount: Int(rc_colors()), environment: environment)
+        pairs.limit = Int(min(rc_color_pairs(), 32767))
+    }
+
+    /// Current terminal size in cells.
+    var size: (columns: Int, rows: Int) {
+        (Int(getmaxx(rc_stdscr())), Int(getmaxy(rc_stdscr())))
+    }
+
+    /// Waits up to `milliseconds` for a key; nil when none came.
+    func readKey(timeoutMilliseconds: Int32) -> Int32? {
+        wtimeout(rc_stdscr(), timeoutMilliseconds)
+        let key = wgetch(rc_stdscr())
+        return key == ERR ? nil : key
+    }
+
+    static var resizeKey: Int32 { RC_KEY_RESIZE }
+
+    /// Forgets what is on screen, so the next paint redraws every cell (after a resize).
+    func invalidate() {
+        painted = nil
+        clearok(rc_stdscr(), true)
+    }
+
+    func paint(_ grid: CellGrid) {
+        let (columns, rows) = size
+        if painted?.width != grid.width || painted?.height != grid.height {
+            painted = nil
+            werase(rc_stdscr())
+        }
+        let width = min(columns, grid.width), height = min(rows, grid.height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let cell = grid[x, y]
+                if let old = painted, old[x, y] == cell { continue }
+                put(cell, x: x, y: y)
+            }
+        }
+        painted = grid
+        wnoutrefresh(rc_stdscr())
+        doupdate()
+    }
+
+    private func put(_ cell: Cell, x: Int, y: Int) {
+        var attributes = RC_A_NORMAL
+        if cell.bold { attributes |= RC_A_BOLD }
+        if cell.reverse { attributes |= RC_A_REVERSE }
+        let pair = capabilities.colors == .none ? 0
+            : pairs.pair(foreground: cell.foreground, background: cell.background)
+        let scalar = cell.character.unicodeScalars.first?.value ?? 32
+        if scalar < 128 && pair < 256 {
+            _ = rc_put_byte(rc_stdscr(), Int32(y), Int32(x), UInt8(scalar), attributes, Int32(pair))
+        } else {
+            _ = rc_put_wide(rc_stdscr(), Int32(y), Int32(x), wchar_t(bitPattern: scalar), attributes, Int32(pair))
+        }
+    }
+
+    /// Restores the terminal (cursor, echo, line mode, main screen). Safe to call twice.
+    func stop() {
+        guard active else { return }
+        active = false
+        TerminalRestorer.cursesActive.store(false, ordering: .relaxed)
+        curs_set(1)
+        endwin()
+    }
+
+    deinit { stop() }
+}
+
+/// Hands out ncurses colour pairs for (foreground, background) palette combinations
+/// on first use. Half-block mode needs up to 24 x 24 grey pairs; if the terminal has
+/// fewer pairs, later combinations fall back to the default pair.
+struct ColorPairs {
+    var limit = 0
+    private var assigned: [Int: Int] = [:]
+    private var next = 1
+
+    mutating func pair(foreground: UInt8?, background: UInt8?) -> Int {
+        if foreground == nil && background == nil { return 0 }
+        let key = (Int(foreground ?? 0) + (foreground == nil ? 0 : 1)) * 257 + Int(background ?? 0) + (background == nil ? 0 : 1)
+        if let pair = assigned[key] { return pair }
+        guard next < limit else { return 0 }
+        let pair = next
+        next += 1
+        init_pair(Int16(pair), foreground.map { Int16($0) } ?? -1, background.map { Int16($0) } ?? -1)
+        assigned[key] = pair
+        return pair
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+/// What a key press asks for.
+public enum KeyCommand: Sendable, Equatable {
+    case quit
+    case togglePause
+    case toggleMemoryOverlay
+    case cycleMode
+    case raiseThreshold
+    case lowerThreshold
+    case toggleRecording
+    case saveFrame
+    case toggleHelp
+    case resize
+
+    static let escape: Int32 = 27
+    static let controlC: Int32 = 3
+
+    /// Maps a curses key code (`wgetch`'s result) to a command; nil for other keys.
+    public init?(key: Int32, resizeCode: Int32) {
+        if key == resizeCode { self = .resize; return }
+        if key == Self.escape || key == Self.controlC { self = .quit; return }
+        guard key > 0, key < 128, let scalar = Unicode.Scalar(UInt32(key)) else { return nil }
+        switch Character(scalar) {
+        case "q", "Q": self = .quit
+        case " ": self = .togglePause
+        case "m", "M": self = .toggleMemoryOverlay
+        case "c", "C": self = .cycleMode
+        case "+", "=": self = .raiseThreshold
+        case "-", "_": self = .lowerThreshold
+        case "r", "R": self = .toggleRecording
+        case "s", "S": self = .saveFrame
+        case "h", "H", "?": self = .toggleHelp
+        default: return nil
+        }
+    }
+}
+
+/// The user-controlled view state and how keys change it. The live loop owns one;
+/// recording, saving and quitting are side effects it handles itself.
+public struct ViewControls: Sendable, Equatable {
+    public var mode: PreviewMode
+    public var overlay: Overlay
+    public var threshold: Float
+    public var paused: Bool
+
+    public static let thresholdRange: ClosedRange<Float> = 0.05...0.95
+
+    public init(mode: PreviewMode, overlay: Overlay = .none, threshold: Float, paused: Bool = false) {
+        self.mode = mode
+        self.overlay = overlay
+        self.threshold = threshold
+        self.paused = paused
+    }
+
+    /// Applies a view command; returns a short notice for the status bar, if any.
+    @discardableResult
+    public mutating func apply(_ command: KeyCommand, modes: [PreviewMode]) -> String? {
+        switch command {
+        case .togglePause:
+            paused.toggle()
+            return nil
+        case .toggleMemoryOverlay:
+            overlay = overlay == .memory ? .none : .memory
+            return nil
+        case .toggleHelp:
+            overlay = overlay == .help ? .none : .help
+            return nil
+        case .cycleMode:
+            guard modes.count > 1 else {
+                return "half-block preview needs a UTF-8 locale and 256 colours (and no NO_COLOR)"
+            }
+            let index = modes.firstIndex(of: mode) ?? -1
+            mode = modes[(index + 1) % modes.count]
+            return "preview: \(mode.displayName)"
+        case .raiseThreshold, .lowerThreshold:
+            let step = command == .raiseThreshold ? LiveOptions.thresholdStep : -LiveOptions.thresholdStep
+            // Round to the step so repeated presses land on 0.50, 0.55, ... exactly.
+            let next = ((threshold + step) / LiveOptions.thresholdStep).rounded() * LiveOptions.thresholdStep
+            threshold = min(Self.thresholdRange.upperBound, max(Self.thresholdRange.lowerBound, next))
+            return String(format: "threshold %.2f", threshold)
+        case .quit, .toggleRecording, .saveFrame, .resize:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import Foundation
+import FrameIO
+import RNNPoolEngine
+
+/// The interactive `rnnpool-cam SOURCE` session.
+///
+/// Three threads: capture pulls frames as fast as the source gives them; the detector
+/// takes the newest one whenever it is free (older ones are dropped and counted); the
+/// main thread reads keys with a short timeout and redraws when something changed. So
+/// keys stay responsive however slow the detector is.
+public enum LiveUI {
+    /// How long the main loop waits for a key before checking for new frames.
+    static let keyTimeoutMilliseconds: Int32 = 15
+    /// Redraw at least this often so rates and notices stay current.
+    static let idleRedrawSeconds = 0.25
+    static let noticeSeconds = 4.0
+
+    public static func run(source: any FrameSource, detector: (any FaceDetecting)?,
+                           options: LiveOptions) throws -> LiveSummary {
+        let screen = try CursesScreen()
+        TerminalRestorer.install()
+        defer {
+            screen.stop()
+            TerminalRestorer.uninstall()
+        }
+        var session = LiveSession(source: source, detector: detector, options: options,
+                                  capabilities: screen.capabilities)
+        return session.loop(screen: screen)
+    }
+}
+
+/// One run of the live loop: owns the worker threads and the main thread's view state.
+struct LiveSession {
+    let options: LiveOptions
+    let renderer: ScreenRenderer
+    let shared: LiveShared
+    let slot: LatestFrameSlot?
+    let recording = RecordingSession()
+    let sourceBox: HandOff<any FrameSource>
+    let detectorBox: HandOff<any FaceDetecting>?
+    let nominalFPS: Double?
+
+    var controls: ViewControls
+    var notice: (text: String, until: Double)?
+    var recordings: [String] = []
+    var stills: [String] = []
+    var lastRenderMilliseconds: Double?
+
+    init(source: any FrameSource, detector: (any FaceDetecting)?, options: LiveOptions,
+         capabilities: TerminalCapabilities) {
+        self.options = options
+        renderer = ScreenRenderer(capabilities: capabilities)
+        shared = LiveShared(threshold: options.threshold, memory: detector?.memory)
+        slot = detector == nil ? nil : LatestFrameSlot()
+        sourceBox = HandOff(source)
+        detectorBox = detector.map { HandOff($0) }
+        nominalFPS = source.nominalFPS
+        let modes = capabilities.previewModes
+        let mode = options.initialMode.flatMap { modes.contains($0) ? $0 : nil } ?? modes[0]
+        controls = ViewControls(mode: mode, threshold: options.threshold)
+    }
+
+    mutating func loop(screen: CursesScreen) -> LiveSummary {
+        let captureDone = WorkerThreads.startCapture(source: sourceBox, shared: shared, slot: slot,
+                                                     recording: recording)
+        let detectorDone = detectorBox.flatMap { detector in
+            slot.map { WorkerThreads.startDetector(detector: detector, shared: shared, slot: $0) }
+        }
+
+        var endReason = LiveSummary.EndReason.quitKey
+        var drawnVersion = -1
+        var drawnControls = controls
+        var lastDraw = 0.0
+        var size = screen.size
+        var forceDraw = true
+
+        mainLoop: while true {
+            switch TerminalRestorer.stopSignal.load(ordering: .relaxed) {
+            case SIGINT: endReason = .interrupted; break mainLoop
+            case SIGTERM: endReason = .terminated; break mainLoop
+            default: break
+            }
+            if let key = screen.readKey(timeoutMilliseconds: LiveUI.keyTimeoutMilliseconds),
+               let command = KeyCommand(key: key, resizeCode: CursesScreen.resizeKey) {
+                if command == .quit { break mainLoop }
+                handle(command, screen: screen)
+                if command == .resize {
+                    size = screen.size
+                    screen.invalidate()
+                }
+                forceDraw = true
+            }
+            if let failure = recording.takeFailure() {
+                recordings.append(failure.path)
+                show(failure.error ?? "recording stopped")
+            }
+
+            let now = monotonicSeconds()
+            if let current = notice, now > current.until {
+                notice = nil
+                forceDraw = true
+            }
+            let version = shared.state.withLock { $0.version }
+            guard forceDraw || version != drawnVersion || controls != drawnControls
+                || now - lastDraw >= LiveUI.idleRedrawSeconds else { continue }
+
+            let start = monotonicSeconds()
+            let grid = renderer.render(screenState(now: now), columns: size.columns, rows: size.rows)
+            screen.paint(grid)
+            lastRenderMilliseconds = (monotonicSeconds() - start) * 1000
+            drawnVersion = version
+            drawnControls = controls
+            lastDraw = now
+            forceDraw = false
+        }
+
+        // Shut down in an order that leaves every file whole: stop capture (the only
+        // writer of the recording), then finalise the recording, then the detector.
+        shared.state.withLock { $0.stopping = true }
+        slot?.close()
+        let captureFinished = captureDone.wait(seconds: 2)
+        if let finished = recording.stop() { recordings.append(finished.path) }
+        _ = detectorDone?.wait(seconds: 2)
+        // A source stuck in a blocking read is left alone rather than closed under it.
+        if captureFinished { sourceBox.value.close() }
+
+        let final = shared.state.withLock { $0 }
+        return LiveSummary(endReason: endReason, framesCaptured: final.framesCaptured,
+                           framesDetected: final.detectionsCompleted, framesDropped: slot?.dropped ?? 0,
+                           recordings: recordings, stills: stills, sourceError: final.sourceError,
+                           peakArenaBytes: final.memory?.peakBytes)
+    }
+
+    private mutating func handle(_ command: KeyCommand, screen: CursesScreen) {
+        switch command {
+        case .toggleRecording:
+            toggleRecording()
+        case .saveFrame:
+            saveFrame()
+        default:
+            let modes = renderer.theme.capabilities.previewModes
+            if let message = controls.apply(command, modes: modes) { show(message) }
+            let (threshold, paused) = (controls.threshold, controls.paused)
+            shared.state.withLock {
+                $0.threshold = threshold
+                $0.paused = paused
+            }
+        }
+    }
+
+    private mutating func toggleRecording() {
+        if let finished = recording.stop() {
+            recordings.append(finished.path)
+            show(finished.error ?? "saved \(finished.frames) frames to \(finished.path)")
+            return
+        }
+        let (frame, measured) = shared.state.withLock { ($0.latestFrame, $0.captureRate.rate(now: monotonicSeconds())) }
+        guard let frame else {
+            show("nothing to record yet: no frame has arrived")
+            return
+        }
+        let path = OutputNames.recording(in: options.outputDirectory)
+        let fps = nominalFPS ?? measured ?? 30
+        do {
+            let make = options.makeRecorder ?? DefaultOutputs.makeRecorder
+            let recorder = try make(path, frame.width, frame.height, fps, frame.chroma != nil)
+            recording.start(recorder, path: path)
+            show("recording to \(path) (r stops)")
+        } catch {
+            show("cannot record: \(error)")
+        }
+    }
+
+    private mutating func saveFrame() {
+        guard let frame = shared.state.withLock({ $0.latestFrame }) else {
+            show("nothing to save yet: no frame has arrived")
+            return
+        }
+        let path = OutputNames.still(in: options.outputDirectory, frameIndex: frame.index)
+        do {
+            try (options.saveStill ?? DefaultOutputs.saveStill)(frame, path)
+            stills.append(path)
+            show("saved \(path)")
+        } catch {
+            show("cannot save: \(error)")
+        }
+    }
+
+    private mutating func show(_ text: String) {
+        notice = (text, monotonicSeconds() + LiveUI.noticeSeconds)
+    }
+
+    private func screenState(now: Double) -> ScreenState {
+        let live = shared.state.withLock { $0 }
+        let threshold = controls.threshold
+        // Hide boxes below a freshly raised threshold before the detector catches up.
+        let faces = (live.detection?.faces ?? []).filter { $0.score >= threshold }
+        let detector: StatusInfo.DetectorState
+        if detectorBox == nil {
+            detector = .absent
+        } else if let error = live.detectorError {
+            detector = .failed(error)
+        } else {
+            detector = .running
+        }
+        let status = StatusInfo(
+            source: options.sourceLabel, frameWidth: live.latestFrame?.width,
+            frameHeight: live.latestFrame?.height, captureFPS: live.captureRate.rate(now: now),
+            detector: detector, detectorMilliseconds: live.detection?.milliseconds,
+            detectorFPS: live.detectorRate.rate(now: now), renderMilliseconds: lastRenderMilliseconds,
+            faceCount: faces.count, threshold: threshold, memory: live.memory,
+            droppedFrames: slot?.dropped ?? 0, paused: controls.paused,
+            recordingFrames: recording.framesWritten, endOfSource: live.endOfSource,
+            sourceError: live.sourceError, notice: notice?.text)
+        return ScreenState(frame: live.latestFrame, faces: faces,
+                           facesFrameWidth: live.detection?.frameWidth,
+                           facesFrameHeight: live.detection?.frameHeight, status: status,
+                           mode: controls.mode, overlay: controls.overlay,
+                           processRSSBytes: controls.overlay == .memory ? ProcessMemory.residentBytes() : nil)
+    }
+}

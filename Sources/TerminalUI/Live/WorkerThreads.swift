@@ -1,0 +1,105 @@
+import Foundation
+import FrameIO
+import RNNPoolEngine
+
+/// The capture and detector threads. Capture never waits for detection: it puts each
+/// frame into the detector's one-frame slot (replacing, and counting as dropped, a frame
+/// the detector has not started yet) and publishes it for drawing at once.
+enum WorkerThreads {
+    /// Signalled once when a thread's loop has ended.
+    final class Finished: Sendable {
+        private let semaphore = DispatchSemaphore(value: 0)
+        func signal() { semaphore.signal() }
+        /// True when the thread finished within `seconds`.
+        func wait(seconds: Double) -> Bool {
+            semaphore.wait(timeout: .now() + seconds) == .success
+        }
+    }
+
+    static func startCapture(source: HandOff<any FrameSource>, shared: LiveShared,
+                             slot: LatestFrameSlot?, recording: RecordingSession) -> Finished {
+        let finished = Finished()
+        let thread = Thread {
+            defer { finished.signal() }
+            while true {
+                let (stopping, paused) = shared.state.withLock { ($0.stopping, $0.paused) }
+                if stopping { return }
+                if paused {
+                    usleep(10_000)
+                    continue
+                }
+                do {
+                    guard let frame = try source.value.nextFrame() else {
+                        shared.state.withLock {
+                            $0.endOfSource = true
+                            $0.version &+= 1
+                        }
+                        return
+                    }
+                    recording.append(frame)
+                    slot?.put(frame)
+                    let now = monotonicSeconds()
+                    shared.state.withLock {
+                        $0.latestFrame = frame
+                        $0.framesCaptured += 1
+                        $0.captureRate.record(at: now)
+                        $0.version &+= 1
+                    }
+                } catch {
+                    let message = String(describing: error)
+                    shared.state.withLock {
+                        $0.sourceError = message
+                        $0.version &+= 1
+                    }
+                    return
+                }
+            }
+        }
+        thread.name = "rnnpool-cam capture"
+        thread.start()
+        return finished
+    }
+
+    static func startDetector(detector: HandOff<any FaceDetecting>, shared: LiveShared,
+                              slot: LatestFrameSlot) -> Finished {
+        let finished = Finished()
+        let thread = Thread {
+            defer { finished.signal() }
+            while let frame = slot.take() {
+                let threshold = shared.state.withLock { $0.threshold }
+                do {
+                    let result = try frame.luma.withUnsafeBufferPointer {
+                        try detector.value.detect(luma: $0, width: frame.width, height: frame.height,
+                                                  threshold: threshold)
+                    }
+                    let now = monotonicSeconds()
+                    shared.state.withLock {
+                        $0.detection = DetectionOutcome(faces: result.faces, frameWidth: frame.width,
+                                                        frameHeight: frame.height,
+                                                        milliseconds: result.milliseconds,
+                                                        memory: result.memory)
+                        $0.memory = result.memory
+                        $0.detectorError = nil
+                        $0.detectionsCompleted += 1
+                        $0.detectorRate.record(at: now)
+                        $0.version &+= 1
+                    }
+                } catch {
+                    // Typically ArenaOverflowError under a too-small --ram-cap: report it,
+                    // show no stale boxes, and try again on the next frame.
+                    let message = String(describing: error)
+                    let memory = detector.value.memory
+                    shared.state.withLock {
+                        $0.detection = nil
+                        $0.detectorError = message
+                        $0.memory = memory
+                        $0.version &+= 1
+                    }
+                }
+            }
+        }
+        thread.name = "rnnpool-cam detector"
+        thread.start()
+        return finished
+    }
+}

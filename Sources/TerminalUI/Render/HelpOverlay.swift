@@ -1,0 +1,21 @@
+/// The `h`/`?` overlay: every key, as the README lists them.
+enum HelpOverlay {
+    static let keys: [(String, String)] = [
+        ("q / Esc", "quit"),
+        ("space", "pause / resume"),
+        ("m", "memory overlay"),
+        ("c", "preview mode (half-block / ASCII)"),
+        ("+ / -", "raise / lower the detection threshold"),
+        ("r", "start / stop recording to a .y4m"),
+        ("s", "save the current frame as .pgm"),
+        ("h / ?", "this help"),
+    ]
+
+    static let preferredWidth = 50
+
+    static func lines() -> [PanelLine] {
+        keys.map { key, action in
+            [Run(MemoryOverlay.pad(key, 10), bold: true), Run(action)]
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import FrameIO
+import RNNPoolEngine
+
+/// Render cost per frame: the pure step from a frame, its boxes and the status to a grid
+/// of cells (what the live loop does before ncurses paints the changed cells). The
+/// `bench` command reports it; the target is at most 2 ms per frame.
+public enum RenderBenchmark {
+    public struct Measurement: Sendable {
+        public var columns: Int
+        public var rows: Int
+        public var mode: PreviewMode
+        public var overlay: Bool
+        public var medianMilliseconds: Double
+        public var p90Milliseconds: Double
+    }
+
+    public struct Report: Sendable, CustomStringConvertible {
+        public var frames: Int
+        public var frameWidth: Int
+        public var frameHeight: Int
+        public var measurements: [Measurement]
+
+        public var description: String {
+            var lines = ["render cost per frame (\(frameWidth)x\(frameHeight) frames, median of \(frames), target <= 2 ms):"]
+            for m in measurements {
+                let what = "\(m.columns)x\(m.rows) cells, \(m.mode.displayName)\(m.overlay ? " + memory overlay" : "")"
+                lines.append(String(format: "  %@: median %.3f ms, p90 %.3f ms", what, m.medianMilliseconds, m.p90Milliseconds))
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    public static let standardSizes = [(columns: 120, rows: 40), (columns: 240, rows: 70)]
+
+    public static func run(frames: Int = 200, frameWidth: Int = 320, frameHeight: Int = 240,
+                           sizes: [(columns: Int, rows: Int)] = standardSizes) -> Report {
+        let pictures = (0..<8).map { syntheticFrame(width: frameWidth, height: frameHeight, phase: $0) }
+        let faces = [FaceBox(x: Float(frameWidth) * 0.3, y: Float(frameHeight) * 0.25,
+                             w: Float(frameWidth) * 0.25, h: Float(frameHeight) * 0.35, score: 0.93),
+                     FaceBox(x: Float(frameWidth) * 0.8, y: Float(frameHeight) * 0.7,
+                             w: Float(frameWidth) * 0.3, h: Float(frameHeight) * 0.4, score: 0.71)]
+        let memory = MemorySnapshot(capBytes: 256 * 1024, currentBytes: 8 * 1024, peakBytes: 190 * 1024,
+                                    framePeakBytes: 185 * 1024,
+                                    layers: (0..<12).map { LayerMemory(name: "layer\($0)", peakBytes: ($0 + 4) * 10_000) },
+                                    timeline: (0..<400).map { 1000 * ($0 % 190) }, weightBytes: 90 * 1024,
+                                    baselinePeakBytes: 2_400_000)
+        let renderer = ScreenRenderer(capabilities: .full)
+        var measurements: [Measurement] = []
+        for size in sizes {
+            for (mode, overlay) in [(PreviewMode.ascii, false), (.halfBlock, false), (.halfBlock, true)] {
+                var samples: [Double] = []
+                samples.reserveCapacity(frames)
+                var checksum = 0
+                for i in 0..<max(1, frames) {
+                    let status = StatusInfo(source: "bench", frameWidth: frameWidth, frameHeight: frameHeight,
+                                            captureFPS: 30, detector: .running, detectorMilliseconds: 20,
+                                            detectorFPS: 30, renderMilliseconds: 0.5, faceCount: faces.count,
+                                            threshold: 0.5, memory: memory, droppedFrames: i)
+                    let state = ScreenState(frame: pictures[i % pictures.count], faces: faces, status: status,
+                                            mode: mode, overlay: overlay ? .memory : .none,
+                                            processRSSBytes: 20 << 20)
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let grid = renderer.render(state, columns: size.columns, rows: size.rows)
+                    samples.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                    checksum &+= grid.cells.count   // keep the work observable
+                }
+                precondition(checksum > 0)
+                samples.sort()
+                measurements.append(Measurement(columns: size.columns, rows: size.rows, mode: mode, overlay: overlay,
+                                                medianMilliseconds: samples[samples.count / 2],
+                                                p90Milliseconds: samples[samples.count * 9 / 10]))
+            }
+        }
+        return Report(frames: max(1, frames), frameWidth: frameWidth, frameHeight: frameHeight,
+                      measurements: measurements)
+    }
+
+    /// A moving diagonal pattern, so consecutive frames differ like a camera's do.
+    static func syntheticFrame(width: Int, height: Int, phase: Int) -> Frame {
+        var luma = [UInt8](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                luma[y * width + x] = UInt8(truncatingIfNeeded: (x &* 3 &+ y &* 2 &+ phase &* 17) ^ (y >> 3))
+            }
+        }
+        return Frame(width: width, height: height, luma: luma, timestamp: Double(phase) / 30, index: phase)
+    }
+}

@@ -1,0 +1,110 @@
+import FrameIO
+
+/// Turns a `ScreenState` into the cells of a `columns` x `rows` terminal: the preview
+/// above, the status bar in the last two rows, an overlay on top. Pure; no ncurses.
+public struct ScreenRenderer: Sendable {
+    /// Below this the UI shows only a message asking for a larger terminal.
+    public static let minimumColumns = 40
+    public static let minimumRows = 10
+
+    public let theme: Theme
+
+    public init(capabilities: TerminalCapabilities) {
+        self.theme = Theme(capabilities)
+    }
+
+    public func render(_ state: ScreenState, columns: Int, rows: Int) -> CellGrid {
+        var grid = CellGrid(width: columns, height: rows)
+        guard columns >= Self.minimumColumns, rows >= Self.minimumRows else {
+            drawTooSmall(columns: columns, rows: rows, into: &grid)
+            return grid
+        }
+        let areaRows = rows - StatusBar.rows
+        // Half-block needs the 256 palette; a mode the terminal cannot show draws as ASCII.
+        let mode = theme.capabilities.previewModes.contains(state.mode) ? state.mode : .ascii
+        if let frame = state.frame {
+            let layout = PreviewLayout(frameWidth: frame.width, frameHeight: frame.height,
+                                       areaColumns: columns, areaRows: areaRows)
+            PreviewRenderer.draw(frame, layout: layout, mode: mode, into: &grid)
+            FaceBoxRenderer.draw(state.faces, sourceWidth: state.facesFrameWidth,
+                                 sourceHeight: state.facesFrameHeight, layout: layout,
+                                 theme: theme, into: &grid)
+        } else {
+            let message = "waiting for the first frame"
+            grid.put(message, x: max(0, (columns - message.count) / 2), y: areaRows / 2)
+        }
+        switch state.overlay {
+        case .none:
+            break
+        case .memory:
+            let inner = Panel.innerWidth(preferred: MemoryOverlay.preferredWidth, areaColumns: columns)
+            let capacity = Panel.capacity(areaRows: areaRows)
+            let lines = MemoryOverlay.lines(memory: state.status.memory,
+                                            processRSSBytes: state.processRSSBytes,
+                                            innerWidth: inner, capacity: capacity, theme: theme)
+            Panel.draw(title: "memory (m closes)", lines: lines, innerWidth: inner,
+                       areaRows: areaRows, theme: theme, into: &grid)
+        case .help:
+            let inner = Panel.innerWidth(preferred: HelpOverlay.preferredWidth, areaColumns: columns)
+            Panel.draw(title: "keys (h closes)", lines: HelpOverlay.lines(), innerWidth: inner,
+                       areaRows: areaRows, theme: theme, into: &grid)
+        }
+        drawAlerts(state.status.alerts, areaRows: areaRows, into: &grid)
+        StatusBar.draw(state.status, theme: theme, into: &grid)
+        return grid
+    }
+
+    /// Failures (an arena overflow under a small RAM cap, a source that broke) in a
+    /// banner just above the status bar, whole lines wrapped rather than cut.
+    private func drawAlerts(_ alerts: [String], areaRows: Int, into grid: inout CellGrid) {
+        guard !alerts.isEmpty else { return }
+        let lines = alerts.flatMap { wrap($0, width: grid.width - 2) }.suffix(max(1, areaRows / 3))
+        let top = areaRows - lines.count
+        let colour = theme.hasColor
+        for (index, line) in lines.enumerated() {
+            let y = top + index
+            grid.fill(x: 0, y: y, width: grid.width, height: 1,
+                      with: Cell(" ", foreground: colour ? 231 : nil, background: colour ? 124 : nil,
+                                 reverse: !colour))
+            grid.put(line, x: 1, y: y, foreground: colour ? 231 : nil, background: colour ? 124 : nil,
+                     bold: true)
+        }
+    }
+
+    /// Word-wraps `text` into lines of at most `width` characters (long words are cut).
+    func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            var word = String(word)
+            while word.count > width {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+            }
+            let candidate = current.isEmpty ? word : current + " " + word
+            if candidate.count <= width {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    /// A clear request to enlarge the terminal, word-wrapped into whatever space there is.
+    private func drawTooSmall(columns: Int, rows: Int, into grid: inout CellGrid) {
+        guard columns > 0, rows > 0 else { return }
+        let text = "Terminal too small (\(columns)x\(rows)). Enlarge it to at least "
+            + "\(Self.minimumColumns)x\(Self.minimumRows). q quits."
+        let lines = wrap(text, width: columns)
+        let top = max(0, (rows - lines.count) / 2)
+        for (index, line) in lines.prefix(rows).enumerated() {
+            grid.put(line, x: max(0, (columns - line.count) / 2), y: top + index,
+                     foreground: theme.alertForeground, bold: true)
+        }
+    }
+}

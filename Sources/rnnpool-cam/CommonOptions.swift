@@ -1,0 +1,38 @@
+import ArgumentParser
+
+/// Options every detecting mode shares.
+struct DetectorOptions: ParsableArguments {
+    @Option(name: .customLong("ram-cap"),
+            help: "Simulated RAM for the detector's activations: bytes, or with a K or M suffix (KiB/MiB).")
+    var ramCap: ByteSize = ByteSize(bytes: 256 * 1024)
+
+    @Option(help: "Minimum face score to report, 0 to 1.")
+    var threshold: Float = 0.5
+
+    func validate() throws {
+        guard threshold >= 0, threshold <= 1, threshold.isFinite else {
+            throw ValidationError("--threshold must be between 0 and 1 (got \(threshold))")
+        }
+    }
+}
+
+/// Options that say how to open a frame source.
+struct SourceOptions: ParsableArguments {
+    @Option(help: "Camera capture size, WxH (the driver may pick the nearest it supports).")
+    var size: FrameSize = FrameSize(width: 640, height: 480)
+
+    @Option(help: "Camera frame rate to ask for.")
+    var fps: Double?
+
+    @Flag(name: .customLong("as-fast-as-possible"), help: "Replay .y4m files without pacing them at their frame rate.")
+    var asFastAsPossible = false
+
+    @Flag(name: .customLong("loop"), help: "Replay .y4m files from the start when they end.")
+    var loop = false
+
+    func validate() throws {
+        if let fps, !(fps > 0 && fps <= 1000) {
+            throw ValidationError("--fps must be a positive number of frames per second (got \(fps))")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import FrameIO
+
+/// `rnnpool-cam detect FILE...`: faces in still images (PGM/PPM).
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Detect faces in PGM/PPM images (P2, P3, P5, P6)."
+    )
+
+    @Argument(help: "PGM or PPM images.")
+    var files: [String]
+
+    @Flag(help: "One JSON line per image: {\"file\",\"width\",\"height\",\"faces\":[{\"x\",\"y\",\"w\",\"h\",\"score\"}]}.")
+    var json = false
+
+    @OptionGroup var detectorOptions: DetectorOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one PGM or PPM file") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes)
+            var failures = 0
+            for file in files {
+                let frame: Frame
+                do {
+                    frame = try PNMImage.read(path: file)
+                } catch let error as FrameSourceError {
+                    // Report and go on with the other images; the exit status says it.
+                    Console.note(error.description)
+                    failures += 1
+                    continue
+                }
+                let detection = FrameDetection.run(detector, on: frame, threshold: detectorOptions.threshold)
+                if let error = detection.error {
+                    Console.note("\(file): \(error)")
+                    failures += 1
+                }
+                if json {
+                    Console.emit(OutputRecords.image(file: file, width: frame.width, height: frame.height,
+                                                     faces: detection.faces).rendered)
+                } else {
+                    let n = detection.faces.count
+                    Console.emit("\(file): \(frame.width)x\(frame.height), \(n) face\(n == 1 ? "" : "s")")
+                    for f in detection.faces {
+                        Console.emit("  x=\(Int(f.x.rounded())) y=\(Int(f.y.rounded())) w=\(Int(f.w.rounded())) h=\(Int(f.h.rounded())) score=\(f.score)")
+                    }
+                }
+            }
+            if failures > 0 { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import FrameIO
+import RNNPoolEngine
+import TerminalUI
+
+/// What the interactive terminal UI needs from the command line.
+struct InteractiveSettings {
+    var threshold: Float
+    var ramCapBytes: Int
+    /// Where the `r` (record) and `s` (save frame) keys write.
+    var outputDirectory: String
+    var sourceLabel: String
+}
+
+/// The one call into the interactive UI (`rnnpool-cam [SOURCE]` without --headless).
+/// The UI installs its own SIGINT/SIGTERM handling, since it must restore the terminal.
+enum InteractiveMode {
+    static func run(source: any FrameSource, detector: (any FaceDetecting)?, settings: InteractiveSettings) throws {
+        let options = LiveOptions(threshold: settings.threshold, ramCapBytes: settings.ramCapBytes,
+                                  outputDirectory: settings.outputDirectory, sourceLabel: settings.sourceLabel)
+        let summary = try LiveUI.run(source: source, detector: detector, options: options)
+        // The terminal is restored by now: say what the session left behind.
+        for path in summary.recordings { Console.note("recorded \(path)") }
+        for path in summary.stills { Console.note("saved \(path)") }
+        if let error = summary.sourceError {
+            throw CLIFailure(message: "\(error) (after \(summary.framesCaptured) frames)")
+        }
+    }
+}

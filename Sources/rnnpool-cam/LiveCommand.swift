@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import FrameIO
+
+/// `rnnpool-cam [SOURCE]`: the default mode. Plays a camera or .y4m file through the
+/// detector, in the terminal UI or, with --headless, as JSON lines.
+struct LiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "live",
+        abstract: "Detect faces live from a camera or .y4m file (the default when no subcommand is given)."
+    )
+
+    @Argument(help: "A V4L2 camera (/dev/videoN) or a .y4m file. Default: /dev/video0 if present, else the bundled demo.")
+    var source: String?
+
+    @Flag(help: "No UI: print one JSON line per frame on stdout.")
+    var headless = false
+
+    @Option(help: "Stop after this many frames.")
+    var frames: Int?
+
+    @Option(name: .customLong("output-dir"), help: "Where the UI's r (record) and s (save frame) keys write.")
+    var outputDirectory: String = "."
+
+    @OptionGroup var detectorOptions: DetectorOptions
+    @OptionGroup var sourceOptions: SourceOptions
+
+    func validate() throws {
+        if let frames, frames < 1 {
+            throw ValidationError("--frames must be at least 1 (got \(frames))")
+        }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let path = try SourceOpening.resolve(source)
+            let frameSource = try SourceOpening.open(path, options: sourceOptions)
+            defer { frameSource.close() }
+            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes)
+            if headless {
+                // The interactive UI handles signals itself (it must restore the terminal).
+                StopSignal.install()
+                let runner = HeadlessRunner(source: frameSource, detector: detector,
+                                            threshold: detectorOptions.threshold, maxFrames: frames,
+                                            shouldStop: { StopSignal.requested }, emit: Console.emit)
+                _ = try runner.run()
+            } else {
+                let settings = InteractiveSettings(threshold: detectorOptions.threshold,
+                                                   ramCapBytes: detectorOptions.ramCap.bytes,
+                                                   outputDirectory: outputDirectory,
+                                                   sourceLabel: frameSource.label)
+                try InteractiveMode.run(source: frameSource, detector: detector, settings: settings)
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import RNNPoolEngine
+
+/// The JSON shapes the CLI prints: faces in source pixels, memory figures in bytes.
+enum OutputRecords {
+    static func faces(_ boxes: [FaceBox]) -> JSONText {
+        .array(boxes.map { b in
+            .object([
+                ("x", .number(Double(b.x), decimals: 1)),
+                ("y", .number(Double(b.y), decimals: 1)),
+                ("w", .number(Double(b.w), decimals: 1)),
+                ("h", .number(Double(b.h), decimals: 1)),
+                ("score", .number(Double(b.score), decimals: 4)),
+            ])
+        })
+    }
+
+    static func memory(_ m: MemorySnapshot) -> JSONText {
+        .object([
+            ("cap_bytes", .int(m.capBytes)),
+            ("current_bytes", .int(m.currentBytes)),
+            ("peak_bytes", .int(m.peakBytes)),
+            ("frame_peak_bytes", .int(m.framePeakBytes)),
+            ("weight_bytes", .int(m.weightBytes)),
+            ("baseline_peak_bytes", .int(m.baselinePeakBytes)),
+            ("layers", .array(m.layers.map { .object([("name", .string($0.name)), ("peak_bytes", .int($0.peakBytes))]) })),
+        ])
+    }
+
+    /// `detect --json`: one line per image.
+    static func image(file: String, width: Int, height: Int, faces: [FaceBox]) -> JSONText {
+        .object([
+            ("file", .string(file)),
+            ("width", .int(width)),
+            ("height", .int(height)),
+            ("faces", self.faces(faces)),
+        ])
+    }
+}

@@ -1,0 +1,53 @@
+import XCTest
+@testable import rnnpool_cam
+
+final class CommandLineTests: XCTestCase {
+    func testVersionAndHelp() throws {
+        let version = try BinaryRunner.run(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.stdout, RNNPoolCam.version + "\n")
+
+        let help = try BinaryRunner.run(["--help"])
+        XCTAssertEqual(help.status, 0)
+        for word in ["live (default)", "record", "detect", "rnnpool-cam [SOURCE]"] {
+            XCTAssertTrue(help.stdout.contains(word), "help lacks \(word):\n\(help.stdout)")
+        }
+        let live = try BinaryRunner.run(["live", "--help"])
+        for word in ["--headless", "--ram-cap", "--threshold", "--size", "--fps", "--as-fast-as-possible", "--loop"] {
+            XCTAssertTrue(live.stdout.contains(word), "live help lacks \(word)")
+        }
+        let record = try BinaryRunner.run(["record", "--help"])
+        for word in ["--output", "--frames", "--seconds", "--color"] {
+            XCTAssertTrue(record.stdout.contains(word), "record help lacks \(word)")
+        }
+    }
+
+    func testRamCapAcceptsBytesKAndM() {
+        XCTAssertEqual(ByteSize(argument: "256K")?.bytes, 262_144)
+        XCTAssertEqual(ByteSize(argument: "256k")?.bytes, 262_144)
+        XCTAssertEqual(ByteSize(argument: "1M")?.bytes, 1_048_576)
+        XCTAssertEqual(ByteSize(argument: "2MiB")?.bytes, 2_097_152)
+        XCTAssertEqual(ByteSize(argument: "190000")?.bytes, 190_000)
+        XCTAssertNil(ByteSize(argument: "0"))
+        XCTAssertNil(ByteSize(argument: "-5K"))
+        XCTAssertNil(ByteSize(argument: "lots"))
+        XCTAssertNil(ByteSize(argument: "9G"))
+    }
+
+    func testBadOptionValuesAreUsageErrors() throws {
+        let cases: [([String], String)] = [
+            (["--headless", "--ram-cap", "lots", BinaryRunner.demo], "--ram-cap"),
+            (["--headless", "--threshold", "1.5", BinaryRunner.demo], "--threshold must be between 0 and 1"),
+            (["--headless", "--size", "big", BinaryRunner.demo], "--size"),
+            (["--headless", "--fps", "0", BinaryRunner.demo], "--fps must be a positive"),
+            (["record", BinaryRunner.demo], "--output"),
+            (["detect"], "FILE"),
+        ]
+        for (args, words) in cases {
+            let r = try BinaryRunner.run(args)
+            XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.lowercased().contains(words.lowercased()), "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stdout.isEmpty, "\(args)")
+        }
+    }
+}

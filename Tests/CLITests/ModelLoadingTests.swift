@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+
+/// How the binary finds, loads and runs the face model: the shipped one, one named by
+/// RNNPOOL_CAM_MODEL, none at all, a broken one, and a RAM cap that is too small.
+final class ModelLoadingTests: XCTestCase {
+    let scratch = Scratch()
+
+    /// The random-weights model the engine's golden tests use: a valid file whose
+    /// scores are high enough that it reports boxes on any picture.
+    static let randomModel = BinaryRunner.repoRoot + "/Tests/RNNPoolEngineTests/Fixtures/random-model.rpm"
+    static let shippedModel = BinaryRunner.repoRoot + "/assets/models/rnnpool-face.rpm"
+
+    func testWithoutAModelFileFacesAreEmptyAndStderrSaysSo() throws {
+        // A copy of the binary outside the repository finds no assets/ above it or the
+        // working directory, as on a machine where the model was not installed.
+        let binary = scratch.path("rnnpool-cam")
+        try FileManager.default.copyItem(atPath: try BinaryRunner.binaryPath(), toPath: binary)
+        let pgm = scratch.write("a.pgm", Array("P5 40 30 255\n".utf8) + [UInt8](repeating: 90, count: 1200))
+        let r = BinaryRunner.collect(try BinaryRunner.launch(binary, ["detect", "--json", pgm], directory: scratch.directory))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdoutLines.count, 1)
+        XCTAssertEqual((try jsonObject(r.stdoutLines[0])["faces"] as? [Any])?.count, 0)
+        XCTAssertEqual(r.stderr, "rnnpool-cam: no face model is loaded (assets/models/rnnpool-face.rpm not found; set RNNPOOL_CAM_MODEL to use another file); reporting no faces\n")
+    }
+
+    func testHeadlessRunsTheModelNamedByTheEnvironmentUnderTheDefaultCap() throws {
+        let r = try BinaryRunner.run([BinaryRunner.demo, "--headless", "--as-fast-as-possible", "--frames", "2"],
+                                     environment: ["RNNPOOL_CAM_MODEL": Self.randomModel])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdoutLines.count, 2)
+        for line in r.stdoutLines {
+            let o = try jsonObject(line)
+            let faces = try XCTUnwrap(o["faces"] as? [[String: Any]])
+            XCTAssertFalse(faces.isEmpty, "the random model scores boxes above 0.5 everywhere")
+            for face in faces {
+                let x = try XCTUnwrap(face["x"] as? Double), w = try XCTUnwrap(face["w"] as? Double)
+                let y = try XCTUnwrap(face["y"] as? Double), h = try XCTUnwrap(face["h"] as? Double)
+                XCTAssertTrue(x >= 0 && y >= 0 && x + w <= 320.01 && y + h <= 240.01, "box outside the frame: \(face)")
+                XCTAssertGreaterThanOrEqual(try XCTUnwrap(face["score"] as? Double), 0.5)
+            }
+            let memory = try XCTUnwrap(o["memory"] as? [String: Any])
+            XCTAssertEqual(memory["cap_bytes"] as? Int, 256 * 1024)
+            let peak = try XCTUnwrap(memory["peak_bytes"] as? Int)
+            XCTAssertGreaterThan(peak, 320 * 240, "the detector's own 320x240 input lives in the arena")
+            XCTAssertLessThanOrEqual(peak, 256 * 1024)
+            XCTAssertGreaterThan(try XCTUnwrap(memory["baseline_peak_bytes"] as? Int), peak)
+        }
+    }
+
+    func testABrokenModelFileIsAOneLineErrorNamingIt() throws {
+        let bad = scratch.write("broken.rpm", Array("NOTAMODEL and some more bytes".utf8))
+        let r = try BinaryRunner.run(["detect", "--json", BinaryRunner.demo], environment: ["RNNPOOL_CAM_MODEL": bad])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.isEmpty)
+        let lines = r.stderr.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains(bad), r.stderr)
+    }
+
+    func testACapTooSmallIsReportedPerFrameWithTheMissingBytesAndTheRunGoesOn() throws {
+        let r = try BinaryRunner.run([BinaryRunner.demo, "--headless", "--as-fast-as-possible", "--frames", "3", "--ram-cap", "16K"],
+                                     environment: ["RNNPOOL_CAM_MODEL": Self.randomModel])
+        XCTAssertEqual(r.stdoutLines.count, 3, r.stderr)
+        for line in r.stdoutLines {
+            let o = try jsonObject(line)
+            XCTAssertEqual((o["faces"] as? [Any])?.count, 0)
+            let error = try XCTUnwrap(o["error"] as? String)
+            XCTAssertTrue(error.contains("missing"), error)
+        }
+        // Said once on stderr, not once per frame.
+        XCTAssertEqual(r.stderr.components(separatedBy: "missing").count - 1, 1, r.stderr)
+    }
+
+    func testTheShippedModelFindsTheAstronautsFace() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.shippedModel), "no trained model shipped yet")
+        // The first demo frame shows the astronaut's face in the middle third of the picture.
+        let r = try BinaryRunner.run([BinaryRunner.demo, "--headless", "--as-fast-as-possible", "--frames", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let faces = try XCTUnwrap(try jsonObject(r.stdoutLines[0])["faces"] as? [[String: Any]])
+        XCTAssertFalse(faces.isEmpty, "no face found in the demo's first frame")
+        let best = faces[0]
+        let cx = (best["x"] as? Double ?? 0) + (best["w"] as? Double ?? 0) / 2
+        let cy = (best["y"] as? Double ?? 0) + (best["h"] as? Double ?? 0) / 2
+        XCTAssertTrue((95...155).contains(cx) && (50...105).contains(cy), "best face centre at \(cx),\(cy)")
+    }
+}

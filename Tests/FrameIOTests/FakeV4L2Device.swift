@@ -1,0 +1,220 @@
+import CV4L2
+import Glibc
+@testable import FrameIO
+
+/// A V4L2 driver in memory, behind the same seam as libv4l2. It answers the ioctls the
+/// camera makes, keeps a real buffer queue (QBUF/DQBUF order, mmap'd memory), plays a
+/// script of per-frame events, and logs every call so tests can check teardown.
+final class FakeV4L2Device: V4L2System {
+    enum Event {
+        case frame([UInt8])
+        case damagedFrame([UInt8])
+        case pollTimeout
+        case pollFailure(Int32)
+        case dequeueError(Int32)
+    }
+
+    enum FormatAnswer {
+        case settle(UInt32, Int, Int, Int)
+        case refuse(Int32)
+    }
+
+    // What the "driver" is like.
+    var pathKind: V4L2PathKind = .characterDevice
+    var openError: Int32 = 0
+    var queryCapError: Int32 = 0
+    var capabilities: UInt32 = RC_V4L2_CAP_VIDEO_CAPTURE | RC_V4L2_CAP_STREAMING
+    /// The driver's answer to S_FMT for (fourcc, width, height): the format it settles
+    /// on (fourcc, width, height, bytesperline), or an errno.
+    var answerFormat: (UInt32, Int, Int) -> FormatAnswer = { f, w, h in
+        .settle(f, w, h, 0)
+    }
+    var failing: [String: Int32] = [:]
+    var grantedBuffers: UInt32 = 4
+    var extraBufferBytes = 0
+    var mmapFailsAtBuffer: Int?
+    var frameInterval: (UInt32, UInt32) = (1, 30)
+    var script: [Event] = []
+
+    // What happened.
+    private(set) var log: [String] = []
+    private(set) var isOpen = false
+    private(set) var enabledConversion = false
+    private(set) var streaming = false
+    private(set) var requestedBufferCount: UInt32 = 0
+    private(set) var requestedInterval: (UInt32, UInt32)?
+    private(set) var mapped: [UnsafeMutableRawPointer: Int] = [:]
+    private(set) var queue: [UInt32] = []
+    private(set) var doubleQueued = false
+
+    private var format: (fourcc: UInt32, width: Int, height: Int, stride: Int) = (0, 0, 0, 0)
+    private var offsets: [Int: UnsafeMutableRawPointer] = [:]
+    let fd: Int32 = 42
+
+    deinit {
+        for (p, _) in mapped { p.deallocate() }
+    }
+
+    func kind(ofPath path: String) -> V4L2PathKind { pathKind }
+
+    func open(_ path: String) -> (fd: Int32, error: Int32) {
+        log.append("open")
+        if openError != 0 { return (-1, openError) }
+        isOpen = true
+        return (fd, 0)
+    }
+
+    func enableConversion(_ fd: Int32) -> Int32 {
+        enabledConversion = true
+        return 0
+    }
+
+    func ioctl(_ fd: Int32, _ request: UInt, _ arg: UnsafeMutableRawPointer) -> Int32 {
+        precondition(isOpen && fd == self.fd, "ioctl on a closed descriptor")
+        switch request {
+        case RC_VIDIOC_QUERYCAP:
+            log.append("QUERYCAP")
+            if queryCapError != 0 { return queryCapError }
+            let cap = arg.assumingMemoryBound(to: v4l2_capability.self)
+            cap.pointee.capabilities = capabilities
+            withUnsafeMutableBytes(of: &cap.pointee.card) { raw in
+                for (i, b) in "Fake Cam".utf8.enumerated() { raw[i] = b }
+            }
+            return 0
+        case RC_VIDIOC_S_FMT:
+            let fmt = arg.assumingMemoryBound(to: v4l2_format.self)
+            let want = fmt.pointee.fmt.pix.pixelformat
+            log.append("S_FMT \(fourccName(want))")
+            if let e = failing["S_FMT"] { return e }
+            switch answerFormat(want, Int(fmt.pointee.fmt.pix.width), Int(fmt.pointee.fmt.pix.height)) {
+            case .refuse(let e): return e
+            case .settle(let f, let w, let h, let stride):
+                fmt.pointee.fmt.pix.pixelformat = f
+                fmt.pointee.fmt.pix.width = UInt32(w)
+                fmt.pointee.fmt.pix.height = UInt32(h)
+                fmt.pointee.fmt.pix.bytesperline = UInt32(stride)
+                format = (f, w, h, stride)
+                return 0
+            }
+        case RC_VIDIOC_S_PARM:
+            let p = arg.assumingMemoryBound(to: v4l2_streamparm.self)
+            let t = p.pointee.parm.capture.timeperframe
+            requestedInterval = (t.numerator, t.denominator)
+            log.append("S_PARM")
+            return failing["S_PARM"] ?? 0
+        case RC_VIDIOC_G_PARM:
+            let p = arg.assumingMemoryBound(to: v4l2_streamparm.self)
+            p.pointee.parm.capture.timeperframe.numerator = frameInterval.0
+            p.pointee.parm.capture.timeperframe.denominator = frameInterval.1
+            return 0
+        case RC_VIDIOC_REQBUFS:
+            let r = arg.assumingMemoryBound(to: v4l2_requestbuffers.self)
+            log.append("REQBUFS \(r.pointee.count)")
+            if let e = failing["REQBUFS"] { return e }
+            if r.pointee.count > 0 {
+                requestedBufferCount = r.pointee.count
+                r.pointee.count = min(r.pointee.count, grantedBuffers)
+            }
+            return 0
+        case RC_VIDIOC_QUERYBUF:
+            let b = arg.assumingMemoryBound(to: v4l2_buffer.self)
+            if let e = failing["QUERYBUF"] { return e }
+            b.pointee.length = UInt32(bufferBytes)
+            b.pointee.m.offset = b.pointee.index * 4096
+            return 0
+        case RC_VIDIOC_QBUF:
+            let b = arg.assumingMemoryBound(to: v4l2_buffer.self)
+            if let e = failing["QBUF"] { return e }
+            if queue.contains(b.pointee.index) { doubleQueued = true; return EINVAL }
+            queue.append(b.pointee.index)
+            return 0
+        case RC_VIDIOC_STREAMON:
+            log.append("STREAMON")
+            if let e = failing["STREAMON"] { return e }
+            streaming = true
+            return 0
+        case RC_VIDIOC_STREAMOFF:
+            log.append("STREAMOFF")
+            streaming = false
+            queue.removeAll()
+            return 0
+        case RC_VIDIOC_DQBUF:
+            guard streaming else { return EINVAL }
+            let b = arg.assumingMemoryBound(to: v4l2_buffer.self)
+            guard !script.isEmpty else { return EAGAIN }
+            switch script.removeFirst() {
+            case .dequeueError(let e):
+                log.append("DQBUF error \(e)")
+                return e
+            case .frame(let bytes):
+                return deliver(bytes, damaged: false, into: b)
+            case .damagedFrame(let bytes):
+                return deliver(bytes, damaged: true, into: b)
+            default:
+                return EAGAIN
+            }
+        default:
+            return ENOTTY
+        }
+    }
+
+    private func deliver(_ bytes: [UInt8], damaged: Bool, into b: UnsafeMutablePointer<v4l2_buffer>) -> Int32 {
+        guard !queue.isEmpty else { return EAGAIN }
+        let index = queue.removeFirst()
+        let p = offsets[Int(index) * 4096]!
+        p.copyMemory(from: bytes, byteCount: min(bytes.count, bufferBytes))
+        b.pointee.index = index
+        b.pointee.bytesused = UInt32(bytes.count)
+        b.pointee.timestamp = timeval(tv_sec: 1000, tv_usec: Int(index) * 1000)
+        if damaged { b.pointee.flags |= 0x40 }
+        log.append("DQBUF \(index)")
+        return 0
+    }
+
+    var bufferBytes: Int {
+        let f = CapturePixelFormat(fourcc: format.fourcc) ?? .grey
+        let stride = max(format.stride, f.minimumStride(width: format.width))
+        return f.imageBytes(stride: stride, height: format.height) + extraBufferBytes
+    }
+
+    func mmap(fd: Int32, length: Int, offset: Int) -> (address: UnsafeMutableRawPointer?, error: Int32) {
+        if let n = mmapFailsAtBuffer, offset / 4096 == n { return (nil, ENOMEM) }
+        let p = UnsafeMutableRawPointer.allocate(byteCount: length, alignment: 16)
+        mapped[p] = length
+        offsets[offset] = p
+        log.append("mmap \(offset / 4096)")
+        return (p, 0)
+    }
+
+    func munmap(_ address: UnsafeMutableRawPointer, length: Int) -> Int32 {
+        guard mapped[address] == length else { return EINVAL }
+        mapped[address] = nil
+        address.deallocate()
+        log.append("munmap")
+        return 0
+    }
+
+    func poll(_ fd: Int32, timeoutMilliseconds: Int32) -> V4L2PollResult {
+        guard let next = script.first else { return .timeout }
+        switch next {
+        case .pollTimeout:
+            script.removeFirst()
+            return .timeout
+        case .pollFailure(let e):
+            script.removeFirst()
+            return .failed(e)
+        default:
+            return .ready
+        }
+    }
+
+    func close(_ fd: Int32) -> Int32 {
+        precondition(isOpen, "closed twice")
+        isOpen = false
+        log.append("close")
+        return 0
+    }
+
+    /// True when nothing is left behind: not streaming, no mappings, descriptor closed.
+    var isTornDown: Bool { !isOpen && !streaming && mapped.isEmpty }
+}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FrameIOTestsSmoke: XCTestCase {
-    func testTargetBuilds() {}
-}

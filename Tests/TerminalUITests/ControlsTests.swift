@@ -1,0 +1,71 @@
+import XCTest
+@testable import TerminalUI
+
+final class ControlsTests: XCTestCase {
+    func testCapabilitiesFollowLocaleColoursAndNoColor() {
+        XCTAssertEqual(TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 256, environment: [:]),
+                       .full)
+        XCTAssertEqual(TerminalCapabilities.detect(codeset: "utf8", hasColors: true, colorCount: 256, environment: [:]).previewModes,
+                       [.halfBlock, .ascii])
+        let noColor = TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 256,
+                                                  environment: ["NO_COLOR": "1"])
+        XCTAssertEqual(noColor.colors, .none)
+        XCTAssertEqual(noColor.previewModes, [.ascii])
+        XCTAssertEqual(TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 256,
+                                                   environment: ["NO_COLOR": ""]).colors, .palette256,
+                       "an empty NO_COLOR does not count")
+        let latin = TerminalCapabilities.detect(codeset: "ANSI_X3.4-1968", hasColors: true, colorCount: 256, environment: [:])
+        XCTAssertFalse(latin.unicode)
+        XCTAssertEqual(latin.previewModes, [.ascii])
+        XCTAssertEqual(TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 8, environment: [:]).previewModes,
+                       [.ascii])
+    }
+
+    func testKeysMapToCommands() {
+        let resize: Int32 = 410
+        func command(_ c: Character) -> KeyCommand? { KeyCommand(key: Int32(c.asciiValue!), resizeCode: resize) }
+        XCTAssertEqual(command("q"), .quit)
+        XCTAssertEqual(KeyCommand(key: 27, resizeCode: resize), .quit)
+        XCTAssertEqual(command(" "), .togglePause)
+        XCTAssertEqual(command("m"), .toggleMemoryOverlay)
+        XCTAssertEqual(command("c"), .cycleMode)
+        XCTAssertEqual(command("+"), .raiseThreshold)
+        XCTAssertEqual(command("-"), .lowerThreshold)
+        XCTAssertEqual(command("r"), .toggleRecording)
+        XCTAssertEqual(command("s"), .saveFrame)
+        XCTAssertEqual(command("h"), .toggleHelp)
+        XCTAssertEqual(command("?"), .toggleHelp)
+        XCTAssertEqual(KeyCommand(key: resize, resizeCode: resize), .resize)
+        XCTAssertNil(command("x"))
+        XCTAssertNil(KeyCommand(key: -1, resizeCode: resize))
+    }
+
+    func testThresholdStepsAndClamps() {
+        var controls = ViewControls(mode: .ascii, threshold: 0.5)
+        XCTAssertEqual(controls.apply(.raiseThreshold, modes: [.ascii]), "threshold 0.55")
+        for _ in 0..<30 { controls.apply(.raiseThreshold, modes: [.ascii]) }
+        XCTAssertEqual(controls.threshold, 0.95, accuracy: 1e-6)
+        for _ in 0..<40 { controls.apply(.lowerThreshold, modes: [.ascii]) }
+        XCTAssertEqual(controls.threshold, 0.05, accuracy: 1e-6)
+    }
+
+    func testModeCyclingAndOverlays() {
+        var controls = ViewControls(mode: .halfBlock, threshold: 0.5)
+        XCTAssertEqual(controls.apply(.cycleMode, modes: [.halfBlock, .ascii]), "preview: ASCII")
+        XCTAssertEqual(controls.mode, .ascii)
+        controls.apply(.cycleMode, modes: [.halfBlock, .ascii])
+        XCTAssertEqual(controls.mode, .halfBlock)
+        var plain = ViewControls(mode: .ascii, threshold: 0.5)
+        XCTAssertNotNil(plain.apply(.cycleMode, modes: [.ascii]), "says why the mode cannot change")
+        XCTAssertEqual(plain.mode, .ascii)
+
+        controls.apply(.toggleMemoryOverlay, modes: [])
+        XCTAssertEqual(controls.overlay, .memory)
+        controls.apply(.toggleHelp, modes: [])
+        XCTAssertEqual(controls.overlay, .help, "help replaces the memory overlay")
+        controls.apply(.toggleHelp, modes: [])
+        XCTAssertEqual(controls.overlay, .none)
+        controls.apply(.togglePause, modes: [])
+        XCTAssertTrue(controls.paused)
+    }
+}

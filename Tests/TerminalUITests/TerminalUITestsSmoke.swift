@@ -1,5 +1,0 @@
-import XCTest
-
-final class TerminalUITestsSmoke: XCTestCase {
-    func testTargetBuilds() {}
-}

@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Compare the Swift engine's val AP50 with the Python reference's (must agree within 0.01).
+
+  python scripts/compare_ap.py --binary .build/release/rnnpool-cam
+
+1. decodes the val JPEGs of the faces data set into binary PGM (P5) files in a temp dir;
+2. runs `rnnpool-cam detect --json --threshold 0.05 FILE...` (from --cwd, the repository
+   root by default, so the CLI finds assets/models/rnnpool-face.rpm) and keeps its JSON lines;
+3. runs the Python reference on the same pixels from the same model file;
+4. evaluates both with scripts/train/evaluate.py and compares overall AP50.
+Exit status 0 when |AP_swift - AP_python| <= --tolerance, 1 otherwise.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(HERE, "train"))
+from dataset import DEFAULT_DATA, load_labels  # noqa: E402
+from evaluate import evaluate, format_result, load_jsonl_detections, predict  # noqa: E402
+
+
+def default_binary():
+    for cfg in ("release", "debug"):
+        p = os.path.join(REPO, ".build", cfg, "rnnpool-cam")
+        if os.path.exists(p):
+            return p
+    return os.path.join(REPO, ".build", "release", "rnnpool-cam")
+
+
+def write_pgm(path, img):
+    with open(path, "wb") as f:
+        f.write(f"P5\n{img.shape[1]} {img.shape[0]}\n255\n".encode("ascii"))
+        f.write(np.ascontiguousarray(img, np.uint8).tobytes())
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--binary", default=default_binary(), help="rnnpool-cam executable")
+    ap.add_argument("--model", default=os.path.join(REPO, "assets", "models", "rnnpool-face.rpm"),
+                    help="model file the binary loads (for the Python side)")
+    ap.add_argument("--cwd", default=REPO, help="working directory for the binary")
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--threshold", type=float, default=0.05)
+    ap.add_argument("--tolerance", type=float, default=0.01)
+    ap.add_argument("--extra-arg", action="append", default=[], help="extra argument for `detect` (repeatable)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N val images (quick check)")
+    ap.add_argument("--keep", help="keep the PGMs and the JSON lines in this folder")
+    args = ap.parse_args(argv)
+    if not os.path.exists(args.binary):
+        raise SystemExit(f"{args.binary}: no such binary (build it, or pass --binary)")
+
+    entries = load_labels(args.data, "val")
+    if args.limit:
+        entries = entries[:args.limit]
+    tmp = args.keep or tempfile.mkdtemp(prefix="rnnpool-ap-")
+    os.makedirs(tmp, exist_ok=True)
+    images, files = [], []
+    for e in entries:
+        img = np.asarray(Image.open(os.path.join(args.data, e["image"])).convert("L"), np.uint8)
+        p = os.path.join(tmp, os.path.splitext(os.path.basename(e["image"]))[0] + ".pgm")
+        write_pgm(p, img)
+        images.append(img)
+        files.append(p)
+    jl = os.path.join(tmp, "swift.jsonl")
+    cmd = [args.binary, "detect", "--json", "--threshold", str(args.threshold), *args.extra_arg, *files]
+    print(f"running {args.binary} detect --json --threshold {args.threshold} ({len(files)} PGMs)", flush=True)
+    with open(jl, "w") as out:
+        r = subprocess.run(cmd, cwd=args.cwd, stdout=out, stderr=subprocess.PIPE, text=True)
+    if r.stderr.strip():
+        print("binary stderr:", r.stderr.strip()[-2000:])
+    if r.returncode != 0:
+        print(f"binary exited with status {r.returncode}")
+    swift = evaluate(entries, load_jsonl_detections(jl, entries))
+
+    import torch
+    torch.set_num_threads(2)
+    from rpm import check_model, read_rpm
+    header, tensors = read_rpm(args.model)
+    check_model(header, tensors, args.model)
+    py = evaluate(entries, predict(header, tensors, images, args.threshold))
+
+    print("Swift:\n" + format_result(swift))
+    print("Python:\n" + format_result(py))
+    diff = abs(swift["AP50"] - py["AP50"])
+    ok = diff <= args.tolerance
+    print(json.dumps({"swift_AP50": round(swift["AP50"], 4), "python_AP50": round(py["AP50"], 4),
+                      "abs_diff": round(diff, 4), "tolerance": args.tolerance, "agree": ok}))
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages rnnpool-cam builds and tests against. Idempotent: it
+# only calls apt-get when something is missing. Needs root (or sudo) for that.
+set -euo pipefail
+
+packages=(pkg-config libv4l-dev libncurses-dev ffmpeg tmux)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}" >&2
+    sudo=()
+    if [[ $(id -u) -ne 0 ]]; then
+        command -v sudo >/dev/null || { echo "setup: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+        sudo=(sudo)
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+fi
+
+if ! command -v swift >/dev/null; then
+    echo "setup: the Swift toolchain (6.0 or newer) is not on PATH; install it from https://www.swift.org/install/linux/" >&2
+    exit 1
+fi

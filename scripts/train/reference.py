@@ -1,0 +1,112 @@
+"""Reference forward pass computed from a *model file* (folded tensors + header).
+
+This is what the Swift engine must reproduce; the golden fixtures and the Python
+AP numbers are made with it, so they describe the file, not the training-time
+module (tests check that the two agree).
+"""
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from boxes import anchors_for, postprocess
+from letterbox import boxes_to_source, letterbox
+from model import fastgrnn, rnnpool
+
+
+class _Rnn:
+    def __init__(self, T, p):
+        self.args = [T[f"{p}.{n}"] for n in ("W", "U", "bias_z", "bias_h", "zeta", "nu")]
+
+    def __call__(self, x):
+        return fastgrnn(x, *self.args)
+
+
+def as_torch(tensors):
+    return {k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in tensors.items()}
+
+
+def forward_tensors(header, T, x):
+    """x: normalised float [B, 1, H, W]. Returns (list of (loc, conf) per head, dict of
+    intermediate tensors named as in the fixture format)."""
+    inter = {}
+    y = F.relu6(F.conv2d(x, T["stem.weight"], T["stem.bias"], stride=2, padding=1))
+    inter["stem"] = y
+    rp = header["rnnpool"]
+    y = rnnpool(y, _Rnn(T, "rnn1"), _Rnn(T, "rnn2"), rp["patch"], rp["stride"])
+    inter["rnnpool"] = y
+    feats = []
+    for i, b in enumerate(header["blocks"]):
+        p = f"blocks.{i}."
+        z = y
+        if b["expand"] != 1:
+            z = F.relu6(F.conv2d(z, T[p + "expand.weight"], T[p + "expand.bias"]))
+        z = F.relu6(F.conv2d(z, T[p + "dw.weight"], T[p + "dw.bias"], stride=b["stride"],
+                             padding=1, groups=z.shape[1]))
+        z = F.conv2d(z, T[p + "project.weight"], T[p + "project.bias"])
+        if b["stride"] == 1 and y.shape[1] == z.shape[1]:
+            z = z + y
+        y = z
+        feats.append(y)
+        inter[f"blocks.{i}"] = y
+    outs = []
+    for k, h in enumerate(header["heads"]):
+        p = f"heads.{k}."
+        f = feats[h["block"]]
+        if h["l2norm"]:
+            f = f / (f.pow(2).sum(1, keepdim=True).sqrt() + 1e-10) * T[p + "l2norm.weight"].view(1, -1, 1, 1)
+        loc = F.conv2d(f, T[p + "loc.weight"], T[p + "loc.bias"], padding=1)
+        conf = F.conv2d(f, T[p + "conf.weight"], T[p + "conf.bias"], padding=1)
+        inter[p + "loc"], inter[p + "conf"] = loc, conf
+        outs.append((loc, conf))
+    return outs, inter
+
+
+def locs_scores(header, outs):
+    """Per-head maps -> loc [B, N, 4], face score [B, N] = sigma(face - max background),
+    anchors in (head, y, x, a) order, plus the feature-map sizes."""
+    locs, scores, sizes = [], [], []
+    for (loc, conf), h in zip(outs, header["heads"]):
+        B, kk = loc.shape[0], h["background"] + 1
+        locs.append(loc.permute(0, 2, 3, 1).reshape(B, -1, 4))
+        c = conf.permute(0, 2, 3, 1).reshape(B, -1, kk)
+        scores.append(torch.sigmoid(c[..., -1] - c[..., :-1].max(-1).values))
+        sizes.append(tuple(loc.shape[2:]))
+    return torch.cat(locs, 1), torch.cat(scores, 1), sizes
+
+
+def detect_letterboxed(header, T, imgs_u8, threshold):
+    """imgs_u8: uint8 [B, 240, 320] letterboxed frames -> list of [K, 5] network-pixel
+    detections (x, y, w, h, score), best first."""
+    inp, pp = header["input"], header["postprocess"]
+    with torch.no_grad():
+        x = torch.from_numpy(np.ascontiguousarray(imgs_u8)).float()[:, None] * inp["scale"] + inp["offset"]
+        outs, _ = forward_tensors(header, T, x)
+        loc, sc, sizes = locs_scores(header, outs)
+    anchors = anchors_for(header["heads"], sizes)
+    loc, sc = loc.numpy(), sc.numpy()
+    return [postprocess(loc[b], sc[b], anchors, threshold, pp["nms_iou"], pp["top_k"],
+                        pp["max_detections"], tuple(pp["variances"])) for b in range(len(loc))]
+
+
+def run_model(header, tensors, source_u8: np.ndarray, threshold: float):
+    """Run the detector on a source luma plane. Returns a dict of fixture tensors:
+    source, input, stem, rnnpool, blocks.i, heads.k.loc/conf, boxes (+ private keys)."""
+    T = as_torch(tensors)
+    inp = header["input"]
+    img = letterbox(source_u8, inp["width"], inp["height"])
+    out = {"source": source_u8, "input": img}
+    with torch.no_grad():
+        x = torch.from_numpy(img).float()[None, None] * inp["scale"] + inp["offset"]
+        outs, inter = forward_tensors(header, T, x)
+        loc, sc, sizes = locs_scores(header, outs)
+    for k, v in inter.items():
+        out[k] = v[0].numpy().astype(np.float32)
+    anchors = anchors_for(header["heads"], sizes)
+    pp = header["postprocess"]
+    det = postprocess(loc[0].numpy(), sc[0].numpy(), anchors, threshold, pp["nms_iou"],
+                      pp["top_k"], pp["max_detections"], tuple(pp["variances"]))
+    h0, w0 = source_u8.shape
+    out["boxes"] = boxes_to_source(det, w0, h0, inp["width"], inp["height"]).astype(np.float32).reshape(-1, 5)
+    out["_scores"] = sc[0].numpy()  # not written; used to pick robust thresholds
+    out["_net_boxes"] = det
+    return out

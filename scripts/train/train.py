@@ -1,0 +1,236 @@
+"""Train the RNNPool face detector on the faces data set (CPU, time-budgeted).
+
+  python scripts/train/train.py --out /work/train-runs/run1 --minutes 60
+  python scripts/train/train.py --out /work/train-runs/run1 --minutes 60 --resume
+
+The learning-rate schedule (linear warm-up, then cosine) runs on wall-clock time, so
+`--minutes` fixes the length of the run whatever the throughput; a resumed run picks
+up the elapsed time from the checkpoint. Validation AP50 (EMA weights, folded, at
+320x240 through the exact letterbox) runs every --eval-minutes; best.pt keeps the
+best of those, last.pt the latest state.
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from augment import Augmenter  # noqa: E402
+from boxes import anchors_for  # noqa: E402
+from dataset import DEFAULT_DATA, ImageStore, face_arrays, load_labels  # noqa: E402
+from evaluate import evaluate, predict  # noqa: E402
+from export import model_header, model_tensors  # noqa: E402
+from loss import multibox_loss  # noqa: E402
+from matching import match  # noqa: E402
+from model import DEFAULT_ARCH, Detector, count_parameters, flatten_outputs  # noqa: E402
+
+
+def train_anchors(arch, w, h):
+    """Anchors for a w x h training crop: the same heads on the smaller feature maps."""
+    m = Detector(arch).eval()
+    with torch.no_grad():
+        outs = m(torch.zeros(1, 1, h, w))
+    return anchors_for(arch["heads"], [tuple(l.shape[2:]) for l, _ in outs])
+
+
+class TrainSamples(torch.utils.data.Dataset):
+    def __init__(self, store, entries, aug, anchors):
+        self.store, self.aug, self.anchors = store, aug, anchors
+        self.boxes = [face_arrays(e) for e in entries]
+        self.rng = np.random.default_rng(0)
+
+    def __len__(self):
+        return len(self.boxes)
+
+    def __getitem__(self, i):
+        f, g = self.boxes[i]
+        img, f, g = self.aug(self.rng, self.store[i], f.copy(), g.copy())
+        labels, loc_t = match(self.anchors, f, g)
+        return torch.from_numpy(img)[None], torch.from_numpy(labels), torch.from_numpy(loc_t)
+
+
+def _worker_init(_):
+    info = torch.utils.data.get_worker_info()
+    torch.set_num_threads(1)
+    info.dataset.rng = np.random.default_rng(info.seed % (2 ** 32))
+
+
+def lr_at(frac, peak, warmup=0.03, floor=0.02):
+    if frac < warmup:
+        return peak * (0.05 + 0.95 * frac / warmup)
+    t = (frac - warmup) / (1 - warmup)
+    return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
+
+
+@torch.no_grad()
+def ema_update(ema, model, decay):
+    for pe, p in zip(ema.parameters(), model.parameters()):
+        pe.mul_(decay).add_(p.detach(), alpha=1 - decay)
+    for be, b in zip(ema.buffers(), model.buffers()):
+        be.copy_(b)
+
+
+def validate(ema, val_entries, val_images):
+    r = evaluate(val_entries, predict(model_header(ema), model_tensors(copy.deepcopy(ema)), val_images, 0.05))
+    return r
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--out", required=True, help="run folder (outside the repository)")
+    ap.add_argument("--cache", default="/work/train-runs/cache", help="decoded-image cache folder")
+    ap.add_argument("--minutes", type=float, required=True, help="wall-clock budget of the whole run")
+    ap.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--crop", default="256x192", help="training crop WxH (multiples of 32)")
+    ap.add_argument("--lr", type=float, default=4e-3)
+    ap.add_argument("--wd", type=float, default=0.01)
+    ap.add_argument("--ema", type=float, default=0.999)
+    ap.add_argument("--ilc-weight", type=float, default=3.0, help="sampling weight of ilc photos vs cwf")
+    ap.add_argument("--neg-weight", type=float, default=0.6, help="sampling weight of face-free photos")
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--eval-minutes", type=float, default=10.0)
+    ap.add_argument("--ckpt-minutes", type=float, default=5.0, help="how often last.pt is written")
+    ap.add_argument("--val-limit", type=int, default=0, help="validate on the first N val images (0 = all)")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    cw, ch = (int(v) for v in args.crop.split("x"))
+
+    train_entries = load_labels(args.data, "train")
+    val_entries = load_labels(args.data, "val")
+    if args.val_limit:
+        val_entries = val_entries[:args.val_limit]
+    t0 = time.time()
+    store = ImageStore.build(args.data, train_entries, os.path.join(args.cache, "train.npz"))
+    vstore = ImageStore.build(args.data, load_labels(args.data, "val"), os.path.join(args.cache, "val.npz"))
+    val_images = [vstore[i] for i in range(len(val_entries))]
+    print(f"loaded {len(store)} train / {len(val_images)} val images in {time.time() - t0:.0f}s", flush=True)
+
+    arch = copy.deepcopy(DEFAULT_ARCH)
+    anchors = train_anchors(arch, cw, ch)
+    model = Detector(arch)
+    ema = copy.deepcopy(model).eval()
+    decay_params = [p for n, p in model.named_parameters() if p.ndim > 1]
+    other_params = [p for n, p in model.named_parameters() if p.ndim <= 1]
+    opt = torch.optim.AdamW([{"params": decay_params, "weight_decay": args.wd},
+                             {"params": other_params, "weight_decay": 0.0}], lr=args.lr)
+    state = {"step": 0, "elapsed": 0.0, "best_ap": -1.0, "history": [], "images": 0}
+    if args.resume:
+        ck = torch.load(os.path.join(args.out, "last.pt"), map_location="cpu", weights_only=False)
+        model.load_state_dict(ck["model"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
+        state = ck["state"]
+        print(f"resumed at step {state['step']}, {state['elapsed'] / 60:.1f} min elapsed", flush=True)
+    print(f"model: {count_parameters(model)} parameters, {len(anchors)} anchors at {cw}x{ch}", flush=True)
+
+    weights = np.asarray([{"ilc": args.ilc_weight, "neg": args.neg_weight}.get(e["set"], 1.0)
+                          for e in train_entries])
+    ds = TrainSamples(store, train_entries, Augmenter(cw, ch), anchors)
+    sampler = torch.utils.data.WeightedRandomSampler(weights, num_samples=len(weights), replacement=True,
+                                                     generator=torch.Generator().manual_seed(args.seed + state["step"]))
+    loader = torch.utils.data.DataLoader(ds, batch_size=args.batch, sampler=sampler, num_workers=args.workers,
+                                         worker_init_fn=_worker_init if args.workers else None,
+                                         persistent_workers=args.workers > 0, drop_last=True,
+                                         prefetch_factor=4 if args.workers else None)
+    budget = args.minutes * 60.0
+
+    def save(name):
+        ck = {"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "state": state,
+              "arch": arch, "args": vars(args),
+              "training_info": {"data": "faces (Caltech 10k Web Faces, ILC 2021 face masks, Caltech-101 / "
+                                        "scene negatives); research data, see assets/models/README.md",
+                                "command": "python " + " ".join(sys.argv), "steps": state["step"],
+                                "images_seen": state["images"], "minutes": round(state["elapsed"] / 60, 1),
+                                "crop": args.crop, "batch": args.batch, "lr": args.lr,
+                                "val": state["history"][-1] if state["history"] else None}}
+        tmp = os.path.join(args.out, name + ".tmp")
+        torch.save(ck, tmp)
+        os.replace(tmp, os.path.join(args.out, name))
+
+    def run_val():
+        tv = time.time()
+        r = validate(ema, val_entries, val_images)
+        rec = {"step": state["step"], "minutes": round(state["elapsed"] / 60, 2), "AP50": r["AP50"],
+               "sets": {k: round(v["AP50"], 4) for k, v in r["sets"].items()},
+               "buckets": {k: round(v["AP50"], 4) for k, v in r["buckets"].items()},
+               "val_seconds": round(time.time() - tv, 1)}
+        state["history"].append(rec)
+        with open(os.path.join(args.out, "metrics.jsonl"), "a") as f:
+            f.write(json.dumps(rec) + "\n")
+        if r["AP50"] > state["best_ap"]:
+            state["best_ap"] = r["AP50"]
+            save("best.pt")
+        return rec
+
+    from tqdm import tqdm
+    bar = tqdm(total=int(budget), initial=int(state["elapsed"]), unit="s", mininterval=20,
+               bar_format="{l_bar}{bar:20}| {n_fmt}/{total_fmt}s [{elapsed}<{remaining}] {postfix}")
+    seg_start, last_eval, last_ckpt = time.time(), time.time(), time.time()
+    base_elapsed = state["elapsed"]
+    smooth = None
+    ap_txt = "-"
+    done = False
+    model.train()
+    while not done:
+        for img, labels, loc_t in loader:
+            now = time.time()
+            state["elapsed"] = base_elapsed + (now - seg_start)
+            frac = state["elapsed"] / budget
+            if frac >= 1.0:
+                done = True
+                break
+            lr = lr_at(frac, args.lr)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            outs = model(model.normalise(img))
+            loc_p, logits = flatten_outputs(arch, outs)
+            l_loc, l_conf, npos = multibox_loss(loc_p, logits, loc_t, labels.long())
+            loss = l_loc + l_conf
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            state["step"] += 1
+            state["images"] += img.shape[0]
+            ema_update(ema, model, min(args.ema, (1 + state["step"]) / (10 + state["step"])))
+            cur = np.array([loss.item(), l_loc.item(), l_conf.item()])
+            smooth = cur if smooth is None else 0.98 * smooth + 0.02 * cur
+            bar.n = int(state["elapsed"])
+            bar.set_postfix_str(f"step {state['step']} loss {smooth[0]:.3f} (loc {smooth[1]:.3f} conf "
+                                f"{smooth[2]:.3f}) lr {lr:.2e} {img.shape[0] / max(time.time() - now, 1e-6):.0f} "
+                                f"img/s/step valAP {ap_txt}", refresh=False)
+            bar.update(0)
+            if state["step"] % 50 == 0:
+                with open(os.path.join(args.out, "train.jsonl"), "a") as f:
+                    f.write(json.dumps({"step": state["step"], "minutes": round(state["elapsed"] / 60, 2),
+                                        "images": state["images"], "loss": round(float(smooth[0]), 4),
+                                        "loc": round(float(smooth[1]), 4), "conf": round(float(smooth[2]), 4),
+                                        "lr": lr}) + "\n")
+            if time.time() - last_eval > args.eval_minutes * 60:
+                rec = run_val()
+                ap_txt = f"{rec['AP50']:.3f}"
+                tqdm.write(json.dumps(rec))
+                last_eval = time.time()
+            if time.time() - last_ckpt > args.ckpt_minutes * 60:
+                save("last.pt")
+                last_ckpt = time.time()
+    bar.close()
+    rec = run_val()
+    print(json.dumps(rec), flush=True)
+    save("last.pt")
+    print(f"done: {state['step']} steps, {state['images']} images, {state['elapsed'] / 60:.1f} min, "
+          f"best val AP50 {state['best_ap']:.4f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
