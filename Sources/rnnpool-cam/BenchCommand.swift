@@ -1,4 +1,5 @@
 import ArgumentParser
+import FrameIO
 import Foundation
 import RNNPoolEngine
 
@@ -19,11 +20,14 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Untimed warm-up frames.")
     var warmup: Int = 10
 
-    @Option(name: .customLong("ram-cap"), help: "Simulated RAM cap in bytes (suffix K or KiB for 1024, M or MiB).")
-    var ramCap: String = "256K"
+    @Option(name: .customLong("ram-cap"), help: "Simulated RAM cap in bytes (262144, 256K, 1M).")
+    var ramCap: ByteSize = ByteSize(bytes: 256 * 1024)
 
-    @Option(name: .long, help: "8-bit grayscale PGM (P5) to use as the frame instead of the built-in synthetic one.")
+    @Option(name: .long, help: "A picture (PGM/PPM) or a .y4m clip (its first frame) to time instead of the synthetic frame, e.g. assets/demo.y4m.")
     var image: String?
+
+    @Option(name: .long, help: "Size of the synthetic frame, WxH (the detector letterboxes it to 320x240).")
+    var size: String = "320x240"
 
     @Option(name: .long, help: "Score threshold.")
     var threshold: Float?
@@ -34,7 +38,7 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard frames > 0 else { throw ValidationError("--frames must be positive") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
-        guard ByteCount.parse(ramCap) != nil else { throw ValidationError("--ram-cap \(ramCap): expected bytes, e.g. 262144, 256K or 1M") }
+        guard parseSize(size) != nil else { throw ValidationError("--size \(size): expected WxH, e.g. 640x480") }
     }
 
     func run() throws {
@@ -49,6 +53,9 @@ struct BenchCommand: ParsableCommand {
         } catch let e as BenchInputError {
             FileHandle.standardError.write(Data("rnnpool-cam bench: \(e)\n".utf8))
             throw ExitCode(1)
+        } catch let e as FrameSourceError {
+            FileHandle.standardError.write(Data("rnnpool-cam bench: \(e)\n".utf8))
+            throw ExitCode(1)
         }
     }
 
@@ -58,8 +65,9 @@ struct BenchCommand: ParsableCommand {
                                   + "(looked for \(ModelLocator.relativePath) above the executable and the current directory)")
         }
         let m = try RNNPoolModel.load(path: path)
-        let detector = try RNNPoolDetector(model: m, ramCapBytes: ByteCount.parse(ramCap)!)
-        let frame = try image.map(BenchFrame.readPGM) ?? BenchFrame.synthetic(width: 320, height: 240)
+        let detector = try RNNPoolDetector(model: m, ramCapBytes: ramCap.bytes)
+        let (sw, sh) = parseSize(size)!
+        let frame = try image.map(BenchFrame.read) ?? BenchFrame.synthetic(width: sw, height: sh)
         let thr = threshold ?? m.architecture.postprocess.scoreThreshold
 
         var times: [Double] = []
@@ -97,19 +105,15 @@ struct BenchCommand: ParsableCommand {
     }
 }
 
+/// "640x480" → (640, 480); nil unless both are positive and at most 8192.
+func parseSize(_ s: String) -> (Int, Int)? {
+    let parts = s.lowercased().split(separator: "x")
+    guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]),
+          (1...8192).contains(w), (1...8192).contains(h) else { return nil }
+    return (w, h)
+}
+
 struct BenchInputError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
-}
-
-/// Byte counts as the CLI accepts them: 262144, 256K, 256KiB, 1M, 1MiB.
-enum ByteCount {
-    static func parse(_ s: String) -> Int? {
-        let t = s.trimmingCharacters(in: .whitespaces).uppercased()
-        for (suffix, mult) in [("KIB", 1024), ("MIB", 1 << 20), ("K", 1024), ("M", 1 << 20), ("B", 1), ("", 1)] where t.hasSuffix(suffix) {
-            guard let n = Int(t.dropLast(suffix.count)), n > 0 else { continue }
-            return n * mult
-        }
-        return nil
-    }
 }

@@ -1,6 +1,7 @@
 import Foundation
+import FrameIO
 
-/// The frame `bench` times: a deterministic synthetic scene, or a PGM from disk.
+/// The frame `bench` times: a deterministic synthetic scene, or a picture or clip from disk.
 struct BenchFrame {
     var width: Int
     var height: Int
@@ -28,27 +29,19 @@ struct BenchFrame {
         return BenchFrame(width: width, height: height, pixels: p)
     }
 
-    /// Binary 8-bit PGM (P5), comments allowed.
-    static func readPGM(_ path: String) throws -> BenchFrame {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BenchInputError(message: "\(path): cannot read image")
-        }
-        let bytes = [UInt8](data)
-        var i = 0
-        func token() -> String? {
-            while i < bytes.count {
-                if bytes[i] == UInt8(ascii: "#") { while i < bytes.count && bytes[i] != 10 { i += 1 } }
-                else if bytes[i] == 32 || (9...13).contains(bytes[i]) { i += 1 }
-                else { break }
+    /// The luma of a picture (PNMImage) or of the first frame of a .y4m clip.
+    static func read(_ path: String) throws -> BenchFrame {
+        let frame: Frame
+        if path.lowercased().hasSuffix(".y4m") {
+            let reader = try Y4MReader(path: path, pacing: false)
+            defer { reader.close() }
+            guard let first = try reader.nextFrame() else {
+                throw BenchInputError(message: "\(path): the clip has no frames")
             }
-            let s = i
-            while i < bytes.count && !(bytes[i] == 32 || (9...13).contains(bytes[i])) { i += 1 }
-            return s < i ? String(decoding: bytes[s..<i], as: UTF8.self) : nil
+            frame = first
+        } else {
+            frame = try PNMImage.read(path: path)
         }
-        guard token() == "P5", let w = token().flatMap(Int.init), let h = token().flatMap(Int.init),
-              let mx = token().flatMap(Int.init), w > 0, h > 0, mx == 255, i < bytes.count, bytes.count - (i + 1) >= w * h else {
-            throw BenchInputError(message: "\(path): not an 8-bit binary PGM (P5, maxval 255) of the size it declares")
-        }
-        return BenchFrame(width: w, height: h, pixels: Array(bytes[(i + 1)..<(i + 1 + w * h)]))
+        return BenchFrame(width: frame.width, height: frame.height, pixels: frame.luma)
     }
 }

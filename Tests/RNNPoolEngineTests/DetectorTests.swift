@@ -38,7 +38,7 @@ final class DetectorTests: XCTestCase {
         XCTAssertEqual(m.peakBytes, m.framePeakBytes)
         // The input copy alone is 76,800 bytes; the peak holds it plus line buffers.
         XCTAssertGreaterThan(m.framePeakBytes, 320 * 240)
-        XCTAssertEqual(m.layers.map(\.name).prefix(3), ["input", "stem", "rnnpool"])
+        XCTAssertEqual(m.layers.map(\.name).prefix(4), ["input", "scratch", "stem", "rnnpool"])
         XCTAssertEqual(m.layers.map(\.peakBytes).max(), m.framePeakBytes)
         XCTAssertEqual(m.timeline.max(), m.framePeakBytes)
         XCTAssertGreaterThan(m.timeline.count, 29, "sampled at least once per RNNPool patch row")

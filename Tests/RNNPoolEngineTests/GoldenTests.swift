@@ -9,8 +9,29 @@ final class GoldenTests: XCTestCase {
     func testRandomModelAstronaut() throws { try compare(fixture: "random-golden-astronaut", model: "random-model") }
     func testRandomModelGradient() throws { try compare(fixture: "random-golden-gradient", model: "random-model") }
 
-    func compare(fixture: String, model modelName: String) throws {
-        let modelFile = try RPMContainer.read(path: Fixtures.path(modelName))
+    /// Every `*-golden-*.rpm` in Fixtures, against the model its header names (found in
+    /// Fixtures or in assets/models): the trained model's fixtures join here by just
+    /// being added.
+    func testEveryGoldenFixture() throws {
+        let dir = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.contains("-golden-") && $0.hasSuffix(".rpm") }.sorted()
+        XCTAssertGreaterThanOrEqual(names.count, 2)
+        let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../assets/models").standardizedFileURL
+        for name in names {
+            let golden = try RPMContainer.read(path: dir.appendingPathComponent(name).path)
+            let header = try XCTUnwrap(JSONSerialization.jsonObject(with: golden.headerJSON) as? [String: Any])
+            let modelName = try XCTUnwrap(header["model"] as? String, "\(name) names no model")
+            let candidates = [dir.appendingPathComponent(modelName), assets.appendingPathComponent(modelName)]
+            let modelURL = try XCTUnwrap(candidates.first { FileManager.default.fileExists(atPath: $0.path) },
+                                         "\(name): model \(modelName) is neither in Fixtures nor in assets/models")
+            try compare(fixture: String(name.dropLast(4)), model: nil, modelPath: modelURL.path)
+        }
+    }
+
+    func compare(fixture: String, model modelName: String?, modelPath: String? = nil) throws {
+        let modelFile = try RPMContainer.read(path: modelPath ?? Fixtures.path(modelName!))
         let model = try RNNPoolModel.from(container: modelFile)
         let golden = try RPMContainer.read(path: Fixtures.path(fixture))
         let header = try XCTUnwrap(JSONSerialization.jsonObject(with: golden.headerJSON) as? [String: Any])

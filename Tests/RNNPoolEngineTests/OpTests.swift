@@ -34,6 +34,29 @@ final class OpTests: XCTestCase {
         XCTAssertEqual(h[0][7], h[0][0], "lanes are independent and identical for identical inputs")
     }
 
+    /// The gate arithmetic stays finite and accurate from deep saturation to zero, for
+    /// biases of either sign.
+    func testFastGRNNSaturatesWithoutNaN() {
+        let pre: [Float] = [-200, -90, -50, -12, -1, -1e-3, 0, 1e-3, 0.7, 12, 50, 90, 200, -3, 3, 8]
+        for (bz, bh) in [(Float(10), Float(-10)), (-10, 10), (0, 0), (1, 1)] {
+            let cell = grnn(input: 1, hidden: 1, W: [1], U: [0.5], bz: [bz], bh: [bh], zeta: 0.3, nu: -2)
+            let buf = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: 3)
+            defer { buf.deallocate() }
+            let h0 = SIMD16<Float>((0..<16).map { Float($0 % 5) - 2 })
+            buf[0] = SIMD16(pre)
+            buf[1] = h0
+            cell.step(buf, h: buf + 1, scratch: buf + 2, first: false)
+            for l in 0..<16 {
+                let a = Double(pre[l]) + 0.5 * Double(h0[l])
+                let z = 1 / (1 + Foundation.exp(-(a + Double(bz)))), t = Foundation.tanh(a + Double(bh))
+                let sz = 1 / (1 + Foundation.exp(-0.3)), sn = 1 / (1 + Foundation.exp(2.0))
+                let expected = (sz * (1 - z) + sn) * t + z * Double(h0[l])
+                XCTAssertFalse(buf[1][l].isNaN, "a = \(a), b_z = \(bz), b_h = \(bh)")
+                XCTAssertEqual(Double(buf[1][l]), expected, accuracy: 1e-6, "a = \(a), b_z = \(bz), b_h = \(bh)")
+            }
+        }
+    }
+
     /// RNNPool over a constant patch: every row and column sequence is the same, so the
     /// four RNN2 sweeps (and all 39 patches) agree, and equal a scalar re-computation.
     func testRNNPoolRowOfConstantPatches() {

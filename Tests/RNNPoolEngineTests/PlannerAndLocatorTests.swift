@@ -33,7 +33,7 @@ final class PlannerAndLocatorTests: XCTestCase {
         let model = root + "/assets/models/rnnpool-face.rpm"
         XCTAssertNil(ModelLocator.defaultModelPath(environment: [:], executablePath: root + "/a/b/c/exe",
                                                    currentDirectory: root + "/a/b"))
-        fm.createFile(atPath: model, contents: Data([1]))
+        XCTAssertTrue(fm.createFile(atPath: model, contents: Data([1])))
         XCTAssertEqual(ModelLocator.defaultModelPath(environment: [:], executablePath: root + "/a/b/c/exe",
                                                      currentDirectory: "/"), model)
         XCTAssertEqual(ModelLocator.defaultModelPath(environment: [:], executablePath: nil,

@@ -44,6 +44,14 @@ final class PostProcessTests: XCTestCase {
         XCTAssertEqual([small.dw, small.dh, small.ox, small.oy], [320, 213, 0, 13])
     }
 
+    func testRoundedMeanIsExactIntegerDivision() {
+        for n in 1...40 {
+            for sum in stride(from: 0, through: 255 * n, by: max(1, n / 3)) {
+                XCTAssertEqual(Letterbox.roundedMean(sum, n), (sum + n / 2) / n, "sum \(sum) n \(n)")
+            }
+        }
+    }
+
     func testLetterboxAveragesWithRounding() {
         // 640×480 → 320×240: each output pixel is the rounded mean of a 2×2 block.
         var src = [UInt8](repeating: 0, count: 640 * 480)
@@ -54,6 +62,16 @@ final class PostProcessTests: XCTestCase {
         XCTAssertEqual(dst[0], 2)
         XCTAssertEqual(dst[1], 127)
         XCTAssertEqual(dst[2], 0)
+        // The 2:1 fast path gives the contract's rounded 2×2 means on random data.
+        var rnd = SystemRandomNumberGenerator()
+        let noise = (0..<(640 * 480)).map { _ in UInt8.random(in: 0...255, using: &rnd) }
+        var fast = [UInt8](repeating: 0, count: 320 * 240)
+        Letterbox(sourceWidth: 640, sourceHeight: 480, width: 320, height: 240).apply(source: noise, into: &fast)
+        for (y, x) in [(0, 0), (10, 17), (239, 319), (120, 5)] {
+            let s = Int(noise[2 * y * 640 + 2 * x]) + Int(noise[2 * y * 640 + 2 * x + 1])
+                + Int(noise[(2 * y + 1) * 640 + 2 * x]) + Int(noise[(2 * y + 1) * 640 + 2 * x + 1])
+            XCTAssertEqual(Int(fast[y * 320 + x]), (s + 2) / 4)
+        }
         // A tall source leaves black bars left and right.
         var tall = [UInt8](repeating: 200, count: 100 * 200)
         Letterbox(sourceWidth: 100, sourceHeight: 200, width: 320, height: 240).apply(source: &tall, into: &dst)

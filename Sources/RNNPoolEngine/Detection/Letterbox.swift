@@ -29,6 +29,22 @@ public struct Letterbox: Sendable, Equatable {
     public func apply(source src: UnsafePointer<UInt8>, row: (Int) -> UnsafeMutablePointer<UInt8>) {
         for y in 0..<height { row(y).update(repeating: 0, count: width) }
         let w0 = sourceWidth, h0 = sourceHeight
+        if dw == w0 && dh == h0 {
+            // Same size: every bin is one pixel, the mean is the pixel.
+            for y in 0..<dh { (row(oy + y) + ox).update(from: src + y * w0, count: w0) }
+            return
+        }
+        if w0 == 2 * dw && h0 == 2 * dh {
+            // Exact 2:1 (640×480 cameras): every bin is a 2×2 block.
+            for y in 0..<dh {
+                let a = src + 2 * y * w0, b = a + w0, d = row(oy + y) + ox
+                for x in 0..<dw {
+                    let s = Int(a[2 &* x]) &+ Int(a[2 &* x &+ 1]) &+ Int(b[2 &* x]) &+ Int(b[2 &* x &+ 1])
+                    d[x] = UInt8(truncatingIfNeeded: (s &+ 2) >> 2)
+                }
+            }
+            return
+        }
         for y in 0..<dh {
             let y0 = y * h0 / dh, y1 = max((y + 1) * h0 / dh, y0 + 1)
             let drow = row(oy + y) + ox
@@ -46,11 +62,23 @@ public struct Letterbox: Sendable, Equatable {
                     for sx in x0..<xe { sum &+= Int(srow[sx]) }
                 }
                 let n = (y1 &- y0) &* (xe &- x0)
-                drow[x] = UInt8(truncatingIfNeeded: (sum &+ n / 2) / n)
+                drow[x] = UInt8(truncatingIfNeeded: Letterbox.roundedMean(sum, n))
                 x0 = x1
                 r0 = r1
             }
         }
+    }
+
+    /// (sum + n/2) / n in integers, without a hardware division in the common cases:
+    /// n = 1 (same size), n a power of two (2:1, 4:1 downscales: a shift), otherwise a
+    /// multiply by 1/n in double precision, corrected to the exact integer quotient.
+    @inline(__always)
+    static func roundedMean(_ sum: Int, _ n: Int) -> Int {
+        let num = sum &+ n >> 1
+        if n & (n &- 1) == 0 { return num >> n.trailingZeroBitCount }
+        var q = Int(Double(num) * (1.0 / Double(n)))
+        if q &* n > num { q &-= 1 } else if (q &+ 1) &* n <= num { q &+= 1 }
+        return q
     }
 
     /// Maps an (x, y, w, h) box in network pixels back to source pixels: clip to the

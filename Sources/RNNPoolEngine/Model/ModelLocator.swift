@@ -8,9 +8,13 @@ public enum ModelLocator {
     public static let environmentVariable = "RNNPOOL_CAM_MODEL"
 
     public static func defaultModelPath() -> String? {
-        defaultModelPath(environment: ProcessInfo.processInfo.environment,
-                         executablePath: CommandLine.arguments.first,
-                         currentDirectory: FileManager.default.currentDirectoryPath)
+        // /proc/self/exe names the running binary even when it was started through $PATH
+        // (argv[0] is then a bare name).
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments.first
+        return defaultModelPath(environment: ProcessInfo.processInfo.environment,
+                                executablePath: exe,
+                                currentDirectory: FileManager.default.currentDirectoryPath)
     }
 
     static func defaultModelPath(environment: [String: String], executablePath: String?,

@@ -18,7 +18,7 @@ struct NetworkWeights: Sendable {
     }
     struct Block: Sendable {
         var shape: Architecture.BlockShape
-        var midPadded: Int    // cmid rounded up to a multiple of 8
+        var midPadded: Int    // cmid rounded up to a multiple of 16 (the kernel's group)
         var expandWeight: [Float]?  // [cin][midPadded]; nil when expand == 1
         var expandBias: [Float]     // [midPadded]
         var dwWeight: [Float]       // [9][midPadded]
@@ -85,7 +85,7 @@ extension NetworkWeights {
     static func blockWeights(shape s: Architecture.BlockShape, expandWeight w: [Float]?, expandBias b: [Float]?,
                              dwWeight dw: [Float], dwBias db: [Float],
                              projectWeight pw: [Float], projectBias pb: [Float]) -> Block {
-        let mp = roundUp8(s.cmid), cp = roundUp8(s.cout)
+        let mp = (s.cmid + 15) & ~15, cp = roundUp8(s.cout)
         var ew: [Float]? = nil
         var eb = [Float](repeating: 0, count: mp)
         if let w, let b {

@@ -10,7 +10,9 @@ final class BlockStage: RowConsumer {
     var consumers: [RowConsumer] = []
     var tap: LayerTap?
     private(set) var ring: FeatureRing?
-    private var scratch: UnsafeMutablePointer<Float>?
+    /// The network's shared scratch (valid during a frame): used only inside
+    /// `kernel.run`, never across a call to a consumer.
+    var scratch: UnsafeMutablePointer<Float>?
     private var next = 0
 
     init(kernel: MBConvRowKernel, name: String, arena: Arena, layer: Int, input: @escaping () -> FeatureRing) {
@@ -22,7 +24,7 @@ final class BlockStage: RowConsumer {
     }
 
     /// Forgets any half-finished frame (after an arena overflow the arena is wiped).
-    func reset() { next = 0; ring = nil; scratch = nil }
+    func reset() { next = 0; ring = nil }
 
     func accept(row r: Int) throws {
         let s = kernel.shape
@@ -31,16 +33,11 @@ final class BlockStage: RowConsumer {
             if ring == nil {
                 let base = try arena.allocate(Float.self, count: FeatureRing.floats(capacity: 3, width: s.wout, stride: kernel.outStride))
                 ring = FeatureRing(base: base, capacity: 3, width: s.wout, stride: kernel.outStride, channels: s.cout)
-                scratch = try arena.allocate(Float.self, count: kernel.scratchFloats)
             }
             let ring = ring!, src = input()
             let y = next
             kernel.run(row: y, inputRow: { UnsafePointer(src.row($0)) }, out: ring.row(y), scratch: scratch!)
             next += 1
-            if next == s.hout {
-                arena.free(scratch!)
-                scratch = nil
-            }
             tap?(name, y, s.wout, s.cout, kernel.outStride, ring.row(y))
             for c in consumers { try c.accept(row: y) }
             if next == s.hout {

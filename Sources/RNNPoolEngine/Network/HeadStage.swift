@@ -17,7 +17,9 @@ final class HeadStage: RowConsumer {
     var threshold: Float = 0.5
     var candidates: (Candidate) -> Void = { _ in }
     private var norms: UnsafeMutablePointer<Float>?
-    private var out: UnsafeMutablePointer<Float>?
+    /// The network's shared scratch (valid during a frame): holds one output row from
+    /// `kernel.run` to the end of `decode`, with no other stage running in between.
+    var out: UnsafeMutablePointer<Float>?
     private var next = 0
 
     init(kernel: HeadRowKernel, index: Int, head: Architecture.Head, width: Int, height: Int,
@@ -39,14 +41,11 @@ final class HeadStage: RowConsumer {
     var anchorCount: Int { width * height * sizes.count }
 
     /// Forgets any half-finished frame (after an arena overflow the arena is wiped).
-    func reset() { next = 0; out = nil; norms = nil }
+    func reset() { next = 0; norms = nil }
 
     func accept(row r: Int) throws {
         arena.enter(layer)
-        if out == nil {
-            out = try arena.allocate(Float.self, count: width * kernel.outPadded)
-            if kernel.l2norm { norms = try arena.allocate(Float.self, count: 3 * width) }
-        }
+        if kernel.l2norm && norms == nil { norms = try arena.allocate(Float.self, count: 3 * width) }
         let src = input()
         if let norms { kernel.inverseNorms(row: src.row(r), width: width, into: norms + (r % 3) * width) }
         while next < height && min(next + 1, height - 1) <= r {
@@ -67,11 +66,9 @@ final class HeadStage: RowConsumer {
             decode(row: y)
             next += 1
         }
-        if next == height {
-            if let n = norms { arena.free(n) }
-            arena.free(out!)
+        if next == height, let n = norms {
+            arena.free(n)
             norms = nil
-            out = nil
         }
     }
 

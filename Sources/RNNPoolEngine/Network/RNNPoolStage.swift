@@ -13,7 +13,8 @@ final class RNNPoolStage: RowConsumer {
     var tap: LayerTap?
     var onPatchRow: (() -> Void)?
     private(set) var ring: FeatureRing?
-    private var scratch: UnsafeMutablePointer<Float>?
+    /// The network's shared scratch (valid during a frame), used only inside `kernel.run`.
+    var scratch: UnsafeMutablePointer<Float>?
     private var rowPointers: UnsafeMutablePointer<UnsafePointer<Float>>?
     private var carry: UnsafeMutablePointer<Float>?
 
@@ -29,7 +30,7 @@ final class RNNPoolStage: RowConsumer {
     }
 
     /// Forgets any half-finished frame (after an arena overflow the arena is wiped).
-    func reset() { ring = nil; scratch = nil; rowPointers = nil; carry = nil }
+    func reset() { ring = nil; rowPointers = nil; carry = nil }
 
     func accept(row r: Int) throws {
         let p = RNNPoolRowKernel.patch
@@ -41,7 +42,6 @@ final class RNNPoolStage: RowConsumer {
             let w = kernel.paddedWidth
             let base = try arena.allocate(Float.self, count: FeatureRing.floats(capacity: 3, width: w, stride: channels))
             ring = FeatureRing(base: base, capacity: 3, width: w, stride: channels, channels: channels)
-            scratch = try arena.allocate(Float.self, count: kernel.scratchFloats)
             rowPointers = try arena.allocate(UnsafePointer<Float>.self, count: p)
             carry = try arena.allocate(Float.self, count: kernel.carryFloats)
         }
@@ -59,7 +59,6 @@ final class RNNPoolStage: RowConsumer {
             }
             arena.free(carry!)
             arena.free(rowPointers!)
-            arena.free(scratch!)
             arena.free(ring.base)
             self.ring = nil
         }

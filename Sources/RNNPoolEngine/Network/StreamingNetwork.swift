@@ -15,13 +15,14 @@ final class StreamingNetwork {
     let heads: [HeadStage]
     let layerNames: [String]
     let inputLayer: Int
+    let scratchLayer: Int
     let nmsLayer: Int
 
     init(model: RNNPoolModel, arena: Arena) {
         let arch = model.architecture, w = model.weights
         self.arch = arch
         self.arena = arena
-        var names = ["input", "stem", "rnnpool"]
+        var names = ["input", "scratch", "stem", "rnnpool"]
         names += arch.blocks.indices.map { "blocks.\($0)" }
         names += arch.heads.indices.map { "heads.\($0)" }
         names.append("nms")
@@ -30,11 +31,12 @@ final class StreamingNetwork {
         inputLayer = 0
         nmsLayer = names.count - 1
 
-        stem = StemStage(kernel: StemKernel(w.stem, arch: arch), arch: arch, arena: arena, layer: 1)
+        scratchLayer = 1
+        stem = StemStage(kernel: StemKernel(w.stem, arch: arch), arch: arch, arena: arena, layer: 2)
         let poolKernel = RNNPoolRowKernel(rnn1: FastGRNNLanes(w.rnn1), rnn2: FastGRNNLanes(w.rnn2),
                                           channels: arch.stem.outChannels, stride: arch.rnnpool.stride,
                                           patchesX: arch.patchesX, paddedWidth: arch.rnnpool.padTo[0])
-        pool = RNNPoolStage(kernel: poolKernel, arch: arch, arena: arena, layer: 2, stem: stem)
+        pool = RNNPoolStage(kernel: poolKernel, arch: arch, arena: arena, layer: 3, stem: stem)
         stem.consumer = pool
 
         var blocks: [BlockStage] = []
@@ -48,7 +50,7 @@ final class StreamingNetwork {
                 source = { prev.ring! }
             }
             let stage = BlockStage(kernel: MBConvRowKernel(bw), name: "blocks.\(i)", arena: arena,
-                                   layer: 3 + i, input: source)
+                                   layer: 4 + i, input: source)
             if i == 0 { pool.consumers.append(stage) } else { blocks[i - 1].consumers.append(stage) }
             blocks.append(stage)
         }
@@ -60,13 +62,22 @@ final class StreamingNetwork {
             let src = blocks[h.block], shape = shapes[h.block]
             let stage = HeadStage(kernel: HeadRowKernel(w.heads[k]), index: k, head: h, width: shape.wout,
                                   height: shape.hout, variances: arch.postprocess.variances,
-                                  firstAnchor: firstAnchor, arena: arena, layer: 3 + arch.blocks.count + k,
+                                  firstAnchor: firstAnchor, arena: arena, layer: 4 + arch.blocks.count + k,
                                   input: { src.ring! })
             firstAnchor += stage.anchorCount
             src.consumers.append(stage)
             heads.append(stage)
         }
         self.heads = heads
+    }
+
+    /// Floats of the one scratch buffer all stages share: kernels run one at a time and
+    /// keep nothing in scratch across rows, so the largest need is enough.
+    var sharedScratchFloats: Int {
+        var n = pool.kernel.scratchFloats
+        for b in blocks { n = max(n, b.kernel.scratchFloats) }
+        for h in heads { n = max(n, h.width * h.kernel.outPadded) }
+        return n
     }
 
     var anchorCount: Int { heads.reduce(0) { $0 + $1.anchorCount } }
@@ -104,6 +115,13 @@ final class StreamingNetwork {
             chunks.append(try arena.allocate(UInt8.self, count: w * min(k, h - c * k)))
         }
         let row = { (y: Int) -> UnsafeMutablePointer<UInt8> in chunks[y / k]! + (y % k) * w }
+        arena.enter(scratchLayer)
+        let scratch = try arena.allocate(Float.self, count: sharedScratchFloats)
+        defer { arena.free(scratch) }
+        pool.scratch = scratch
+        for b in blocks { b.scratch = scratch }
+        for h in heads { h.out = scratch }
+        arena.enter(inputLayer)
         fillInput(row)
         var released = 0
         pool.onPatchRow = { [arena] in arena.sample() }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A FastGRNN cell stepping 16 independent sequences at once, one per SIMD lane.
 /// State and pre-activations are `hidden` vectors of 16 lanes each:
 ///     a  = (W x) + U h,   z = σ(a + b_z),   h~ = tanh(a + b_h)
@@ -11,6 +13,10 @@ struct FastGRNNLanes {
     let biasH: FloatBuffer
     let sigmaZeta: Float
     let sigmaNu: Float
+    /// e^{−b_z} and e^{−2·b_h} per hidden unit: with E = e^{−a}, the two gates need
+    /// e^{−(a+b_z)} = E·e^{−b_z} and e^{−2(a+b_h)} = E²·e^{−2b_h}, one exp for both.
+    let expNegBiasZ: FloatBuffer
+    let expNeg2BiasH: FloatBuffer
 
     init(_ w: NetworkWeights.FastGRNN) {
         input = w.input
@@ -21,6 +27,8 @@ struct FastGRNNLanes {
         biasH = FloatBuffer(w.biasH)
         sigmaZeta = w.sigmaZeta
         sigmaNu = w.sigmaNu
+        expNegBiasZ = FloatBuffer(w.biasZ.map { Float(min(1e18, Foundation.exp(-Double($0)))) })
+        expNeg2BiasH = FloatBuffer(w.biasH.map { Float(min(1e18, Foundation.exp(-2 * Double($0)))) })
     }
 
     /// a[j] = Σ_i W[j][i] x[i] for 16 lanes.
@@ -75,21 +83,23 @@ struct FastGRNNLanes {
     }
 
     /// h' for hidden unit j from its pre-activation a: z = σ(a + b_z), h~ = tanh(a + b_h).
-    /// Both need a division; they share one: with p = 1 + e^{−(a+b_z)} and
-    /// q = 1 + e^{−2|a+b_h|}, r = 1/(p·q) gives z = q·r and |h~| = (2 − q)·p·r.
+    ///
+    /// One exp serves both gates: E = e^{−a}, e₁ = E·e^{−b_z}, e₂ = E²·e^{−2b_h}; then
+    /// z = 1/(1 + e₁) and h~ = (1 − e₂)/(1 + e₂), which share one division:
+    /// r = 1/((1 + e₁)(1 + e₂)), z = (1 + e₂)·r, h~ = (1 − e₂)(1 + e₁)·r.
+    /// e₁ and e₂ are capped at 1e18 (the gates are saturated long before), so nothing
+    /// overflows to inf or NaN whatever a is. Exact to float precision for biases with
+    /// |b_z| < 41 and |b_h| < 20 (e^{−b} must itself stay below the cap); FastGRNN biases
+    /// start at 1 and stay within a few units in training.
     @inline(__always)
     private func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
-        let gz = a + biasZ.p[j], gh = a + biasH.p[j]
-        let ghBits = unsafeBitCast(gh, to: SIMD16<UInt32>.self)
-        let ghAbs = unsafeBitCast(ghBits & 0x7FFF_FFFF, to: SIMD16<Float>.self)
-        // e^{−gz} is capped at e^{44} so that p·q cannot overflow; σ is then below
-        // 1e−19 either way, which float32 cannot tell apart from the exact value.
-        let p = 1 + Activations.exp(clampAbove(-gz, 44))
-        let q = 1 + Activations.exp(-2 * ghAbs)
+        let e = Activations.exp(-a)
+        let e1 = clampAbove(e * expNegBiasZ.p[j], 1e18)
+        let e2 = clampAbove(e * e * expNeg2BiasH.p[j], 1e18)
+        let p = 1 + e1, q = 1 + e2
         let r = 1 / (p * q)
         let z = q * r
-        let tAbs = (2 - q) * p * r
-        let t = unsafeBitCast(unsafeBitCast(tAbs, to: SIMD16<UInt32>.self) | (ghBits & 0x8000_0000), to: SIMD16<Float>.self)
+        let t = (1 - e2) * p * r
         let sz = SIMD16<Float>(repeating: sigmaZeta), sn = SIMD16<Float>(repeating: sigmaNu)
         return (sz * (1 - z) + sn) * t + z * h
     }

@@ -2,11 +2,11 @@
 /// depthwise (stride s, zero padding) + ReLU6, 1×1 linear projection, residual.
 ///
 /// The expanded map is never stored whole, not even as a ring of rows: for each group
-/// of 8 expanded channels, the kernel expands just the 3 input rows it needs into a
-/// 3 × width × 8 scratch, runs the depthwise taps and folds the group straight into the
+/// of 16 expanded channels, the kernel expands just the 3 input rows it needs into a
+/// 3 × width × 16 scratch, runs the depthwise taps and folds the group straight into the
 /// projection accumulators. Stride-1 blocks thus expand each input row three times
-/// (extra multiply-adds, counted in `executedMAdds`) in exchange for a t-times smaller
-/// line buffer: the trade that keeps the whole pipeline inside the RAM cap.
+/// (extra multiply-adds) in exchange for a t-times smaller line buffer: the trade that
+/// keeps the whole pipeline inside the RAM cap.
 struct MBConvRowKernel {
     let shape: Architecture.BlockShape
     let midPadded: Int
@@ -32,15 +32,18 @@ struct MBConvRowKernel {
         projectBias = FloatBuffer(w.projectBias)
     }
 
-    /// Scratch floats: 3 expanded rows of one 8-channel group, and that group's
+    /// Expanded channels per group (one SIMD16).
+    static let group = 16
+
+    /// Scratch floats: 3 expanded rows of one 16-channel group, and that group's
     /// depthwise output row.
-    var scratchFloats: Int { 3 * shape.win * 8 + shape.wout * 8 }
+    var scratchFloats: Int { (3 * shape.win + shape.wout) * MBConvRowKernel.group }
 
     /// Computes output row `yo`. `inputRow(r)` gives input row r (0 ≤ r < hin).
     func run(row yo: Int, inputRow: (Int) -> UnsafePointer<Float>,
              out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let s = shape, win = s.win, cin = s.cin, mp = midPadded, cp = outStride
-        let e = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD8<Float>.self)
+        let e = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
         let pb = projectBias.p, pw = projectWeight.p
         // Accumulators start at the projection bias (plus the residual input).
         for xo in 0..<s.wout {
@@ -59,13 +62,13 @@ struct MBConvRowKernel {
         let ebias = expandBias.p, dwb = dwBias.p, dww = dwWeight.p
         var g = 0
         while g < mp {
-            // Expand the needed input rows for channels g ..< g+8.
+            // Expand the needed input rows for channels g ..< g+16.
             for ky in 0..<3 {
                 guard let src = rows[ky] else { continue }
                 let dst = e + ky &* win
                 if let ew = expandWeight {
                     let wg = ew.p + g
-                    let b = load8(ebias + g)
+                    let b = load16(ebias + g)
                     // Four pixels at a time: four independent FMA chains share each
                     // weight load (one chain alone would be latency-bound).
                     var x = 0
@@ -73,7 +76,7 @@ struct MBConvRowKernel {
                         let p0 = src + x &* inStride, p1 = p0 + inStride, p2 = p1 + inStride, p3 = p2 + inStride
                         var a0 = b, a1 = b, a2 = b, a3 = b
                         for c in 0..<cin {
-                            let w = load8(wg + c &* mp)
+                            let w = load16(wg + c &* mp)
                             a0.addProduct(p0[c], w)
                             a1.addProduct(p1[c], w)
                             a2.addProduct(p2[c], w)
@@ -88,23 +91,24 @@ struct MBConvRowKernel {
                     while x < win {
                         let px = src + x &* inStride
                         var acc = b
-                        for c in 0..<cin { acc.addProduct(px[c], load8(wg + c &* mp)) }
+                        for c in 0..<cin { acc.addProduct(px[c], load16(wg + c &* mp)) }
                         dst[x] = relu6(acc)
                         x &+= 1
                     }
                 } else {
                     // t = 1: the "expanded" map is the input itself (zero beyond cin).
                     for x in 0..<win {
-                        var v = SIMD8<Float>()
-                        for k in 0..<8 where g + k < cin { v[k] = src[x &* inStride &+ g &+ k] }
+                        var v = SIMD16<Float>()
+                        for k in 0..<16 where g + k < cin { v[k] = src[x &* inStride &+ g &+ k] }
                         dst[x] = v
                     }
                 }
             }
-            let db = load8(dwb + g)
-            var taps: [SIMD8<Float>] = []
-            taps.reserveCapacity(9)
-            for k in 0..<9 { taps.append(load8(dww + (k &* mp &+ g))) }
+            let db = load16(dwb + g)
+            let t0 = load16(dww + g), t1 = load16(dww + (mp &+ g)), t2 = load16(dww + (2 &* mp &+ g))
+            let t3 = load16(dww + (3 &* mp &+ g)), t4 = load16(dww + (4 &* mp &+ g)), t5 = load16(dww + (5 &* mp &+ g))
+            let t6 = load16(dww + (6 &* mp &+ g)), t7 = load16(dww + (7 &* mp &+ g)), t8 = load16(dww + (8 &* mp &+ g))
+            let taps = [t0, t1, t2, t3, t4, t5, t6, t7, t8]
             let dwRow = e + 3 &* win
             for xo in 0..<s.wout {
                 var d = db
@@ -117,7 +121,7 @@ struct MBConvRowKernel {
                 }
                 dwRow[xo] = relu6(d)
             }
-            // Fold the group's 8 depthwise outputs into the projection, 32 output
+            // Fold the group's 16 depthwise outputs into the projection, 32 output
             // channels at a time held in registers.
             let wg = pw + g &* cp
             for xo in 0..<s.wout {
@@ -126,7 +130,7 @@ struct MBConvRowKernel {
                 var oc = 0
                 while oc + 32 <= cp {
                     var a0 = load8(o + oc), a1 = load8(o + (oc &+ 8)), a2 = load8(o + (oc &+ 16)), a3 = load8(o + (oc &+ 24))
-                    for k in 0..<8 {
+                    for k in 0..<16 {
                         let dk = d[k], w = wg + (k &* cp &+ oc)
                         a0.addProduct(dk, load8(w))
                         a1.addProduct(dk, load8(w + 8))
@@ -138,12 +142,12 @@ struct MBConvRowKernel {
                 }
                 while oc < cp {
                     var a = load8(o + oc)
-                    for k in 0..<8 { a.addProduct(d[k], load8(wg + (k &* cp &+ oc))) }
+                    for k in 0..<16 { a.addProduct(d[k], load8(wg + (k &* cp &+ oc))) }
                     store8(a, o + oc)
                     oc &+= 8
                 }
             }
-            g += 8
+            g += 16
         }
     }
 }

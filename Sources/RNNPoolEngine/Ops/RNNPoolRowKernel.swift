@@ -57,26 +57,31 @@ struct RNNPoolRowKernel {
         let carried = (py == 0) ? 0 : carryRows     // rows 0 ..< carried come from `carry`
         var chunkIDs = [-1, -1, -1]
 
-        /// Runs RNN1 over 8 steps for 16 lanes whose input at step t is `input(lane, t)`.
-        func sweep(_ input: (Int, Int) -> UnsafePointer<Float>) {
+        // Per-lane input addresses, worked out once per sweep (not per step).
+        var laneBase = [Int](repeating: 0, count: 16)
+
+        /// Runs RNN1 over 8 steps for 16 lanes. Row sweeps (`alongRow`): lane l reads
+        /// row `laneRow[l]` at pixel `laneBase[l] + t`; column sweeps: lane l reads stem
+        /// row t at pixel `laneBase[l]`.
+        func sweep(alongRow: Bool, laneRow: [Int]) {
             for t in 0..<P {
                 for l in 0..<16 {
-                    let src = input(l, t)
+                    let src = alongRow ? rows[laneRow[l]] + (laneBase[l] &+ t) &* c0
+                                       : rows[t] + laneBase[l] &* c0
                     for c in 0..<c0 { xf[c &* 16 &+ l] = src[c] }
                 }
                 rnn1.inputProjection(x, into: a1)
                 rnn1.step(a1, h: hA, scratch: t1, first: t == 0)
             }
         }
+        var laneRow = [Int](repeating: 0, count: 16)
 
         /// Makes sure column chunk `id` (stem columns 16·id ..< 16·id + 16) is computed.
         func ensureChunk(_ id: Int) {
             let slot = id % 3
             if chunkIDs[slot] == id { return }
-            sweep { l, t in
-                let col = min(16 &* id &+ l, stemWidth - 1)      // lanes past the edge are unused
-                return rows[t] + col &* c0
-            }
+            for l in 0..<16 { laneBase[l] = min(16 &* id &+ l, stemWidth - 1) }  // lanes past the edge are unused
+            sweep(alongRow: false, laneRow: laneRow)
             (chunks + slot &* h1).update(from: hA, count: h1)
             chunkIDs[slot] = id
         }
@@ -89,11 +94,13 @@ struct RNNPoolRowKernel {
             let pairs = count * freshPerPatch
             var first = 0
             while first < pairs {
-                sweep { l, t in
+                for l in 0..<16 {
                     let pair = min(first &+ l, pairs - 1)
-                    let p = pair / freshPerPatch, r = carried + pair % freshPerPatch
-                    return rows[r] + (S &* (g &+ p) &+ t) &* c0
+                    let p = pair / freshPerPatch
+                    laneRow[l] = carried + pair % freshPerPatch
+                    laneBase[l] = S &* (g &+ p)
                 }
+                sweep(alongRow: true, laneRow: laneRow)
                 for l in 0..<min(16, pairs - first) {
                     let pair = first + l
                     let p = pair / freshPerPatch, r = carried + pair % freshPerPatch
