@@ -11,6 +11,25 @@ enum Fixtures {
     }
 }
 
+/// Every `*-golden-*.rpm` in Fixtures with the model its header names, found in Fixtures
+/// or in assets/models: (fixture path, model path).
+func goldenFixturesWithModels() throws -> [(String, String)] {
+    let dir = try XCTUnwrap(Bundle.module.url(forResource: "Fixtures", withExtension: nil))
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        .filter { $0.contains("-golden-") && $0.hasSuffix(".rpm") }.sorted()
+    let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../assets/models").standardizedFileURL
+    return try names.map { name in
+        let golden = try RPMContainer.read(path: dir.appendingPathComponent(name).path)
+        let header = try XCTUnwrap(JSONSerialization.jsonObject(with: golden.headerJSON) as? [String: Any])
+        let modelName = try XCTUnwrap(header["model"] as? String, "\(name) names no model")
+        let candidates = [dir.appendingPathComponent(modelName), assets.appendingPathComponent(modelName)]
+        let model = try XCTUnwrap(candidates.first { FileManager.default.fileExists(atPath: $0.path) },
+                                  "\(name): model \(modelName) is neither in Fixtures nor in assets/models")
+        return (dir.appendingPathComponent(name).path, model.path)
+    }
+}
+
 /// Every layer output of one detector run, assembled from the tap into PyTorch's
 /// [C, H, W] order so that it can be compared with fixture tensors.
 final class LayerRecorder {
@@ -51,4 +70,49 @@ func maxRelativeError(_ a: [Float], _ b: [Float], floors: [Float]) -> Float {
         if !(e <= worst) { worst = e.isNaN ? .infinity : e }
     }
     return worst
+}
+
+/// Σ |w·f| + |b| for every output of a head's conv, from the engine's own block
+/// output (L2-normalised as the head does).
+func headTermMagnitudes(_ name: String, model: RNNPoolModel, container: RPMContainer,
+                        recorder: LayerRecorder) throws -> [Float] {
+    let parts = name.split(separator: ".")          // heads, k, loc|conf
+    let k = Int(parts[1])!, kind = String(parts[2])
+    let head = model.architecture.heads[k]
+    let x = try XCTUnwrap(recorder.maps["blocks.\(head.block)"])
+    let (c, h, w) = try XCTUnwrap(recorder.shapes["blocks.\(head.block)"])
+    var f = x
+    if head.l2norm {
+        let g = try XCTUnwrap(container.tensor("heads.\(k).l2norm.weight")).floats
+        for p in 0..<(h * w) {
+            var s: Float = 0
+            for ci in 0..<c { s += x[ci * h * w + p] * x[ci * h * w + p] }
+            let inv = 1 / (s.squareRoot() + 1e-10)
+            for ci in 0..<c { f[ci * h * w + p] = x[ci * h * w + p] * inv * g[ci] }
+        }
+    }
+    let wt = try XCTUnwrap(container.tensor("heads.\(k).\(kind).weight"))
+    let b = try XCTUnwrap(container.tensor("heads.\(k).\(kind).bias")).floats
+    let o = wt.shape[0]
+    var out = [Float](repeating: 0, count: o * h * w)
+    for oc in 0..<o {
+        for y in 0..<h {
+            for xx in 0..<w {
+                var s = abs(b[oc])
+                for ci in 0..<c {
+                    for ky in 0..<3 {
+                        let iy = y - 1 + ky
+                        if iy < 0 || iy >= h { continue }
+                        for kx in 0..<3 {
+                            let ix = xx - 1 + kx
+                            if ix < 0 || ix >= w { continue }
+                            s += abs(wt.floats[((oc * c + ci) * 3 + ky) * 3 + kx] * f[(ci * h + iy) * w + ix])
+                        }
+                    }
+                }
+                out[(oc * h + y) * w + xx] = s
+            }
+        }
+    }
+    return out
 }

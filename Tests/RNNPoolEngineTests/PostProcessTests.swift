@@ -52,6 +52,25 @@ final class PostProcessTests: XCTestCase {
         }
     }
 
+    func testIntegerRatioFastPathMatchesGeneralBins() {
+        // 960×720 is exactly 3:1 (fast path); the general path is the contract's
+        // formula, computed here directly.
+        var rnd = SystemRandomNumberGenerator()
+        let (w0, h0) = (960, 720)
+        let src = (0..<(w0 * h0)).map { _ in UInt8.random(in: 0...255, using: &rnd) }
+        var dst = [UInt8](repeating: 0, count: 320 * 240)
+        let lb = Letterbox(sourceWidth: w0, sourceHeight: h0, width: 320, height: 240)
+        lb.apply(source: src, into: &dst)
+        for (y, x) in [(0, 0), (57, 211), (239, 319), (100, 3)] {
+            let y0 = y * h0 / 240, y1 = max((y + 1) * h0 / 240, y0 + 1)
+            let x0 = x * w0 / 320, x1 = max((x + 1) * w0 / 320, x0 + 1)
+            var sum = 0
+            for sy in y0..<y1 { for sx in x0..<x1 { sum += Int(src[sy * w0 + sx]) } }
+            let n = (y1 - y0) * (x1 - x0)
+            XCTAssertEqual(Int(dst[y * 320 + x]), (sum + n / 2) / n, "pixel (\(x), \(y))")
+        }
+    }
+
     func testLetterboxAveragesWithRounding() {
         // 640×480 → 320×240: each output pixel is the rounded mean of a 2×2 block.
         var src = [UInt8](repeating: 0, count: 640 * 480)
@@ -62,7 +81,7 @@ final class PostProcessTests: XCTestCase {
         XCTAssertEqual(dst[0], 2)
         XCTAssertEqual(dst[1], 127)
         XCTAssertEqual(dst[2], 0)
-        // The 2:1 fast path gives the contract's rounded 2×2 means on random data.
+        // The k:1 fast path gives the contract's rounded 2×2 means on random data.
         var rnd = SystemRandomNumberGenerator()
         let noise = (0..<(640 * 480)).map { _ in UInt8.random(in: 0...255, using: &rnd) }
         var fast = [UInt8](repeating: 0, count: 320 * 240)

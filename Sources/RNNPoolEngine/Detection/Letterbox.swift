@@ -35,12 +35,28 @@ public struct Letterbox: Sendable, Equatable {
             return
         }
         if w0 == 2 * dw && h0 == 2 * dh {
-            // Exact 2:1 (640×480 cameras): every bin is a 2×2 block.
+            // Exact 2:1 (640×480 cameras), the commonest case, unrolled.
             for y in 0..<dh {
                 let a = src + 2 * y * w0, b = a + w0, d = row(oy + y) + ox
                 for x in 0..<dw {
                     let s = Int(a[2 &* x]) &+ Int(a[2 &* x &+ 1]) &+ Int(b[2 &* x]) &+ Int(b[2 &* x &+ 1])
                     d[x] = UInt8(truncatingIfNeeded: (s &+ 2) >> 2)
+                }
+            }
+            return
+        }
+        if w0 % dw == 0 && h0 % dh == 0 && w0 / dw == h0 / dh {
+            // Exact k:1 (640×480 → k = 2, 1280×720 → k = 4): every bin is a k×k block.
+            let k = w0 / dw, n = k * k
+            for y in 0..<dh {
+                let top = src + k * y * w0, d = row(oy + y) + ox
+                for x in 0..<dw {
+                    var sum = 0
+                    for sy in 0..<k {
+                        let p = top + (sy &* w0 &+ k &* x)
+                        for sx in 0..<k { sum &+= Int(p[sx]) }
+                    }
+                    d[x] = UInt8(truncatingIfNeeded: Letterbox.roundedMean(sum, n))
                 }
             }
             return
