@@ -2,6 +2,7 @@ import ArgumentParser
 import FrameIO
 import Foundation
 import RNNPoolEngine
+import TerminalUI
 
 /// `rnnpool-cam bench`: runs the detector on N frames, single-threaded, and reports
 /// speed and memory: the figures docs/BENCHMARKS.md records.
@@ -32,29 +33,26 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Score threshold.")
     var threshold: Float?
 
+    @Option(name: .customLong("render-frames"), help: "Frames for the terminal render benchmark at 120x40 and 240x70 cells (0 skips it).")
+    var renderFrames: Int = 200
+
     @Flag(name: .long, help: "Print one JSON object instead of the table.")
     var json = false
 
     func validate() throws {
         guard frames > 0 else { throw ValidationError("--frames must be positive") }
         guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+        guard renderFrames >= 0 else { throw ValidationError("--render-frames must not be negative") }
         guard parseSize(size) != nil else { throw ValidationError("--size \(size): expected WxH, e.g. 640x480") }
     }
 
     func run() throws {
         do {
             try benchmark()
-        } catch let e as ModelFileError {
-            FileHandle.standardError.write(Data("rnnpool-cam bench: \(e)\n".utf8))
-            throw ExitCode(1)
-        } catch let e as ArenaOverflowError {
-            FileHandle.standardError.write(Data("rnnpool-cam bench: \(e)\n".utf8))
-            throw ExitCode(1)
-        } catch let e as BenchInputError {
-            FileHandle.standardError.write(Data("rnnpool-cam bench: \(e)\n".utf8))
-            throw ExitCode(1)
-        } catch let e as FrameSourceError {
-            FileHandle.standardError.write(Data("rnnpool-cam bench: \(e)\n".utf8))
+        } catch {
+            // Model-file, arena, picture and source errors: each is one line naming
+            // what is wrong.
+            FileHandle.standardError.write(Data("rnnpool-cam bench: \(error)\n".utf8))
             throw ExitCode(1)
         }
     }
@@ -90,11 +88,10 @@ struct BenchCommand: ParsableCommand {
             fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,
             ramCapBytes: mem.capBytes, weightBytes: mem.weightBytes, baselinePeakBytes: mem.baselinePeakBytes,
             baselinePeakLayer: detector.baselinePlan.peakLayer,
-            layers: zip(mem.layers, detector.layerOwnBytes).map {
-                .init(name: $0.name, peakBytes: $0.peakBytes, ownBytes: $1.peakBytes)
-            },
+            layers: mem.layers.map { .init(name: $0.name, peakBytes: $0.peakBytes, ownBytes: $0.ownBytes) },
             layerMAdds: detector.cost.layers.map { .init(name: $0.name, madds: $0.madds) },
-            facesFound: faces)
+            facesFound: faces,
+            render: renderFrames > 0 ? RenderBenchmark.run(frames: renderFrames).measurements.map(BenchReport.Render.init) : [])
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]

@@ -1,10 +1,23 @@
 import Foundation
+import TerminalUI
 
 /// What `bench` measured; `--json` prints it as one object (snake_case keys).
 struct BenchReport: Encodable {
     struct Layer: Encodable { var name: String; var peakBytes: Int; var ownBytes: Int
         enum CodingKeys: String, CodingKey { case name, peakBytes = "peak_bytes", ownBytes = "own_bytes" } }
     struct LayerCost: Encodable { var name: String; var madds: Int }
+    /// One terminal render measurement (grid render; ncurses paint off-screen).
+    struct Render: Encodable {
+        var columns: Int, rows: Int, mode: String, overlay: Bool
+        var renderMsMedian: Double, paintMsMedian: Double?
+        enum CodingKeys: String, CodingKey {
+            case columns, rows, mode, overlay, renderMsMedian = "render_ms_median", paintMsMedian = "paint_ms_median"
+        }
+        init(_ m: RenderBenchmark.Measurement) {
+            columns = m.columns; rows = m.rows; mode = m.mode.displayName; overlay = m.overlay
+            renderMsMedian = m.medianMilliseconds; paintMsMedian = m.paintMedianMilliseconds
+        }
+    }
 
     var model: String
     var frameWidth: Int, frameHeight: Int
@@ -21,6 +34,7 @@ struct BenchReport: Encodable {
     var layers: [Layer]
     var layerMAdds: [LayerCost]
     var facesFound: Int
+    var render: [Render]
 
     enum CodingKeys: String, CodingKey {
         case model, frameWidth = "frame_width", frameHeight = "frame_height", frameSource = "frame_source"
@@ -28,7 +42,7 @@ struct BenchReport: Encodable {
         case msPerFrameMax = "ms_per_frame_max", fps, maddsPerFrame = "madds_per_frame"
         case peakArenaBytes = "peak_arena_bytes", ramCapBytes = "ram_cap_bytes", weightBytes = "weight_bytes"
         case baselinePeakBytes = "baseline_peak_bytes", baselinePeakLayer = "baseline_peak_layer"
-        case layers = "layer_peak_bytes", layerMAdds = "layer_madds", facesFound = "faces_found"
+        case layers = "layer_peak_bytes", layerMAdds = "layer_madds", facesFound = "faces_found", render
     }
 
     func table() -> String {
@@ -52,6 +66,15 @@ struct BenchReport: Encodable {
         s += "\nper-layer multiply-adds:"
         for l in layerMAdds {
             s += "\n  " + l.name.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: " %8.2f M", Double(l.madds) / 1e6)
+        }
+        if !render.isEmpty {
+            s += "\nterminal render per frame (median; target <= 2 ms for the render):"
+            for r in render {
+                let what = "\(r.columns)x\(r.rows) \(r.mode)\(r.overlay ? " + overlay" : "")"
+                s += "\n  " + what.padding(toLength: 30, withPad: " ", startingAt: 0)
+                    + String(format: " render %6.3f ms", r.renderMsMedian)
+                    + (r.paintMsMedian.map { String(format: "   ncurses paint %6.3f ms", $0) } ?? "")
+            }
         }
         return s
     }

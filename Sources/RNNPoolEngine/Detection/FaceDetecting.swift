@@ -37,8 +37,8 @@ public struct MemorySnapshot: Sendable, Equatable {
     public var peakBytes: Int
     /// Highest arena use during the most recent frame.
     public var framePeakBytes: Int
-    /// Per-layer high-water marks in network order (arena bytes in use while that
-    /// layer ran).
+    /// Per layer, in network order: the arena's high-water mark while it ran and the
+    /// bytes its own buffers hold.
     public var layers: [LayerMemory]
     /// Arena use sampled through the most recent frame, in order (for a timeline).
     public var timeline: [Int]
@@ -64,10 +64,17 @@ public struct MemorySnapshot: Sendable, Equatable {
 /// One layer's share of the arena.
 public struct LayerMemory: Sendable, Equatable {
     public var name: String
+    /// Arena bytes in use (all layers together) at the layer's high-water mark. In a
+    /// row-streamed network most buffers are live at once, so this is close to the
+    /// frame's peak for every layer.
     public var peakBytes: Int
+    /// Bytes of the layer's own buffers (line buffers, rings, its share of scratch) at
+    /// most: where the memory goes, layer by layer.
+    public var ownBytes: Int
 
-    public init(name: String, peakBytes: Int) {
+    public init(name: String, peakBytes: Int, ownBytes: Int? = nil) {
         self.name = name
         self.peakBytes = peakBytes
+        self.ownBytes = ownBytes ?? peakBytes
     }
 }

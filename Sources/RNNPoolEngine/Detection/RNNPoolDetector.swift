@@ -40,7 +40,10 @@ public final class RNNPoolDetector: FaceDetecting {
     public var memory: MemorySnapshot {
         MemorySnapshot(capBytes: arena.capBytes, currentBytes: arena.currentBytes, peakBytes: arena.peakBytes,
                        framePeakBytes: arena.framePeakBytes,
-                       layers: zip(arena.layerNames, arena.layerPeaks).map { LayerMemory(name: $0, peakBytes: $1) },
+                       layers: arena.layerNames.indices.map {
+                           LayerMemory(name: arena.layerNames[$0], peakBytes: arena.layerPeaks[$0],
+                                       ownBytes: arena.layerOwnedPeaks[$0])
+                       },
                        timeline: arena.timeline, weightBytes: model.weightBytes,
                        baselinePeakBytes: baselinePlan.peakBytes)
     }

@@ -4,7 +4,7 @@ import RNNPoolEngine
 /// The `m` overlay: what the RAM cap means for this detector. Arena cap, current and
 /// peak use as bars, the process's real RSS for contrast, the conventional CNN's peak
 /// from the engine's baseline plan and the ratio, a timeline of arena use through the
-/// last frame, and per-layer peaks as far as the terminal has rows.
+/// last frame, and the bytes each layer holds as far as the terminal has rows.
 enum MemoryOverlay {
     static let preferredWidth = 64
 
@@ -50,17 +50,17 @@ enum MemoryOverlay {
             remaining -= 2
         }
         if !m.layers.isEmpty && remaining >= 2 {
-            lines.append([Run("per-layer peaks:")])
+            lines.append([Run("bytes each layer holds:")])
             remaining -= 1
             let nameWidth = min(14, max(6, m.layers.map(\.name.count).max() ?? 6))
             let layerBar = max(4, innerWidth - nameWidth - valueWidth - 1)
             let cut = m.layers.count > remaining
             let shownCount = cut ? max(0, remaining - 1) : m.layers.count
             for layer in m.layers.prefix(shownCount) {
-                let fraction = m.capBytes > 0 ? Double(layer.peakBytes) / Double(m.capBytes) : 0
+                let fraction = m.capBytes > 0 ? Double(layer.ownBytes) / Double(m.capBytes) : 0
                 lines.append([Run(pad(layer.name, nameWidth) + " ")]
                              + bar(fraction, width: layerBar - 1, theme: theme)
-                             + [Run(" " + padLeft(Formatting.bytes(layer.peakBytes), valueWidth - 1))])
+                             + [Run(" " + padLeft(Formatting.bytes(layer.ownBytes), valueWidth - 1))])
             }
             if cut {
                 lines.append([Run("\(theme.ellipsis) \(m.layers.count - shownCount) more layers (enlarge the terminal)")])

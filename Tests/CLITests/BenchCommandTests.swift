@@ -1,0 +1,34 @@
+import XCTest
+
+/// `rnnpool-cam bench`: the figures docs/BENCHMARKS.md records, checked for shape and
+/// consistency (never for speed: the machines are shared and noisy).
+final class BenchCommandTests: XCTestCase {
+    func testJSONCarriesTheDocumentedFiguresAndTheRenderCost() throws {
+        let r = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.randomModel, "--frames", "3",
+                                      "--warmup", "0", "--render-frames", "2", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdoutLines.count, 1)
+        let o = try jsonObject(r.stdoutLines[0])
+        for key in ["ms_per_frame_median", "peak_arena_bytes", "weight_bytes", "madds_per_frame", "baseline_peak_bytes"] {
+            XCTAssertNotNil(o[key], "missing \(key)")
+        }
+        let peak = try XCTUnwrap(o["peak_arena_bytes"] as? Int)
+        XCTAssertLessThanOrEqual(peak, 256 * 1024, "the default cap holds")
+        XCTAssertGreaterThan(try XCTUnwrap(o["baseline_peak_bytes"] as? Int), peak)
+        XCTAssertGreaterThan(try XCTUnwrap(o["madds_per_frame"] as? Int), 50_000_000)
+        let layers = try XCTUnwrap(o["layer_peak_bytes"] as? [[String: Any]])
+        XCTAssertGreaterThanOrEqual(layers.compactMap { $0["own_bytes"] as? Int }.reduce(0, +), peak / 2,
+                                    "the layers' own buffers account for the arena")
+        let render = try XCTUnwrap(o["render"] as? [[String: Any]])
+        XCTAssertEqual(Set(render.compactMap { $0["columns"] as? Int }), [120, 240])
+    }
+
+    func testACapBelowThePeakFailsWithTheMissingBytes() throws {
+        let r = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.randomModel, "--frames", "1",
+                                      "--ram-cap", "100K", "--render-frames", "0"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.hasPrefix("rnnpool-cam bench: arena overflow in layer "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("missing"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1)
+    }
+}
