@@ -28,17 +28,8 @@ public enum PNMImage {
             throw FrameSourceError(.writeFailed, path: path, "cannot create the image: \(errnoText(code))")
         }
         defer { close(fd) }
-        try out.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    let code = errno
-                    throw FrameSourceError(.writeFailed, path: path, "write failed: \(errnoText(code))")
-                }
-                offset += n
-            }
+        if let code = out.withUnsafeBytes({ writeFully(fd, $0) }) {
+            throw FrameSourceError(.writeFailed, path: path, "write failed: \(errnoText(code))")
         }
     }
 

@@ -94,19 +94,11 @@ public final class Y4MWriter {
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    let code = errno
-                    _ = ftruncate(fd, off_t(validLength))
-                    let why = code == ENOSPC ? "the disk is full" : errnoText(code)
-                    throw FrameSourceError(.writeFailed, path: path, "write failed after \(framesWritten) frames: \(why)")
-                }
-                offset += n
-            }
+        if let code = bytes.withUnsafeBytes({ writeFully(fd, $0) }) {
+            // Cut back to the last whole frame so the file stays valid.
+            _ = ftruncate(fd, off_t(validLength))
+            let why = code == ENOSPC ? "the disk is full" : errnoText(code)
+            throw FrameSourceError(.writeFailed, path: path, "write failed after \(framesWritten) frames: \(why)")
         }
         validLength += bytes.count
     }
