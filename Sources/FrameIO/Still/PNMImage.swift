@@ -34,16 +34,7 @@ public enum PNMImage {
     }
 
     static func readWholeFile(_ path: String) throws -> [UInt8] {
-        var st = stat()
-        if stat(path, &st) != 0 {
-            throw FrameSourceError.fromFileErrno(errno, path: path, action: "read")
-        }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw FrameSourceError(.notAFile, path: path, "is a directory, not an image file")
-        }
-        guard let f = fopen(path, "rb") else {
-            throw FrameSourceError.fromFileErrno(errno, path: path, action: "read")
-        }
+        let f = try openForReading(path, expecting: "an image file")
         defer { fclose(f) }
         var data: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

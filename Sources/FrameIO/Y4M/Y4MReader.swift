@@ -27,16 +27,7 @@ public final class Y4MReader: FrameSource {
 
     public init(path: String, pacing: Bool = true, loop: Bool = false) throws {
         self.path = path
-        var st = stat()
-        if stat(path, &st) != 0 {
-            throw FrameSourceError.fromFileErrno(errno, path: path, action: "read")
-        }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            throw FrameSourceError(.notAFile, path: path, "is a directory, not a .y4m file")
-        }
-        guard let f = fopen(path, "rb") else {
-            throw FrameSourceError.fromFileErrno(errno, path: path, action: "read")
-        }
+        let f = try openForReading(path, expecting: "a .y4m file")
         var headerLine: [UInt8] = []
         var sawNewline = false
         while headerLine.count < 4096 {
