@@ -17,6 +17,7 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
         case shapeMismatch(tensor: String, expected: [Int], found: [Int])
         case wrongDType(tensor: String, expected: String, found: String)
         case badArchitecture(String)
+        case noActivationScales
     }
 
     public var path: String
@@ -35,7 +36,7 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
         switch reason {
         case .unreadable(let why): return "cannot read model file (\(why))"
         case .wrongMagic: return "not an RNNPool model file (wrong magic)"
-        case .unsupportedVersion(let v): return "unsupported model file version \(v) (this build reads version 1)"
+        case .unsupportedVersion(let v): return "unsupported model file version \(v) (this build reads versions 1 and 2)"
         case .truncated(let what): return "truncated file (ends inside \(what))"
         case .checksumMismatch(let stored, let computed):
             return "checksum mismatch (stored CRC-32 \(hex(stored)), computed \(hex(computed))): the file is corrupt"
@@ -49,6 +50,9 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
         case .shapeMismatch(let t, let e, let f): return "tensor \(t): expected shape \(e), found \(f)"
         case .wrongDType(let t, let e, let f): return "tensor \(t): expected dtype \(e), found \(f)"
         case .badArchitecture(let why): return "unsupported architecture: \(why)"
+        case .noActivationScales:
+            return "version 1 file without int8 activation scales: use --precision float, "
+                + "or calibrate it with scripts/train/quantize.py"
         }
     }
 

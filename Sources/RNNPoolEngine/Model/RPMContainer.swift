@@ -5,7 +5,11 @@ import Foundation
 /// truncated or corrupt file fails with a one-line `ModelFileError` instead of a trap.
 public struct RPMContainer: Sendable {
     public static let magic: [UInt8] = Array("RNNPOOL".utf8) + [0]
-    public static let version: UInt32 = 1
+    /// Version 1: float32 weights. Version 2: the same plus int8 activation scales in
+    /// the header (MODEL_FORMAT.md).
+    public static let versions: ClosedRange<UInt32> = 1...2
+
+    public var version: UInt32 = 1
 
     /// The decoded JSON header as raw bytes (decoded again by whoever needs a type).
     public var headerJSON: Data
@@ -42,7 +46,7 @@ public struct RPMContainer: Sendable {
         }
         guard n >= 12 else { throw fail(.truncated("version")) }
         let version = raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
-        guard version == Self.version else { throw fail(.unsupportedVersion(version)) }
+        guard Self.versions.contains(version) else { throw fail(.unsupportedVersion(version)) }
         // The CRC is the last 4 bytes; everything else must fit before it.
         guard n >= 16 + 4 else { throw fail(.truncated("header length")) }
         let end = n - 4
@@ -107,6 +111,6 @@ public struct RPMContainer: Sendable {
         }
         if stored != computed { throw fail(.checksumMismatch(stored: stored, computed: computed)) }
         if off != end { throw fail(.trailingBytes(end - off)) }
-        return RPMContainer(headerJSON: header, tensors: tensors, path: path)
+        return RPMContainer(version: version, headerJSON: header, tensors: tensors, path: path)
     }
 }
