@@ -22,6 +22,7 @@ enum OutputRecords {
             ("frame_peak_bytes", .int(m.framePeakBytes)),
             ("weight_bytes", .int(m.weightBytes)),
             ("baseline_peak_bytes", .int(m.baselinePeakBytes)),
+            ("baselines", .array(m.baselines.map { .object([("name", .string($0.name)), ("peak_bytes", .int($0.peakBytes))]) })),
             ("layers", .array(m.layers.map { .object([("name", .string($0.name)), ("peak_bytes", .int($0.peakBytes)), ("own_bytes", .int($0.ownBytes))]) })),
         ])
     }

@@ -54,7 +54,7 @@ public final class RNNPoolDetector: FaceDetecting {
                                        ownBytes: arena.layerOwnedPeaks[$0])
                        },
                        timeline: arena.timeline, weightBytes: model.weightBytes,
-                       baselinePeakBytes: baselinePlan.peakBytes)
+                       baselines: [BaselineMemory(name: BaselineNetwork.name, peakBytes: baselinePlan.peakBytes)])
     }
 
     public func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int,

@@ -4,6 +4,10 @@
 /// MBConv 16→24, MBConv 24→32 stride 2, MBConv 32→64, with the model's own first
 /// expansion factor), then exactly our blocks and heads. Float32 activations.
 public enum BaselineNetwork {
+    /// How the memory overlay and JSON name it: our network with strided convolutions
+    /// where the RNNPool layer is.
+    public static let name = "strided-conv CNN"
+
     public static func planner(for arch: Architecture) -> LivenessPlanner {
         let f = 4
         var p = LivenessPlanner(inputBytes: arch.input.width * arch.input.height)

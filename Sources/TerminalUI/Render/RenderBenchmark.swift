@@ -54,7 +54,7 @@ public enum RenderBenchmark {
                                     framePeakBytes: 185 * 1024,
                                     layers: (0..<12).map { LayerMemory(name: "layer\($0)", peakBytes: ($0 + 4) * 10_000) },
                                     timeline: (0..<400).map { 1000 * ($0 % 190) }, weightBytes: 90 * 1024,
-                                    baselinePeakBytes: 2_400_000)
+                                    baselines: [BaselineMemory(name: "strided-conv CNN", peakBytes: 2_400_000)])
         let renderer = ScreenRenderer(capabilities: .full)
         var measurements: [Measurement] = []
         for size in sizes {
