@@ -28,13 +28,15 @@ let package = Package(
         // variadic C functions cannot be imported into Swift directly).
         .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // libchafa turns the frame into terminal symbols and colours for the preview.
+        .systemLibrary(name: "CChafa", pkgConfig: "chafa", providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]),
 
         // Frames come in: camera capture, .y4m replay and recording, still images.
         .target(name: "FrameIO", dependencies: ["CV4L2"], swiftSettings: optimised),
         // The detector runs: model file, RAM-capped arena, streaming RNNPool network.
         .target(name: "RNNPoolEngine", swiftSettings: engineSettings),
         // The terminal shows it: cell-grid rendering, ncurses front end, live loop.
-        .target(name: "TerminalUI", dependencies: ["CNcurses", "FrameIO", "RNNPoolEngine"], swiftSettings: optimised),
+        .target(name: "TerminalUI", dependencies: ["CNcurses", "CChafa", "FrameIO", "RNNPoolEngine"], swiftSettings: optimised),
 
         .executableTarget(
             name: "rnnpool-cam",
@@ -47,7 +49,7 @@ let package = Package(
         .testTarget(name: "FrameIOTests", dependencies: ["FrameIO", "CV4L2"]),
         .testTarget(name: "RNNPoolEngineTests", dependencies: ["RNNPoolEngine"], resources: [.copy("Fixtures")]),
         // Snapshots/ holds the expected screens as text, read from the source tree.
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "FrameIO", "RNNPoolEngine"],
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CChafa", "FrameIO", "RNNPoolEngine"],
                     exclude: ["Snapshots"]),
         // CLITests run the built binary, and test the headless JSON against a fake detector
         // through @testable import of the executable target.
