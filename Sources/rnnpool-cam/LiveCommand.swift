@@ -44,6 +44,7 @@ struct LiveCommand: ParsableCommand {
                                             threshold: detectorOptions.threshold, maxFrames: frames,
                                             shouldStop: { StopSignal.requested }, emit: Console.emit)
                 _ = try runner.run()
+                try StopSignal.exitIfStopped()
             } else {
                 let settings = InteractiveSettings(threshold: detectorOptions.threshold,
                                                    ramCapBytes: detectorOptions.ramCap.bytes,

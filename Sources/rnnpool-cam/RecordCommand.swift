@@ -56,6 +56,10 @@ struct RecordCommand: ParsableCommand {
             }
             guard let writer else {
                 if let sourceError { throw sourceError }
+                if let signal = StopSignal.name {
+                    Console.note("stopped by \(signal) before the first frame; nothing recorded")
+                    try StopSignal.exitIfStopped()
+                }
                 throw CLIFailure(message: "\(source): no frames to record")
             }
             try writer.close()
@@ -64,6 +68,7 @@ struct RecordCommand: ParsableCommand {
             if let signal = StopSignal.name { summary = "stopped by \(signal); " + summary }
             Console.note(summary)
             if let sourceError { throw sourceError }
+            try StopSignal.exitIfStopped()
         }
     }
 

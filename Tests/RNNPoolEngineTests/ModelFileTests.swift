@@ -130,6 +130,43 @@ final class ModelFileTests: XCTestCase {
         expectError(try w.encode(), contains: "head 0 reads block 3")
     }
 
+    func testTensorNamesMustBePrintableASCIIAndAreShownEscaped() throws {
+        var w = RPMWriter.tinyModel()
+        w.entries[0].name = "stem\n\u{1B}[31m"
+        expectError(try w.encode(), contains: #"tensor 0: name "stem\x0A\x1B[31m" is not 1-255 bytes of printable ASCII"#)
+        w.entries[0].name = ""
+        expectError(try w.encode(), contains: #"tensor 0: name "" is not"#)
+    }
+
+    func testTheChecksumIsCheckedBeforeTheStructure() throws {
+        // A tensor count of 2^32-1 would be "truncated" if the structure were read first.
+        var d = try RPMWriter.tinyModel().encode()
+        let headerLength = Int(d[12]) | Int(d[13]) << 8
+        for i in 0..<4 { d[16 + headerLength + i] = 0xFF }
+        expectError(d, contains: "checksum mismatch")
+        expectError(refreshCRC(d), contains: "4294967295 tensors, above the limit of 4096")
+    }
+
+    func testHyperParametersOutsideTheLimitsAreRefusedBeforeUse() throws {
+        for (section, key, value, message) in [
+            ("input", "width", Int.max, "input.width 9223372036854775807 is outside 16...4096"),
+            ("postprocess", "top_k", 1 << 62, "postprocess.top_k 4611686018427387904 is outside 1...100000"),
+            ("stem", "out_channels", 0, "stem.out_channels 0 is outside 1...1024"),
+        ] as [(String, String, Int, String)] {
+            var w = RPMWriter.tinyModel()
+            var part = w.header[section] as! [String: Any]
+            part[key] = value
+            w.header[section] = part
+            expectError(try w.encode(), contains: message)
+        }
+    }
+
+    func testAFileOverTheSizeLimitIsRefusedUnread() {
+        XCTAssertThrowsError(try RNNPoolModel.load(path: "/dev/zero")) { e in
+            XCTAssertEqual((e as? ModelFileError)?.description, "/dev/zero: cannot read model file (larger than the 64 MiB limit)")
+        }
+    }
+
     func testMissingFile() {
         let path = "/nonexistent/dir/model.rpm"
         XCTAssertThrowsError(try RNNPoolModel.load(path: path)) { e in

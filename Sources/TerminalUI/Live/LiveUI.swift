@@ -75,10 +75,9 @@ struct LiveSession {
         var forceDraw = true
 
         mainLoop: while true {
-            switch TerminalRestorer.stopSignal.load(ordering: .relaxed) {
-            case SIGINT: endReason = .interrupted; break mainLoop
-            case SIGTERM: endReason = .terminated; break mainLoop
-            default: break
+            if let reason = LiveSummary.EndReason(signal: StopRequest.signalNumber) {
+                endReason = reason
+                break mainLoop
             }
             if let key = screen.readKey(timeoutMilliseconds: LiveUI.keyTimeoutMilliseconds),
                let command = KeyCommand(key: key, resizeCode: CursesScreen.resizeKey) {
