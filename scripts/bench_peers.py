@@ -75,6 +75,7 @@ def rfb_worker(model, y4m, frames, warmup):
     so.inter_op_num_threads = 1
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    so.log_severity_level = 3  # no warnings about unused initializers
     sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
     gray = read_first_y4m_frame(y4m)
     if gray.shape != (240, 320):
