@@ -36,6 +36,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("render-frames"), parsing: .unconditional, help: "Frames for the terminal render benchmark at 120x40 and 240x70 cells (0 skips it).")
     var renderFrames: Int = 200
 
+    @Option(help: "Line buffers in int8 or float (default: int8 when the model carries activation scales).")
+    var precision: Precision?
+
     @Flag(name: .long, help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -64,7 +67,7 @@ struct BenchCommand: ParsableCommand {
                                   + "(looked for \(ModelLocator.relativePath) above the executable and the current directory)")
         }
         let m = try RNNPoolModel.load(path: path)
-        let detector = try RNNPoolDetector(model: m, ramCapBytes: ramCap.bytes)
+        let detector = try RNNPoolDetector(model: m, ramCapBytes: ramCap.bytes, precision: precision)
         let (sw, sh) = parseSize(size)!
         let frame = try image.map(BenchFrame.read) ?? BenchFrame.synthetic(width: sw, height: sh)
         let thr = threshold ?? m.architecture.postprocess.scoreThreshold
@@ -84,7 +87,7 @@ struct BenchCommand: ParsableCommand {
         let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         let mem = detector.memory
         let report = BenchReport(
-            model: path, frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
+            model: path, precision: detector.precision.rawValue, frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
             frames: frames, msPerFrameMedian: median, msPerFrameMin: times.first!, msPerFrameMax: times.last!,
             fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,
             ramCapBytes: mem.capBytes, weightBytes: mem.weightBytes, baselinePeakBytes: mem.baselinePeakBytes,

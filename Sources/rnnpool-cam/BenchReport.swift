@@ -20,6 +20,7 @@ struct BenchReport: Encodable {
     }
 
     var model: String
+    var precision: String
     var frameWidth: Int, frameHeight: Int
     var frameSource: String
     var frames: Int
@@ -37,7 +38,7 @@ struct BenchReport: Encodable {
     var render: [Render]
 
     enum CodingKeys: String, CodingKey {
-        case model, frameWidth = "frame_width", frameHeight = "frame_height", frameSource = "frame_source"
+        case model, precision, frameWidth = "frame_width", frameHeight = "frame_height", frameSource = "frame_source"
         case frames, msPerFrameMedian = "ms_per_frame_median", msPerFrameMin = "ms_per_frame_min"
         case msPerFrameMax = "ms_per_frame_max", fps, maddsPerFrame = "madds_per_frame"
         case peakArenaBytes = "peak_arena_bytes", ramCapBytes = "ram_cap_bytes", weightBytes = "weight_bytes"
@@ -48,7 +49,7 @@ struct BenchReport: Encodable {
     func table() -> String {
         func kib(_ b: Int) -> String { String(format: "%9d B (%6.1f KiB)", b, Double(b) / 1024) }
         var s = """
-        rnnpool-cam bench: \(model)
+        rnnpool-cam bench: \(model) (\(precision) line buffers)
           frame              \(frameWidth)x\(frameHeight) (\(frameSource)), \(frames) frames, single thread
           median             \(String(format: "%.3f", msPerFrameMedian)) ms/frame (min \(String(format: "%.3f", msPerFrameMin)), max \(String(format: "%.3f", msPerFrameMax)))
           FPS                \(String(format: "%.1f", fps))

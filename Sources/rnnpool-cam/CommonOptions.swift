@@ -1,4 +1,7 @@
 import ArgumentParser
+import RNNPoolEngine
+
+extension Precision: ExpressibleByArgument {}
 
 /// Options every detecting mode shares.
 struct DetectorOptions: ParsableArguments {
@@ -10,6 +13,9 @@ struct DetectorOptions: ParsableArguments {
 
     @Option(parsing: .unconditional, help: "Minimum face score to report, 0 to 1.")
     var threshold: Float = 0.5
+
+    @Option(help: "Line buffers in int8 (compact) or float (the exact reference). Default: int8 when the model file carries activation scales (version 2), else float.")
+    var precision: Precision?
 
     func validate() throws {
         guard ramCap.isValid else { throw optionError(ramCap.problem(option: "--ram-cap")) }

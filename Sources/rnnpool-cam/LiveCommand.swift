@@ -36,7 +36,8 @@ struct LiveCommand: ParsableCommand {
             let path = try SourceOpening.resolve(source)
             let frameSource = try SourceOpening.open(path, options: sourceOptions)
             defer { frameSource.close() }
-            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes)
+            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes,
+                                                                  precision: detectorOptions.precision)
             if headless {
                 // The interactive UI handles signals itself (it must restore the terminal).
                 StopSignal.install()

@@ -94,7 +94,8 @@ final class LiveUIEndToEndTests: XCTestCase {
         XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
         XCTAssertEqual(try tmux.query("#{alternate_on}"), "1", "the UI runs on the alternate screen")
         XCTAssertTrue(started.screen.contains("320x240"), "status shows the frame size:\n\(started.screen)")
-        XCTAssertTrue(started.screen.contains("▀"), "256 colours + UTF-8 start in half-block mode:\n\(started.screen)")
+        XCTAssertTrue(started.screen.contains { "▀▄▌▐▖▗▘▝▚▞▁▂▃▅▆▇▉▊▋▍▎▏".contains($0) },
+                      "256 colours + UTF-8 start with chafa's block symbols:\n\(started.screen)")
 
         try tmux.send("m")
         let overlay = try tmux.waitForScreen { $0.contains("memory (m closes)") }
@@ -102,10 +103,13 @@ final class LiveUIEndToEndTests: XCTestCase {
         XCTAssertTrue(overlay.screen.contains("RSS"), "the overlay shows the process RSS:\n\(overlay.screen)")
 
         try tmux.send("c")
+        let half = try tmux.waitForScreen { $0.contains("preview: half-block") }
+        XCTAssertTrue(half.ok, "c switches the preview to half-block:\n\(half.screen)")
+        try tmux.send("c")
         let ascii = try tmux.waitForScreen { $0.contains("preview: ASCII") }
         XCTAssertTrue(ascii.ok, "c switches the preview to ASCII:\n\(ascii.screen)")
         let asciiSettled = try tmux.waitForScreen(timeout: 3) { screen in
-            !self.previewRows(screen).contains { $0.contains("▀") }
+            !self.previewRows(screen).contains { $0.contains("▀") || $0.contains("▄") }
         }
         XCTAssertTrue(asciiSettled.ok, "no half-blocks left in ASCII mode:\n\(asciiSettled.screen)")
 

@@ -11,11 +11,20 @@ public final class RNNPoolDetector: FaceDetecting {
     public let baselinePlan: LivenessPlanner.Plan
     public let cost: NetworkCost
     let network: StreamingNetwork
+    /// What the line buffers hold: int8 (compact) or float32 (the reference).
+    public let precision: Precision
 
-    public init(model: RNNPoolModel, ramCapBytes: Int) throws {
+    /// `precision` nil picks int8 when the model carries activation scales (version 2),
+    /// float otherwise; int8 on a file without scales is a one-line `ModelFileError`.
+    public init(model: RNNPoolModel, ramCapBytes: Int, precision: Precision? = nil) throws {
         self.model = model
+        let p = precision ?? (model.activationScales == nil ? .float : .int8)
+        if p == .int8 && model.activationScales == nil {
+            throw ModelFileError(path: model.path, reason: .noActivationScales)
+        }
+        self.precision = p
         arena = Arena(capBytes: ramCapBytes)
-        network = StreamingNetwork(model: model, arena: arena)
+        network = StreamingNetwork(model: model, arena: arena, scales: p == .int8 ? model.activationScales : nil)
         baselinePlan = BaselineNetwork.plan(for: model.architecture)
         cost = NetworkCost(model.architecture)
     }

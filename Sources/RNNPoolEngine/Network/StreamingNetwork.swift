@@ -18,8 +18,11 @@ final class StreamingNetwork {
     let scratchLayer: Int
     let nmsLayer: Int
 
-    init(model: RNNPoolModel, arena: Arena) {
+    /// `scales` selects the int8 path (line buffers stored on these grids); nil runs
+    /// the float32 reference path.
+    init(model: RNNPoolModel, arena: Arena, scales: ActivationScales?) {
         let arch = model.architecture, w = model.weights
+        let grid = { (s: Float) in ActivationScale(s) }
         self.arch = arch
         self.arena = arena
         var names = ["input", "scratch", "stem", "rnnpool"]
@@ -32,11 +35,16 @@ final class StreamingNetwork {
         nmsLayer = names.count - 1
 
         scratchLayer = 1
-        stem = StemStage(kernel: StemKernel(w.stem, arch: arch), arch: arch, arena: arena, layer: 2)
+        stem = StemStage(kernel: StemKernel(w.stem, arch: arch), arch: arch, arena: arena, layer: 2,
+                         grid: scales.map { grid($0.stem) })
         let poolKernel = RNNPoolRowKernel(rnn1: FastGRNNLanes(w.rnn1), rnn2: FastGRNNLanes(w.rnn2),
                                           channels: arch.stem.outChannels, stride: arch.rnnpool.stride,
                                           patchesX: arch.patchesX, paddedWidth: arch.rnnpool.padTo[0])
-        pool = RNNPoolStage(kernel: poolKernel, arch: arch, arena: arena, layer: 3, stem: stem)
+        pool = RNNPoolStage(kernel: poolKernel, arch: arch, arena: arena, layer: 3, stem: stem,
+                            grids: scales.map {
+                                RNNPoolRowKernel.Grids(input: grid($0.stem), summaries: grid($0.summaries),
+                                                       output: grid($0.rnnpool))
+                            })
         stem.consumer = pool
 
         // Producers hold their consumers; a consumer reads its producer's ring through
@@ -53,7 +61,7 @@ final class StreamingNetwork {
                 source = { [unowned prev] in prev.ring! }
             }
             let stage = BlockStage(kernel: MBConvRowKernel(bw), name: "blocks.\(i)", arena: arena,
-                                   layer: 4 + i, input: source)
+                                   layer: 4 + i, grid: scales.map { grid($0.blocks[i]) }, input: source)
             if i == 0 { pool.consumers.append(stage) } else { blocks[i - 1].consumers.append(stage) }
             blocks.append(stage)
         }
@@ -96,7 +104,7 @@ final class StreamingNetwork {
 
     /// Input rows per arena buffer: the input is held in chunks so that the rows the
     /// stem has passed go back to the arena while the rest of the network streams on.
-    static let inputChunkRows = 8
+    static let inputChunkRows = 2
 
     /// Runs one frame. `fillInput` writes the 8-bit network input, row by row through
     /// the row accessor it is given; `candidate` receives every anchor at or above

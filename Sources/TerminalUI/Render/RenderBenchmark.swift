@@ -62,7 +62,7 @@ public enum RenderBenchmark {
             // after each size.
             let screen = includePaint ? try? CursesScreen(offscreenColumns: size.columns, rows: size.rows) : nil
             defer { screen?.stop() }
-            for (mode, overlay) in [(PreviewMode.ascii, false), (.halfBlock, false), (.halfBlock, true)] {
+            for (mode, overlay) in [(PreviewMode.symbols, false), (.halfBlock, false), (.ascii, false), (.symbols, true)] {
                 var paintSamples: [Double] = []
                 var samples: [Double] = []
                 samples.reserveCapacity(frames)
