@@ -16,7 +16,7 @@ struct LiveCommand: ParsableCommand {
     @Flag(help: "No UI: print one JSON line per frame on stdout.")
     var headless = false
 
-    @Option(help: "Stop after this many frames.")
+    @Option(parsing: .unconditional, help: "Stop after this many frames.")
     var frames: Int?
 
     @Option(name: .customLong("output-dir"), help: "Where the UI's r (record) and s (save frame) keys write.")
@@ -27,7 +27,7 @@ struct LiveCommand: ParsableCommand {
 
     func validate() throws {
         if let frames, frames < 1 {
-            throw ValidationError("--frames must be at least 1 (got \(frames))")
+            throw optionError("--frames must be at least 1 (got \(frames))")
         }
     }
 

@@ -4,7 +4,8 @@ final class RNNPoolStage: RowConsumer {
     let kernel: RNNPoolRowKernel
     let layer: Int
     let arena: Arena
-    let stem: StemStage
+    /// Unowned: the stem holds this stage as its consumer, and the network owns both.
+    unowned let stem: StemStage
     let patchesY: Int
     let paddedHeight: Int
     let stride: Int

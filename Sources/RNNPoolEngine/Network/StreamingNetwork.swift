@@ -47,15 +47,18 @@ final class StreamingNetwork {
                             })
         stem.consumer = pool
 
+        // Producers hold their consumers; a consumer reads its producer's ring through
+        // an unowned reference, or the pair would keep each other (and the arena they
+        // hold) alive after the detector is gone. The network owns every stage.
         var blocks: [BlockStage] = []
         for (i, bw) in w.blocks.enumerated() {
             let source: () -> FeatureRing
             if i == 0 {
                 let p = pool
-                source = { p.ring! }
+                source = { [unowned p] in p.ring! }
             } else {
                 let prev = blocks[i - 1]
-                source = { prev.ring! }
+                source = { [unowned prev] in prev.ring! }
             }
             let inputScale = scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] } ?? 1
             let stage = BlockStage(kernel: MBConvRowKernel(bw, inputScale: inputScale), name: "blocks.\(i)", arena: arena,
@@ -72,7 +75,7 @@ final class StreamingNetwork {
             let stage = HeadStage(kernel: HeadRowKernel(w.heads[k]), index: k, head: h, width: shape.wout,
                                   height: shape.hout, variances: arch.postprocess.variances,
                                   firstAnchor: firstAnchor, arena: arena, layer: 4 + arch.blocks.count + k,
-                                  input: { src.ring! })
+                                  input: { [unowned src] in src.ring! })
             firstAnchor += stage.anchorCount
             src.consumers.append(stage)
             heads.append(stage)
