@@ -92,6 +92,10 @@ struct BenchCommand: ParsableCommand {
             fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,
             ramCapBytes: mem.capBytes, weightBytes: mem.weightBytes, baselinePeakBytes: mem.baselinePeakBytes,
             baselinePeakLayer: detector.baselinePlan.peakLayer,
+            baselines: detector.baselinePlans.map {
+                .init(name: $0.name, peakBytes: $0.plan.peakBytes, peakLayer: $0.plan.peakLayer,
+                      ratio: Double($0.plan.peakBytes) / Double(max(1, mem.peakBytes)))
+            },
             layers: mem.layers.map { .init(name: $0.name, peakBytes: $0.peakBytes, ownBytes: $0.ownBytes) },
             layerMAdds: detector.cost.layers.map { .init(name: $0.name, madds: $0.madds) },
             facesFound: faces,

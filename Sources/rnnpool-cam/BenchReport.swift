@@ -6,6 +6,11 @@ struct BenchReport: Encodable {
     struct Layer: Encodable { var name: String; var peakBytes: Int; var ownBytes: Int
         enum CodingKeys: String, CodingKey { case name, peakBytes = "peak_bytes", ownBytes = "own_bytes" } }
     struct LayerCost: Encodable { var name: String; var madds: Int }
+    /// A conventional network planned in the same precision, and its peak over ours.
+    struct Baseline: Encodable {
+        var name: String, peakBytes: Int, peakLayer: String, ratio: Double
+        enum CodingKeys: String, CodingKey { case name, peakBytes = "peak_bytes", peakLayer = "peak_layer", ratio }
+    }
     /// One terminal render measurement (grid render; ncurses paint off-screen).
     struct Render: Encodable {
         var columns: Int, rows: Int, mode: String, overlay: Bool
@@ -32,6 +37,7 @@ struct BenchReport: Encodable {
     var weightBytes: Int
     var baselinePeakBytes: Int
     var baselinePeakLayer: String
+    var baselines: [Baseline]
     var layers: [Layer]
     var layerMAdds: [LayerCost]
     var facesFound: Int
@@ -42,7 +48,7 @@ struct BenchReport: Encodable {
         case frames, msPerFrameMedian = "ms_per_frame_median", msPerFrameMin = "ms_per_frame_min"
         case msPerFrameMax = "ms_per_frame_max", fps, maddsPerFrame = "madds_per_frame"
         case peakArenaBytes = "peak_arena_bytes", ramCapBytes = "ram_cap_bytes", weightBytes = "weight_bytes"
-        case baselinePeakBytes = "baseline_peak_bytes", baselinePeakLayer = "baseline_peak_layer"
+        case baselinePeakBytes = "baseline_peak_bytes", baselinePeakLayer = "baseline_peak_layer", baselines
         case layers = "layer_peak_bytes", layerMAdds = "layer_madds", facesFound = "faces_found", render
     }
 
@@ -56,11 +62,14 @@ struct BenchReport: Encodable {
           multiply-adds      \(String(format: "%.1f", Double(maddsPerFrame) / 1e6)) M per frame
           peak arena         \(kib(peakArenaBytes))   cap \(kib(ramCapBytes))
           weights (flash)    \(kib(weightBytes))
-          baseline peak      \(kib(baselinePeakBytes))   (conventional CNN, at \(baselinePeakLayer))
-          baseline / ours    \(String(format: "%.1fx", Double(baselinePeakBytes) / Double(max(1, peakArenaBytes))))
           faces found        \(facesFound)
-        per-layer arena use (peak while the layer ran / the layer's own buffers):
+        conventional networks, planned in the same precision (\(precision)):
         """
+        for b in baselines {
+            s += "\n  " + b.name.padding(toLength: 20, withPad: " ", startingAt: 0) + kib(b.peakBytes)
+                + String(format: "   %.1fx ours", b.ratio) + "   (peak at \(b.peakLayer))"
+        }
+        s += "\nper-layer arena use (peak while the layer ran / the layer's own buffers):"
         for l in layers {
             s += "\n  " + l.name.padding(toLength: 18, withPad: " ", startingAt: 0) + " " + kib(l.peakBytes) + "  own " + kib(l.ownBytes)
         }

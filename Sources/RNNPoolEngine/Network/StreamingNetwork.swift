@@ -60,7 +60,8 @@ final class StreamingNetwork {
                 let prev = blocks[i - 1]
                 source = { [unowned prev] in prev.ring! }
             }
-            let stage = BlockStage(kernel: MBConvRowKernel(bw), name: "blocks.\(i)", arena: arena,
+            let inputScale = scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] } ?? 1
+            let stage = BlockStage(kernel: MBConvRowKernel(bw, inputScale: inputScale), name: "blocks.\(i)", arena: arena,
                                    layer: 4 + i, grid: scales.map { grid($0.blocks[i]) }, input: source)
             if i == 0 { pool.consumers.append(stage) } else { blocks[i - 1].consumers.append(stage) }
             blocks.append(stage)

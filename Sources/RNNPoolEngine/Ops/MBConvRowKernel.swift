@@ -19,12 +19,18 @@ struct MBConvRowKernel {
     let projectWeight: FloatBuffer
     let projectBias: FloatBuffer
 
-    init(_ w: NetworkWeights.Block) {
+    /// The expand weights are stored multiplied by `inputScale` (the input's int8
+    /// grid; 1 on the float path, which leaves them exact), so the expand loop reads a
+    /// stored input element without scaling it.
+    let inputScale: Float
+
+    init(_ w: NetworkWeights.Block, inputScale: Float = 1) {
         shape = w.shape
         midPadded = w.midPadded
         inStride = roundUp8(w.shape.cin)
         outStride = w.coutPadded
-        expandWeight = w.expandWeight.map(FloatBuffer.init)
+        self.inputScale = inputScale
+        expandWeight = w.expandWeight.map { FloatBuffer($0.map { $0 * inputScale }) }
         expandBias = FloatBuffer(w.expandBias)
         dwWeight = FloatBuffer(w.dwWeight)
         dwBias = FloatBuffer(w.dwBias)
@@ -44,6 +50,7 @@ struct MBConvRowKernel {
     func run<I: ActivationElement, O: ActivationElement>(
         row yo: Int, inputRow: (Int) -> UnsafePointer<I>, out: UnsafeMutablePointer<O>,
         scratch: UnsafeMutablePointer<Float>, inGrid: ActivationScale, outGrid: ActivationScale) {
+        precondition(inGrid.scale == inputScale, "expand weights were scaled for another input grid")
         let s = shape, win = s.win, cin = s.cin, mp = midPadded, cp = outStride, sIn = inGrid.scale
         let e = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
         let pb = projectBias.p, pw = projectWeight.p
@@ -82,10 +89,10 @@ struct MBConvRowKernel {
                         var a0 = b, a1 = b, a2 = b, a3 = b
                         for c in 0..<cin {
                             let w = load16(wg + c &* mp)
-                            a0.addProduct(p0[c].stored * sIn, w)
-                            a1.addProduct(p1[c].stored * sIn, w)
-                            a2.addProduct(p2[c].stored * sIn, w)
-                            a3.addProduct(p3[c].stored * sIn, w)
+                            a0.addProduct(p0[c].stored, w)
+                            a1.addProduct(p1[c].stored, w)
+                            a2.addProduct(p2[c].stored, w)
+                            a3.addProduct(p3[c].stored, w)
                         }
                         dst[x] = relu6(a0)
                         dst[x &+ 1] = relu6(a1)
@@ -96,7 +103,7 @@ struct MBConvRowKernel {
                     while x < win {
                         let px = src + x &* inStride
                         var acc = b
-                        for c in 0..<cin { acc.addProduct(px[c].stored * sIn, load16(wg + c &* mp)) }
+                        for c in 0..<cin { acc.addProduct(px[c].stored, load16(wg + c &* mp)) }
                         dst[x] = relu6(acc)
                         x &+= 1
                     }

@@ -71,11 +71,36 @@ struct RNNPoolRowKernel {
 
         // Per-lane input addresses, worked out once per sweep (not per step).
         var laneBase = [Int](repeating: 0, count: 16)
+        let lanePointers = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: 16)
+        defer { lanePointers.deallocate() }
 
         /// Runs RNN1 over 8 steps for 16 lanes. Row sweeps (`alongRow`): lane l reads
         /// row `laneRow[l]` at pixel `laneBase[l] + t`; column sweeps: lane l reads stem
         /// row t at pixel `laneBase[l]`.
         func sweep(alongRow: Bool, laneRow: [Int]) {
+            if I.self == Int8.self && c0 == 4 {
+                // One 32-bit load per lane and step; column sweeps over 16 consecutive
+                // pixels are one 64-byte load.
+                for l in 0..<16 {
+                    lanePointers[l] = UnsafeRawPointer(alongRow ? rows[laneRow[l]] + laneBase[l] &* 4 : rows[0] + laneBase[l] &* 4)
+                }
+                let contiguous = !alongRow && laneBase[15] == laneBase[0] &+ 15
+                for t in 0..<P {
+                    let v: SIMD16<UInt32>
+                    if alongRow {
+                        v = gatherQuads(lanePointers, offset: t &* 4)
+                    } else if contiguous {
+                        v = UnsafeRawPointer(rows[t] + laneBase[0] &* 4).loadUnaligned(as: SIMD16<UInt32>.self)
+                    } else {
+                        for l in 0..<16 { lanePointers[l] = UnsafeRawPointer(rows[t] + laneBase[l] &* 4) }
+                        v = gatherQuads(lanePointers, offset: 0)
+                    }
+                    unpackInt8Quads(v, scale: sIn, into: x)
+                    rnn1.inputProjection(x, into: a1)
+                    rnn1.step(a1, h: hA, scratch: t1, first: t == 0)
+                }
+                return
+            }
             for t in 0..<P {
                 for l in 0..<16 {
                     let src = alongRow ? rows[laneRow[l]] + (laneBase[l] &+ t) &* c0
