@@ -64,7 +64,8 @@ struct LiveSession {
         let captureDone = WorkerThreads.startCapture(source: sourceBox, shared: shared, slot: slot,
                                                      recording: recording)
         let detectorDone = detectorBox.flatMap { detector in
-            slot.map { WorkerThreads.startDetector(detector: detector, shared: shared, slot: $0) }
+            slot.map { WorkerThreads.startDetector(detector: detector, shared: shared, slot: $0,
+                                                   tracking: options.tracking) }
         }
 
         var endReason = LiveSummary.EndReason.quitKey
@@ -192,8 +193,10 @@ struct LiveSession {
     private func screenState(now: Double) -> ScreenState {
         let live = shared.state.withLock { $0 }
         let threshold = controls.threshold
-        // Hide boxes below a freshly raised threshold before the detector catches up.
-        let faces = (live.detection?.faces ?? []).filter { $0.score >= threshold }
+        // Hide boxes below a freshly raised threshold before the detector catches up
+        // (tracked faces are held down to the tracker's hysteresis below it).
+        let floor = options.tracking ? FaceTracker().detectionThreshold(for: threshold) : threshold
+        let faces = (live.detection?.faces ?? []).filter { $0.score >= floor }
         let detector: StatusInfo.DetectorState
         if detectorBox == nil {
             detector = .absent
