@@ -81,7 +81,8 @@ struct LiveSession {
                 break mainLoop
             }
             if let key = screen.readKey(timeoutMilliseconds: LiveUI.keyTimeoutMilliseconds),
-               let command = KeyCommand(key: key, resizeCode: CursesScreen.resizeKey) {
+               let command = KeyCommand.read(first: key, next: { screen.pendingKey() },
+                                             resizeCode: CursesScreen.resizeKey) {
                 if command == .quit { break mainLoop }
                 handle(command, screen: screen)
                 if command == .resize {
