@@ -16,7 +16,7 @@ struct LiveCommand: ParsableCommand {
     @Flag(help: "No UI: print one JSON line per frame on stdout.")
     var headless = false
 
-    @Option(help: "Stop after this many frames.")
+    @Option(parsing: .unconditional, help: "Stop after this many frames.")
     var frames: Int?
 
     @Flag(name: .customLong("no-track"),
@@ -31,7 +31,7 @@ struct LiveCommand: ParsableCommand {
 
     func validate() throws {
         if let frames, frames < 1 {
-            throw ValidationError("--frames must be at least 1 (got \(frames))")
+            throw optionError("--frames must be at least 1 (got \(frames))")
         }
     }
 
@@ -40,7 +40,8 @@ struct LiveCommand: ParsableCommand {
             let path = try SourceOpening.resolve(source)
             let frameSource = try SourceOpening.open(path, options: sourceOptions)
             defer { frameSource.close() }
-            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes)
+            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes,
+                                                                  precision: detectorOptions.precision)
             if headless {
                 // The interactive UI handles signals itself (it must restore the terminal).
                 StopSignal.install()

@@ -117,6 +117,7 @@ final class HeadlessJSONTests: XCTestCase {
         let baselines = try XCTUnwrap(memory["baselines"] as? [[String: Any]])
         XCTAssertEqual(baselines.map { $0["name"] as? String }, ["strided-conv CNN"])
         XCTAssertEqual(baselines.map { $0["peak_bytes"] as? Int }, [614_400])
+        XCTAssertEqual(baselines.map { $0["ratio"] as? Double }, [4.1], "614,400 / 150,000 to 2 decimals")
         let layers = try XCTUnwrap(memory["layers"] as? [[String: Any]])
         XCTAssertEqual(layers.map { $0["name"] as? String }, ["stem", "rnnpool"])
         // Keys in a fixed order, so the lines read the same way every time.

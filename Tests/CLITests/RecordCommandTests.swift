@@ -72,6 +72,19 @@ final class RecordCommandTests: XCTestCase {
         XCTAssertEqual(scratch.read("in.y4m").count, 32, "the source is untouched")
     }
 
+    func testAnExistingOutputIsRefusedUnlessOverwriteIsGiven() throws {
+        let out = scratch.write("old.y4m", Array("precious".utf8))
+        let r = try BinaryRunner.run(["record", BinaryRunner.demo, "-o", out, "--frames", "1", "--as-fast-as-possible"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "rnnpool-cam: \(out): already exists; add --overwrite (-y) to replace it\n")
+        XCTAssertEqual(scratch.read("old.y4m"), Array("precious".utf8), "the existing file is untouched")
+        for flag in ["--overwrite", "-y"] {
+            let w = try BinaryRunner.run(["record", BinaryRunner.demo, "-o", out, flag, "--frames", "1", "--as-fast-as-possible"])
+            XCTAssertEqual(w.status, 0, w.stderr)
+            XCTAssertEqual(try Y4MReader(path: out, pacing: false).header.width, 320, "replaced by the recording")
+        }
+    }
+
     func testTruncatedSourceKeepsTheWholeFramesAndFails() throws {
         var src = Array("YUV4MPEG2 W2 H2 F10:1 Cmono\n".utf8)
         for _ in 0..<3 { src += Array("FRAME\n".utf8) + [1, 2, 3, 4] }

@@ -10,21 +10,8 @@ final class ModelFileTests: XCTestCase {
         return (path, try RNNPoolModel.load(path: path))
     }
 
-    /// Loads `data` expecting a ModelFileError; checks it is one line naming the file.
     func expectError(_ data: Data, contains fragment: String, file: StaticString = #filePath, line: UInt = #line) {
-        let path = try! RPMWriter.tinyModel().write(data)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = try RNNPoolModel.load(path: path)
-            XCTFail("loaded a malformed model", file: file, line: line)
-        } catch let e as ModelFileError {
-            let text = e.description
-            XCTAssertTrue(text.hasPrefix(path + ": "), "error does not name the file: \(text)", file: file, line: line)
-            XCTAssertFalse(text.contains("\n"), "error is not one line: \(text)", file: file, line: line)
-            XCTAssertTrue(text.contains(fragment), "expected '\(fragment)' in: \(text)", file: file, line: line)
-        } catch {
-            XCTFail("unexpected error type \(error)", file: file, line: line)
-        }
+        expectModelError(data, contains: fragment, file: file, line: line)
     }
 
     func testValidTinyModelLoads() throws {
@@ -49,8 +36,8 @@ final class ModelFileTests: XCTestCase {
 
     func testUnsupportedVersion() throws {
         var w = RPMWriter.tinyModel()
-        w.version = 2
-        expectError(try w.encode(), contains: "unsupported model file version 2")
+        w.version = 3
+        expectError(try w.encode(), contains: "unsupported model file version 3")
     }
 
     func testTruncatedFile() throws {
@@ -178,5 +165,22 @@ final class ModelFileTests: XCTestCase {
         XCTAssertThrowsError(try RNNPoolModel.load(path: Fixtures.path("random-golden-gradient"))) { e in
             XCTAssertTrue("\(e)".contains("kind is \"fixture\""), "\(e)")
         }
+    }
+}
+
+    /// Loads `data` expecting a ModelFileError; checks it is one line naming the file.
+func expectModelError(_ data: Data, contains fragment: String, file: StaticString = #filePath, line: UInt = #line) {
+    let path = try! RPMWriter.tinyModel().write(data)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    do {
+        _ = try RNNPoolModel.load(path: path)
+        XCTFail("loaded a malformed model", file: file, line: line)
+    } catch let e as ModelFileError {
+        let text = e.description
+        XCTAssertTrue(text.hasPrefix(path + ": "), "error does not name the file: \(text)", file: file, line: line)
+        XCTAssertFalse(text.contains("\n"), "error is not one line: \(text)", file: file, line: line)
+        XCTAssertTrue(text.contains(fragment), "expected '\(fragment)' in: \(text)", file: file, line: line)
+    } catch {
+        XCTFail("unexpected error type \(error)", file: file, line: line)
     }
 }

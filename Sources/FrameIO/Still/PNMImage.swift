@@ -11,7 +11,11 @@ import InputSafety
 public enum PNMImage {
     /// Reads a PGM or PPM file as a frame (index 0, timestamp 0).
     public static func read(path: String) throws -> Frame {
-        let bytes = try readWholeFile(path)
+        try decode(try readWholeFile(path), path: path)
+    }
+
+    /// Decodes a whole PGM/PPM file's bytes; `path` names it in errors.
+    static func decode(_ bytes: [UInt8], path: String) throws -> Frame {
         if bytes.isEmpty {
             throw FrameSourceError(.emptyFile, path: path, "empty file (0 bytes), not a PGM/PPM image")
         }

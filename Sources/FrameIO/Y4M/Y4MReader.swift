@@ -27,9 +27,14 @@ public final class Y4MReader: FrameSource {
     /// far larger than the file), then is reused for every frame.
     private var payload: [UInt8] = []
 
-    public init(path: String, pacing: Bool = true, loop: Bool = false) throws {
+    public convenience init(path: String, pacing: Bool = true, loop: Bool = false) throws {
+        try self.init(file: try openForReading(path, expecting: "a .y4m file"), path: path, pacing: pacing, loop: loop)
+    }
+
+    /// Reads from an open stream (closed on failure and by `close()`); `path` names it
+    /// in errors. The fuzz target feeds it memory through fmemopen.
+    init(file f: UnsafeMutablePointer<FILE>, path: String, pacing: Bool, loop: Bool) throws {
         self.path = path
-        let f = try openForReading(path, expecting: "a .y4m file")
         var headerLine: [UInt8] = []
         var sawNewline = false
         while headerLine.count < 4096 {

@@ -19,6 +19,7 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
         case shapeMismatch(tensor: String, expected: [Int], found: [Int])
         case wrongDType(tensor: String, expected: String, found: String)
         case badArchitecture(String)
+        case noActivationScales
         /// A tensor name that is empty, too long or not printable ASCII, shown escaped.
         case badTensorName(index: Int, excerpt: String)
         /// A count or size above the limits of MODEL_FORMAT.md.
@@ -59,6 +60,9 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
         case .shapeMismatch(let t, let e, let f): return "tensor \(t): expected shape \(e), found \(f)"
         case .wrongDType(let t, let e, let f): return "tensor \(t): expected dtype \(e), found \(f)"
         case .badArchitecture(let why): return "unsupported architecture: \(why)"
+        case .noActivationScales:
+            return "version 1 file without int8 activation scales: use --precision float, "
+                + "or calibrate it with scripts/train/quantize.py"
         case .badTensorName(let i, let excerpt): return "tensor \(i): name \"\(excerpt)\" is not 1-255 bytes of printable ASCII"
         case .limitExceeded(let what): return "\(what) (MODEL_FORMAT.md, Limits)"
         }

@@ -9,8 +9,9 @@ import InputSafety
 public struct RPMContainer: Sendable {
     public static let magic: [UInt8] = Array("RNNPOOL".utf8) + [0]
     /// Container versions this build reads. A new version adds its number here and, where
-    /// its records differ, a branch in `readTensor`.
-    public static let supportedVersions: [UInt32] = [1]
+    /// its records differ, a branch in `readTensor`. Version 2 has version 1's records;
+    /// its header adds the int8 activation scales (MODEL_FORMAT.md).
+    public static let supportedVersions: [UInt32] = [1, 2]
 
     public var version: UInt32
     /// The decoded JSON header as raw bytes (decoded again by whoever needs a type).

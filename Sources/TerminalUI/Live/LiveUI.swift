@@ -19,9 +19,14 @@ public enum LiveUI {
                            options: LiveOptions) throws -> LiveSummary {
         let screen = try CursesScreen()
         TerminalRestorer.install()
+        LibV4L2Messages.collect()
         defer {
             screen.stop()
             TerminalRestorer.uninstall()
+            // What libv4l2 said while the screen was ours, now that it can be read.
+            for line in LibV4L2Messages.release() {
+                FileHandle.standardError.write(Data("rnnpool-cam: libv4l2 said: \(line)\n".utf8))
+            }
         }
         var session = LiveSession(source: source, detector: detector, options: options,
                                   capabilities: screen.capabilities)
