@@ -7,6 +7,10 @@ import RNNPoolEngine
 enum FaceBoxRenderer {
     typealias Rect = (left: Int, top: Int, right: Int, bottom: Int)
 
+    /// Symbols chafa may use whose ink covers more than half the cell; in every other
+    /// cell (ASCII, half and quarter blocks, thin eighths) the background shows most.
+    static let mostlyInk: Set<Character> = ["█", "▇", "▆", "▅", "▉", "▊", "▋", "▙", "▛", "▜", "▟"]
+
     /// `sourceWidth`/`sourceHeight`: the frame the boxes were found in; when it differs
     /// from the frame on screen (the camera changed size), boxes are rescaled.
     /// All rectangles are drawn first (weakest first, so the best face's lines are on
@@ -43,8 +47,7 @@ enum FaceBoxRenderer {
             // Keep the picture's main colour in the cell (the one most of its symbol
             // shows) behind the line, so the face stays visible around it.
             let picture = grid[x, y]
-            let inkCovers = ChafaGlyphMasks.mask(for: picture.character).nonzeroBitCount > 32
-            let behind = inkCovers ? picture.foreground : picture.background
+            let behind = mostlyInk.contains(picture.character) ? picture.foreground : picture.background
             grid[x, y] = Cell(character, foreground: colour, background: behind, bold: true)
         }
         if r.left == r.right && r.top == r.bottom {
