@@ -107,6 +107,15 @@ final class V4L2CameraFaultTests: XCTestCase {
         }
     }
 
+    func testAnAbsurdSizeFromTheDriverIsRefusedNotMultiplied() {
+        let fake = FakeV4L2Device()
+        fake.answerFormat = { f, _, _ in .settle(f, 1 << 31, 1 << 31, 0) }
+        XCTAssertThrowsError(try open(fake)) { error in
+            XCTAssertEqual("\(error)", "\(device): the driver settled on 2147483648x2147483648, above the 16384x16384 limit")
+        }
+        XCTAssertTrue(fake.isTornDown)
+    }
+
     // 5. bytesused == 0 is an empty buffer, not a whole frame.
 
     func testEmptyBuffersAreSkippedAndCounted() throws {

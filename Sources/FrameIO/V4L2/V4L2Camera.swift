@@ -27,6 +27,8 @@ public final class V4L2Camera: FrameSource {
     /// EIO from DQBUF in a row before the device counts as lost: libv4l2 reports a run
     /// of undecodable MJPEG frames as EIO, and the V4L2 spec allows EIO to be transient.
     static let ioErrorsInARowAllowed = 5
+    /// Largest width or height taken from a driver (as for .y4m files).
+    static let maxSide = 16384
 
     private let system: V4L2System
     private var fd: Int32 = -1
@@ -155,6 +157,12 @@ public final class V4L2Camera: FrameSource {
                 let name = fourccName(got)
                 if !offered.contains(name) { offered.append(name) }
                 continue
+            }
+            // What the driver says is checked like a file header: a buggy driver's
+            // 4-billion-pixel answer must not overflow the buffer-size arithmetic.
+            guard gotWidth <= V4L2Camera.maxSide, gotHeight <= V4L2Camera.maxSide else {
+                throw FrameSourceError(.noUsableFormat, path: devicePath,
+                    "the driver settled on \(gotWidth)x\(gotHeight), above the \(V4L2Camera.maxSide)x\(V4L2Camera.maxSide) limit")
             }
             try checkField(fmt.fmt.pix.field)
             format = usable
