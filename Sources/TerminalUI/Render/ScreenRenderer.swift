@@ -43,11 +43,11 @@ public struct ScreenRenderer: Sendable {
             let lines = MemoryOverlay.lines(memory: state.status.memory,
                                             processRSSBytes: state.processRSSBytes,
                                             innerWidth: inner, capacity: capacity, theme: theme)
-            Panel.draw(title: "memory (m closes)", lines: lines, innerWidth: inner,
+            Panel.draw(title: "memory (m or Esc closes)", lines: lines, innerWidth: inner,
                        areaRows: areaRows, theme: theme, into: &grid)
         case .help:
             let inner = Panel.innerWidth(preferred: HelpOverlay.preferredWidth, areaColumns: columns)
-            Panel.draw(title: "keys (h closes)", lines: HelpOverlay.lines(), innerWidth: inner,
+            Panel.draw(title: "keys (h or Esc closes)", lines: HelpOverlay.lines(), innerWidth: inner,
                        areaRows: areaRows, theme: theme, into: &grid)
         }
         drawAlerts(state.status.alerts, areaRows: areaRows, into: &grid)
