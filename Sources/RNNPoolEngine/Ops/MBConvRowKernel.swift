@@ -66,11 +66,7 @@ struct MBConvRowKernel {
                 for c in 0..<cin { o[c] += r[c].stored * sIn }
             }
         }
-        var rows: [UnsafePointer<I>?] = [nil, nil, nil]
-        for ky in 0..<3 {
-            let r = s.stride * yo - 1 + ky
-            if r >= 0 && r < s.hin { rows[ky] = inputRow(r) }
-        }
+        let rows = ThreeRows(first: s.stride * yo - 1, height: s.hin, row: inputRow)
         let ebias = expandBias.p, dwb = dwBias.p, dww = dwWeight.p
         var g = 0
         while g < mp {
@@ -120,17 +116,21 @@ struct MBConvRowKernel {
             let t0 = load16(dww + g), t1 = load16(dww + (mp &+ g)), t2 = load16(dww + (2 &* mp &+ g))
             let t3 = load16(dww + (3 &* mp &+ g)), t4 = load16(dww + (4 &* mp &+ g)), t5 = load16(dww + (5 &* mp &+ g))
             let t6 = load16(dww + (6 &* mp &+ g)), t7 = load16(dww + (7 &* mp &+ g)), t8 = load16(dww + (8 &* mp &+ g))
-            let taps = [t0, t1, t2, t3, t4, t5, t6, t7, t8]
             let dwRow = e + 3 &* win
+            // One kernel row's three taps at centre column xc (zero padding at the edges).
+            @inline(__always) func tapRow(_ d: inout SIMD16<Float>, _ er: UnsafeMutablePointer<SIMD16<Float>>, _ xc: Int,
+                                          _ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) {
+                if xc >= 1 { d.addProduct(er[xc &- 1], a) }
+                d.addProduct(er[xc], b)
+                if xc + 1 < win { d.addProduct(er[xc &+ 1], c) }
+            }
+            let has0 = rows.r0 != nil, has1 = rows.r1 != nil, has2 = rows.r2 != nil
             for xo in 0..<s.wout {
                 var d = db
                 let xc = s.stride &* xo
-                for ky in 0..<3 where rows[ky] != nil {
-                    let er = e + ky &* win
-                    if xc >= 1 { d.addProduct(er[xc &- 1], taps[ky &* 3]) }
-                    d.addProduct(er[xc], taps[ky &* 3 &+ 1])
-                    if xc + 1 < win { d.addProduct(er[xc &+ 1], taps[ky &* 3 &+ 2]) }
-                }
+                if has0 { tapRow(&d, e, xc, t0, t1, t2) }
+                if has1 { tapRow(&d, e + win, xc, t3, t4, t5) }
+                if has2 { tapRow(&d, e + 2 &* win, xc, t6, t7, t8) }
                 dwRow[xo] = relu6(d)
             }
             // Fold the group's 16 depthwise outputs into the projection, 32 output

@@ -29,8 +29,9 @@ struct RNNPoolRowKernel {
     var scratchFloats: Int {
         let h1 = rnn1.hidden, h2 = rnn2.hidden
         // SIMD16 vectors: x, RNN1 a/h/tmp, RNN2 a/h/tmp, 4 patches' projections, one
-        // patch's 16 summaries, 3 column chunks; then 4 patches × 8 fresh row summaries.
-        return 16 * (channels + 3 * h1 + 3 * h2 + 4 * h2 + h1 + 3 * h1) + 4 * 8 * h1
+        // patch's 16 summaries, 3 column chunks; then 4 patches × 8 fresh row summaries,
+        // then 16 lane addresses (int8 gathers).
+        return 16 * (channels + 3 * h1 + 3 * h2 + 4 * h2 + h1 + 3 * h1) + 4 * 8 * h1 + 16 * 2
     }
 
     /// The grids of what this kernel reads and stores: stem rows (`input`), RNN1
@@ -67,17 +68,17 @@ struct RNNPoolRowKernel {
         let hBf = UnsafeMutableRawPointer(hB).assumingMemoryBound(to: Float.self)
         let outC = 4 * h2
         let carried = (py == 0) ? 0 : carryRows     // rows 0 ..< carried come from `carry`
-        var chunkIDs = [-1, -1, -1]
+        var chunkIDs = SIMD3<Int>(repeating: -1)
 
-        // Per-lane input addresses, worked out once per sweep (not per step).
-        var laneBase = [Int](repeating: 0, count: 16)
-        let lanePointers = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: 16)
-        defer { lanePointers.deallocate() }
+        // Per-lane input addresses, worked out once per sweep (not per step). Small
+        // fixed-size values and the scratch: nothing is allocated outside the arena.
+        var laneBase = SIMD16<Int>()
+        let lanePointers = UnsafeMutableRawPointer(freshF + 4 &* 8 &* h1).assumingMemoryBound(to: UnsafeRawPointer.self)
 
         /// Runs RNN1 over 8 steps for 16 lanes. Row sweeps (`alongRow`): lane l reads
         /// row `laneRow[l]` at pixel `laneBase[l] + t`; column sweeps: lane l reads stem
         /// row t at pixel `laneBase[l]`.
-        func sweep(alongRow: Bool, laneRow: [Int]) {
+        func sweep(alongRow: Bool, laneRow: SIMD16<Int>) {
             if I.self == Int8.self && c0 == 4 {
                 // One 32-bit load per lane and step; column sweeps over 16 consecutive
                 // pixels are one 64-byte load.
@@ -111,7 +112,7 @@ struct RNNPoolRowKernel {
                 rnn1.step(a1, h: hA, scratch: t1, first: t == 0)
             }
         }
-        var laneRow = [Int](repeating: 0, count: 16)
+        var laneRow = SIMD16<Int>()
 
         /// Makes sure column chunk `id` (stem columns 16·id ..< 16·id + 16) is computed.
         func ensureChunk(_ id: Int) {

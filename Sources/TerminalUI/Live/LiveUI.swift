@@ -217,7 +217,7 @@ struct LiveSession {
             detector: detector, detectorMilliseconds: live.detection?.milliseconds,
             detectorFPS: live.detectorRate.rate(now: now), renderMilliseconds: lastRenderMilliseconds,
             faceCount: faces.count, threshold: threshold, memory: live.memory,
-            ramCapBytes: options.ramCapBytes,
+            ramCapBytes: options.ramCapBytes, requiredArenaBytes: live.requiredArenaBytes,
             droppedFrames: slot?.dropped ?? 0, paused: controls.paused,
             recordingFrames: recording.framesWritten, endOfSource: live.endOfSource,
             sourceError: live.sourceError, notice: notice?.text)

@@ -93,10 +93,19 @@ enum WorkerThreads {
                     // Typically ArenaOverflowError under a too-small --ram-cap: report it,
                     // show no stale boxes, and try again on the next frame.
                     tracker.reset()
-                    let message = String(describing: error)
+                    var message = String(describing: error)
+                    var required: Int?
+                    if let overflow = error as? ArenaOverflowError {
+                        // Say what the whole frame needs, not what one allocation missed.
+                        required = detector.value.requiredArenaBytes
+                        if let required {
+                            message = RAMCapAdvice.tooSmall(capBytes: overflow.capBytes, requiredBytes: required)
+                        }
+                    }
                     let memory = detector.value.memory
                     shared.state.withLock {
                         $0.detection = nil
+                        $0.requiredArenaBytes = required
                         $0.detectorError = message
                         $0.memory = memory
                         $0.version &+= 1
