@@ -7,11 +7,18 @@ protocol ActivationElement {
     var stored: Float { get }
     /// Stores `v`: float as is; int8 as clamp(round-half-even(v · inverse), ±127).
     init(storing v: Float, inverse: Float)
+    /// `stored` of element i, through `table` (`int8Values`) for int8: a byte load and
+    /// a float load that can feed a broadcast, instead of a byte → float conversion.
+    static func stored(_ p: UnsafePointer<Self>, _ i: Int, table: UnsafePointer<Float>) -> Float
 }
+
+/// Float(Int8(bitPattern: b)) for every byte b: the int8 → float table of `stored(_:_:table:)`.
+let int8Values = FloatBuffer((0..<256).map { Float(Int8(truncatingIfNeeded: $0)) })
 
 extension Float: ActivationElement {
     @inline(__always) var stored: Float { self }
     @inline(__always) init(storing v: Float, inverse _: Float) { self = v }
+    @inline(__always) static func stored(_ p: UnsafePointer<Float>, _ i: Int, table _: UnsafePointer<Float>) -> Float { p[i] }
 }
 
 extension Int8: ActivationElement {
@@ -19,6 +26,9 @@ extension Int8: ActivationElement {
     @inline(__always) init(storing v: Float, inverse: Float) {
         let r = (v * inverse).rounded(.toNearestOrEven)
         self = Int8(truncatingIfNeeded: Int32(Swift.max(-127, Swift.min(127, r))))
+    }
+    @inline(__always) static func stored(_ p: UnsafePointer<Int8>, _ i: Int, table: UnsafePointer<Float>) -> Float {
+        table[Int(UInt8(bitPattern: p[i]))]
     }
 }
 

@@ -66,7 +66,7 @@ struct HeadRowKernel {
     private func pass<V: SIMD, I: ActivationElement>(_: V.Type, offset: Int, x: Int, count: Int, width: Int,
                                                      rows: ThreeRows<I>, norms: ThreeRows<Float>,
                                                      scale: Float, out: UnsafeMutablePointer<Float>) where V.Scalar == Float {
-        let c = channels, op = outPadded, w = weight.p + offset
+        let c = channels, op = outPadded, w = weight.p + offset, lut = int8Values.p
         let b = UnsafeRawPointer(bias.p + offset).loadUnaligned(as: V.self)
         var a0 = b, a1 = b, a2 = b, a3 = b
         for ky in 0..<3 {
@@ -88,10 +88,10 @@ struct HeadRowKernel {
                 let wt = w + (ky &* 3 &+ kx) &* c &* op
                 for ci in 0..<c {
                     let wv = UnsafeRawPointer(wt + ci &* op).loadUnaligned(as: V.self)
-                    a0.addProduct(p0[ci].stored * s0, wv)
-                    a1.addProduct(p1[ci].stored * s1, wv)
-                    a2.addProduct(p2[ci].stored * s2, wv)
-                    a3.addProduct(p3[ci].stored * s3, wv)
+                    a0.addProduct(I.stored(p0, ci, table: lut) * s0, wv)
+                    a1.addProduct(I.stored(p1, ci, table: lut) * s1, wv)
+                    a2.addProduct(I.stored(p2, ci, table: lut) * s2, wv)
+                    a3.addProduct(I.stored(p3, ci, table: lut) * s3, wv)
                 }
             }
         }

@@ -67,7 +67,7 @@ struct MBConvRowKernel {
             }
         }
         let rows = ThreeRows(first: s.stride * yo - 1, height: s.hin, row: inputRow)
-        let ebias = expandBias.p, dwb = dwBias.p, dww = dwWeight.p
+        let ebias = expandBias.p, dwb = dwBias.p, dww = dwWeight.p, lut = int8Values.p
         var g = 0
         while g < mp {
             // Expand the needed input rows for channels g ..< g+16.
@@ -85,10 +85,10 @@ struct MBConvRowKernel {
                         var a0 = b, a1 = b, a2 = b, a3 = b
                         for c in 0..<cin {
                             let w = load16(wg + c &* mp)
-                            a0.addProduct(p0[c].stored, w)
-                            a1.addProduct(p1[c].stored, w)
-                            a2.addProduct(p2[c].stored, w)
-                            a3.addProduct(p3[c].stored, w)
+                            a0.addProduct(I.stored(p0, c, table: lut), w)
+                            a1.addProduct(I.stored(p1, c, table: lut), w)
+                            a2.addProduct(I.stored(p2, c, table: lut), w)
+                            a3.addProduct(I.stored(p3, c, table: lut), w)
                         }
                         dst[x] = relu6(a0)
                         dst[x &+ 1] = relu6(a1)
@@ -99,7 +99,7 @@ struct MBConvRowKernel {
                     while x < win {
                         let px = src + x &* inStride
                         var acc = b
-                        for c in 0..<cin { acc.addProduct(px[c].stored, load16(wg + c &* mp)) }
+                        for c in 0..<cin { acc.addProduct(I.stored(px, c, table: lut), load16(wg + c &* mp)) }
                         dst[x] = relu6(acc)
                         x &+= 1
                     }
