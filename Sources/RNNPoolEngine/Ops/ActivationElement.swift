@@ -10,6 +10,24 @@ protocol ActivationElement {
     /// `stored` of element i, through `table` (`int8Values`) for int8: a byte load and
     /// a float load that can feed a broadcast, instead of a byte → float conversion.
     static func stored(_ p: UnsafePointer<Self>, _ i: Int, table: UnsafePointer<Float>) -> Float
+    /// Stores the first `count` (≤ 8) lanes of `v` at p.
+    static func store(_ v: SIMD8<Float>, count: Int, inverse: Float, to p: UnsafeMutablePointer<Self>)
+}
+
+/// Eight int8 stores at once, the same rounding as `Int8(storing:inverse:)`: clamp to
+/// ±127 first (the bounds are integers, so clamping before rounding changes nothing),
+/// then round half to even by adding 1.5·2^23 (the float's low mantissa bits are then
+/// the integer), all vector operations.
+@inline(__always)
+func quantizeInt8(_ v: SIMD8<Float>, inverse: Float) -> SIMD8<Int8> {
+    let x = clampAbove(clampBelow(v * inverse, -127), 127)
+    let n = unsafeBitCast(x + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    return SIMD8<Int8>(truncatingIfNeeded: n)
+}
+
+@inline(__always)
+func storeInt8(_ v: SIMD8<Float>, inverse: Float, to p: UnsafeMutablePointer<Int8>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: quantizeInt8(v, inverse: inverse), as: SIMD8<Int8>.self)
 }
 
 /// Float(Int8(bitPattern: b)) for every byte b: the int8 → float table of `stored(_:_:table:)`.
@@ -19,6 +37,9 @@ extension Float: ActivationElement {
     @inline(__always) var stored: Float { self }
     @inline(__always) init(storing v: Float, inverse _: Float) { self = v }
     @inline(__always) static func stored(_ p: UnsafePointer<Float>, _ i: Int, table _: UnsafePointer<Float>) -> Float { p[i] }
+    @inline(__always) static func store(_ v: SIMD8<Float>, count: Int, inverse _: Float, to p: UnsafeMutablePointer<Float>) {
+        for c in 0..<count { p[c] = v[c] }
+    }
 }
 
 extension Int8: ActivationElement {
@@ -29,6 +50,14 @@ extension Int8: ActivationElement {
     }
     @inline(__always) static func stored(_ p: UnsafePointer<Int8>, _ i: Int, table: UnsafePointer<Float>) -> Float {
         table[Int(UInt8(bitPattern: p[i]))]
+    }
+    @inline(__always) static func store(_ v: SIMD8<Float>, count: Int, inverse: Float, to p: UnsafeMutablePointer<Int8>) {
+        let q = quantizeInt8(v, inverse: inverse)
+        if count == 4 {
+            UnsafeMutableRawPointer(p).storeBytes(of: q.lowHalf, as: SIMD4<Int8>.self)
+        } else {
+            for c in 0..<count { p[c] = q[c] }
+        }
     }
 }
 

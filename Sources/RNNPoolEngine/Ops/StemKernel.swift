@@ -61,7 +61,7 @@ struct StemKernel {
                 }
                 acc = relu6(acc)
                 let o = out + x &* c0
-                for c in 0..<c0 { o[c] = O(storing: acc[c], inverse: inv) }
+                O.store(acc, count: c0, inverse: inv, to: o)
             }
             return
         }
