@@ -78,4 +78,12 @@ struct ActivationScale: Equatable {
     @inline(__always) func roundTrip<T: ActivationElement>(_ v: Float, _: T.Type) -> Float {
         T(storing: v, inverse: inverse).stored * scale
     }
+
+    /// The same for 16 lanes, with vector operations only (int8: clamp to ±127, round
+    /// half to even by adding and subtracting 1.5·2^23, scale back).
+    @inline(__always) func roundTrip<T: ActivationElement>(_ v: SIMD16<Float>, _: T.Type) -> SIMD16<Float> {
+        guard T.self == Int8.self else { return v }
+        let x = clampAbove(clampBelow(v * inverse, -127), 127)
+        return ((x + 12_582_912) - 12_582_912) * scale
+    }
 }

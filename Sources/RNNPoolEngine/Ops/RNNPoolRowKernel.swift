@@ -122,7 +122,8 @@ struct RNNPoolRowKernel {
             if chunkIDs[slot] == id { return }
             for l in 0..<16 { laneBase[l] = min(16 &* id &+ l, stemWidth - 1) }  // lanes past the edge are unused
             sweep(alongRow: false, laneRow: laneRow)
-            (chunks + slot &* h1).update(from: hA, count: h1)
+            // Column summaries are rounded to the summary grid once, here (NETWORK.md §7).
+            for j in 0..<h1 { chunks[slot &* h1 &+ j] = sSum.roundTrip(hA[j], O.self) }
             chunkIDs[slot] = id
         }
 
@@ -141,11 +142,14 @@ struct RNNPoolRowKernel {
                     laneBase[l] = S &* (g &+ p)
                 }
                 sweep(alongRow: true, laneRow: laneRow)
+                // Row summaries rounded to the summary grid, 16 lanes at a time (the state
+                // is not read again: every sweep starts from h = 0).
+                for j in 0..<h1 { hA[j] = sSum.roundTrip(hA[j], O.self) }
                 for l in 0..<min(16, pairs - first) {
                     let pair = first + l
                     let p = pair / freshPerPatch, r = carried + pair % freshPerPatch
                     let dst = freshF + (p &* 8 &+ r) &* h1
-                    for j in 0..<h1 { dst[j] = sSum.roundTrip(hAf[j &* 16 &+ l], O.self) }
+                    for j in 0..<h1 { dst[j] = hAf[j &* 16 &+ l] }
                 }
                 first += 16
             }
@@ -170,7 +174,7 @@ struct RNNPoolRowKernel {
                     let slot: Int = (col / 16) % 3
                     let offset: Int = slot &* h1 &* 16 &+ col % 16
                     let src = chunkf + offset
-                    for j in 0..<h1 { sumf[j &* 16 &+ 8 &+ k] = sSum.roundTrip(src[j &* 16], O.self) }
+                    for j in 0..<h1 { sumf[j &* 16 &+ 8 &+ k] = src[j &* 16] }
                 }
                 rnn2.inputProjection(summary, into: proj + p &* h2)
                 // Row r + S of this patch row is row r of the next one.
