@@ -150,7 +150,8 @@ def main(argv=None):
     ap.add_argument("--mosaic", type=float, default=0.4, help="share of 2x2 mosaic crops")
     ap.add_argument("--pack", help="train from a pack.py file instead of the data folder's JPEGs")
     ap.add_argument("--no-val", action="store_true", help="skip validation (e.g. on a remote machine)")
-    ap.add_argument("--init", help="start from this checkpoint's model/EMA weights (new optimizer and schedule)")
+    ap.add_argument("--init", help="continue from this checkpoint (weights, EMA, optimizer, counters) "
+                                   "with a new wall-clock schedule, e.g. scripts/train/checkpoints/last.pt")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
@@ -186,16 +187,25 @@ def main(argv=None):
     model = Detector(arch)
     if args.loss == "focal":
         prior_init(model)
-    if args.init:
-        ck = torch.load(args.init, map_location="cpu", weights_only=False)
-        model.load_state_dict(ck["ema"])
+    init = torch.load(args.init, map_location="cpu", weights_only=False) if args.init else None
+    if init is not None:
+        model.load_state_dict(init["model"])
     model.to(dev)
     ema = copy.deepcopy(model).eval()
+    if init is not None:
+        ema.load_state_dict(init["ema"])
     decay_params = [p for n, p in model.named_parameters() if p.ndim > 1]
     other_params = [p for n, p in model.named_parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay_params, "weight_decay": args.wd},
                              {"params": other_params, "weight_decay": 0.0}], lr=args.lr)
     state = {"step": 0, "elapsed": 0.0, "best_ap": -1.0, "history": [], "images": 0}
+    if init is not None:
+        # A new stretch from a committed checkpoint: weights, EMA, optimizer moments and
+        # counters carry over; the wall-clock schedule (warm-up, cosine) starts again.
+        opt.load_state_dict(init["opt"])
+        state.update(step=init["state"]["step"], images=init["state"]["images"],
+                     history=init["state"].get("history", []))
+        print(f"initialised from {args.init} at step {state['step']}", flush=True)
     if args.resume:
         ck = torch.load(os.path.join(args.out, "last.pt"), map_location=dev, weights_only=False)
         model.load_state_dict(ck["model"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])

@@ -67,6 +67,7 @@ public final class RNNPoolDetector: FaceDetecting {
             }, candidate: { list.insert($0) })
             arena.enter(network.nmsLayer)
             kept = NonMaximumSuppression.run(list.sorted(), iou: arch.postprocess.nmsIoU,
+                                             nested: arch.postprocess.nmsNested,
                                              maxDetections: arch.postprocess.maxDetections)
             arena.free(storage)
         } catch {
