@@ -1,4 +1,5 @@
 import ArgumentParser
+import RNNPoolEngine
 
 /// Options every detecting mode shares.
 struct DetectorOptions: ParsableArguments {
@@ -6,13 +7,21 @@ struct DetectorOptions: ParsableArguments {
             help: "Simulated RAM for the detector's activations: bytes, or with a K or M suffix (KiB/MiB).")
     var ramCap: ByteSize = ByteSize(bytes: 256 * 1024)
 
-    @Option(help: "Minimum face score to report, 0 to 1.")
-    var threshold: Float = 0.5
+    @Option(help: "Minimum face score to report, 0 to 1 (default: the model's own threshold, chosen on validation photos).")
+    var threshold: Float?
 
     func validate() throws {
-        guard threshold >= 0, threshold <= 1, threshold.isFinite else {
+        if let threshold, !(threshold >= 0 && threshold <= 1 && threshold.isFinite) {
             throw ValidationError("--threshold must be between 0 and 1 (got \(threshold))")
         }
+    }
+
+    /// --threshold when given, else the model file's `score_threshold` (the score where
+    /// val precision reaches 0.9), else 0.5 (no model: nothing is reported anyway).
+    func threshold(for detector: (any FaceDetecting)?) -> Float {
+        if let threshold { return threshold }
+        if let model = detector as? RNNPoolDetector { return model.architecture.postprocess.scoreThreshold }
+        return 0.5
     }
 }
 

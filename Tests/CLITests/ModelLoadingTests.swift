@@ -1,4 +1,5 @@
 import Foundation
+import RNNPoolEngine
 import XCTest
 
 /// How the binary finds, loads and runs the face model: the shipped one, one named by
@@ -83,5 +84,26 @@ final class ModelLoadingTests: XCTestCase {
         let cx = (best["x"] as? Double ?? 0) + (best["w"] as? Double ?? 0) / 2
         let cy = (best["y"] as? Double ?? 0) + (best["h"] as? Double ?? 0) / 2
         XCTAssertTrue((95...155).contains(cx) && (50...105).contains(cy), "best face centre at \(cx),\(cy)")
+    }
+
+    func testTheModelsOwnThresholdIsTheDefaultAndTheDemoShowsOneBoxOnItsOneFace() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.shippedModel), "no trained model shipped yet")
+        let threshold = Double(try RNNPoolModel.load(path: Self.shippedModel).architecture.postprocess.scoreThreshold)
+        XCTAssertNotEqual(threshold, 0.5, "the shipped model should carry a threshold chosen on val")
+        let r = try BinaryRunner.run([BinaryRunner.demo, "--headless", "--as-fast-as-possible"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var frames = 0, framesWithOneBox = 0
+        for line in r.stdoutLines {
+            let faces = try XCTUnwrap(try jsonObject(line)["faces"] as? [[String: Any]])
+            frames += 1
+            if faces.count == 1 { framesWithOneBox += 1 }
+            for f in faces { XCTAssertGreaterThanOrEqual(f["score"] as? Double ?? 0, threshold - 1e-6) }
+        }
+        XCTAssertEqual(frames, 60)
+        XCTAssertGreaterThanOrEqual(framesWithOneBox, 58, "the demo's one face should get one box in (nearly) every frame")
+        // --threshold still overrides the model's own.
+        let low = try BinaryRunner.run([BinaryRunner.demo, "--headless", "--as-fast-as-possible", "--frames", "1", "--threshold", "0.05"])
+        let lowFaces = try XCTUnwrap(try jsonObject(low.stdoutLines[0])["faces"] as? [[String: Any]])
+        XCTAssertTrue(lowFaces.contains { ($0["score"] as? Double ?? 1) < threshold }, "no box under the default threshold at 0.05")
     }
 }
