@@ -28,13 +28,18 @@ let package = Package(
         // variadic C functions cannot be imported into Swift directly).
         .systemLibrary(name: "CV4L2", pkgConfig: "libv4l2", providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
+        // libchafa turns the frame into terminal symbols and colours for the preview.
+        .systemLibrary(name: "CChafa", pkgConfig: "chafa", providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]),
 
+        // Reading what files and devices say without trusting it: bounded whole-file
+        // reads, overflow-checked arithmetic, printable excerpts for error messages.
+        .target(name: "InputSafety", swiftSettings: optimised),
         // Frames come in: camera capture, .y4m replay and recording, still images.
-        .target(name: "FrameIO", dependencies: ["CV4L2"], swiftSettings: optimised),
+        .target(name: "FrameIO", dependencies: ["CV4L2", "InputSafety"], swiftSettings: optimised),
         // The detector runs: model file, RAM-capped arena, streaming RNNPool network.
-        .target(name: "RNNPoolEngine", swiftSettings: engineSettings),
+        .target(name: "RNNPoolEngine", dependencies: ["InputSafety"], swiftSettings: engineSettings),
         // The terminal shows it: cell-grid rendering, ncurses front end, live loop.
-        .target(name: "TerminalUI", dependencies: ["CNcurses", "FrameIO", "RNNPoolEngine"], swiftSettings: optimised),
+        .target(name: "TerminalUI", dependencies: ["CNcurses", "CChafa", "FrameIO", "RNNPoolEngine"], swiftSettings: optimised),
 
         .executableTarget(
             name: "rnnpool-cam",
@@ -44,14 +49,17 @@ let package = Package(
             ]
         ),
 
+        .testTarget(name: "InputSafetyTests", dependencies: ["InputSafety"]),
         .testTarget(name: "FrameIOTests", dependencies: ["FrameIO", "CV4L2"]),
         .testTarget(name: "RNNPoolEngineTests", dependencies: ["RNNPoolEngine"], resources: [.copy("Fixtures")]),
         // Snapshots/ holds the expected screens as text, read from the source tree.
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "FrameIO", "RNNPoolEngine"],
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CChafa", "FrameIO", "RNNPoolEngine"],
                     exclude: ["Snapshots"]),
         // CLITests run the built binary, and test the headless JSON against a fake detector
         // through @testable import of the executable target.
-        .testTarget(name: "CLITests", dependencies: ["FrameIO", "RNNPoolEngine", "rnnpool-cam"]),
+        // Repro/ holds the hostile inputs the regression tests run the binary on.
+        .testTarget(name: "CLITests", dependencies: ["FrameIO", "RNNPoolEngine", "rnnpool-cam"],
+                    exclude: ["Repro"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,12 +17,13 @@ static const int RC_KEY_RESIZE = KEY_RESIZE;
 static inline attr_t rc_color_pair(short n) { return COLOR_PAIR(n); }
 
 /// Puts one wide character with attributes and colour pair at (y, x) of `win`.
-/// Returns ERR (the bottom-right cell always reports ERR because the cursor cannot
-/// advance past it; callers ignore that).
+/// The pair goes through setcchar's `opts` (an int), so pairs past 32767 work, as
+/// direct colour needs. Returns ERR (the bottom-right cell always reports ERR because
+/// the cursor cannot advance past it; callers ignore that).
 static inline int rc_put_wide(WINDOW *win, int y, int x, wchar_t ch, attr_t attrs, int pair) {
     cchar_t cell;
     wchar_t text[2] = { ch, 0 };
-    if (setcchar(&cell, text, attrs, (short)(pair <= 32767 ? pair : 0), NULL) == ERR) return ERR;
+    if (setcchar(&cell, text, attrs, 0, &pair) == ERR) return ERR;
     return mvwadd_wch(win, y, x, &cell);
 }
 

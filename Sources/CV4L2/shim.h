@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/videodev2.h>
+#include <stdio.h>
 #include <libv4l2.h>
 
 static inline int rc_v4l2_open(const char *path, int flags) { return v4l2_open(path, flags); }
@@ -40,9 +41,26 @@ static const unsigned int RC_V4L2_BUF_TYPE_VIDEO_CAPTURE = V4L2_BUF_TYPE_VIDEO_C
 static const unsigned int RC_V4L2_MEMORY_MMAP = V4L2_MEMORY_MMAP;
 static const unsigned int RC_V4L2_FIELD_NONE = V4L2_FIELD_NONE;
 static const unsigned int RC_V4L2_FIELD_ANY = V4L2_FIELD_ANY;
+static const unsigned int RC_V4L2_FIELD_TOP = V4L2_FIELD_TOP;
+static const unsigned int RC_V4L2_FIELD_BOTTOM = V4L2_FIELD_BOTTOM;
+static const unsigned int RC_V4L2_FIELD_INTERLACED = V4L2_FIELD_INTERLACED;
+static const unsigned int RC_V4L2_FIELD_SEQ_TB = V4L2_FIELD_SEQ_TB;
+static const unsigned int RC_V4L2_FIELD_SEQ_BT = V4L2_FIELD_SEQ_BT;
+static const unsigned int RC_V4L2_FIELD_ALTERNATE = V4L2_FIELD_ALTERNATE;
+static const unsigned int RC_V4L2_FIELD_INTERLACED_TB = V4L2_FIELD_INTERLACED_TB;
+static const unsigned int RC_V4L2_FIELD_INTERLACED_BT = V4L2_FIELD_INTERLACED_BT;
+static const unsigned int RC_V4L2_BUF_FLAG_ERROR = V4L2_BUF_FLAG_ERROR;
+static const unsigned int RC_V4L2_BUF_FLAG_TIMESTAMP_MASK = V4L2_BUF_FLAG_TIMESTAMP_MASK;
+static const unsigned int RC_V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+static const unsigned int RC_V4L2_BUF_FLAG_TIMESTAMP_COPY = V4L2_BUF_FLAG_TIMESTAMP_COPY;
 static const unsigned int RC_V4L2_CAP_VIDEO_CAPTURE = V4L2_CAP_VIDEO_CAPTURE;
 static const unsigned int RC_V4L2_CAP_STREAMING = V4L2_CAP_STREAMING;
 static const unsigned int RC_V4L2_CAP_DEVICE_CAPS = V4L2_CAP_DEVICE_CAPS;
+
+// Where libv4l2 prints its own messages (stderr when NULL): redirected while ncurses
+// owns the screen. Accessors, since the variable's declaration varies between versions.
+static inline FILE *rc_v4l2_log_file(void) { return v4l2_log_file; }
+static inline void rc_set_v4l2_log_file(FILE *f) { v4l2_log_file = f; }
 
 // mmap's MAP_FAILED is a cast macro.
 static inline int rc_is_map_failed(void *p) { return p == MAP_FAILED; }

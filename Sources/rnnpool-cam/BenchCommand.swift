@@ -15,13 +15,13 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Model file (default: assets/models/rnnpool-face.rpm, found like the main command does).")
     var model: String?
 
-    @Option(name: .long, help: "Number of timed frames.")
+    @Option(name: .long, parsing: .unconditional, help: "Number of timed frames.")
     var frames: Int = 200
 
-    @Option(name: .long, help: "Untimed warm-up frames.")
+    @Option(name: .long, parsing: .unconditional, help: "Untimed warm-up frames.")
     var warmup: Int = 10
 
-    @Option(name: .customLong("ram-cap"), help: "Simulated RAM cap in bytes (262144, 256K, 1M).")
+    @Option(name: .customLong("ram-cap"), parsing: .unconditional, help: "Simulated RAM cap in bytes (262144, 256K, 1M).")
     var ramCap: ByteSize = ByteSize(bytes: 256 * 1024)
 
     @Option(name: .long, help: "A picture (PGM/PPM) or a .y4m clip (its first frame) to time instead of the synthetic frame, e.g. assets/demo.y4m.")
@@ -30,20 +30,24 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Size of the synthetic frame, WxH (the detector letterboxes it to 320x240).")
     var size: String = "320x240"
 
-    @Option(name: .long, help: "Score threshold.")
+    @Option(name: .long, parsing: .unconditional, help: "Score threshold.")
     var threshold: Float?
 
-    @Option(name: .customLong("render-frames"), help: "Frames for the terminal render benchmark at 120x40 and 240x70 cells (0 skips it).")
+    @Option(name: .customLong("render-frames"), parsing: .unconditional, help: "Frames for the terminal render benchmark at 120x40 and 240x70 cells (0 skips it).")
     var renderFrames: Int = 200
+
+    @Option(help: "Line buffers in int8 or float (default: int8 when the model carries activation scales).")
+    var precision: Precision?
 
     @Flag(name: .long, help: "Print one JSON object instead of the table.")
     var json = false
 
     func validate() throws {
-        guard frames > 0 else { throw ValidationError("--frames must be positive") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
-        guard renderFrames >= 0 else { throw ValidationError("--render-frames must not be negative") }
-        guard parseSize(size) != nil else { throw ValidationError("--size \(size): expected WxH, e.g. 640x480") }
+        guard ramCap.isValid else { throw optionError(ramCap.problem(option: "--ram-cap")) }
+        guard frames > 0 else { throw optionError("--frames must be positive (got \(frames))") }
+        guard warmup >= 0 else { throw optionError("--warmup must not be negative (got \(warmup))") }
+        guard renderFrames >= 0 else { throw optionError("--render-frames must not be negative (got \(renderFrames))") }
+        guard parseSize(size) != nil else { throw optionError("--size \(size): expected WxH, e.g. 640x480") }
     }
 
     func run() throws {
@@ -63,7 +67,7 @@ struct BenchCommand: ParsableCommand {
                                   + "(looked for \(ModelLocator.relativePath) above the executable and the current directory)")
         }
         let m = try RNNPoolModel.load(path: path)
-        let detector = try RNNPoolDetector(model: m, ramCapBytes: ramCap.bytes)
+        let detector = try RNNPoolDetector(model: m, ramCapBytes: ramCap.bytes, precision: precision)
         let (sw, sh) = parseSize(size)!
         let frame = try image.map(BenchFrame.read) ?? BenchFrame.synthetic(width: sw, height: sh)
         let thr = threshold ?? m.architecture.postprocess.scoreThreshold
@@ -83,11 +87,15 @@ struct BenchCommand: ParsableCommand {
         let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         let mem = detector.memory
         let report = BenchReport(
-            model: path, frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
+            model: path, precision: detector.precision.rawValue, frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
             frames: frames, msPerFrameMedian: median, msPerFrameMin: times.first!, msPerFrameMax: times.last!,
             fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,
             ramCapBytes: mem.capBytes, weightBytes: mem.weightBytes, baselinePeakBytes: mem.baselinePeakBytes,
             baselinePeakLayer: detector.baselinePlan.peakLayer,
+            baselines: detector.baselinePlans.map {
+                .init(name: $0.name, peakBytes: $0.plan.peakBytes, peakLayer: $0.plan.peakLayer,
+                      ratio: Double($0.plan.peakBytes) / Double(max(1, mem.peakBytes)))
+            },
             layers: mem.layers.map { .init(name: $0.name, peakBytes: $0.peakBytes, ownBytes: $0.ownBytes) },
             layerMAdds: detector.cost.layers.map { .init(name: $0.name, madds: $0.madds) },
             facesFound: faces,

@@ -6,6 +6,11 @@ struct BenchReport: Encodable {
     struct Layer: Encodable { var name: String; var peakBytes: Int; var ownBytes: Int
         enum CodingKeys: String, CodingKey { case name, peakBytes = "peak_bytes", ownBytes = "own_bytes" } }
     struct LayerCost: Encodable { var name: String; var madds: Int }
+    /// A conventional network planned in the same precision, and its peak over ours.
+    struct Baseline: Encodable {
+        var name: String, peakBytes: Int, peakLayer: String, ratio: Double
+        enum CodingKeys: String, CodingKey { case name, peakBytes = "peak_bytes", peakLayer = "peak_layer", ratio }
+    }
     /// One terminal render measurement (grid render; ncurses paint off-screen).
     struct Render: Encodable {
         var columns: Int, rows: Int, mode: String, overlay: Bool
@@ -20,6 +25,7 @@ struct BenchReport: Encodable {
     }
 
     var model: String
+    var precision: String
     var frameWidth: Int, frameHeight: Int
     var frameSource: String
     var frames: Int
@@ -31,35 +37,39 @@ struct BenchReport: Encodable {
     var weightBytes: Int
     var baselinePeakBytes: Int
     var baselinePeakLayer: String
+    var baselines: [Baseline]
     var layers: [Layer]
     var layerMAdds: [LayerCost]
     var facesFound: Int
     var render: [Render]
 
     enum CodingKeys: String, CodingKey {
-        case model, frameWidth = "frame_width", frameHeight = "frame_height", frameSource = "frame_source"
+        case model, precision, frameWidth = "frame_width", frameHeight = "frame_height", frameSource = "frame_source"
         case frames, msPerFrameMedian = "ms_per_frame_median", msPerFrameMin = "ms_per_frame_min"
         case msPerFrameMax = "ms_per_frame_max", fps, maddsPerFrame = "madds_per_frame"
         case peakArenaBytes = "peak_arena_bytes", ramCapBytes = "ram_cap_bytes", weightBytes = "weight_bytes"
-        case baselinePeakBytes = "baseline_peak_bytes", baselinePeakLayer = "baseline_peak_layer"
+        case baselinePeakBytes = "baseline_peak_bytes", baselinePeakLayer = "baseline_peak_layer", baselines
         case layers = "layer_peak_bytes", layerMAdds = "layer_madds", facesFound = "faces_found", render
     }
 
     func table() -> String {
         func kib(_ b: Int) -> String { String(format: "%9d B (%6.1f KiB)", b, Double(b) / 1024) }
         var s = """
-        rnnpool-cam bench: \(model)
+        rnnpool-cam bench: \(model) (\(precision) line buffers)
           frame              \(frameWidth)x\(frameHeight) (\(frameSource)), \(frames) frames, single thread
           median             \(String(format: "%.3f", msPerFrameMedian)) ms/frame (min \(String(format: "%.3f", msPerFrameMin)), max \(String(format: "%.3f", msPerFrameMax)))
           FPS                \(String(format: "%.1f", fps))
           multiply-adds      \(String(format: "%.1f", Double(maddsPerFrame) / 1e6)) M per frame
           peak arena         \(kib(peakArenaBytes))   cap \(kib(ramCapBytes))
           weights (flash)    \(kib(weightBytes))
-          baseline peak      \(kib(baselinePeakBytes))   (conventional CNN, at \(baselinePeakLayer))
-          baseline / ours    \(String(format: "%.1fx", Double(baselinePeakBytes) / Double(max(1, peakArenaBytes))))
           faces found        \(facesFound)
-        per-layer arena use (peak while the layer ran / the layer's own buffers):
+        conventional networks, planned in the same precision (\(precision)):
         """
+        for b in baselines {
+            s += "\n  " + b.name.padding(toLength: 20, withPad: " ", startingAt: 0) + kib(b.peakBytes)
+                + String(format: "   %.1fx ours", b.ratio) + "   (peak at \(b.peakLayer))"
+        }
+        s += "\nper-layer arena use (peak while the layer ran / the layer's own buffers):"
         for l in layers {
             s += "\n  " + l.name.padding(toLength: 18, withPad: " ", startingAt: 0) + " " + kib(l.peakBytes) + "  own " + kib(l.ownBytes)
         }

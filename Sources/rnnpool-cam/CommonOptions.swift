@@ -1,18 +1,27 @@
 import ArgumentParser
 import RNNPoolEngine
 
+extension Precision: ExpressibleByArgument {}
+
 /// Options every detecting mode shares.
 struct DetectorOptions: ParsableArguments {
-    @Option(name: .customLong("ram-cap"),
+    // `.unconditional`: a value such as "-5" is taken as the value (and refused with a
+    // range error), not read as an unknown option "-5" leaving the value missing.
+    @Option(name: .customLong("ram-cap"), parsing: .unconditional,
             help: "Simulated RAM for the detector's activations: bytes, or with a K or M suffix (KiB/MiB).")
     var ramCap: ByteSize = ByteSize(bytes: 256 * 1024)
 
-    @Option(help: "Minimum face score to report, 0 to 1 (default: the model's own threshold, chosen on validation photos).")
+    @Option(parsing: .unconditional,
+            help: "Minimum face score to report, 0 to 1 (default: the model's own threshold, chosen on validation photos).")
     var threshold: Float?
 
+    @Option(help: "Line buffers in int8 (compact) or float (the exact reference). Default: int8 when the model file carries activation scales (version 2), else float.")
+    var precision: Precision?
+
     func validate() throws {
+        guard ramCap.isValid else { throw optionError(ramCap.problem(option: "--ram-cap")) }
         if let threshold, !(threshold >= 0 && threshold <= 1 && threshold.isFinite) {
-            throw ValidationError("--threshold must be between 0 and 1 (got \(threshold))")
+            throw optionError("--threshold must be between 0 and 1 (got \(threshold))")
         }
     }
 
@@ -30,7 +39,7 @@ struct SourceOptions: ParsableArguments {
     @Option(help: "Camera capture size, WxH (the driver may pick the nearest it supports).")
     var size: FrameSize = FrameSize(width: 640, height: 480)
 
-    @Option(help: "Camera frame rate to ask for.")
+    @Option(parsing: .unconditional, help: "Camera frame rate to ask for.")
     var fps: Double?
 
     @Flag(name: .customLong("as-fast-as-possible"), help: "Replay .y4m files without pacing them at their frame rate.")
@@ -41,7 +50,7 @@ struct SourceOptions: ParsableArguments {
 
     func validate() throws {
         if let fps, !(fps > 0 && fps <= 1000) {
-            throw ValidationError("--fps must be a positive number of frames per second (got \(fps))")
+            throw optionError("--fps must be a positive number of frames per second, at most 1000 (got \(fps))")
         }
     }
 }

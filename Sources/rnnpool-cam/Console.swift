@@ -36,3 +36,10 @@ func reportingFailures(_ body: () throws -> Void) throws {
         throw ExitCode(1)
     }
 }
+
+/// A bad option value as one line on stderr and exit status 64 (usage), without the
+/// usage text ArgumentParser would add to a ValidationError.
+func optionError(_ message: String) -> ExitCode {
+    Console.note(message)
+    return ExitCode(64)
+}

@@ -23,7 +23,8 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes)
+            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes,
+                                                                  precision: detectorOptions.precision)
             var failures = 0
             for file in files {
                 let frame: Frame

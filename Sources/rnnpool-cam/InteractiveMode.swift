@@ -1,3 +1,4 @@
+import ArgumentParser
 import FrameIO
 import RNNPoolEngine
 import TerminalUI
@@ -29,5 +30,7 @@ enum InteractiveMode {
         if let error = summary.sourceError {
             throw CLIFailure(message: "\(error) (after \(summary.framesCaptured) frames)")
         }
+        // Ended by a signal: exit as a shell reports it (130 SIGINT, 143 SIGTERM, …).
+        if let signal = summary.endReason.signal { throw ExitCode(128 + signal) }
     }
 }

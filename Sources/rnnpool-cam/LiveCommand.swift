@@ -16,7 +16,7 @@ struct LiveCommand: ParsableCommand {
     @Flag(help: "No UI: print one JSON line per frame on stdout.")
     var headless = false
 
-    @Option(help: "Stop after this many frames.")
+    @Option(parsing: .unconditional, help: "Stop after this many frames.")
     var frames: Int?
 
     @Option(name: .customLong("output-dir"), help: "Where the UI's r (record) and s (save frame) keys write.")
@@ -27,7 +27,7 @@ struct LiveCommand: ParsableCommand {
 
     func validate() throws {
         if let frames, frames < 1 {
-            throw ValidationError("--frames must be at least 1 (got \(frames))")
+            throw optionError("--frames must be at least 1 (got \(frames))")
         }
     }
 
@@ -36,7 +36,8 @@ struct LiveCommand: ParsableCommand {
             let path = try SourceOpening.resolve(source)
             let frameSource = try SourceOpening.open(path, options: sourceOptions)
             defer { frameSource.close() }
-            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes)
+            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes,
+                                                                  precision: detectorOptions.precision)
             if headless {
                 // The interactive UI handles signals itself (it must restore the terminal).
                 StopSignal.install()
@@ -44,6 +45,7 @@ struct LiveCommand: ParsableCommand {
                                             threshold: detectorOptions.threshold(for: detector), maxFrames: frames,
                                             shouldStop: { StopSignal.requested }, emit: Console.emit)
                 _ = try runner.run()
+                try StopSignal.exitIfStopped()
             } else {
                 let settings = InteractiveSettings(threshold: detectorOptions.threshold(for: detector),
                                                    ramCapBytes: detectorOptions.ramCap.bytes,

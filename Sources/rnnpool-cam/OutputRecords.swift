@@ -22,6 +22,11 @@ enum OutputRecords {
             ("frame_peak_bytes", .int(m.framePeakBytes)),
             ("weight_bytes", .int(m.weightBytes)),
             ("baseline_peak_bytes", .int(m.baselinePeakBytes)),
+            // Each conventional network's peak and its ratio to ours (same precision).
+            ("baselines", .array(m.baselines.map {
+                .object([("name", .string($0.name)), ("peak_bytes", .int($0.peakBytes)),
+                         ("ratio", .number(Double($0.peakBytes) / Double(max(1, m.peakBytes)), decimals: 2))])
+            })),
             ("layers", .array(m.layers.map { .object([("name", .string($0.name)), ("peak_bytes", .int($0.peakBytes)), ("own_bytes", .int($0.ownBytes))]) })),
         ])
     }

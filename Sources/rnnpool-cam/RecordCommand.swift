@@ -16,11 +16,14 @@ struct RecordCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "The .y4m file to write.")
     var output: String
 
-    @Option(help: "Stop after this many frames.")
+    @Option(parsing: .unconditional, help: "Stop after this many frames.")
     var frames: Int?
 
-    @Option(help: "Stop after this many seconds of video (by the frames' timestamps).")
+    @Option(parsing: .unconditional, help: "Stop after this many seconds of video (by the frames' timestamps).")
     var seconds: Double?
+
+    @Flag(name: [.customShort("y"), .customLong("overwrite")], help: "Replace the output file if it exists (otherwise an existing file is refused).")
+    var overwrite = false
 
     @Flag(help: "Keep colour (C420jpeg) when the source has it.")
     var color = false
@@ -28,14 +31,17 @@ struct RecordCommand: ParsableCommand {
     @OptionGroup var sourceOptions: SourceOptions
 
     func validate() throws {
-        if let frames, frames < 1 { throw ValidationError("--frames must be at least 1 (got \(frames))") }
-        if let seconds, !(seconds > 0) { throw ValidationError("--seconds must be positive (got \(seconds))") }
+        if let frames, frames < 1 { throw optionError("--frames must be at least 1 (got \(frames))") }
+        if let seconds, !(seconds > 0) { throw optionError("--seconds must be positive (got \(seconds))") }
     }
 
     func run() throws {
         try reportingFailures {
             if Self.sameFile(source, output) {
                 throw CLIFailure(message: "\(output): is the source itself; refusing to record over it")
+            }
+            if !overwrite && FileManager.default.fileExists(atPath: output) {
+                throw CLIFailure(message: "\(output): already exists; add --overwrite (-y) to replace it")
             }
             let frameSource = try SourceOpening.open(source, options: sourceOptions)
             defer { frameSource.close() }
@@ -56,6 +62,10 @@ struct RecordCommand: ParsableCommand {
             }
             guard let writer else {
                 if let sourceError { throw sourceError }
+                if let signal = StopSignal.name {
+                    Console.note("stopped by \(signal) before the first frame; nothing recorded")
+                    try StopSignal.exitIfStopped()
+                }
                 throw CLIFailure(message: "\(source): no frames to record")
             }
             try writer.close()
@@ -64,6 +74,7 @@ struct RecordCommand: ParsableCommand {
             if let signal = StopSignal.name { summary = "stopped by \(signal); " + summary }
             Console.note(summary)
             if let sourceError { throw sourceError }
+            try StopSignal.exitIfStopped()
         }
     }
 

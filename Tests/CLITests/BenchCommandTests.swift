@@ -23,6 +23,29 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(Set(render.compactMap { $0["columns"] as? Int }), [120, 240])
     }
 
+    func testInt8ModelFitsIn128KiBAndShowsBothBaselinesInItsPrecision() throws {
+        let int8Model = ModelLoadingTests.randomModel.replacingOccurrences(of: "random-model.rpm", with: "random-model-int8.rpm")
+        var figures: [String: (peak: Int, baselines: [Int])] = [:]
+        for precision in ["int8", "float"] {
+            let r = try BinaryRunner.run(["bench", "--model", int8Model, "--precision", precision, "--frames", "1",
+                                          "--warmup", "0", "--render-frames", "0", "--json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let o = try jsonObject(r.stdoutLines[0])
+            XCTAssertEqual(o["precision"] as? String, precision)
+            let baselines = try XCTUnwrap(o["baselines"] as? [[String: Any]])
+            XCTAssertEqual(baselines.compactMap { $0["name"] as? String }, ["strided-conv CNN", "MobileNetV2-SSDLite"])
+            let peak = try XCTUnwrap(o["peak_arena_bytes"] as? Int)
+            for b in baselines {
+                let ratio = try XCTUnwrap(b["ratio"] as? Double)
+                XCTAssertEqual(ratio, Double(try XCTUnwrap(b["peak_bytes"] as? Int)) / Double(peak), accuracy: 1e-9)
+            }
+            figures[precision] = (peak, baselines.compactMap { $0["peak_bytes"] as? Int })
+        }
+        XCTAssertLessThanOrEqual(try XCTUnwrap(figures["int8"]).peak, 128 * 1024, "issue 9: 128 KiB with the input")
+        XCTAssertEqual(try XCTUnwrap(figures["float"]).baselines, try XCTUnwrap(figures["int8"]).baselines.map { 4 * $0 },
+                       "baselines are planned in the precision compared: 4 bytes per float activation, 1 per int8")
+    }
+
     func testACapBelowThePeakFailsWithTheMissingBytes() throws {
         let r = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.randomModel, "--frames", "1",
                                       "--ram-cap", "100K", "--render-frames", "0"])

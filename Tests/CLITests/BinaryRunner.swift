@@ -12,6 +12,11 @@ enum BinaryRunner {
 
     static let demo = repoRoot + "/assets/demo.y4m"
 
+    /// Address space (ulimit -v) a run may use in the hostile-input tests: what a normal
+    /// run needs (thread stacks and malloc arenas are reserved, not used) plus well
+    /// under 100 MB, so an allocation sized by a lying header fails the test.
+    static let addressSpaceLimitKiB = 400_000
+
     /// The binary next to the test bundle (same build configuration), else .build/debug.
     static func binaryPath() throws -> String {
         var candidates: [String] = []

@@ -28,10 +28,31 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(ByteSize(argument: "1M")?.bytes, 1_048_576)
         XCTAssertEqual(ByteSize(argument: "2MiB")?.bytes, 2_097_152)
         XCTAssertEqual(ByteSize(argument: "190000")?.bytes, 190_000)
-        XCTAssertNil(ByteSize(argument: "0"))
-        XCTAssertNil(ByteSize(argument: "-5K"))
-        XCTAssertNil(ByteSize(argument: "lots"))
-        XCTAssertNil(ByteSize(argument: "9G"))
+        // Out-of-range and unparseable values parse (so validate() can say what is
+        // allowed in one line) but are not valid.
+        for bad in ["0", "-5K", "lots", "9G", "1025M", "99999999999999999999M"] {
+            XCTAssertEqual(ByteSize(argument: bad)?.isValid, false, bad)
+        }
+        XCTAssertEqual(ByteSize(argument: "1024M")?.isValid, true)
+    }
+
+    /// Negative numbers are values, not options; every bad value is one line and 64.
+    func testBadNumbersGetOneLineRangeErrors() throws {
+        let cases: [([String], String)] = [
+            (["--headless", "--threshold", "-1", BinaryRunner.demo], "rnnpool-cam: --threshold must be between 0 and 1 (got -1.0)\n"),
+            (["--headless", "--ram-cap", "-5", BinaryRunner.demo],
+             "rnnpool-cam: --ram-cap must be from 1 byte to 1024M: bytes, or with a K or M suffix (got -5)\n"),
+            (["--headless", "--ram-cap", "0", BinaryRunner.demo],
+             "rnnpool-cam: --ram-cap must be from 1 byte to 1024M: bytes, or with a K or M suffix (got 0)\n"),
+            (["--headless", "--frames", "-3", BinaryRunner.demo], "rnnpool-cam: --frames must be at least 1 (got -3)\n"),
+            (["record", BinaryRunner.demo, "-o", "x.y4m", "--seconds", "-2"], "rnnpool-cam: --seconds must be positive (got -2.0)\n"),
+        ]
+        for (args, message) in cases {
+            let r = try BinaryRunner.run(args)
+            XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+            XCTAssertEqual(r.stderr, message, "\(args)")
+            XCTAssertTrue(r.stdout.isEmpty, "\(args)")
+        }
     }
 
     func testBadOptionValuesAreUsageErrors() throws {

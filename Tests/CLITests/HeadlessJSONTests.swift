@@ -12,7 +12,7 @@ final class HeadlessJSONTests: XCTestCase {
         var failOnCall: Int?
         var memory = MemorySnapshot(capBytes: 262_144, currentBytes: 1_000, peakBytes: 150_000, framePeakBytes: 120_000,
                                     layers: [LayerMemory(name: "stem", peakBytes: 76_800), LayerMemory(name: "rnnpool", peakBytes: 120_000)],
-                                    timeline: [0, 76_800, 120_000], weightBytes: 300_000, baselinePeakBytes: 614_400)
+                                    timeline: [0, 76_800, 120_000], weightBytes: 300_000, baselines: [BaselineMemory(name: "strided-conv CNN", peakBytes: 614_400)])
 
         struct Overflow: Error, CustomStringConvertible {
             var description: String { "layer rnnpool needs 120000 bytes, 100000 available, 20000 missing" }
@@ -114,6 +114,10 @@ final class HeadlessJSONTests: XCTestCase {
         XCTAssertEqual(memory["frame_peak_bytes"] as? Int, 120_000)
         XCTAssertEqual(memory["weight_bytes"] as? Int, 300_000)
         XCTAssertEqual(memory["baseline_peak_bytes"] as? Int, 614_400)
+        let baselines = try XCTUnwrap(memory["baselines"] as? [[String: Any]])
+        XCTAssertEqual(baselines.map { $0["name"] as? String }, ["strided-conv CNN"])
+        XCTAssertEqual(baselines.map { $0["peak_bytes"] as? Int }, [614_400])
+        XCTAssertEqual(baselines.map { $0["ratio"] as? Double }, [4.1], "614,400 / 150,000 to 2 decimals")
         let layers = try XCTUnwrap(memory["layers"] as? [[String: Any]])
         XCTAssertEqual(layers.map { $0["name"] as? String }, ["stem", "rnnpool"])
         // Keys in a fixed order, so the lines read the same way every time.

@@ -72,6 +72,19 @@ final class RecordCommandTests: XCTestCase {
         XCTAssertEqual(scratch.read("in.y4m").count, 32, "the source is untouched")
     }
 
+    func testAnExistingOutputIsRefusedUnlessOverwriteIsGiven() throws {
+        let out = scratch.write("old.y4m", Array("precious".utf8))
+        let r = try BinaryRunner.run(["record", BinaryRunner.demo, "-o", out, "--frames", "1", "--as-fast-as-possible"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "rnnpool-cam: \(out): already exists; add --overwrite (-y) to replace it\n")
+        XCTAssertEqual(scratch.read("old.y4m"), Array("precious".utf8), "the existing file is untouched")
+        for flag in ["--overwrite", "-y"] {
+            let w = try BinaryRunner.run(["record", BinaryRunner.demo, "-o", out, flag, "--frames", "1", "--as-fast-as-possible"])
+            XCTAssertEqual(w.status, 0, w.stderr)
+            XCTAssertEqual(try Y4MReader(path: out, pacing: false).header.width, 320, "replaced by the recording")
+        }
+    }
+
     func testTruncatedSourceKeepsTheWholeFramesAndFails() throws {
         var src = Array("YUV4MPEG2 W2 H2 F10:1 Cmono\n".utf8)
         for _ in 0..<3 { src += Array("FRAME\n".utf8) + [1, 2, 3, 4] }
@@ -86,7 +99,7 @@ final class RecordCommandTests: XCTestCase {
     }
 
     /// Ctrl-C or SIGTERM in the middle of a paced, looping recording: the process says
-    /// so, exits 0, and the file holds the header plus whole frames only.
+    /// so, exits 128 + the signal, and the file holds the header plus whole frames only.
     func testSignalLeavesAValidFile() throws {
         for signal in [SIGINT, SIGTERM] {
             let out = scratch.path("sig\(signal).y4m")
@@ -96,7 +109,7 @@ final class RecordCommandTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.3)
             kill(child.pid, signal)
             let r = BinaryRunner.collect(child)
-            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.status, 128 + signal, "130 for SIGINT, 143 for SIGTERM: \(r.stderr)")
             let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
             XCTAssertTrue(r.stderr.hasPrefix("rnnpool-cam: stopped by \(name); recorded "), r.stderr)
             let size = scratch.read("sig\(signal).y4m").count - demoHeader.utf8.count

@@ -12,6 +12,10 @@ final class FakeV4L2Device: V4L2System {
         case pollTimeout
         case pollFailure(Int32)
         case dequeueError(Int32)
+        /// A buffer with bytesused == 0 and no error flag.
+        case emptyBuffer
+        /// SIGINT arrives while polling (StopRequest is raised; tests reset it).
+        case stopRequest
     }
 
     enum FormatAnswer {
@@ -35,6 +39,15 @@ final class FakeV4L2Device: V4L2System {
     var mmapFailsAtBuffer: Int?
     var frameInterval: (UInt32, UInt32) = (1, 30)
     var script: [Event] = []
+    /// The field order S_FMT answers with.
+    var fieldAnswer: UInt32 = RC_V4L2_FIELD_NONE
+    /// Per delivered frame: a driver timestamp and its clock flag (V4L2_BUF_FLAG_TIMESTAMP_*);
+    /// when empty, every frame gets 1000 s + index ms with no clock flag.
+    var driverStamps: [(seconds: Double, flags: UInt32)] = []
+    /// The device's clock (what `now()` says): polls that time out and dequeues advance it,
+    /// so stall tests run in simulated time.
+    private(set) var clock = 100.0
+    static let frameSeconds = 1.0 / 30
 
     // What happened.
     private(set) var log: [String] = []
@@ -46,6 +59,8 @@ final class FakeV4L2Device: V4L2System {
     private(set) var mapped: [UnsafeMutableRawPointer: Int] = [:]
     private(set) var queue: [UInt32] = []
     private(set) var doubleQueued = false
+    private(set) var requestedField: UInt32?
+    private(set) var pollTimeouts: [Int32] = []
 
     private var format: (fourcc: UInt32, width: Int, height: Int, stride: Int) = (0, 0, 0, 0)
     private var offsets: [Int: UnsafeMutableRawPointer] = [:]
@@ -84,6 +99,7 @@ final class FakeV4L2Device: V4L2System {
         case RC_VIDIOC_S_FMT:
             let fmt = arg.assumingMemoryBound(to: v4l2_format.self)
             let want = fmt.pointee.fmt.pix.pixelformat
+            requestedField = fmt.pointee.fmt.pix.field
             log.append("S_FMT \(fourccName(want))")
             if let e = failing["S_FMT"] { return e }
             switch answerFormat(want, Int(fmt.pointee.fmt.pix.width), Int(fmt.pointee.fmt.pix.height)) {
@@ -93,6 +109,7 @@ final class FakeV4L2Device: V4L2System {
                 fmt.pointee.fmt.pix.width = UInt32(w)
                 fmt.pointee.fmt.pix.height = UInt32(h)
                 fmt.pointee.fmt.pix.bytesperline = UInt32(stride)
+                fmt.pointee.fmt.pix.field = fieldAnswer
                 format = (f, w, h, stride)
                 return 0
             }
@@ -142,6 +159,7 @@ final class FakeV4L2Device: V4L2System {
             guard streaming else { return EINVAL }
             let b = arg.assumingMemoryBound(to: v4l2_buffer.self)
             guard !script.isEmpty else { return EAGAIN }
+            clock += FakeV4L2Device.frameSeconds
             switch script.removeFirst() {
             case .dequeueError(let e):
                 log.append("DQBUF error \(e)")
@@ -150,6 +168,8 @@ final class FakeV4L2Device: V4L2System {
                 return deliver(bytes, damaged: false, into: b)
             case .damagedFrame(let bytes):
                 return deliver(bytes, damaged: true, into: b)
+            case .emptyBuffer:
+                return deliver([], damaged: false, into: b)
             default:
                 return EAGAIN
             }
@@ -165,8 +185,14 @@ final class FakeV4L2Device: V4L2System {
         p.copyMemory(from: bytes, byteCount: min(bytes.count, bufferBytes))
         b.pointee.index = index
         b.pointee.bytesused = UInt32(bytes.count)
-        b.pointee.timestamp = timeval(tv_sec: 1000, tv_usec: Int(index) * 1000)
-        if damaged { b.pointee.flags |= 0x40 }
+        if driverStamps.isEmpty {
+            b.pointee.timestamp = timeval(tv_sec: 1000, tv_usec: Int(index) * 1000)
+        } else {
+            let (seconds, flags) = driverStamps.removeFirst()
+            b.pointee.timestamp = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1e6))
+            b.pointee.flags |= flags
+        }
+        if damaged { b.pointee.flags |= RC_V4L2_BUF_FLAG_ERROR }
         log.append("DQBUF \(index)")
         return 0
     }
@@ -195,11 +221,20 @@ final class FakeV4L2Device: V4L2System {
     }
 
     func poll(_ fd: Int32, timeoutMilliseconds: Int32) -> V4L2PollResult {
-        guard let next = script.first else { return .timeout }
+        pollTimeouts.append(timeoutMilliseconds)
+        guard let next = script.first else {
+            clock += Double(timeoutMilliseconds) / 1000
+            return .timeout
+        }
         switch next {
         case .pollTimeout:
             script.removeFirst()
+            clock += Double(timeoutMilliseconds) / 1000
             return .timeout
+        case .stopRequest:
+            script.removeFirst()
+            StopRequest.request(by: SIGINT)
+            return .interrupted
         case .pollFailure(let e):
             script.removeFirst()
             return .failed(e)
@@ -207,6 +242,8 @@ final class FakeV4L2Device: V4L2System {
             return .ready
         }
     }
+
+    func now() -> Double { clock }
 
     func close(_ fd: Int32) -> Int32 {
         precondition(isOpen, "closed twice")

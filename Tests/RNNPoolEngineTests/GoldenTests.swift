@@ -40,7 +40,8 @@ final class GoldenTests: XCTestCase {
         for t in golden.tensors where t.shape.count == 3 { heights[t.name] = t.shape[1] }
         let recorder = LayerRecorder(heights: heights)
         // The default RAM cap: the golden run is also the proof that the float path fits.
-        let detector = try RNNPoolDetector(model: model, ramCapBytes: 256 * 1024)
+        // Float fixtures hold the float reference; a version-2 model runs it with --precision float.
+        let detector = try RNNPoolDetector(model: model, ramCapBytes: 256 * 1024, precision: .float)
         detector.tap = recorder.tap
         let result = try source.bytes.withUnsafeBufferPointer {
             try detector.detect(luma: $0, width: w0, height: h0, threshold: Float(threshold))

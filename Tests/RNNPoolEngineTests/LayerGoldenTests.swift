@@ -72,13 +72,13 @@ final class LayerGoldenTests: XCTestCase {
         var scratch = [Float](repeating: 0, count: kernel.scratchFloats)
         var carry = [Float](repeating: 0, count: kernel.carryFloats)
         stemIn.withUnsafeBufferPointer { s in
-            let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 8)
+            let rows = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: 8)
             defer { rows.deallocate() }
             for py in 0..<arch.patchesY {
-                for r in 0..<8 { rows[r] = s.baseAddress! + (arch.rnnpool.stride * py + r) * arch.stemWidth * c0 }
+                for r in 0..<8 { rows[r] = UnsafeRawPointer(s.baseAddress! + (arch.rnnpool.stride * py + r) * arch.stemWidth * c0) }
                 pool.withUnsafeMutableBufferPointer { o in
-                    kernel.run(py: py, rows: rows, stemWidth: arch.stemWidth, out: o.baseAddress! + py * pw * oc,
-                               scratch: &scratch, carry: &carry)
+                    kernel.run(py: py, rows: rows, input: Float.self, stemWidth: arch.stemWidth,
+                               out: o.baseAddress! + py * pw * oc, scratch: &scratch, carry: &carry, grids: .identity)
                 }
             }
         }
@@ -95,7 +95,8 @@ final class LayerGoldenTests: XCTestCase {
                 out.withUnsafeMutableBufferPointer { o in
                     for y in 0..<s.hout {
                         k.run(row: y, inputRow: { src.baseAddress! + $0 * s.win * roundUp8(s.cin) },
-                              out: o.baseAddress! + y * s.wout * k.outStride, scratch: &scr)
+                              out: o.baseAddress! + y * s.wout * k.outStride, scratch: &scr,
+                              inGrid: .identity, outGrid: .identity)
                     }
                 }
             }
@@ -112,7 +113,7 @@ final class LayerGoldenTests: XCTestCase {
                 norms.withUnsafeMutableBufferPointer { n in
                     for y in 0..<shape.hout {
                         k.inverseNorms(row: s.baseAddress! + y * shape.wout * k.inStride, width: shape.wout,
-                                       into: n.baseAddress! + y * shape.wout)
+                                       grid: .identity, into: n.baseAddress! + y * shape.wout)
                     }
                     out.withUnsafeMutableBufferPointer { o in
                         for y in 0..<shape.hout {
@@ -124,7 +125,7 @@ final class LayerGoldenTests: XCTestCase {
                                 let iy = y - 1 + $0
                                 return iy >= 0 && iy < shape.hout ? UnsafePointer(n.baseAddress! + iy * shape.wout) : nil
                             }
-                            k.run(width: shape.wout, rows: rows, norms: ns, out: o.baseAddress! + y * shape.wout * k.outPadded)
+                            k.run(width: shape.wout, rows: rows, norms: ns, scale: 1, out: o.baseAddress! + y * shape.wout * k.outPadded)
                         }
                     }
                 }

@@ -10,21 +10,8 @@ final class ModelFileTests: XCTestCase {
         return (path, try RNNPoolModel.load(path: path))
     }
 
-    /// Loads `data` expecting a ModelFileError; checks it is one line naming the file.
     func expectError(_ data: Data, contains fragment: String, file: StaticString = #filePath, line: UInt = #line) {
-        let path = try! RPMWriter.tinyModel().write(data)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            _ = try RNNPoolModel.load(path: path)
-            XCTFail("loaded a malformed model", file: file, line: line)
-        } catch let e as ModelFileError {
-            let text = e.description
-            XCTAssertTrue(text.hasPrefix(path + ": "), "error does not name the file: \(text)", file: file, line: line)
-            XCTAssertFalse(text.contains("\n"), "error is not one line: \(text)", file: file, line: line)
-            XCTAssertTrue(text.contains(fragment), "expected '\(fragment)' in: \(text)", file: file, line: line)
-        } catch {
-            XCTFail("unexpected error type \(error)", file: file, line: line)
-        }
+        expectModelError(data, contains: fragment, file: file, line: line)
     }
 
     func testValidTinyModelLoads() throws {
@@ -49,8 +36,8 @@ final class ModelFileTests: XCTestCase {
 
     func testUnsupportedVersion() throws {
         var w = RPMWriter.tinyModel()
-        w.version = 2
-        expectError(try w.encode(), contains: "unsupported model file version 2")
+        w.version = 3
+        expectError(try w.encode(), contains: "unsupported model file version 3")
     }
 
     func testTruncatedFile() throws {
@@ -130,6 +117,43 @@ final class ModelFileTests: XCTestCase {
         expectError(try w.encode(), contains: "head 0 reads block 3")
     }
 
+    func testTensorNamesMustBePrintableASCIIAndAreShownEscaped() throws {
+        var w = RPMWriter.tinyModel()
+        w.entries[0].name = "stem\n\u{1B}[31m"
+        expectError(try w.encode(), contains: #"tensor 0: name "stem\x0A\x1B[31m" is not 1-255 bytes of printable ASCII"#)
+        w.entries[0].name = ""
+        expectError(try w.encode(), contains: #"tensor 0: name "" is not"#)
+    }
+
+    func testTheChecksumIsCheckedBeforeTheStructure() throws {
+        // A tensor count of 2^32-1 would be "truncated" if the structure were read first.
+        var d = try RPMWriter.tinyModel().encode()
+        let headerLength = Int(d[12]) | Int(d[13]) << 8
+        for i in 0..<4 { d[16 + headerLength + i] = 0xFF }
+        expectError(d, contains: "checksum mismatch")
+        expectError(refreshCRC(d), contains: "4294967295 tensors, above the limit of 4096")
+    }
+
+    func testHyperParametersOutsideTheLimitsAreRefusedBeforeUse() throws {
+        for (section, key, value, message) in [
+            ("input", "width", Int.max, "input.width 9223372036854775807 is outside 16...4096"),
+            ("postprocess", "top_k", 1 << 62, "postprocess.top_k 4611686018427387904 is outside 1...100000"),
+            ("stem", "out_channels", 0, "stem.out_channels 0 is outside 1...1024"),
+        ] as [(String, String, Int, String)] {
+            var w = RPMWriter.tinyModel()
+            var part = w.header[section] as! [String: Any]
+            part[key] = value
+            w.header[section] = part
+            expectError(try w.encode(), contains: message)
+        }
+    }
+
+    func testAFileOverTheSizeLimitIsRefusedUnread() {
+        XCTAssertThrowsError(try RNNPoolModel.load(path: "/dev/zero")) { e in
+            XCTAssertEqual((e as? ModelFileError)?.description, "/dev/zero: cannot read model file (larger than the 64 MiB limit)")
+        }
+    }
+
     func testMissingFile() {
         let path = "/nonexistent/dir/model.rpm"
         XCTAssertThrowsError(try RNNPoolModel.load(path: path)) { e in
@@ -141,5 +165,22 @@ final class ModelFileTests: XCTestCase {
         XCTAssertThrowsError(try RNNPoolModel.load(path: Fixtures.path("random-golden-gradient"))) { e in
             XCTAssertTrue("\(e)".contains("kind is \"fixture\""), "\(e)")
         }
+    }
+}
+
+    /// Loads `data` expecting a ModelFileError; checks it is one line naming the file.
+func expectModelError(_ data: Data, contains fragment: String, file: StaticString = #filePath, line: UInt = #line) {
+    let path = try! RPMWriter.tinyModel().write(data)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    do {
+        _ = try RNNPoolModel.load(path: path)
+        XCTFail("loaded a malformed model", file: file, line: line)
+    } catch let e as ModelFileError {
+        let text = e.description
+        XCTAssertTrue(text.hasPrefix(path + ": "), "error does not name the file: \(text)", file: file, line: line)
+        XCTAssertFalse(text.contains("\n"), "error is not one line: \(text)", file: file, line: line)
+        XCTAssertTrue(text.contains(fragment), "expected '\(fragment)' in: \(text)", file: file, line: line)
+    } catch {
+        XCTFail("unexpected error type \(error)", file: file, line: line)
     }
 }

@@ -69,18 +69,20 @@ final class OpTests: XCTestCase {
         let width = 160
         let row = UnsafeMutablePointer<Float>.allocate(capacity: width * c0)
         for x in 0..<width { row[x * c0] = 0.7; row[x * c0 + 1] = -0.3 }
-        let rows = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 8)
-        for k in 0..<8 { rows[k] = UnsafePointer(row) }
+        let rows = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: 8)
+        for k in 0..<8 { rows[k] = UnsafeRawPointer(row) }
         let out = UnsafeMutablePointer<Float>.allocate(capacity: 40 * 4 * h2)
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: kernel.scratchFloats)
         let carry = UnsafeMutablePointer<Float>.allocate(capacity: kernel.carryFloats)
         defer { row.deallocate(); rows.deallocate(); out.deallocate(); scratch.deallocate(); carry.deallocate() }
-        kernel.run(py: 0, rows: rows, stemWidth: width, out: out, scratch: scratch, carry: carry)
+        kernel.run(py: 0, rows: rows, input: Float.self, stemWidth: width, out: out, scratch: scratch, carry: carry,
+                   grids: .identity)
         // The next patch row takes its top 4 row summaries from the carry; with constant
         // input it must produce the same values again.
         let first = Array(UnsafeBufferPointer(start: out, count: 40 * 4 * h2))
         out.update(repeating: .nan, count: 40 * 4 * h2)
-        kernel.run(py: 1, rows: rows, stemWidth: width, out: out, scratch: scratch, carry: carry)
+        kernel.run(py: 1, rows: rows, input: Float.self, stemWidth: width, out: out, scratch: scratch, carry: carry,
+                   grids: .identity)
         XCTAssertEqual(Array(UnsafeBufferPointer(start: out, count: 40 * 4 * h2)), first)
 
         func scalarGRNN(_ W: [Double], _ U: [Double], _ bz: [Double], _ bh: [Double], _ z: Double, _ n: Double,
@@ -167,7 +169,8 @@ final class OpTests: XCTestCase {
                 return min(max(s, 0), 6)
             }
             for yo in 0..<shape.hout {
-                k.run(row: yo, inputRow: { UnsafePointer(inBuf + $0 * win * cs) }, out: out, scratch: scratch)
+                k.run(row: yo, inputRow: { UnsafePointer(inBuf + $0 * win * cs) }, out: out, scratch: scratch,
+                      inGrid: .identity, outGrid: .identity)
                 for xo in 0..<shape.wout {
                     var d = [Double](repeating: 0, count: mid)
                     for m in 0..<mid {
@@ -224,7 +227,8 @@ final class HeadOpTests: XCTestCase {
             defer { buf.deallocate(); norms.deallocate(); out.deallocate() }
             buf.initialize(repeating: 0, count: height * width * cs)
             for p in 0..<(height * width) { for ch in 0..<c { buf[p * cs + ch] = input[p * c + ch] } }
-            for y in 0..<height { kernel.inverseNorms(row: buf + y * width * cs, width: width, into: norms + y * width) }
+            for y in 0..<height { kernel.inverseNorms(row: buf + y * width * cs, width: width, grid: .identity,
+                                                          into: norms + y * width) }
 
             func f(_ y: Int, _ x: Int, _ ch: Int) -> Double {
                 guard y >= 0, y < height, x >= 0, x < width else { return 0 }
@@ -237,7 +241,7 @@ final class HeadOpTests: XCTestCase {
             let y = 1
             let rows: [UnsafePointer<Float>?] = (0..<3).map { UnsafePointer(buf + (y - 1 + $0) * width * cs) }
             let ns: [UnsafePointer<Float>?] = (0..<3).map { UnsafePointer(norms + (y - 1 + $0) * width) }
-            kernel.run(width: width, rows: rows, norms: ns, out: out)
+            kernel.run(width: width, rows: rows, norms: ns, scale: 1, out: out)
             for x in 0..<width {
                 for (o, (w, b, base)) in ((0..<nl).map { ($0, (wl, bl, 0)) } + (0..<nc).map { ($0, (wc, bc, nl)) }) {
                     var s = Double(b[o])

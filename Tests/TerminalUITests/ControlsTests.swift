@@ -6,11 +6,15 @@ final class ControlsTests: XCTestCase {
         XCTAssertEqual(TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 256, environment: [:]),
                        .full)
         XCTAssertEqual(TerminalCapabilities.detect(codeset: "utf8", hasColors: true, colorCount: 256, environment: [:]).previewModes,
-                       [.halfBlock, .ascii])
+                       [.symbols, .halfBlock, .ascii])
+        XCTAssertEqual(TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 1 << 24, environment: [:]).colors,
+                       .direct, "xterm-direct's colours#0x1000000 is direct colour")
+        XCTAssertEqual(TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 16, environment: [:]).colors,
+                       .sixteen)
         let noColor = TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 256,
                                                   environment: ["NO_COLOR": "1"])
         XCTAssertEqual(noColor.colors, .none)
-        XCTAssertEqual(noColor.previewModes, [.ascii])
+        XCTAssertEqual(noColor.previewModes, [.ascii, .symbols], "without colours ASCII shades best; blocks on request")
         XCTAssertEqual(TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 256,
                                                    environment: ["NO_COLOR": ""]).colors, .palette256,
                        "an empty NO_COLOR does not count")
@@ -18,7 +22,20 @@ final class ControlsTests: XCTestCase {
         XCTAssertFalse(latin.unicode)
         XCTAssertEqual(latin.previewModes, [.ascii])
         XCTAssertEqual(TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 8, environment: [:]).previewModes,
-                       [.ascii])
+                       [.symbols, .halfBlock, .ascii])
+    }
+
+    func testLightBackgroundComesFromCOLORFGBG() {
+        func light(_ value: String?) -> Bool {
+            TerminalCapabilities.detect(codeset: "UTF-8", hasColors: false, colorCount: 0,
+                                        environment: value.map { ["COLORFGBG": $0] } ?? [:]).lightBackground
+        }
+        XCTAssertTrue(light("0;15"))
+        XCTAssertTrue(light("0;default;7"), "rxvt's three-field form")
+        XCTAssertFalse(light("15;0"))
+        XCTAssertFalse(light("7;8"))
+        XCTAssertFalse(light(nil), "dark unless told otherwise")
+        XCTAssertFalse(light("garbage"))
     }
 
     func testKeysMapToCommands() {

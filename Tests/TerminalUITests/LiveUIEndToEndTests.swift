@@ -94,7 +94,8 @@ final class LiveUIEndToEndTests: XCTestCase {
         XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
         XCTAssertEqual(try tmux.query("#{alternate_on}"), "1", "the UI runs on the alternate screen")
         XCTAssertTrue(started.screen.contains("320x240"), "status shows the frame size:\n\(started.screen)")
-        XCTAssertTrue(started.screen.contains("▀"), "256 colours + UTF-8 start in half-block mode:\n\(started.screen)")
+        XCTAssertTrue(started.screen.contains { "▀▄▌▐▖▗▘▝▚▞▁▂▃▅▆▇▉▊▋▍▎▏".contains($0) },
+                      "256 colours + UTF-8 start with chafa's block symbols:\n\(started.screen)")
 
         try tmux.send("m")
         let overlay = try tmux.waitForScreen { $0.contains("memory (m closes)") }
@@ -102,10 +103,13 @@ final class LiveUIEndToEndTests: XCTestCase {
         XCTAssertTrue(overlay.screen.contains("RSS"), "the overlay shows the process RSS:\n\(overlay.screen)")
 
         try tmux.send("c")
+        let half = try tmux.waitForScreen { $0.contains("preview: half-block") }
+        XCTAssertTrue(half.ok, "c switches the preview to half-block:\n\(half.screen)")
+        try tmux.send("c")
         let ascii = try tmux.waitForScreen { $0.contains("preview: ASCII") }
         XCTAssertTrue(ascii.ok, "c switches the preview to ASCII:\n\(ascii.screen)")
         let asciiSettled = try tmux.waitForScreen(timeout: 3) { screen in
-            !self.previewRows(screen).contains { $0.contains("▀") }
+            !self.previewRows(screen).contains { $0.contains("▀") || $0.contains("▄") }
         }
         XCTAssertTrue(asciiSettled.ok, "no half-blocks left in ASCII mode:\n\(asciiSettled.screen)")
 
@@ -135,23 +139,47 @@ final class LiveUIEndToEndTests: XCTestCase {
         try tmux.send("C-c")
         let exited = try tmux.waitForScreen { $0.contains("END") }
         XCTAssertTrue(exited.ok, "Ctrl-C ends the UI:\n\(exited.screen)")
-        XCTAssertTrue(exited.screen.contains("EXIT:0"), "as a clean exit:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("EXIT:130"), "with 128 + SIGINT, as a shell reports Ctrl-C:\n\(exited.screen)")
         try assertTerminalRestored(exited.screen)
     }
 
-    func testACrashStillRestoresTheTerminal() throws {
+    func testACrashStillRestoresTheTerminalWithoutAPrompt() throws {
+        // No SWIFT_BACKTRACE setting: the backtracer's "Press space" prompt would hold
+        // the dying process for 30 s; the UI's handler must not hand over to it.
+        for (signal, name) in [(SIGSEGV, "SIGSEGV"), (SIGABRT, "SIGABRT")] {
+            let exited = try signalTheUI(signal, timeout: 10)
+            XCTAssertTrue(exited.ok, "\(name) ends the UI within 10 s, no prompt:\n\(exited.screen)")
+            XCTAssertTrue(exited.screen.contains("EXIT:\(128 + signal)"), "by \(name), not a clean exit:\n\(exited.screen)")
+            XCTAssertFalse(exited.screen.contains("Press space"), exited.screen)
+            XCTAssertTrue(exited.screen.contains("rnnpool-cam: crashed; the terminal was restored"), exited.screen)
+            try assertTerminalRestored(exited.screen)
+            tmux.kill()
+        }
+    }
+
+    /// SIGHUP (terminal closed, ssh dropped) and SIGQUIT (Ctrl-\) end the UI like
+    /// Ctrl-C: terminal restored, exit status 128 + the signal, no backtrace painted.
+    func testHangupAndQuitSignalsRestoreTheTerminalAndExit() throws {
+        for (signal, name) in [(SIGHUP, "SIGHUP"), (SIGQUIT, "SIGQUIT")] {
+            let exited = try signalTheUI(signal, timeout: 10)
+            XCTAssertTrue(exited.ok, "\(name) ends the UI:\n\(exited.screen)")
+            XCTAssertTrue(exited.screen.contains("EXIT:\(128 + signal)"), "\(name):\n\(exited.screen)")
+            XCTAssertFalse(exited.screen.contains("Thread 0"), "no backtrace over the screen:\n\(exited.screen)")
+            try assertTerminalRestored(exited.screen)
+            tmux.kill()
+        }
+    }
+
+    /// Starts the UI, sends `signal` to it, and waits for the shell's END line.
+    private func signalTheUI(_ signal: Int32, timeout: Double) throws -> (ok: Bool, screen: String) {
         let (binary, demo) = try requirements()
-        // The backtracer would otherwise wait for a key before letting the process die.
-        try startUIInShell(binary: binary, demo: demo, environment: "SWIFT_BACKTRACE=enable=no")
+        try startUIInShell(binary: binary, demo: demo)
         let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
         XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
         let shell = try XCTUnwrap(Int32(try tmux.query("#{pane_pid}")))
         let binaryPID = try XCTUnwrap(childProcess(of: shell), "the UI process under the pane's shell")
-        XCTAssertEqual(kill(binaryPID, SIGSEGV), 0)
-        let exited = try tmux.waitForScreen { $0.contains("END") }
-        XCTAssertTrue(exited.ok, "the crash ends the UI:\n\(exited.screen)")
-        XCTAssertTrue(exited.screen.contains("EXIT:139"), "by SIGSEGV (128 + 11), not a clean exit:\n\(exited.screen)")
-        try assertTerminalRestored(exited.screen)
+        XCTAssertEqual(kill(binaryPID, signal), 0)
+        return try tmux.waitForScreen(timeout: timeout) { $0.contains("END") }
     }
 
     /// The first child of `parent`, from /proc (the env process execs the binary).
@@ -177,7 +205,7 @@ final class LiveUIEndToEndTests: XCTestCase {
         XCTAssertEqual(kill(binaryPID, SIGTERM), 0)
         let exited = try tmux.waitForScreen { $0.contains("END") }
         XCTAssertTrue(exited.ok, "SIGTERM ends the UI:\n\(exited.screen)")
-        XCTAssertTrue(exited.screen.contains("EXIT:0"), "as a clean exit:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("EXIT:143"), "with 128 + SIGTERM:\n\(exited.screen)")
         try assertTerminalRestored(exited.screen)
         XCTAssertTrue(exited.screen.contains("recorded "), "the CLI names the recording after restoring the screen:\n\(exited.screen)")
 

@@ -5,9 +5,9 @@ import XCTest
 final class RenderBenchmarkTests: XCTestCase {
     func testReportsBothStandardSizesAndModes() {
         let report = RenderBenchmark.run(frames: 3)
-        XCTAssertEqual(report.measurements.count, 6)
+        XCTAssertEqual(report.measurements.count, 8)
         XCTAssertEqual(Set(report.measurements.map { "\($0.columns)x\($0.rows)" }), ["120x40", "240x70"])
-        XCTAssertEqual(Set(report.measurements.map(\.mode)), [.ascii, .halfBlock])
+        XCTAssertEqual(Set(report.measurements.map(\.mode)), [.symbols, .ascii, .halfBlock])
         XCTAssertTrue(report.measurements.allSatisfy { $0.medianMilliseconds > 0 && $0.p90Milliseconds >= $0.medianMilliseconds })
         XCTAssertTrue(report.description.contains("240x70 cells, half-block"))
         XCTAssertTrue(report.measurements.allSatisfy { ($0.paintMedianMilliseconds ?? 0) > 0 },

@@ -3,6 +3,7 @@
   python scripts/train/export.py model --checkpoint CKPT --out assets/models/rnnpool-face.rpm
   python scripts/train/export.py fixture --model M.rpm --source astronaut --threshold 0.5 --out F.rpm
   python scripts/train/export.py random-fixtures --out-dir Tests/RNNPoolEngineTests/Fixtures
+  python scripts/train/export.py int8-fixtures --out-dir Tests/RNNPoolEngineTests/Fixtures
 """
 import argparse
 import copy
@@ -89,8 +90,10 @@ def fixture_tensors(header, result):
 
 
 def write_fixture(model_path, source_u8, threshold, out_path, description=""):
+    """A float fixture (the float reference path, also for a version-2 model)."""
     header, tensors = read_rpm(model_path)
     check_model(header, tensors, str(model_path))
+    header.pop("activations", None)
     res = run_model(header, tensors, source_u8, threshold)
     fh = {"kind": "fixture", "model": os.path.basename(str(model_path)), "threshold": float(threshold),
           "source_width": int(source_u8.shape[1]), "source_height": int(source_u8.shape[0]),
@@ -217,6 +220,37 @@ def make_random_fixtures(out_dir, seed=1234):
         print("  boxes:", np.round(res["boxes"], 2).tolist())
 
 
+def make_int8_fixtures(out_dir):
+    """random-model-int8.rpm (version 2: random-model.rpm plus activation scales
+    calibrated, as quantize.py does, on the two fixture sources, so no data set is
+    needed) and its int8 golden fixtures random-int8-{astronaut,gradient}.rpm, made by
+    the int8 reference path (header "precision": "int8")."""
+    from quantize import calibrate, quantized_header
+    mpath = os.path.join(out_dir, "random-model.rpm")
+    header, tensors = read_rpm(mpath)
+    srcs = {n: load_source(n) for n in ("astronaut", "gradient")}
+    imgs = np.stack([letterbox(src) for src in srcs.values()])
+    h8 = quantized_header(header, calibrate(header, tensors, imgs), len(imgs), "fixture sources")
+    h8["activations"]["calibration"]["data"] = "the astronaut and gradient fixture sources"
+    qpath = os.path.join(out_dir, "random-model-int8.rpm")
+    check_model(h8, tensors, qpath)
+    write_rpm(qpath, h8, tensors)
+    for n, src in srcs.items():
+        scores = run_model(h8, tensors, src, 1.0)["_scores"]
+        # Wider gaps than the float fixtures: the engine and PyTorch may round a value
+        # that sits on a rounding boundary to neighbouring int8 steps.
+        thr = next(t for t in (pick_threshold(scores, min_gap=g, min_sep=m)
+                               for g, m in ((2e-2, 2e-3), (1e-2, 1e-3), (5e-3, 5e-4), (2e-3, 5e-5))) if t is not None)
+        res = run_model(h8, tensors, src, thr)
+        fh = {"kind": "fixture", "model": os.path.basename(qpath), "threshold": float(thr), "precision": "int8",
+              "source_width": int(src.shape[1]), "source_height": int(src.shape[0]),
+              "description": f"random-model-int8.rpm on the {n} source, int8 reference path"}
+        out = os.path.join(out_dir, f"random-int8-{n}.rpm")
+        size = write_rpm(out, fh, fixture_tensors(h8, res))
+        print(f"{out}: {size} bytes, threshold {thr:.6f}, {len(res['boxes'])} boxes, nearest score to "
+              f"threshold {np.abs(scores - thr).min():.2e}")
+
+
 def load_checkpoint_model(path, use_ema=True):
     ck = torch.load(path, map_location="cpu", weights_only=False)
     m = Detector(ck["arch"])
@@ -241,6 +275,8 @@ def main(argv=None):
     c = sub.add_parser("random-fixtures", help="random model + its golden fixtures")
     c.add_argument("--out-dir", required=True)
     c.add_argument("--seed", type=int, default=1234)
+    d = sub.add_parser("int8-fixtures", help="random-model-int8.rpm + its int8 golden fixtures")
+    d.add_argument("--out-dir", required=True)
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
     if args.cmd == "model":
@@ -258,6 +294,8 @@ def main(argv=None):
                                description=f"{os.path.basename(args.model)} on {args.source}")
         print(f"wrote {args.out} ({n} bytes), {len(res['boxes'])} boxes:")
         print(np.round(res["boxes"], 2).tolist())
+    elif args.cmd == "int8-fixtures":
+        make_int8_fixtures(args.out_dir)
     else:
         make_random_fixtures(args.out_dir, args.seed)
 

@@ -11,28 +11,67 @@ import torch.nn.functional as F
 from boxes import anchors_for, postprocess
 from letterbox import boxes_to_source, letterbox
 from model import fastgrnn, rnnpool
+from rpm import activation_names  # noqa: F401  (re-exported for calibration)
+
+
+def fake_quant(x, scale):
+    """Round x to the int8 grid of `scale` and back (NETWORK.md section 7): q =
+    clamp(round_half_even(x * inv), -127, 127) with inv = 1/scale in float32, then q * scale.
+    The Swift engine stores q and multiplies back by the same float32 scale."""
+    s = torch.tensor(scale, dtype=torch.float32)
+    inv = torch.tensor(1.0, dtype=torch.float32) / s
+    return torch.clamp(torch.round(x * inv), -127, 127) * s
 
 
 class _Rnn:
-    def __init__(self, T, p):
+    """FastGRNN from the file's tensors. `in_scale` rounds every input to the int8 grid
+    first (RNN2 reads RNN1's summaries so in the int8 path); `stats` records max |input|."""
+    def __init__(self, T, p, in_scale=None, stats=None, stat_name=None):
         self.args = [T[f"{p}.{n}"] for n in ("W", "U", "bias_z", "bias_h", "zeta", "nu")]
+        self.in_scale, self.stats, self.stat_name = in_scale, stats, stat_name
 
     def __call__(self, x):
+        if self.stats is not None:
+            _record(self.stats, self.stat_name, x)
+        if self.in_scale is not None:
+            x = fake_quant(x, self.in_scale)
         return fastgrnn(x, *self.args)
+
+
+def _record(stats, name, x):
+    m = float(x.detach().abs().max())
+    stats[name] = max(stats.get(name, 0.0), m)
+
+
+def activation_scales(header):
+    """The per-tensor int8 scales of a version-2 header, or None (float path)."""
+    a = header.get("activations")
+    return None if a is None else a["scales"]
 
 
 def as_torch(tensors):
     return {k: torch.from_numpy(np.asarray(v, dtype=np.float32)) for k, v in tensors.items()}
 
 
-def forward_tensors(header, T, x):
+def forward_tensors(header, T, x, scales=None, stats=None):
     """x: normalised float [B, 1, H, W]. Returns (list of (loc, conf) per head, dict of
-    intermediate tensors named as in the fixture format)."""
+    intermediate tensors named as in the fixture format).
+
+    scales: None for the float path, else {activation name: int8 scale}: every stored
+    activation (activation_names) is rounded to its int8 grid, as the engine's int8 path
+    stores it. stats: a dict that receives max |value| per activation (calibration)."""
     inter = {}
-    y = F.relu6(F.conv2d(x, T["stem.weight"], T["stem.bias"], stride=2, padding=1))
+
+    def stored(name, y):
+        if stats is not None:
+            _record(stats, name, y)
+        return y if scales is None else fake_quant(y, scales[name])
+
+    y = stored("stem", F.relu6(F.conv2d(x, T["stem.weight"], T["stem.bias"], stride=2, padding=1)))
     inter["stem"] = y
     rp = header["rnnpool"]
-    y = rnnpool(y, _Rnn(T, "rnn1"), _Rnn(T, "rnn2"), rp["patch"], rp["stride"])
+    rnn2 = _Rnn(T, "rnn2", None if scales is None else scales["rnnpool.summaries"], stats, "rnnpool.summaries")
+    y = stored("rnnpool", rnnpool(y, _Rnn(T, "rnn1"), rnn2, rp["patch"], rp["stride"]))
     inter["rnnpool"] = y
     feats = []
     for i, b in enumerate(header["blocks"]):
@@ -45,7 +84,7 @@ def forward_tensors(header, T, x):
         z = F.conv2d(z, T[p + "project.weight"], T[p + "project.bias"])
         if b["stride"] == 1 and y.shape[1] == z.shape[1]:
             z = z + y
-        y = z
+        y = stored(f"blocks.{i}", z)
         feats.append(y)
         inter[f"blocks.{i}"] = y
     outs = []
@@ -76,11 +115,13 @@ def locs_scores(header, outs):
 
 def detect_letterboxed(header, T, imgs_u8, threshold):
     """imgs_u8: uint8 [B, 240, 320] letterboxed frames -> list of [K, 5] network-pixel
-    detections (x, y, w, h, score), best first."""
+    detections (x, y, w, h, score), best first. A header with activation scales
+    (version 2) runs the int8 path, as the engine does by default; drop its
+    "activations" key for the float path."""
     inp, pp = header["input"], header["postprocess"]
     with torch.no_grad():
         x = torch.from_numpy(np.ascontiguousarray(imgs_u8)).float()[:, None] * inp["scale"] + inp["offset"]
-        outs, _ = forward_tensors(header, T, x)
+        outs, _ = forward_tensors(header, T, x, activation_scales(header))
         loc, sc, sizes = locs_scores(header, outs)
     anchors = anchors_for(header["heads"], sizes)
     loc, sc = loc.numpy(), sc.numpy()
@@ -91,14 +132,15 @@ def detect_letterboxed(header, T, imgs_u8, threshold):
 
 def run_model(header, tensors, source_u8: np.ndarray, threshold: float):
     """Run the detector on a source luma plane. Returns a dict of fixture tensors:
-    source, input, stem, rnnpool, blocks.i, heads.k.loc/conf, boxes (+ private keys)."""
+    source, input, stem, rnnpool, blocks.i, heads.k.loc/conf, boxes (+ private keys).
+    The int8 path when the header carries activation scales (see detect_letterboxed)."""
     T = as_torch(tensors)
     inp = header["input"]
     img = letterbox(source_u8, inp["width"], inp["height"])
     out = {"source": source_u8, "input": img}
     with torch.no_grad():
         x = torch.from_numpy(img).float()[None, None] * inp["scale"] + inp["offset"]
-        outs, inter = forward_tensors(header, T, x)
+        outs, inter = forward_tensors(header, T, x, activation_scales(header))
         loc, sc, sizes = locs_scores(header, outs)
     for k, v in inter.items():
         out[k] = v[0].numpy().astype(np.float32)

@@ -1,4 +1,7 @@
-"""Reader and writer for the `.rpm` container (docs/MODEL_FORMAT.md, version 1)."""
+"""Reader and writer for the `.rpm` container (docs/MODEL_FORMAT.md, versions 1 and 2).
+
+Version 2 is version 1 plus the int8 activation scales in the header ("activations");
+a header that carries them is written as version 2, any other as version 1."""
 import json
 import struct
 import zlib
@@ -7,6 +10,7 @@ import numpy as np
 
 MAGIC = b"RNNPOOL\0"
 VERSION = 1
+VERSION_SCALES = 2
 DTYPES = {0: np.dtype("<f4"), 1: np.dtype("u1"), 2: np.dtype("<i4")}
 DTYPE_CODES = {np.dtype("float32"): 0, np.dtype("uint8"): 1, np.dtype("int32"): 2}
 
@@ -26,7 +30,8 @@ def encode_rpm(header: dict, tensors: dict) -> bytes:
     # record start 4-byte aligned whichever way a reader treats the header.
     hj += b" " * (-(16 + len(hj)) % 4)
     buf = bytearray(MAGIC)
-    buf += struct.pack("<II", VERSION, len(hj)) + hj
+    version = VERSION_SCALES if "activations" in header else VERSION
+    buf += struct.pack("<II", version, len(hj)) + hj
     buf += struct.pack("<I", len(tensors))
     for name, arr in tensors.items():
         arr = np.ascontiguousarray(arr)
@@ -61,7 +66,7 @@ def decode_rpm(data: bytes, name="<bytes>"):
         raise RpmError(f"{name}: wrong magic")
     need(8, 8)
     version, hlen = struct.unpack_from("<II", data, 8)
-    if version != VERSION:
+    if version not in (VERSION, VERSION_SCALES):
         raise RpmError(f"{name}: unsupported version {version}")
     stored = struct.unpack_from("<I", data, len(data) - 4)[0]
     if zlib.crc32(data[:-4]) & 0xFFFFFFFF != stored:
@@ -71,6 +76,9 @@ def decode_rpm(data: bytes, name="<bytes>"):
         header = json.loads(data[16:16 + hlen].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise RpmError(f"{name}: bad JSON header ({e})")
+    if (version == VERSION_SCALES) != ("activations" in header):
+        raise RpmError(f"{name}: version {version} " + ("without" if version == VERSION_SCALES else "with")
+                       + " activation scales")
     off = 16 + hlen
     need(off, 4)
     (count,) = struct.unpack_from("<I", data, off)
@@ -155,3 +163,23 @@ def check_model(header: dict, tensors: dict, name="<model>"):
     extra = set(tensors) - set(exp)
     if extra:
         raise RpmError(f"{name}: unexpected tensors {sorted(extra)}")
+    if "activations" in header:
+        check_activations(header, name)
+
+
+def activation_names(header):
+    """The activations the int8 path stores, in network order (MODEL_FORMAT.md v2)."""
+    return ["stem", "rnnpool.summaries", "rnnpool"] + [f"blocks.{i}" for i in range(len(header["blocks"]))]
+
+
+def check_activations(header, name="<model>"):
+    a = header["activations"]
+    if not isinstance(a, dict) or a.get("dtype") != "int8" or not isinstance(a.get("scales"), dict):
+        raise RpmError(f"{name}: activations must be {{\"dtype\": \"int8\", \"scales\": {{...}}}}")
+    want, got = activation_names(header), a["scales"]
+    if sorted(want) != sorted(got):
+        raise RpmError(f"{name}: activation scales for {sorted(got)}, expected {want}")
+    for k in want:
+        v = got[k]
+        if not isinstance(v, (int, float)) or not (0 < v < 1e30):
+            raise RpmError(f"{name}: activation scale {k} = {v!r} (must be a positive finite number)")

@@ -49,10 +49,12 @@ public enum ColourConversion {
                      timestamp: timestamp, index: index)
     }
 
-    /// A frame from packed 4:2:2 (YUYV or UYVY), keeping the 4:2:2 chroma.
+    /// A frame from packed 4:2:2 (YUYV or UYVY), keeping the 4:2:2 chroma. Rows hold
+    /// `width * 2` bytes; with an odd width the last pixel's pair is cut after its Cb, so
+    /// its Cr repeats the pair before (or is neutral): nothing past the row is read.
     static func frameFromPacked422(_ src: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
                                    lumaFirst: Bool, timestamp: Double, index: Int) -> Frame {
-        let cw = (width + 1) / 2
+        let cw = (width + 1) / 2, rowBytes = width * 2
         var y = [UInt8](repeating: 0, count: width * height)
         var u = [UInt8](repeating: 128, count: cw * height)
         var v = [UInt8](repeating: 128, count: cw * height)
@@ -63,9 +65,13 @@ public enum ColourConversion {
                 y[row * width + col] = src[base + col * 2 + yo]
             }
             for pair in 0..<cw {
-                let o = base + pair * 4
-                u[row * cw + pair] = src[o + co]
-                v[row * cw + pair] = src[o + co + 2]
+                let o = pair * 4
+                if o + co < rowBytes { u[row * cw + pair] = src[base + o + co] }
+                if o + co + 2 < rowBytes {
+                    v[row * cw + pair] = src[base + o + co + 2]
+                } else if pair > 0 {
+                    v[row * cw + pair] = v[row * cw + pair - 1]
+                }
             }
         }
         return Frame(width: width, height: height, luma: y,
@@ -73,12 +79,16 @@ public enum ColourConversion {
                      timestamp: timestamp, index: index)
     }
 
+    /// Bytes between chroma rows of YU12/YV12: half the luma stride (V4L2), rounded up so
+    /// that an odd width's (width + 1) / 2 chroma samples fit in a row.
+    static func planar420ChromaStride(lumaStride stride: Int) -> Int { (stride + 1) / 2 }
+
     /// A frame from planar 4:2:0 (YU12, or YV12 with `swapped`), rows `stride` bytes
-    /// apart and chroma rows `stride / 2` apart, as V4L2 lays them out.
+    /// apart and chroma rows half that (rounded up, for odd widths) apart.
     static func frameFromPlanar420(_ src: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
                                    swapped: Bool, timestamp: Double, index: Int) -> Frame {
         let cw = (width + 1) / 2, ch = (height + 1) / 2
-        let cstride = stride / 2
+        let cstride = planar420ChromaStride(lumaStride: stride)
         var y = [UInt8](repeating: 0, count: width * height)
         var u = [UInt8](repeating: 128, count: cw * ch)
         var v = [UInt8](repeating: 128, count: cw * ch)

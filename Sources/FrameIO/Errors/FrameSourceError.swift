@@ -1,3 +1,5 @@
+import InputSafety
+
 /// Everything that can go wrong while frames come in or go out. The description is
 /// always one line that starts with the file or device it is about, so the CLI and
 /// the UI can show it as is.
@@ -15,6 +17,8 @@ public struct FrameSourceError: Error, CustomStringConvertible, Equatable, Senda
         case unsupportedInterlacing
         case unsupportedMaxval
         case truncated
+        /// Larger than a stated limit (whole-file reads are bounded).
+        case tooLarge
         case writeFailed
         // Cameras
         case noSuchDevice
@@ -39,7 +43,11 @@ public struct FrameSourceError: Error, CustomStringConvertible, Equatable, Senda
         self.problem = problem
     }
 
-    public var description: String { "\(path): \(problem)" }
+    /// One printable line whatever the path or a file's text held (sites that quote a
+    /// file excerpt it already; this is the backstop).
+    public var description: String {
+        "\(Printable.excerpt(path, limit: 4096)): \(Printable.excerpt(problem, limit: 512))"
+    }
 }
 
 extension FrameSourceError {

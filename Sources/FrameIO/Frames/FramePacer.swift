@@ -10,21 +10,24 @@ public struct FramePacer: Sendable {
         interval = fps > 0 ? 1 / fps : 0
     }
 
-    /// Waits until the next frame is due.
-    public mutating func waitForNextFrame() {
+    /// Waits until the next frame is due; false when a stop was requested meanwhile
+    /// (the frame is then not released).
+    @discardableResult
+    public mutating func waitForNextFrame() -> Bool {
         let now = MonotonicClock.now()
         guard let start else {
             self.start = now
             released = 1
-            return
+            return true
         }
         let due = start + Double(released) * interval
         if now > due + interval {
             self.start = now
             released = 1
-            return
+            return true
         }
-        MonotonicClock.sleep(until: due)
+        guard MonotonicClock.sleep(until: due) else { return false }
         released += 1
+        return true
     }
 }

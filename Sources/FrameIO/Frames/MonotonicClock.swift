@@ -13,14 +13,16 @@ public enum MonotonicClock {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
-    /// Sleeps until the monotonic clock reads `deadline` (returns at once if past).
-    public static func sleep(until deadline: Double) {
+    /// Sleeps until the monotonic clock reads `deadline` (returns at once if past), or
+    /// until a stop is requested: returns false then. Sleeps in short slices, so a
+    /// signal that lands just before a slice starts is still seen within one slice.
+    @discardableResult
+    public static func sleep(until deadline: Double) -> Bool {
         while true {
-            let remaining = deadline - now()
-            if remaining <= 0 { return }
-            var ts = timespec(tv_sec: Int(remaining), tv_nsec: Int((remaining - Double(Int(remaining))) * 1e9))
-            // A signal (SIGWINCH, SIGINT) cuts nanosleep short: go round again so pacing
-            // stays right. Callers that watch a stop flag see it within one frame.
+            if StopRequest.isRequested { return false }
+            let remaining = min(deadline - now(), StopRequest.checkInterval)
+            if remaining <= 0 { return true }
+            var ts = timespec(tv_sec: 0, tv_nsec: Int(remaining * 1e9))
             _ = nanosleep(&ts, nil)
         }
     }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import InputSafety
 
 /// Netpbm still images: PGM (P2 text, P5 binary) and PPM (P3 text, P6 binary) with
 /// comments and any maxval up to 255. Colour images keep full-resolution chroma so a
@@ -10,7 +11,11 @@ import Darwin
 public enum PNMImage {
     /// Reads a PGM or PPM file as a frame (index 0, timestamp 0).
     public static func read(path: String) throws -> Frame {
-        let bytes = try readWholeFile(path)
+        try decode(try readWholeFile(path), path: path)
+    }
+
+    /// Decodes a whole PGM/PPM file's bytes; `path` names it in errors.
+    static func decode(_ bytes: [UInt8], path: String) throws -> Frame {
         if bytes.isEmpty {
             throw FrameSourceError(.emptyFile, path: path, "empty file (0 bytes), not a PGM/PPM image")
         }
@@ -33,22 +38,20 @@ public enum PNMImage {
         }
     }
 
+    /// Largest file read (a 16384x16384 PGM would be 256 MiB; images that large are
+    /// refused rather than read).
+    public static let maxFileBytes = 64 << 20
+
     static func readWholeFile(_ path: String) throws -> [UInt8] {
         let f = try openForReading(path, expecting: "an image file")
         defer { fclose(f) }
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
-            if n > 0 { data.append(contentsOf: chunk[0..<n]) }
-            if n < chunk.count {
-                if ferror(f) != 0 {
-                    throw FrameSourceError(.unreadable, path: path, "read error: \(errnoText(errno))")
-                }
-                break
-            }
+        do {
+            return try InputSafety.readWholeFile(descriptor: fileno(f), limit: maxFileBytes)
+        } catch .tooLarge(let limit) {
+            throw FrameSourceError(.tooLarge, path: path, "larger than the \(ByteCount.text(limit)) limit for an image")
+        } catch {
+            throw FrameSourceError(.unreadable, path: path, error.text)
         }
-        return data
     }
 }
 
@@ -87,6 +90,19 @@ private struct PNMScanner {
         }
         let channels = colour ? 3 : 1
         let count = width * height * channels
+        // Allocate only what the file can hold: a header alone can claim 805 MB.
+        if ascii {
+            // Every sample takes at least a digit and a separator (the last no separator).
+            let room = (bytes.count - pos + 1) / 2
+            guard room >= count else {
+                throw FrameSourceError(.truncated, path: path,
+                    "the file was cut: room for at most \(room) of \(count) samples")
+            }
+        } else {
+            guard bytes.count - pos - 1 >= count else {
+                throw FrameSourceError(.truncated, path: path, "the file was cut: \(max(0, bytes.count - pos - 1)) of \(count) raster bytes present")
+            }
+        }
         var samples = [UInt8](repeating: 0, count: count)
         if ascii {
             for i in 0..<count {
@@ -101,9 +117,6 @@ private struct PNMScanner {
         } else {
             // Exactly one whitespace byte separates maxval from the raster.
             pos += 1
-            guard bytes.count - pos >= count else {
-                throw FrameSourceError(.truncated, path: path, "the file was cut: \(max(0, bytes.count - pos)) of \(count) raster bytes present")
-            }
             for i in 0..<count {
                 let v = Int(bytes[pos + i])
                 guard v <= maxval else {

@@ -39,7 +39,8 @@ enum CapturePixelFormat: CaseIterable {
     /// Bytes a buffer must hold for one picture at this stride.
     func imageBytes(stride: Int, height: Int) -> Int {
         switch self {
-        case .yuv420, .yvu420: return stride * height + 2 * (stride / 2) * ((height + 1) / 2)
+        case .yuv420, .yvu420:
+            return stride * height + 2 * ColourConversion.planar420ChromaStride(lumaStride: stride) * ((height + 1) / 2)
         default: return stride * height
         }
     }

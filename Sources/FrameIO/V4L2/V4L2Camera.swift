@@ -20,9 +20,15 @@ public final class V4L2Camera: FrameSource {
     public private(set) var bufferCount = 0
     public private(set) var framesCaptured = 0
 
-    /// How long one poll waits, and how long without any frame counts as a stall.
-    static let pollMilliseconds: Int32 = 1000
+    /// How long one poll waits (so a stop request is seen within it), and how long
+    /// without a usable frame counts as a stall.
+    static let pollMilliseconds: Int32 = 100
     static let stallSeconds = 5.0
+    /// EIO from DQBUF in a row before the device counts as lost: libv4l2 reports a run
+    /// of undecodable MJPEG frames as EIO, and the V4L2 spec allows EIO to be transient.
+    static let ioErrorsInARowAllowed = 5
+    /// Largest width or height taken from a driver (as for .y4m files).
+    static let maxSide = 16384
 
     private let system: V4L2System
     private var fd: Int32 = -1
@@ -140,7 +146,7 @@ public final class V4L2Camera: FrameSource {
             fmt.fmt.pix.width = UInt32(width)
             fmt.fmt.pix.height = UInt32(height)
             fmt.fmt.pix.pixelformat = wanted.fourcc
-            fmt.fmt.pix.field = RC_V4L2_FIELD_ANY
+            fmt.fmt.pix.field = RC_V4L2_FIELD_NONE   // progressive, please; checked below
             let rc = system.ioctl(fd, RC_VIDIOC_S_FMT, &fmt)
             if rc == EBUSY { throw busyError() }
             if rc == ENODEV { throw lostError(ENODEV) }
@@ -152,6 +158,13 @@ public final class V4L2Camera: FrameSource {
                 if !offered.contains(name) { offered.append(name) }
                 continue
             }
+            // What the driver says is checked like a file header: a buggy driver's
+            // 4-billion-pixel answer must not overflow the buffer-size arithmetic.
+            guard gotWidth <= V4L2Camera.maxSide, gotHeight <= V4L2Camera.maxSide else {
+                throw FrameSourceError(.noUsableFormat, path: devicePath,
+                    "the driver settled on \(gotWidth)x\(gotHeight), above the \(V4L2Camera.maxSide)x\(V4L2Camera.maxSide) limit")
+            }
+            try checkField(fmt.fmt.pix.field)
             format = usable
             self.width = gotWidth
             self.height = gotHeight
@@ -162,6 +175,24 @@ public final class V4L2Camera: FrameSource {
         let what = offered.isEmpty ? "it accepted none of them" : "it offers \(offered.joined(separator: ", "))"
         throw FrameSourceError(.noUsableFormat, path: devicePath,
             "no usable format (asked for GREY, YUYV or YU12 at \(width)x\(height); \(what))")
+    }
+
+    /// Accepts progressive frames (NONE, or ANY from drivers that do not say) and
+    /// interlaced fields woven into whole frames (INTERLACED*: full height, combing on
+    /// motion). Refuses sources that deliver one field per buffer or the fields one after
+    /// the other, which would be half-height or doubled pictures.
+    private func checkField(_ field: UInt32) throws {
+        switch field {
+        case RC_V4L2_FIELD_ANY, RC_V4L2_FIELD_NONE, RC_V4L2_FIELD_INTERLACED,
+             RC_V4L2_FIELD_INTERLACED_TB, RC_V4L2_FIELD_INTERLACED_BT:
+            return
+        default:
+            let names: [UInt32: String] = [RC_V4L2_FIELD_TOP: "TOP", RC_V4L2_FIELD_BOTTOM: "BOTTOM",
+                                           RC_V4L2_FIELD_SEQ_TB: "SEQ_TB", RC_V4L2_FIELD_SEQ_BT: "SEQ_BT",
+                                           RC_V4L2_FIELD_ALTERNATE: "ALTERNATE"]
+            throw FrameSourceError(.noUsableFormat, path: devicePath,
+                "unsupported interlaced video (field order \(names[field] ?? "code \(field)")): only progressive or woven-interlaced frames are supported")
+        }
     }
 
     /// Best effort: many drivers ignore or round the interval, and that is fine.
@@ -269,20 +300,21 @@ public final class V4L2Camera: FrameSource {
         }
     }
 
-    private func captureFrame() throws -> Frame {
-        var waited = 0.0
+    /// Waits for the next usable frame; nil when a stop was requested meanwhile.
+    /// Buffers the driver flags as damaged, and empty or short ones, are requeued and
+    /// counted: they do not reset the stall clock, so a camera that only sends broken
+    /// buffers ends with a message saying so instead of showing nothing forever.
+    private func captureFrame() throws -> Frame? {
+        let start = system.now()
+        var dropped = DroppedBuffers()
+        var ioErrorsInARow = 0
         while true {
+            if StopRequest.isRequested { return nil }
+            if system.now() - start >= V4L2Camera.stallSeconds { throw stallError(dropped) }
             switch system.poll(fd, timeoutMilliseconds: V4L2Camera.pollMilliseconds) {
             case .ready:
                 break
-            case .interrupted:
-                continue
-            case .timeout:
-                waited += Double(V4L2Camera.pollMilliseconds) / 1000
-                if waited >= V4L2Camera.stallSeconds {
-                    throw FrameSourceError(.timeout, path: devicePath,
-                        "no frame for \(Int(V4L2Camera.stallSeconds)) seconds (the camera stalled); stopped after \(framesCaptured) frames")
-                }
+            case .interrupted, .timeout:
                 continue
             case .failed(let code):
                 throw lostError(code)
@@ -292,21 +324,29 @@ public final class V4L2Camera: FrameSource {
             buf.memory = RC_V4L2_MEMORY_MMAP
             let rc = system.ioctl(fd, RC_VIDIOC_DQBUF, &buf)
             if rc == EAGAIN || rc == EINTR { continue }
+            if rc == EIO && ioErrorsInARow < V4L2Camera.ioErrorsInARowAllowed {
+                ioErrorsInARow += 1
+                dropped.ioErrors += 1
+                continue
+            }
             guard rc == 0 else { throw lostError(rc) }
+            ioErrorsInARow = 0
             let index = Int(buf.index)
             guard index < buffers.count else {
                 throw FrameSourceError(.deviceFailed, path: devicePath, "the driver returned unknown buffer \(index)")
             }
-            // V4L2_BUF_FLAG_ERROR: the data is damaged but streaming goes on; drop it.
-            let damaged = buf.flags & 0x40 != 0
             let needed = format.imageBytes(stride: stride, height: height)
-            let used = buf.bytesused == 0 ? buffers[index].length : Int(buf.bytesused)
-            if damaged || used < needed {
+            let used = min(Int(buf.bytesused), buffers[index].length)
+            if buf.flags & RC_V4L2_BUF_FLAG_ERROR != 0 || used < needed {
+                // V4L2_BUF_FLAG_ERROR: the data is damaged but streaming goes on.
+                if buf.flags & RC_V4L2_BUF_FLAG_ERROR != 0 { dropped.damaged += 1 }
+                else if used == 0 { dropped.empty += 1 }
+                else { dropped.short += 1 }
                 try queue(UInt32(index))
                 continue
             }
             let stamp = timestamp(of: buf)
-            let frame = format.frame(from: UnsafeRawBufferPointer(start: buffers[index].address, count: buffers[index].length),
+            let frame = format.frame(from: UnsafeRawBufferPointer(start: buffers[index].address, count: used),
                                      width: width, height: height, stride: stride,
                                      timestamp: stamp, index: framesCaptured)
             try queue(UInt32(index))
@@ -315,10 +355,35 @@ public final class V4L2Camera: FrameSource {
         }
     }
 
-    /// Seconds since the first frame, from the driver's timestamp when it gives one.
+    /// Buffers thrown away while waiting for one frame, by why.
+    private struct DroppedBuffers {
+        var damaged = 0, empty = 0, short = 0, ioErrors = 0
+        var total: Int { damaged + empty + short + ioErrors }
+    }
+
+    private func stallError(_ d: DroppedBuffers) -> FrameSourceError {
+        let seconds = Int(V4L2Camera.stallSeconds)
+        let after = "stopped after \(framesCaptured) frame\(framesCaptured == 1 ? "" : "s")"
+        guard d.total > 0 else {
+            return FrameSourceError(.timeout, path: devicePath, "no frame for \(seconds) seconds (the camera stalled); \(after)")
+        }
+        var parts: [String] = []
+        if d.damaged > 0 { parts.append("\(d.damaged) damaged (V4L2_BUF_FLAG_ERROR)") }
+        if d.short > 0 { parts.append("\(d.short) short") }
+        if d.empty > 0 { parts.append("\(d.empty) empty") }
+        if d.ioErrors > 0 { parts.append("\(d.ioErrors) undecodable (EIO)") }
+        return FrameSourceError(.timeout, path: devicePath,
+            "no usable frame for \(seconds) seconds, only broken buffers: \(parts.joined(separator: ", ")); "
+            + "the USB link may be overloaded (try a smaller --size, a lower --fps or another port); \(after)")
+    }
+
+    /// Seconds since the first frame. The driver's stamp is used only when it is on
+    /// CLOCK_MONOTONIC, the clock `system.now()` reads, so every frame's time comes from
+    /// one clock even when the driver stamps some buffers and not others.
     private func timestamp(of buf: v4l2_buffer) -> Double {
         let driver = Double(buf.timestamp.tv_sec) + Double(buf.timestamp.tv_usec) / 1e6
-        let t = driver > 0 ? driver : MonotonicClock.now()
+        let monotonic = buf.flags & RC_V4L2_BUF_FLAG_TIMESTAMP_MASK == RC_V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC
+        let t = monotonic && driver > 0 ? driver : system.now()
         if firstTimestamp == nil { firstTimestamp = t }
         return max(0, t - firstTimestamp!)
     }

@@ -35,6 +35,13 @@ public protocol V4L2System: AnyObject {
     /// POLLERR/POLLHUP come back as `.failed(EIO)`/`.failed(ENODEV)`.
     func poll(_ fd: Int32, timeoutMilliseconds: Int32) -> V4L2PollResult
     func close(_ fd: Int32) -> Int32
+    /// Seconds on CLOCK_MONOTONIC: stall timing and frame timestamps (a fake device
+    /// supplies its own time, so stall tests do not wait for real).
+    func now() -> Double
+}
+
+extension V4L2System {
+    public func now() -> Double { MonotonicClock.now() }
 }
 
 public enum V4L2PollResult: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import InputSafety
+
 /// The stream header of a YUV4MPEG2 file: `YUV4MPEG2 W320 H240 F30:1 Ip A1:1 Cmono X...`.
 public struct Y4MHeader: Sendable, Equatable {
     public var width: Int
@@ -27,6 +29,12 @@ public struct Y4MHeader: Sendable, Equatable {
     }
 
     public static let magic = "YUV4MPEG2"
+    /// Largest width or height accepted.
+    public static let maxSide = 16384
+    /// Largest frame payload accepted (8K 4:2:0 is 50 MB): a reader holds one frame.
+    public static let maxFrameBytes = 64 << 20
+    /// Largest frame-rate numerator or denominator (what ffmpeg's 32-bit rationals hold).
+    public static let maxRatioTerm = Int(Int32.max)
 
     /// Frames per second; a file with F0:0 (unknown) plays at 25.
     public var fps: Double {
@@ -62,23 +70,24 @@ public struct Y4MHeader: Sendable, Equatable {
             let value = String(token.dropFirst())
             switch tag {
             case "W":
-                guard let w = Int(value), w > 0, w <= 16384 else {
-                    throw FrameSourceError(.badHeader, path: path, "bad width W\(value) in the YUV4MPEG2 header")
+                guard let w = Int(value), w > 0, w <= maxSide else {
+                    throw FrameSourceError(.badHeader, path: path, "bad width W\(Printable.excerpt(value)) in the YUV4MPEG2 header (1 to \(maxSide))")
                 }
                 width = w
             case "H":
-                guard let h = Int(value), h > 0, h <= 16384 else {
-                    throw FrameSourceError(.badHeader, path: path, "bad height H\(value) in the YUV4MPEG2 header")
+                guard let h = Int(value), h > 0, h <= maxSide else {
+                    throw FrameSourceError(.badHeader, path: path, "bad height H\(Printable.excerpt(value)) in the YUV4MPEG2 header (1 to \(maxSide))")
                 }
                 height = h
             case "F":
-                guard let r = parseRatio(value), r.0 >= 0, r.1 >= 0 else {
-                    throw FrameSourceError(.badHeader, path: path, "bad frame rate F\(value) in the YUV4MPEG2 header")
+                guard let r = parseRatio(value), (0...maxRatioTerm).contains(r.0), (0...maxRatioTerm).contains(r.1) else {
+                    throw FrameSourceError(.badHeader, path: path,
+                        "bad frame rate F\(Printable.excerpt(value)) in the YUV4MPEG2 header (N:D with each term 0 to \(maxRatioTerm))")
                 }
                 fps = r
             case "I":
                 guard value.count == 1, let c = value.first, "ptbm?".contains(c) else {
-                    throw FrameSourceError(.badHeader, path: path, "bad interlacing tag I\(value) in the YUV4MPEG2 header")
+                    throw FrameSourceError(.badHeader, path: path, "bad interlacing tag I\(Printable.excerpt(value)) in the YUV4MPEG2 header")
                 }
                 interlacing = c
             case "A":
@@ -86,7 +95,7 @@ public struct Y4MHeader: Sendable, Equatable {
             case "C":
                 guard let cs = Y4MColourspace(rawValue: value) else {
                     throw FrameSourceError(.unsupportedColourspace, path: path,
-                        "unsupported colourspace C\(value) (supported: \(Y4MColourspace.allCases.map(\.rawValue).joined(separator: ", ")); 8-bit only)")
+                        "unsupported colourspace C\(Printable.excerpt(value)) (supported: \(Y4MColourspace.allCases.map(\.rawValue).joined(separator: ", ")); 8-bit only)")
                 }
                 colourspace = cs
             case "X":
@@ -101,6 +110,11 @@ public struct Y4MHeader: Sendable, Equatable {
         }
         guard let h = height else {
             throw FrameSourceError(.missingDimension, path: path, "the YUV4MPEG2 header has no height (H tag)")
+        }
+        let frameBytes = colourspace.frameBytes(width: w, height: h)
+        if frameBytes > maxFrameBytes {
+            throw FrameSourceError(.badHeader, path: path,
+                "a \(w)x\(h) C\(colourspace.rawValue) frame is \(ByteCount.text(frameBytes)), above the \(ByteCount.text(maxFrameBytes)) limit")
         }
         if interlacing == "t" || interlacing == "b" || interlacing == "m" {
             let name = ["t": "top field first", "b": "bottom field first", "m": "mixed"][interlacing]!
@@ -120,12 +134,21 @@ public struct Y4MHeader: Sendable, Equatable {
 
     /// A frame rate as the rational YUV4MPEG2 wants: 30 → 30:1, 29.97 → 30000:1001.
     public static func ratio(forFPS fps: Double) -> (Int, Int) {
-        guard fps.isFinite, fps > 0 else { return (25, 1) }
+        // Rates the header cannot state say 25, what readers assume for an unknown rate.
+        guard fps.isFinite, fps > 0, fps <= Double(maxRatioTerm) / 1000 else { return (25, 1) }
         if fps == fps.rounded() { return (Int(fps), 1) }
         for base in [24.0, 30.0, 60.0, 120.0] where abs(fps - base * 1000 / 1001) < 0.001 {
             return (Int(base) * 1000, 1001)
         }
-        var n = Int((fps * 1000).rounded()), d = 1000
+        // Three decimals of the rate, or of the period for rates below one a second
+        // (one frame an hour is 1:3600, not 0:1).
+        var n: Int, d: Int
+        if fps >= 1 {
+            (n, d) = (Int((fps * 1000).rounded()), 1000)
+        } else {
+            guard let period = Checked.int((1000 / fps).rounded(), in: 1...maxRatioTerm) else { return (25, 1) }
+            (n, d) = (1000, period)
+        }
         var a = n, b = d
         while b != 0 { (a, b) = (b, a % b) }
         n /= a; d /= a

@@ -23,11 +23,18 @@ public final class Y4MReader: FrameSource {
     /// Frames read in the current pass over the file.
     private var framesThisPass = 0
     private var finished = false
-    private var payload: [UInt8]
+    /// One frame's bytes. Grows as bytes actually arrive (a header can claim a frame
+    /// far larger than the file), then is reused for every frame.
+    private var payload: [UInt8] = []
 
-    public init(path: String, pacing: Bool = true, loop: Bool = false) throws {
+    public convenience init(path: String, pacing: Bool = true, loop: Bool = false) throws {
+        try self.init(file: try openForReading(path, expecting: "a .y4m file"), path: path, pacing: pacing, loop: loop)
+    }
+
+    /// Reads from an open stream (closed on failure and by `close()`); `path` names it
+    /// in errors. The fuzz target feeds it memory through fmemopen.
+    init(file f: UnsafeMutablePointer<FILE>, path: String, pacing: Bool, loop: Bool) throws {
         self.path = path
-        let f = try openForReading(path, expecting: "a .y4m file")
         var headerLine: [UInt8] = []
         var sawNewline = false
         while headerLine.count < 4096 {
@@ -62,7 +69,6 @@ public final class Y4MReader: FrameSource {
         self.pacing = pacing
         self.loop = loop
         pacer = FramePacer(fps: parsed.fps)
-        payload = [UInt8](repeating: 0, count: parsed.frameBytes)
         let name = path.split(separator: "/").last.map(String.init) ?? path
         label = "\(name) \(parsed.width)x\(parsed.height) \(parsed.colourspace.rawValue)"
     }
@@ -89,17 +95,35 @@ public final class Y4MReader: FrameSource {
                 return nil
             }
         }
-        let got = payload.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
-        if got < payload.count {
+        let got = readPayload(f)
+        if got < header.frameBytes {
             finished = true
             throw FrameSourceError(.truncated, path: path,
-                "the file was cut: frame \(framesThisPass + 1) has \(got) of \(payload.count) bytes; played \(framesThisPass) whole frames")
+                "the file was cut: frame \(framesThisPass + 1) has \(got) of \(header.frameBytes) bytes; played \(framesThisPass) whole frames")
         }
-        if pacing { pacer.waitForNextFrame() }
+        // A stop requested while waiting for the frame's time ends the replay here.
+        if pacing && !pacer.waitForNextFrame() { return nil }
         let frame = makeFrame()
         delivered += 1
         framesThisPass += 1
         return frame
+    }
+
+    /// Reads the next frame's bytes into `payload`, growing it at most 1 MiB ahead of
+    /// what the file delivered. Returns how many bytes were read.
+    private func readPayload(_ f: UnsafeMutablePointer<FILE>) -> Int {
+        let total = header.frameBytes
+        var got = 0
+        while got < total {
+            let want = min(total - got, 1 << 20)
+            if payload.count < got + want {
+                payload.append(contentsOf: repeatElement(0, count: got + want - payload.count))
+            }
+            let n = payload.withUnsafeMutableBytes { fread($0.baseAddress! + got, 1, want, f) }
+            got += n
+            if n < want { break }
+        }
+        return got
     }
 
     /// Reads one `FRAME[ params]\n` line. Returns false at a clean end of file.

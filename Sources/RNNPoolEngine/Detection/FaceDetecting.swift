@@ -44,12 +44,17 @@ public struct MemorySnapshot: Sendable, Equatable {
     public var timeline: [Int]
     /// Read-only weight bytes, counted apart as flash would be on a microcontroller.
     public var weightBytes: Int
-    /// Peak activation memory a conventional CNN (strided convs in place of RNNPool)
-    /// would need for the same job, from the same planner.
-    public var baselinePeakBytes: Int
+    /// Conventional networks doing the same job, each with the peak activation memory
+    /// the same liveness planner gives it, for comparison (the overlay draws them all
+    /// on one scale with ours and the cap). The first is the primary comparison.
+    public var baselines: [BaselineMemory]
+
+    /// The first baseline's peak (0 when there is none): the figure `bench` and the
+    /// headless JSON have always reported as `baseline_peak_bytes`.
+    public var baselinePeakBytes: Int { baselines.first?.peakBytes ?? 0 }
 
     public init(capBytes: Int, currentBytes: Int, peakBytes: Int, framePeakBytes: Int,
-                layers: [LayerMemory], timeline: [Int], weightBytes: Int, baselinePeakBytes: Int) {
+                layers: [LayerMemory], timeline: [Int], weightBytes: Int, baselines: [BaselineMemory]) {
         self.capBytes = capBytes
         self.currentBytes = currentBytes
         self.peakBytes = peakBytes
@@ -57,7 +62,18 @@ public struct MemorySnapshot: Sendable, Equatable {
         self.layers = layers
         self.timeline = timeline
         self.weightBytes = weightBytes
-        self.baselinePeakBytes = baselinePeakBytes
+        self.baselines = baselines
+    }
+}
+
+/// A conventional network's name and the peak activation bytes it would need.
+public struct BaselineMemory: Sendable, Equatable {
+    public var name: String
+    public var peakBytes: Int
+
+    public init(name: String, peakBytes: Int) {
+        self.name = name
+        self.peakBytes = peakBytes
     }
 }
 

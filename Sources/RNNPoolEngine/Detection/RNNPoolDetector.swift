@@ -9,14 +9,31 @@ public final class RNNPoolDetector: FaceDetecting {
     public let arena: Arena
     /// The conventional network's plan (shape-only), for comparison.
     public let baselinePlan: LivenessPlanner.Plan
+    /// The conventional networks this detector is compared with, planned in its own
+    /// precision (int8: 1 byte per activation, float: 4): our network with strided
+    /// convolutions in place of RNNPool, and MobileNetV2-SSDLite at the same input.
+    public let baselinePlans: [(name: String, plan: LivenessPlanner.Plan)]
     public let cost: NetworkCost
     let network: StreamingNetwork
+    /// What the line buffers hold: int8 (compact) or float32 (the reference).
+    public let precision: Precision
 
-    public init(model: RNNPoolModel, ramCapBytes: Int) throws {
+    /// `precision` nil picks int8 when the model carries activation scales (version 2),
+    /// float otherwise; int8 on a file without scales is a one-line `ModelFileError`.
+    public init(model: RNNPoolModel, ramCapBytes: Int, precision: Precision? = nil) throws {
         self.model = model
+        let p = precision ?? (model.activationScales == nil ? .float : .int8)
+        if p == .int8 && model.activationScales == nil {
+            throw ModelFileError(path: model.path, reason: .noActivationScales)
+        }
+        self.precision = p
         arena = Arena(capBytes: ramCapBytes)
-        network = StreamingNetwork(model: model, arena: arena)
-        baselinePlan = BaselineNetwork.plan(for: model.architecture)
+        network = StreamingNetwork(model: model, arena: arena, scales: p == .int8 ? model.activationScales : nil)
+        let f = p == .int8 ? 1 : 4, a = model.architecture
+        baselinePlans = [(BaselineNetwork.name, BaselineNetwork.plan(for: a, bytesPerElement: f)),
+                         (MobileNetV2SSDLite.name,
+                          MobileNetV2SSDLite.plan(width: a.input.width, height: a.input.height, bytesPerElement: f))]
+        baselinePlan = baselinePlans[0].plan
         cost = NetworkCost(model.architecture)
     }
 
@@ -45,7 +62,7 @@ public final class RNNPoolDetector: FaceDetecting {
                                        ownBytes: arena.layerOwnedPeaks[$0])
                        },
                        timeline: arena.timeline, weightBytes: model.weightBytes,
-                       baselinePeakBytes: baselinePlan.peakBytes)
+                       baselines: baselinePlans.map { BaselineMemory(name: $0.name, peakBytes: $0.plan.peakBytes) })
     }
 
     public func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int,

@@ -67,11 +67,18 @@ public final class Arena {
 
     /// Allocates `count` Floats (or any `T`) charged to the active layer.
     public func allocate<T>(_ type: T.Type, count: Int) throws -> UnsafeMutablePointer<T> {
-        let raw = try allocateBytes(count * MemoryLayout<T>.stride)
+        // A count from a model file (top_k) can be anything: overflow is a refusal.
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        let raw = try allocateBytes(overflow || count < 0 ? Int.max : bytes)
         return raw.bindMemory(to: T.self, capacity: count)
     }
 
     public func allocateBytes(_ bytes: Int) throws -> UnsafeMutableRawPointer {
+        guard bytes >= 0, bytes <= capBytes else {
+            throw ArenaOverflowError(layer: layerNames.isEmpty ? "?" : layerNames[activeLayer],
+                                     requestedBytes: bytes < 0 ? Int.max : bytes,
+                                     availableBytes: max(0, capBytes - currentBytes), capBytes: capBytes)
+        }
         let size = max(Arena.alignment, (bytes + Arena.alignment - 1) & ~(Arena.alignment - 1))
         var start = 0, slot = live.count, largestGap = 0
         for (i, b) in live.enumerated() {

@@ -1,4 +1,5 @@
 import Foundation
+import InputSafety
 
 /// The architecture hyper-parameters from a model file's JSON header
 /// (MODEL_FORMAT.md). Nothing about heads, steps or anchors is hard-coded elsewhere.
@@ -117,7 +118,9 @@ public struct Architecture: Codable, Sendable, Equatable {
 
     /// Checks the hyper-parameters this engine relies on; returns why not, or nil.
     func problem() -> String? {
-        if kind != "model" { return "kind is \"\(kind)\", expected \"model\"" }
+        if kind != "model" { return "kind is \"\(Printable.excerpt(kind))\", expected \"model\"" }
+        // Ranges first: everything below computes derived shapes from these values.
+        if let why = ArchitectureLimits.problem(self) { return why }
         if input.width < 16 || input.height < 16 { return "input \(input.width)x\(input.height) is too small" }
         if stem.outChannels < 1 { return "stem.out_channels must be positive" }
         if rnnpool.patch != 8 { return "rnnpool.patch \(rnnpool.patch) (this engine runs 8x8 patches)" }
@@ -148,7 +151,7 @@ public struct Architecture: Codable, Sendable, Equatable {
         // rather than which model key it lacks.
         struct Kind: Decodable { var kind: String? }
         if let k = try? JSONDecoder().decode(Kind.self, from: json), let kind = k.kind, kind != "model" {
-            throw ModelFileError(path: path, reason: .badArchitecture("kind is \"\(kind)\", expected \"model\""))
+            throw ModelFileError(path: path, reason: .badArchitecture("kind is \"\(Printable.excerpt(kind))\", expected \"model\""))
         }
         do {
             return try JSONDecoder().decode(Architecture.self, from: json)

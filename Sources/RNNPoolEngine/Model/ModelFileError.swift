@@ -1,3 +1,5 @@
+import InputSafety
+
 /// Why a model or fixture file could not be used. Every case prints as one line that
 /// names the file, so the CLI and the UI can show it as is.
 public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -17,6 +19,11 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
         case shapeMismatch(tensor: String, expected: [Int], found: [Int])
         case wrongDType(tensor: String, expected: String, found: String)
         case badArchitecture(String)
+        case noActivationScales
+        /// A tensor name that is empty, too long or not printable ASCII, shown escaped.
+        case badTensorName(index: Int, excerpt: String)
+        /// A count or size above the limits of MODEL_FORMAT.md.
+        case limitExceeded(String)
     }
 
     public var path: String
@@ -27,18 +34,22 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
         self.reason = reason
     }
 
+    /// One printable line: anything taken from the file was escaped where it was read,
+    /// and this escapes once more as a backstop (and the path, which can hold anything).
     public var description: String {
-        "\(path): \(reasonText)"
+        "\(Printable.excerpt(path, limit: 4096)): \(Printable.excerpt(reasonText, limit: 512))"
     }
 
     private var reasonText: String {
         switch reason {
         case .unreadable(let why): return "cannot read model file (\(why))"
         case .wrongMagic: return "not an RNNPool model file (wrong magic)"
-        case .unsupportedVersion(let v): return "unsupported model file version \(v) (this build reads version 1)"
+        case .unsupportedVersion(let v):
+            let known = RPMContainer.supportedVersions.map(String.init).joined(separator: ", ")
+            return "unsupported model file version \(v) (this build reads version \(known))"
         case .truncated(let what): return "truncated file (ends inside \(what))"
         case .checksumMismatch(let stored, let computed):
-            return "checksum mismatch (stored CRC-32 \(hex(stored)), computed \(hex(computed))): the file is corrupt"
+            return "checksum mismatch (stored CRC-32 \(hex(stored)), computed \(hex(computed))): the file is corrupt or truncated"
         case .badHeader(let why): return "bad JSON header: \(why)"
         case .unknownDType(let t, let code): return "tensor \(t): unknown dtype code \(code)"
         case .badRank(let t, let rank): return "tensor \(t): rank \(rank) is above 4"
@@ -49,6 +60,11 @@ public struct ModelFileError: Error, CustomStringConvertible, Equatable, Sendabl
         case .shapeMismatch(let t, let e, let f): return "tensor \(t): expected shape \(e), found \(f)"
         case .wrongDType(let t, let e, let f): return "tensor \(t): expected dtype \(e), found \(f)"
         case .badArchitecture(let why): return "unsupported architecture: \(why)"
+        case .noActivationScales:
+            return "version 1 file without int8 activation scales: use --precision float, "
+                + "or calibrate it with scripts/train/quantize.py"
+        case .badTensorName(let i, let excerpt): return "tensor \(i): name \"\(excerpt)\" is not 1-255 bytes of printable ASCII"
+        case .limitExceeded(let what): return "\(what) (MODEL_FORMAT.md, Limits)"
         }
     }
 

@@ -8,13 +8,18 @@ public final class RNNPoolModel: @unchecked Sendable {
     public let architecture: Architecture
     /// Weight bytes as stored in the file (float32 parameters), the "flash" figure.
     public let weightBytes: Int
+    /// The int8 activation grids (version-2 files); nil for a version-1 file, which
+    /// runs on the float path only.
+    public let activationScales: ActivationScales?
     let weights: NetworkWeights
 
-    init(path: String, architecture: Architecture, weightBytes: Int, weights: NetworkWeights) {
+    init(path: String, architecture: Architecture, weightBytes: Int, weights: NetworkWeights,
+         activationScales: ActivationScales?) {
         self.path = path
         self.architecture = architecture
         self.weightBytes = weightBytes
         self.weights = weights
+        self.activationScales = activationScales
     }
 
     /// Reads and fully validates a `.rpm` model file. Throws `ModelFileError`, one line
@@ -29,6 +34,7 @@ public final class RNNPoolModel: @unchecked Sendable {
         let path = c.path
         let arch = try Architecture.decode(c.headerJSON, path: path)
         if let why = arch.problem() { throw ModelFileError(path: path, reason: .badArchitecture(why)) }
+        let scales = c.version >= 2 ? try ActivationScales.decode(c.headerJSON, blocks: arch.blocks.count, path: path) : nil
         let expected = arch.expectedTensorShapes
         var byName: [String: StoredTensor] = [:]
         for t in c.tensors { byName[t.name] = t }
@@ -48,6 +54,7 @@ public final class RNNPoolModel: @unchecked Sendable {
             throw ModelFileError(path: path, reason: .unexpectedTensor(extra.name))
         }
         let weights = NetworkWeights(arch: arch) { byName[$0]!.floats }
-        return RNNPoolModel(path: path, architecture: arch, weightBytes: weightBytes, weights: weights)
+        return RNNPoolModel(path: path, architecture: arch, weightBytes: weightBytes, weights: weights,
+                            activationScales: scales)
     }
 }

@@ -7,6 +7,8 @@ final class BlockStage: RowConsumer {
     let layer: Int
     let arena: Arena
     let input: () -> FeatureRing
+    /// The int8 grid of the output, or nil for float32 rows (then the input is float32 too).
+    let grid: ActivationScale?
     var consumers: [RowConsumer] = []
     var tap: LayerTap?
     private(set) var ring: FeatureRing?
@@ -15,11 +17,13 @@ final class BlockStage: RowConsumer {
     var scratch: UnsafeMutablePointer<Float>?
     private var next = 0
 
-    init(kernel: MBConvRowKernel, name: String, arena: Arena, layer: Int, input: @escaping () -> FeatureRing) {
+    init(kernel: MBConvRowKernel, name: String, arena: Arena, layer: Int, grid: ActivationScale?,
+         input: @escaping () -> FeatureRing) {
         self.kernel = kernel
         self.name = name
         self.arena = arena
         self.layer = layer
+        self.grid = grid
         self.input = input
     }
 
@@ -30,15 +34,24 @@ final class BlockStage: RowConsumer {
         let s = kernel.shape
         while next < s.hout && min(s.stride * next + 1, s.hin - 1) <= r {
             arena.enter(layer)
+            let eb = grid == nil ? 4 : 1
             if ring == nil {
-                let base = try arena.allocate(Float.self, count: FeatureRing.floats(capacity: 3, width: s.wout, stride: kernel.outStride))
-                ring = FeatureRing(base: base, capacity: 3, width: s.wout, stride: kernel.outStride, channels: s.cout)
+                let base = try arena.allocateBytes(FeatureRing.bytes(capacity: 3, width: s.wout, stride: kernel.outStride,
+                                                                     elementBytes: eb))
+                ring = FeatureRing(base: base, capacity: 3, width: s.wout, stride: kernel.outStride, channels: s.cout,
+                                   elementBytes: eb, scale: grid ?? .identity)
             }
             let ring = ring!, src = input()
             let y = next
-            kernel.run(row: y, inputRow: { UnsafePointer(src.row($0)) }, out: ring.row(y), scratch: scratch!)
+            if let grid {
+                kernel.run(row: y, inputRow: { UnsafePointer(src.row($0, as: Int8.self)) }, out: ring.row(y, as: Int8.self),
+                           scratch: scratch!, inGrid: src.scale, outGrid: grid)
+            } else {
+                kernel.run(row: y, inputRow: { UnsafePointer(src.row($0, as: Float.self)) }, out: ring.row(y, as: Float.self),
+                           scratch: scratch!, inGrid: .identity, outGrid: .identity)
+            }
             next += 1
-            tap?(name, y, s.wout, s.cout, kernel.outStride, ring.row(y))
+            if let tap { ring.send(y, as: name, to: tap) }
             for c in consumers { try c.accept(row: y) }
             if next == s.hout {
                 arena.free(ring.base)

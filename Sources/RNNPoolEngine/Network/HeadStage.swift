@@ -47,28 +47,34 @@ final class HeadStage: RowConsumer {
         arena.enter(layer)
         if kernel.l2norm && norms == nil { norms = try arena.allocate(Float.self, count: 3 * width) }
         let src = input()
-        if let norms { kernel.inverseNorms(row: src.row(r), width: width, into: norms + (r % 3) * width) }
+        if src.elementBytes == 1 { try run(Int8.self, src, upTo: r) } else { try run(Float.self, src, upTo: r) }
+        if next == height, let n = norms {
+            arena.free(n)
+            norms = nil
+        }
+    }
+
+    /// Computes (and decodes) every output row whose input window ends at or before row r.
+    private func run<I: ActivationElement>(_: I.Type, _ src: FeatureRing, upTo r: Int) throws {
+        if let norms { kernel.inverseNorms(row: src.row(r, as: I.self), width: width, grid: src.scale,
+                                           into: norms + (r % 3) * width) }
         while next < height && min(next + 1, height - 1) <= r {
             let y = next
-            var rows: [UnsafePointer<Float>?] = [nil, nil, nil]
+            var rows: [UnsafePointer<I>?] = [nil, nil, nil]
             var ns: [UnsafePointer<Float>?] = [nil, nil, nil]
             for ky in 0..<3 {
                 let iy = y - 1 + ky
                 guard iy >= 0 && iy < height else { continue }
-                rows[ky] = UnsafePointer(src.row(iy))
+                rows[ky] = UnsafePointer(src.row(iy, as: I.self))
                 if let norms { ns[ky] = UnsafePointer(norms + (iy % 3) * width) }
             }
-            kernel.run(width: width, rows: rows, norms: ns, out: out!)
+            kernel.run(width: width, rows: rows, norms: ns, scale: src.scale.scale, out: out!)
             if let tap {
                 tap("heads.\(index).loc", y, width, kernel.locCount, kernel.outPadded, out!)
                 tap("heads.\(index).conf", y, width, kernel.confCount, kernel.outPadded, out! + kernel.locCount)
             }
             decode(row: y)
             next += 1
-        }
-        if next == height, let n = norms {
-            arena.free(n)
-            norms = nil
         }
     }
 

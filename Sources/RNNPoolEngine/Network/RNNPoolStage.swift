@@ -4,25 +4,30 @@ final class RNNPoolStage: RowConsumer {
     let kernel: RNNPoolRowKernel
     let layer: Int
     let arena: Arena
-    let stem: StemStage
+    /// Unowned: the stem holds this stage as its consumer, and the network owns both.
+    unowned let stem: StemStage
     let patchesY: Int
     let paddedHeight: Int
     let stride: Int
     let channels: Int
+    /// Grids of the int8 path (summaries, output), or nil for float32 buffers.
+    let grids: RNNPoolRowKernel.Grids?
     var consumers: [RowConsumer] = []
     var tap: LayerTap?
     var onPatchRow: (() -> Void)?
     private(set) var ring: FeatureRing?
     /// The network's shared scratch (valid during a frame), used only inside `kernel.run`.
     var scratch: UnsafeMutablePointer<Float>?
-    private var rowPointers: UnsafeMutablePointer<UnsafePointer<Float>>?
-    private var carry: UnsafeMutablePointer<Float>?
+    private var rowPointers: UnsafeMutablePointer<UnsafeRawPointer>?
+    private var carry: UnsafeMutableRawPointer?
 
-    init(kernel: RNNPoolRowKernel, arch: Architecture, arena: Arena, layer: Int, stem: StemStage) {
+    init(kernel: RNNPoolRowKernel, arch: Architecture, arena: Arena, layer: Int, stem: StemStage,
+         grids: RNNPoolRowKernel.Grids?) {
         self.kernel = kernel
         self.arena = arena
         self.layer = layer
         self.stem = stem
+        self.grids = grids
         patchesY = arch.patchesY
         paddedHeight = arch.rnnpool.padTo[1]
         stride = arch.rnnpool.stride
@@ -38,23 +43,32 @@ final class RNNPoolStage: RowConsumer {
         let py = (r - (p - 1)) / stride
         guard py < patchesY else { return }
         arena.enter(layer)
+        let eb = grids == nil ? 4 : 1
         if ring == nil {
             let w = kernel.paddedWidth
-            let base = try arena.allocate(Float.self, count: FeatureRing.floats(capacity: 3, width: w, stride: channels))
-            ring = FeatureRing(base: base, capacity: 3, width: w, stride: channels, channels: channels)
-            rowPointers = try arena.allocate(UnsafePointer<Float>.self, count: p)
-            carry = try arena.allocate(Float.self, count: kernel.carryFloats)
+            let base = try arena.allocateBytes(FeatureRing.bytes(capacity: 3, width: w, stride: channels, elementBytes: eb))
+            ring = FeatureRing(base: base, capacity: 3, width: w, stride: channels, channels: channels,
+                               elementBytes: eb, scale: grids?.output ?? .identity)
+            rowPointers = try arena.allocate(UnsafeRawPointer.self, count: p)
+            carry = try arena.allocateBytes(kernel.carryFloats * eb)
         }
         let ring = ring!, stemRing = stem.ring!
-        for k in 0..<p { rowPointers![k] = UnsafePointer(stemRing.row(stride * py + k)) }
-        kernel.run(py: py, rows: rowPointers!, stemWidth: stemRing.width, out: ring.row(py),
-                   scratch: scratch!, carry: carry!)
+        for k in 0..<p { rowPointers![k] = UnsafeRawPointer(stemRing.row(stride * py + k)) }
+        if let grids {
+            kernel.run(py: py, rows: rowPointers!, input: Int8.self, stemWidth: stemRing.width,
+                       out: ring.row(py, as: Int8.self), scratch: scratch!,
+                       carry: carry!.assumingMemoryBound(to: Int8.self), grids: grids)
+        } else {
+            kernel.run(py: py, rows: rowPointers!, input: Float.self, stemWidth: stemRing.width,
+                       out: ring.row(py, as: Float.self), scratch: scratch!,
+                       carry: carry!.assumingMemoryBound(to: Float.self), grids: .identity)
+        }
         onPatchRow?()
         try emit(py)
         if py == patchesY - 1 {
             // EdgeML's replicate padding of the last row.
             for y in patchesY..<paddedHeight {
-                ring.row(y).update(from: ring.row(patchesY - 1), count: ring.width * ring.stride)
+                ring.row(y).copyMemory(from: ring.row(patchesY - 1), byteCount: ring.rowBytes)
                 try emit(y)
             }
             arena.free(carry!)
@@ -66,7 +80,7 @@ final class RNNPoolStage: RowConsumer {
 
     private func emit(_ y: Int) throws {
         let ring = ring!
-        tap?("rnnpool", y, ring.width, channels, channels, ring.row(y))
+        if let tap { ring.send(y, as: "rnnpool", to: tap) }
         for c in consumers { try c.accept(row: y) }
         arena.enter(layer)
     }

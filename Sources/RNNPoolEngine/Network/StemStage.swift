@@ -9,8 +9,11 @@ final class StemStage {
     var consumer: RowConsumer?
     var tap: LayerTap?
     private(set) var ring: FeatureRing?
+    /// The int8 grid of the output, or nil for float32 rows.
+    let grid: ActivationScale?
 
-    init(kernel: StemKernel, arch: Architecture, arena: Arena, layer: Int) {
+    init(kernel: StemKernel, arch: Architecture, arena: Arena, layer: Int, grid: ActivationScale?) {
+        self.grid = grid
         self.kernel = kernel
         self.arena = arena
         self.layer = layer
@@ -25,14 +28,20 @@ final class StemStage {
     func run(inputRow: (Int) -> UnsafePointer<UInt8>, releaseInput: (Int) -> Void) throws {
         arena.enter(layer)
         let w = kernel.outWidth, c = kernel.channels
-        let base = try arena.allocate(Float.self, count: FeatureRing.floats(capacity: ringRows, width: w, stride: c))
-        let ring = FeatureRing(base: base, capacity: ringRows, width: w, stride: c, channels: c)
+        let eb = grid == nil ? 4 : 1
+        let base = try arena.allocateBytes(FeatureRing.bytes(capacity: ringRows, width: w, stride: c, elementBytes: eb))
+        let ring = FeatureRing(base: base, capacity: ringRows, width: w, stride: c, channels: c, elementBytes: eb,
+                               scale: grid ?? .identity)
         self.ring = ring
         for y in 0..<height {
             arena.enter(layer)
-            kernel.run(row: y, inputRow: inputRow, out: ring.row(y))
+            if let grid {
+                kernel.run(row: y, inputRow: inputRow, out: ring.row(y, as: Int8.self), grid: grid)
+            } else {
+                kernel.run(row: y, inputRow: inputRow, out: ring.row(y, as: Float.self), grid: .identity)
+            }
             releaseInput(y == height - 1 ? kernel.inHeight : 2 * y + 1)
-            tap?("stem", y, w, c, c, ring.row(y))
+            if let tap { ring.send(y, as: "stem", to: tap) }
             try consumer?.accept(row: y)
         }
         arena.free(base)

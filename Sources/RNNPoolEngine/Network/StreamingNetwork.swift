@@ -18,8 +18,11 @@ final class StreamingNetwork {
     let scratchLayer: Int
     let nmsLayer: Int
 
-    init(model: RNNPoolModel, arena: Arena) {
+    /// `scales` selects the int8 path (line buffers stored on these grids); nil runs
+    /// the float32 reference path.
+    init(model: RNNPoolModel, arena: Arena, scales: ActivationScales?) {
         let arch = model.architecture, w = model.weights
+        let grid = { (s: Float) in ActivationScale(s) }
         self.arch = arch
         self.arena = arena
         var names = ["input", "scratch", "stem", "rnnpool"]
@@ -32,25 +35,34 @@ final class StreamingNetwork {
         nmsLayer = names.count - 1
 
         scratchLayer = 1
-        stem = StemStage(kernel: StemKernel(w.stem, arch: arch), arch: arch, arena: arena, layer: 2)
+        stem = StemStage(kernel: StemKernel(w.stem, arch: arch), arch: arch, arena: arena, layer: 2,
+                         grid: scales.map { grid($0.stem) })
         let poolKernel = RNNPoolRowKernel(rnn1: FastGRNNLanes(w.rnn1), rnn2: FastGRNNLanes(w.rnn2),
                                           channels: arch.stem.outChannels, stride: arch.rnnpool.stride,
                                           patchesX: arch.patchesX, paddedWidth: arch.rnnpool.padTo[0])
-        pool = RNNPoolStage(kernel: poolKernel, arch: arch, arena: arena, layer: 3, stem: stem)
+        pool = RNNPoolStage(kernel: poolKernel, arch: arch, arena: arena, layer: 3, stem: stem,
+                            grids: scales.map {
+                                RNNPoolRowKernel.Grids(input: grid($0.stem), summaries: grid($0.summaries),
+                                                       output: grid($0.rnnpool))
+                            })
         stem.consumer = pool
 
+        // Producers hold their consumers; a consumer reads its producer's ring through
+        // an unowned reference, or the pair would keep each other (and the arena they
+        // hold) alive after the detector is gone. The network owns every stage.
         var blocks: [BlockStage] = []
         for (i, bw) in w.blocks.enumerated() {
             let source: () -> FeatureRing
             if i == 0 {
                 let p = pool
-                source = { p.ring! }
+                source = { [unowned p] in p.ring! }
             } else {
                 let prev = blocks[i - 1]
-                source = { prev.ring! }
+                source = { [unowned prev] in prev.ring! }
             }
-            let stage = BlockStage(kernel: MBConvRowKernel(bw), name: "blocks.\(i)", arena: arena,
-                                   layer: 4 + i, input: source)
+            let inputScale = scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] } ?? 1
+            let stage = BlockStage(kernel: MBConvRowKernel(bw, inputScale: inputScale), name: "blocks.\(i)", arena: arena,
+                                   layer: 4 + i, grid: scales.map { grid($0.blocks[i]) }, input: source)
             if i == 0 { pool.consumers.append(stage) } else { blocks[i - 1].consumers.append(stage) }
             blocks.append(stage)
         }
@@ -63,7 +75,7 @@ final class StreamingNetwork {
             let stage = HeadStage(kernel: HeadRowKernel(w.heads[k]), index: k, head: h, width: shape.wout,
                                   height: shape.hout, variances: arch.postprocess.variances,
                                   firstAnchor: firstAnchor, arena: arena, layer: 4 + arch.blocks.count + k,
-                                  input: { src.ring! })
+                                  input: { [unowned src] in src.ring! })
             firstAnchor += stage.anchorCount
             src.consumers.append(stage)
             heads.append(stage)
@@ -93,7 +105,7 @@ final class StreamingNetwork {
 
     /// Input rows per arena buffer: the input is held in chunks so that the rows the
     /// stem has passed go back to the arena while the rest of the network streams on.
-    static let inputChunkRows = 8
+    static let inputChunkRows = 2
 
     /// Runs one frame. `fillInput` writes the 8-bit network input, row by row through
     /// the row accessor it is given; `candidate` receives every anchor at or above

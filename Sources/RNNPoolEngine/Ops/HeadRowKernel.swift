@@ -23,42 +23,49 @@ struct HeadRowKernel {
         bias = FloatBuffer(w.bias)
     }
 
-    /// 1/(sqrt(Σ x²) + 1e-10) for every pixel of an input row.
-    func inverseNorms(row: UnsafePointer<Float>, width: Int, into out: UnsafeMutablePointer<Float>) {
+    /// Per pixel of an input row stored on `grid`, the factor that turns a stored
+    /// element into the L2-normalised input: scale/(sqrt(Σ x²) + 1e-10), x = stored · scale.
+    func inverseNorms<I: ActivationElement>(row: UnsafePointer<I>, width: Int, grid: ActivationScale,
+                                            into out: UnsafeMutablePointer<Float>) {
+        let sc = grid.scale
         for x in 0..<width {
             let p = row + x &* inStride
             var s: Float = 0
-            for c in 0..<channels { s += p[c] * p[c] }
-            out[x] = 1 / (s.squareRoot() + 1e-10)
+            for c in 0..<channels {
+                let v = p[c].stored * sc
+                s += v * v
+            }
+            out[x] = sc / (s.squareRoot() + 1e-10)
         }
     }
 
     /// Output row `y` (width × outPadded floats: loc then conf channels). `rows[ky]` is
-    /// input row y−1+ky or nil outside the map; `norms[ky]` its inverse norms.
+    /// input row y−1+ky or nil outside the map; `norms[ky]` its factors (inverseNorms)
+    /// with L2Norm; without, every stored element is multiplied by `scale`.
     ///
     /// Four output pixels at a time, 16 (or 8) output channels per pass: four
     /// independent accumulators share every weight load.
-    func run(width: Int, rows: [UnsafePointer<Float>?], norms: [UnsafePointer<Float>?],
-             out: UnsafeMutablePointer<Float>) {
+    func run<I: ActivationElement>(width: Int, rows: [UnsafePointer<I>?], norms: [UnsafePointer<Float>?],
+                                   scale: Float, out: UnsafeMutablePointer<Float>) {
         var x = 0
         while x < width {
             let count = min(4, width - x)
             var offset = 0
             while offset + 16 <= outPadded {
-                pass(SIMD16<Float>.self, offset: offset, x: x, count: count, width: width, rows: rows, norms: norms, out: out)
+                pass(SIMD16<Float>.self, offset: offset, x: x, count: count, width: width, rows: rows, norms: norms, scale: scale, out: out)
                 offset += 16
             }
             if offset < outPadded {
-                pass(SIMD8<Float>.self, offset: offset, x: x, count: count, width: width, rows: rows, norms: norms, out: out)
+                pass(SIMD8<Float>.self, offset: offset, x: x, count: count, width: width, rows: rows, norms: norms, scale: scale, out: out)
             }
             x += 4
         }
     }
 
     @inline(__always)
-    private func pass<V: SIMD>(_: V.Type, offset: Int, x: Int, count: Int, width: Int,
-                               rows: [UnsafePointer<Float>?], norms: [UnsafePointer<Float>?],
-                               out: UnsafeMutablePointer<Float>) where V.Scalar == Float {
+    private func pass<V: SIMD, I: ActivationElement>(_: V.Type, offset: Int, x: Int, count: Int, width: Int,
+                                                     rows: [UnsafePointer<I>?], norms: [UnsafePointer<Float>?],
+                                                     scale: Float, out: UnsafeMutablePointer<Float>) where V.Scalar == Float {
         let c = channels, op = outPadded, w = weight.p + offset
         let b = UnsafeRawPointer(bias.p + offset).loadUnaligned(as: V.self)
         var a0 = b, a1 = b, a2 = b, a3 = b
@@ -72,7 +79,7 @@ struct HeadRowKernel {
                 for i in 0..<4 {
                     let ix = x + i - 1 + kx
                     if i < count && ix >= 0 && ix < width {
-                        s[i] = l2norm ? nrm![ix] : 1
+                        s[i] = l2norm ? nrm![ix] : scale
                         base[i] = ix &* inStride
                     }
                 }
@@ -81,10 +88,10 @@ struct HeadRowKernel {
                 let wt = w + (ky &* 3 &+ kx) &* c &* op
                 for ci in 0..<c {
                     let wv = UnsafeRawPointer(wt + ci &* op).loadUnaligned(as: V.self)
-                    a0.addProduct(p0[ci] * s0, wv)
-                    a1.addProduct(p1[ci] * s1, wv)
-                    a2.addProduct(p2[ci] * s2, wv)
-                    a3.addProduct(p3[ci] * s3, wv)
+                    a0.addProduct(p0[ci].stored * s0, wv)
+                    a1.addProduct(p1[ci].stored * s1, wv)
+                    a2.addProduct(p2[ci].stored * s2, wv)
+                    a3.addProduct(p3[ci].stored * s3, wv)
                 }
             }
         }

@@ -19,12 +19,18 @@ struct MBConvRowKernel {
     let projectWeight: FloatBuffer
     let projectBias: FloatBuffer
 
-    init(_ w: NetworkWeights.Block) {
+    /// The expand weights are stored multiplied by `inputScale` (the input's int8
+    /// grid; 1 on the float path, which leaves them exact), so the expand loop reads a
+    /// stored input element without scaling it.
+    let inputScale: Float
+
+    init(_ w: NetworkWeights.Block, inputScale: Float = 1) {
         shape = w.shape
         midPadded = w.midPadded
         inStride = roundUp8(w.shape.cin)
         outStride = w.coutPadded
-        expandWeight = w.expandWeight.map(FloatBuffer.init)
+        self.inputScale = inputScale
+        expandWeight = w.expandWeight.map { FloatBuffer($0.map { $0 * inputScale }) }
         expandBias = FloatBuffer(w.expandBias)
         dwWeight = FloatBuffer(w.dwWeight)
         dwBias = FloatBuffer(w.dwBias)
@@ -35,26 +41,32 @@ struct MBConvRowKernel {
     /// Expanded channels per group (one SIMD16).
     static let group = 16
 
-    /// Scratch floats: 3 expanded rows of one 16-channel group, and that group's
-    /// depthwise output row.
-    var scratchFloats: Int { (3 * shape.win + shape.wout) * MBConvRowKernel.group }
+    /// Scratch floats: 3 expanded rows of one 16-channel group, that group's depthwise
+    /// output row, and (int8 path) the output row's float accumulators.
+    var scratchFloats: Int { (3 * shape.win + shape.wout) * MBConvRowKernel.group + shape.wout * outStride }
 
-    /// Computes output row `yo`. `inputRow(r)` gives input row r (0 ≤ r < hin).
-    func run(row yo: Int, inputRow: (Int) -> UnsafePointer<Float>,
-             out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let s = shape, win = s.win, cin = s.cin, mp = midPadded, cp = outStride
+    /// Computes output row `yo`. `inputRow(r)` gives input row r (0 ≤ r < hin), stored
+    /// as `I` on grid `inGrid`; the row is stored as `O` on `outGrid`.
+    func run<I: ActivationElement, O: ActivationElement>(
+        row yo: Int, inputRow: (Int) -> UnsafePointer<I>, out: UnsafeMutablePointer<O>,
+        scratch: UnsafeMutablePointer<Float>, inGrid: ActivationScale, outGrid: ActivationScale) {
+        precondition(inGrid.scale == inputScale, "expand weights were scaled for another input grid")
+        let s = shape, win = s.win, cin = s.cin, mp = midPadded, cp = outStride, sIn = inGrid.scale
         let e = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
         let pb = projectBias.p, pw = projectWeight.p
+        // Float rows accumulate in place; int8 rows in scratch, stored once at the end.
+        let sums = O.self == Float.self ? UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self)
+                                       : scratch + (3 * win + s.wout) * MBConvRowKernel.group
         // Accumulators start at the projection bias (plus the residual input).
         for xo in 0..<s.wout {
-            let o = out + xo &* cp
+            let o = sums + xo &* cp
             o.update(from: pb, count: cp)
             if s.residual {
                 let r = inputRow(yo) + xo &* inStride
-                for c in 0..<cin { o[c] += r[c] }
+                for c in 0..<cin { o[c] += r[c].stored * sIn }
             }
         }
-        var rows: [UnsafePointer<Float>?] = [nil, nil, nil]
+        var rows: [UnsafePointer<I>?] = [nil, nil, nil]
         for ky in 0..<3 {
             let r = s.stride * yo - 1 + ky
             if r >= 0 && r < s.hin { rows[ky] = inputRow(r) }
@@ -77,10 +89,10 @@ struct MBConvRowKernel {
                         var a0 = b, a1 = b, a2 = b, a3 = b
                         for c in 0..<cin {
                             let w = load16(wg + c &* mp)
-                            a0.addProduct(p0[c], w)
-                            a1.addProduct(p1[c], w)
-                            a2.addProduct(p2[c], w)
-                            a3.addProduct(p3[c], w)
+                            a0.addProduct(p0[c].stored, w)
+                            a1.addProduct(p1[c].stored, w)
+                            a2.addProduct(p2[c].stored, w)
+                            a3.addProduct(p3[c].stored, w)
                         }
                         dst[x] = relu6(a0)
                         dst[x &+ 1] = relu6(a1)
@@ -91,7 +103,7 @@ struct MBConvRowKernel {
                     while x < win {
                         let px = src + x &* inStride
                         var acc = b
-                        for c in 0..<cin { acc.addProduct(px[c], load16(wg + c &* mp)) }
+                        for c in 0..<cin { acc.addProduct(px[c].stored, load16(wg + c &* mp)) }
                         dst[x] = relu6(acc)
                         x &+= 1
                     }
@@ -99,7 +111,7 @@ struct MBConvRowKernel {
                     // t = 1: the "expanded" map is the input itself (zero beyond cin).
                     for x in 0..<win {
                         var v = SIMD16<Float>()
-                        for k in 0..<16 where g + k < cin { v[k] = src[x &* inStride &+ g &+ k] }
+                        for k in 0..<16 where g + k < cin { v[k] = src[x &* inStride &+ g &+ k].stored * sIn }
                         dst[x] = v
                     }
                 }
@@ -126,7 +138,7 @@ struct MBConvRowKernel {
             let wg = pw + g &* cp
             for xo in 0..<s.wout {
                 let d = dwRow[xo]
-                let o = out + xo &* cp
+                let o = sums + xo &* cp
                 var oc = 0
                 while oc + 32 <= cp {
                     var a0 = load8(o + oc), a1 = load8(o + (oc &+ 8)), a2 = load8(o + (oc &+ 16)), a3 = load8(o + (oc &+ 24))
@@ -148,6 +160,10 @@ struct MBConvRowKernel {
                 }
             }
             g += 16
+        }
+        if O.self != Float.self {
+            let inv = outGrid.inverse
+            for i in 0..<(s.wout &* cp) { out[i] = O(storing: sums[i], inverse: inv) }
         }
     }
 }

@@ -33,11 +33,23 @@ struct RNNPoolRowKernel {
         return 16 * (channels + 3 * h1 + 3 * h2 + 4 * h2 + h1 + 3 * h1) + 4 * 8 * h1
     }
 
-    /// `rows[r]` points at stem row (S·py + r), channels-last with `channels` floats per
-    /// pixel; `stemWidth` is its width. `out` receives `paddedWidth × 4·h2` floats.
-    func run(py: Int, rows: UnsafePointer<UnsafePointer<Float>>, stemWidth: Int,
-             out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-             carry: UnsafeMutablePointer<Float>) {
+    /// The grids of what this kernel reads and stores: stem rows (`input`), RNN1
+    /// summaries (`summaries`: RNN2 reads them rounded to this grid, and the carried
+    /// ones are stored on it) and the output. All identity on the float path.
+    struct Grids {
+        var input: ActivationScale, summaries: ActivationScale, output: ActivationScale
+        static let identity = Grids(input: .identity, summaries: .identity, output: .identity)
+    }
+
+    /// `rows[r]` points at stem row (S·py + r), channels-last with `channels` elements
+    /// of type `I` per pixel; `stemWidth` is its width. `out` receives
+    /// `paddedWidth × 4·h2` elements; `carry` keeps summaries for the next patch row.
+    func run<I: ActivationElement, O: ActivationElement>(
+        py: Int, rows rawRows: UnsafePointer<UnsafeRawPointer>, input _: I.Type, stemWidth: Int,
+        out: UnsafeMutablePointer<O>, scratch: UnsafeMutablePointer<Float>,
+        carry: UnsafeMutablePointer<O>, grids: Grids) {
+        let sIn = grids.input.scale, sSum = grids.summaries, outInv = grids.output.inverse
+        let rows = UnsafeMutableRawPointer(mutating: rawRows).assumingMemoryBound(to: UnsafePointer<I>.self)
         let c0 = channels, h1 = rnn1.hidden, h2 = rnn2.hidden, S = stride, P = RNNPoolRowKernel.patch
         let v = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
         let x = v, a1 = x + c0, hA = a1 + h1, t1 = hA + h1
@@ -59,16 +71,41 @@ struct RNNPoolRowKernel {
 
         // Per-lane input addresses, worked out once per sweep (not per step).
         var laneBase = [Int](repeating: 0, count: 16)
+        let lanePointers = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: 16)
+        defer { lanePointers.deallocate() }
 
         /// Runs RNN1 over 8 steps for 16 lanes. Row sweeps (`alongRow`): lane l reads
         /// row `laneRow[l]` at pixel `laneBase[l] + t`; column sweeps: lane l reads stem
         /// row t at pixel `laneBase[l]`.
         func sweep(alongRow: Bool, laneRow: [Int]) {
+            if I.self == Int8.self && c0 == 4 {
+                // One 32-bit load per lane and step; column sweeps over 16 consecutive
+                // pixels are one 64-byte load.
+                for l in 0..<16 {
+                    lanePointers[l] = UnsafeRawPointer(alongRow ? rows[laneRow[l]] + laneBase[l] &* 4 : rows[0] + laneBase[l] &* 4)
+                }
+                let contiguous = !alongRow && laneBase[15] == laneBase[0] &+ 15
+                for t in 0..<P {
+                    let v: SIMD16<UInt32>
+                    if alongRow {
+                        v = gatherQuads(lanePointers, offset: t &* 4)
+                    } else if contiguous {
+                        v = UnsafeRawPointer(rows[t] + laneBase[0] &* 4).loadUnaligned(as: SIMD16<UInt32>.self)
+                    } else {
+                        for l in 0..<16 { lanePointers[l] = UnsafeRawPointer(rows[t] + laneBase[l] &* 4) }
+                        v = gatherQuads(lanePointers, offset: 0)
+                    }
+                    unpackInt8Quads(v, scale: sIn, into: x)
+                    rnn1.inputProjection(x, into: a1)
+                    rnn1.step(a1, h: hA, scratch: t1, first: t == 0)
+                }
+                return
+            }
             for t in 0..<P {
                 for l in 0..<16 {
                     let src = alongRow ? rows[laneRow[l]] + (laneBase[l] &+ t) &* c0
                                        : rows[t] + laneBase[l] &* c0
-                    for c in 0..<c0 { xf[c &* 16 &+ l] = src[c] }
+                    for c in 0..<c0 { xf[c &* 16 &+ l] = src[c].stored * sIn }
                 }
                 rnn1.inputProjection(x, into: a1)
                 rnn1.step(a1, h: hA, scratch: t1, first: t == 0)
@@ -105,7 +142,7 @@ struct RNNPoolRowKernel {
                     let pair = first + l
                     let p = pair / freshPerPatch, r = carried + pair % freshPerPatch
                     let dst = freshF + (p &* 8 &+ r) &* h1
-                    for j in 0..<h1 { dst[j] = hAf[j &* 16 &+ l] }
+                    for j in 0..<h1 { dst[j] = sSum.roundTrip(hAf[j &* 16 &+ l], O.self) }
                 }
                 first += 16
             }
@@ -117,21 +154,26 @@ struct RNNPoolRowKernel {
                 let px = g + p
                 let carryP = carry + px &* carryRows &* h1
                 for r in 0..<P {
-                    let src = r < carried ? carryP + r &* h1 : freshF + (p &* 8 &+ r) &* h1
-                    for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j] }
+                    if r < carried {
+                        let src = carryP + r &* h1
+                        for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j].stored * sSum.scale }
+                    } else {
+                        let src = freshF + (p &* 8 &+ r) &* h1
+                        for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j] }
+                    }
                 }
                 for k in 0..<P {
                     let col = S &* px &+ k
                     let slot: Int = (col / 16) % 3
                     let offset: Int = slot &* h1 &* 16 &+ col % 16
                     let src = chunkf + offset
-                    for j in 0..<h1 { sumf[j &* 16 &+ 8 &+ k] = src[j &* 16] }
+                    for j in 0..<h1 { sumf[j &* 16 &+ 8 &+ k] = sSum.roundTrip(src[j &* 16], O.self) }
                 }
                 rnn2.inputProjection(summary, into: proj + p &* h2)
                 // Row r + S of this patch row is row r of the next one.
                 for r in 0..<carryRows {
                     let dst = carryP + r &* h1
-                    for j in 0..<h1 { dst[j] = sumf[j &* 16 &+ r &+ S] }
+                    for j in 0..<h1 { dst[j] = O(storing: sumf[j &* 16 &+ r &+ S], inverse: sSum.inverse) }
                 }
             }
             for p in count..<4 { (proj + p &* h2).update(repeating: SIMD16(), count: h2) }
@@ -153,7 +195,7 @@ struct RNNPoolRowKernel {
             for p in 0..<count {
                 let o = out + (g + p) &* outC
                 for q in 0..<4 {
-                    for j in 0..<h2 { o[q &* h2 &+ j] = hBf[j &* 16 &+ 4 &* p &+ q] }
+                    for j in 0..<h2 { o[q &* h2 &+ j] = O(storing: hBf[j &* 16 &+ 4 &* p &+ q], inverse: outInv) }
                 }
             }
             g += 4

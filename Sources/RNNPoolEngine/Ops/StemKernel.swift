@@ -35,11 +35,14 @@ struct StemKernel {
     /// Computes output row `y` into `out` (outWidth × channels floats, channels-last)
     /// from a contiguous input image.
     func run(row y: Int, input: UnsafePointer<UInt8>, out: UnsafeMutablePointer<Float>) {
-        run(row: y, inputRow: { input + $0 * inWidth }, out: out)
+        run(row: y, inputRow: { input + $0 * inWidth }, out: out, grid: .identity)
     }
 
-    /// The same with input rows given one by one (`inputRow(r)`, 0 ≤ r < inHeight).
-    func run(row y: Int, inputRow: (Int) -> UnsafePointer<UInt8>, out: UnsafeMutablePointer<Float>) {
+    /// The same with input rows given one by one (`inputRow(r)`, 0 ≤ r < inHeight),
+    /// stored as `O` on `grid`.
+    func run<O: ActivationElement>(row y: Int, inputRow: (Int) -> UnsafePointer<UInt8>,
+                                   out: UnsafeMutablePointer<O>, grid: ActivationScale) {
+        let inv = grid.inverse
         let c0 = channels
         var rowPointers: [UnsafePointer<UInt8>?] = [nil, nil, nil]
         for ky in 0..<3 where 2 * y - 1 + ky >= 0 && 2 * y - 1 + ky < inHeight { rowPointers[ky] = inputRow(2 * y - 1 + ky) }
@@ -59,7 +62,7 @@ struct StemKernel {
                 }
                 acc = relu6(acc)
                 let o = out + x &* c0
-                for c in 0..<c0 { o[c] = acc[c] }
+                for c in 0..<c0 { o[c] = O(storing: acc[c], inverse: inv) }
             }
             return
         }
@@ -78,7 +81,7 @@ struct StemKernel {
                 var acc = b[c]
                 let wc = w + c &* 9
                 for k in 0..<9 { acc += wc[k] * taps[k] }
-                o[c] = relu6(acc)
+                o[c] = O(storing: relu6(acc), inverse: inv)
             }
         }
     }

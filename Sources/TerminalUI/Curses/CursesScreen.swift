@@ -46,6 +46,7 @@ final class CursesScreen {
         capabilities = TerminalCapabilities.detect(codeset: codeset, hasColors: wantsColor && has_colors(),
                                                    colorCount: Int(rc_colors()), environment: environment)
         pairs.limit = Int(min(rc_color_pairs(), 32767))
+        pairs.direct = capabilities.colors == .direct
     }
 
     /// An off-screen xterm-256color of `columns` x `rows` that paints into /dev/null,
@@ -137,26 +138,52 @@ final class CursesScreen {
     deinit { stop() }
 }
 
-/// Hands out ncurses colour pairs for (foreground, background) palette combinations
-/// on first use. Half-block mode needs up to 24 x 24 grey pairs; if the terminal has
-/// fewer pairs, later combinations fall back to the default pair.
+/// Hands out ncurses colour pairs for (foreground, background) combinations on first
+/// use. Palette terminals: a flat table over the 256 x 256 combinations; if the
+/// terminal has fewer pairs, later combinations fall back to the default pair.
+/// Direct-colour terminals: ncurses' own `alloc_pair`, which finds or creates the pair
+/// for two RGB colours and recycles the least recently used one when all are taken.
 struct ColorPairs {
     var limit = 0
+    var direct = false
     /// Pair number per (foreground + 1) * 257 + (background + 1), 0 = default colours
     /// or not assigned yet; a flat table because painting looks up every changed cell.
     private var table = [Int32](repeating: -1, count: 257 * 257)
     private var next = 1
 
-    mutating func pair(foreground: UInt8?, background: UInt8?) -> Int {
-        let key = (foreground.map { Int($0) + 1 } ?? 0) &* 257 &+ (background.map { Int($0) + 1 } ?? 0)
+    mutating func pair(foreground: CellColor?, background: CellColor?) -> Int {
+        if direct {
+            if foreground == nil && background == nil { return 0 }
+            return Int(max(0, alloc_pair(Self.directNumber(foreground), Self.directNumber(background))))
+        }
+        let fg = foreground.map(Self.paletteIndex), bg = background.map(Self.paletteIndex)
+        let key = (fg.map { Int($0) + 1 } ?? 0) &* 257 &+ (bg.map { Int($0) + 1 } ?? 0)
         if key == 0 { return 0 }
         let known = table[key]
         if known >= 0 { return Int(known) }
         guard next < limit else { return 0 }
         let pair = next
         next += 1
-        init_pair(Int16(pair), foreground.map { Int16($0) } ?? -1, background.map { Int16($0) } ?? -1)
+        init_pair(Int16(pair), fg.map { Int16($0) } ?? -1, bg.map { Int16($0) } ?? -1)
         table[key] = Int32(pair)
         return pair
+    }
+
+    /// A colour number for a direct-colour terminal: packed RGB. xterm-direct's
+    /// terminfo sends numbers below 8 as the 8 ANSI colours, so near-blacks are
+    /// nudged just past them.
+    static func directNumber(_ colour: CellColor?) -> Int32 {
+        guard let colour else { return -1 }
+        let rgb = colour.packedRGB
+        return Int32(rgb < 8 ? 0x010101 : rgb)
+    }
+
+    /// A palette index for an RGB colour on a palette terminal (not produced by the
+    /// preview there, but kept safe): the nearest step of the grey ramp.
+    static func paletteIndex(_ colour: CellColor) -> UInt8 {
+        switch colour {
+        case .palette(let index): return index
+        case .rgb: return 232 &+ UInt8(min(23, colour.grey * 24 / 256))
+        }
     }
 }

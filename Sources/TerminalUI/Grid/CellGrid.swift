@@ -24,8 +24,8 @@ public struct CellGrid: Sendable, Equatable {
     /// Writes `text` from (x, y) to the right, one character per cell, clipped to the
     /// grid and to `maxWidth` cells. Returns the column after the last cell written.
     @discardableResult
-    public mutating func put(_ text: String, x: Int, y: Int, foreground: UInt8? = nil,
-                             background: UInt8? = nil, bold: Bool = false,
+    public mutating func put(_ text: String, x: Int, y: Int, foreground: CellColor? = nil,
+                             background: CellColor? = nil, bold: Bool = false,
                              maxWidth: Int = .max) -> Int {
         guard y >= 0, y < height else { return x }
         var column = x

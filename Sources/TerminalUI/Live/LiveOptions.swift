@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FrameIO
 
 /// How the CLI configures the live UI.
@@ -39,6 +42,30 @@ public struct LiveSummary: Sendable, Equatable {
         case quitKey = "quit"
         case interrupted = "SIGINT"
         case terminated = "SIGTERM"
+        case hungUp = "SIGHUP"
+        case quitSignal = "SIGQUIT"
+
+        /// The reason a stop signal gives, or nil for 0 or another signal.
+        public init?(signal: Int32) {
+            switch signal {
+            case SIGINT: self = .interrupted
+            case SIGTERM: self = .terminated
+            case SIGHUP: self = .hungUp
+            case SIGQUIT: self = .quitSignal
+            default: return nil
+            }
+        }
+
+        /// The signal number, nil for the quit key: the CLI exits with 128 + it.
+        public var signal: Int32? {
+            switch self {
+            case .quitKey: return nil
+            case .interrupted: return SIGINT
+            case .terminated: return SIGTERM
+            case .hungUp: return SIGHUP
+            case .quitSignal: return SIGQUIT
+            }
+        }
     }
 
     public var endReason: EndReason

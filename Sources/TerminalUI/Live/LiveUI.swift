@@ -19,9 +19,14 @@ public enum LiveUI {
                            options: LiveOptions) throws -> LiveSummary {
         let screen = try CursesScreen()
         TerminalRestorer.install()
+        LibV4L2Messages.collect()
         defer {
             screen.stop()
             TerminalRestorer.uninstall()
+            // What libv4l2 said while the screen was ours, now that it can be read.
+            for line in LibV4L2Messages.release() {
+                FileHandle.standardError.write(Data("rnnpool-cam: libv4l2 said: \(line)\n".utf8))
+            }
         }
         var session = LiveSession(source: source, detector: detector, options: options,
                                   capabilities: screen.capabilities)
@@ -75,10 +80,9 @@ struct LiveSession {
         var forceDraw = true
 
         mainLoop: while true {
-            switch TerminalRestorer.stopSignal.load(ordering: .relaxed) {
-            case SIGINT: endReason = .interrupted; break mainLoop
-            case SIGTERM: endReason = .terminated; break mainLoop
-            default: break
+            if let reason = LiveSummary.EndReason(signal: StopRequest.signalNumber) {
+                endReason = reason
+                break mainLoop
             }
             if let key = screen.readKey(timeoutMilliseconds: LiveUI.keyTimeoutMilliseconds),
                let command = KeyCommand(key: key, resizeCode: CursesScreen.resizeKey) {

@@ -26,9 +26,11 @@ enum FaceBoxRenderer {
                                       theme: Theme, into grid: inout CellGrid) {
         func set(_ x: Int, _ y: Int, _ character: Character) {
             guard grid.contains(x: x, y: y) else { return }
-            // Keep the picture's lower half-pixel colour behind the line so the face
-            // stays visible around it.
-            let behind = grid[x, y].background
+            // Keep the picture's main colour in the cell (the one most of its symbol
+            // shows) behind the line, so the face stays visible around it.
+            let picture = grid[x, y]
+            let inkCovers = ChafaGlyphMasks.mask(for: picture.character).nonzeroBitCount > 32
+            let behind = inkCovers ? picture.foreground : picture.background
             grid[x, y] = Cell(character, foreground: theme.boxForeground, background: behind,
                               bold: true)
         }

@@ -1,10 +1,10 @@
 /// One styled piece of a panel line.
 struct Run: Sendable {
     var text: String
-    var foreground: UInt8? = nil
+    var foreground: CellColor? = nil
     var bold: Bool = false
 
-    init(_ text: String, foreground: UInt8? = nil, bold: Bool = false) {
+    init(_ text: String, foreground: CellColor? = nil, bold: Bool = false) {
         self.text = text
         self.foreground = foreground
         self.bold = bold

@@ -54,7 +54,7 @@ public enum RenderBenchmark {
                                     framePeakBytes: 185 * 1024,
                                     layers: (0..<12).map { LayerMemory(name: "layer\($0)", peakBytes: ($0 + 4) * 10_000) },
                                     timeline: (0..<400).map { 1000 * ($0 % 190) }, weightBytes: 90 * 1024,
-                                    baselinePeakBytes: 2_400_000)
+                                    baselines: [BaselineMemory(name: "strided-conv CNN", peakBytes: 2_400_000)])
         let renderer = ScreenRenderer(capabilities: .full)
         var measurements: [Measurement] = []
         for size in sizes {
@@ -62,7 +62,7 @@ public enum RenderBenchmark {
             // after each size.
             let screen = includePaint ? try? CursesScreen(offscreenColumns: size.columns, rows: size.rows) : nil
             defer { screen?.stop() }
-            for (mode, overlay) in [(PreviewMode.ascii, false), (.halfBlock, false), (.halfBlock, true)] {
+            for (mode, overlay) in [(PreviewMode.symbols, false), (.halfBlock, false), (.ascii, false), (.symbols, true)] {
                 var paintSamples: [Double] = []
                 var samples: [Double] = []
                 samples.reserveCapacity(frames)

@@ -8,6 +8,7 @@ public struct ScreenRenderer: Sendable {
     public static let minimumRows = 10
 
     public let theme: Theme
+    let preview = ChafaPreview()
 
     public init(capabilities: TerminalCapabilities) {
         self.theme = Theme(capabilities)
@@ -20,12 +21,12 @@ public struct ScreenRenderer: Sendable {
             return grid
         }
         let areaRows = rows - StatusBar.rows
-        // Half-block needs the 256 palette; a mode the terminal cannot show draws as ASCII.
+        // A mode the terminal cannot show (block symbols without UTF-8) draws as ASCII.
         let mode = theme.capabilities.previewModes.contains(state.mode) ? state.mode : .ascii
         if let frame = state.frame {
             let layout = PreviewLayout(frameWidth: frame.width, frameHeight: frame.height,
                                        areaColumns: columns, areaRows: areaRows)
-            PreviewRenderer.draw(frame, layout: layout, mode: mode, into: &grid)
+            preview.draw(frame, layout: layout, settings: theme.canvasSettings(mode), into: &grid)
             FaceBoxRenderer.draw(state.faces, sourceWidth: state.facesFrameWidth,
                                  sourceHeight: state.facesFrameHeight, layout: layout,
                                  theme: theme, into: &grid)

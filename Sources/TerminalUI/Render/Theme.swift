@@ -10,22 +10,27 @@ public struct Theme: Sendable {
 
     var hasColor: Bool { capabilities.colors != .none }
 
+    /// What libchafa is asked for to draw the picture in `mode` on this terminal.
+    func canvasSettings(_ mode: PreviewMode) -> ChafaCanvasSettings {
+        ChafaCanvasSettings(mode: mode, colors: capabilities.colors, lightBackground: capabilities.lightBackground)
+    }
+
     /// Face boxes: bright yellow stands out on any grey picture.
-    var boxForeground: UInt8? {
+    var boxForeground: CellColor? {
         switch capabilities.colors {
         case .none: return nil
-        case .basic: return 3
-        case .palette256: return 226
+        case .basic, .sixteen: return 3
+        case .palette256, .direct: return 226
         }
     }
 
-    var statusForeground: UInt8? { capabilities.colors == .palette256 ? 255 : (hasColor ? 7 : nil) }
-    var statusBackground: UInt8? { capabilities.colors == .palette256 ? 236 : (hasColor ? 4 : nil) }
-    var alertForeground: UInt8? { capabilities.colors == .palette256 ? 203 : (hasColor ? 1 : nil) }
-    var panelForeground: UInt8? { capabilities.colors == .palette256 ? 252 : (hasColor ? 7 : nil) }
-    var panelBackground: UInt8? { capabilities.colors == .palette256 ? 235 : (hasColor ? 0 : nil) }
-    var barFilled: UInt8? { capabilities.colors == .palette256 ? 78 : (hasColor ? 2 : nil) }
-    var barWarning: UInt8? { capabilities.colors == .palette256 ? 214 : (hasColor ? 3 : nil) }
+    var statusForeground: CellColor? { capabilities.colors >= .palette256 ? 255 : (hasColor ? 7 : nil) }
+    var statusBackground: CellColor? { capabilities.colors >= .palette256 ? 236 : (hasColor ? 4 : nil) }
+    var alertForeground: CellColor? { capabilities.colors >= .palette256 ? 203 : (hasColor ? 1 : nil) }
+    var panelForeground: CellColor? { capabilities.colors >= .palette256 ? 252 : (hasColor ? 7 : nil) }
+    var panelBackground: CellColor? { capabilities.colors >= .palette256 ? 235 : (hasColor ? 0 : nil) }
+    var barFilled: CellColor? { capabilities.colors >= .palette256 ? 78 : (hasColor ? 2 : nil) }
+    var barWarning: CellColor? { capabilities.colors >= .palette256 ? 214 : (hasColor ? 3 : nil) }
 
     // Box-drawing characters, with ASCII stand-ins.
     var horizontal: Character { capabilities.unicode ? "─" : "-" }

@@ -13,7 +13,8 @@ import XCTest
 /// Format: the text rows, each closed with `|` so trailing blanks stay visible; with
 /// `colours`, the foreground and background layers follow, one character per cell:
 /// `.` = terminal default, `a`...`x` = grey ramp 232...255, capitals = the other palette
-/// indices listed in the legend; then a layer marking bold (`B`) and reverse (`R`) cells.
+/// indices listed in the legend, `0`...`9` = 24-bit colours by grey level (0 darkest);
+/// then a layer marking bold (`B`) and reverse (`R`) cells.
 enum Snapshot {
     static let directory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
@@ -26,8 +27,11 @@ enum Snapshot {
         var legend: [UInt8: Character] = [:]
         var order: [UInt8] = []
         let capitals = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        func code(_ colour: UInt8?) -> Character {
-            guard let colour else { return "." }
+        func code(_ cellColour: CellColor?) -> Character {
+            guard let cellColour else { return "." }
+            guard case .palette(let colour) = cellColour else {
+                return Character(String(min(9, cellColour.grey * 10 / 256)))
+            }
             if colour >= 232 { return Character(Unicode.Scalar(UInt8(ascii: "a") + (colour - 232))) }
             if let known = legend[colour] { return known }
             let letter = capitals[min(order.count, capitals.count - 1)]

@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+
+/// Every reproducer of ../shared/repro/ (copied to Repro/, or rebuilt here when it is
+/// large) gives one printable line naming the file, exit status 1, no signal, and stays
+/// within a bounded address space.
+final class HostileInputTests: XCTestCase {
+    static let repro = BinaryRunner.repoRoot + "/Tests/CLITests/Repro/"
+    let scratch = Scratch()
+
+    /// Runs the binary with its address space capped, so that any allocation sized by a
+    /// file's header instead of its contents fails (and the test with it).
+    func runBounded(_ arguments: [String], environment: [String: String] = [:]) throws -> BinaryRunner.Result {
+        let limitKiB = BinaryRunner.addressSpaceLimitKiB
+        let child = try BinaryRunner.launch("/bin/sh", ["-c", "ulimit -v \(limitKiB) && exec \"$0\" \"$@\"",
+                                                        try BinaryRunner.binaryPath()] + arguments,
+                                            environment: environment, directory: scratch.directory)
+        let r = BinaryRunner.collect(child)
+        XCTAssertTrue(child.process.terminationReason == .exit, "killed by signal \(r.status): \(r.stderr)")
+        return r
+    }
+
+    /// One line on stderr that names `file`, holds only printable ASCII, says `what`.
+    func assertOneLineError(_ r: BinaryRunner.Result, naming file: String, says what: String,
+                            file f: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(r.status, 1, r.stderr, file: f, line: line)
+        XCTAssertTrue(r.stderr.hasSuffix("\n"), r.stderr, file: f, line: line)
+        let lines = r.stderr.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 1, "not one line: \(r.stderr)", file: f, line: line)
+        XCTAssertTrue(r.stderr.dropLast().utf8.allSatisfy { (0x20...0x7E).contains($0) },
+                      "unprintable bytes in: \(r.stderr.debugDescription)", file: f, line: line)
+        XCTAssertTrue(r.stderr.hasPrefix("rnnpool-cam: \(file): "), "does not name \(file): \(r.stderr)", file: f, line: line)
+        XCTAssertTrue(r.stderr.contains(what), "expected '\(what)' in: \(r.stderr)", file: f, line: line)
+    }
+
+    // MARK: .y4m
+
+    func testAHugeFrameRateIsRefusedByRecord() throws {
+        let file = Self.repro + "crash-record-fps-huge.y4m"
+        let r = try runBounded(["record", file, "-o", scratch.path("out.y4m")])
+        assertOneLineError(r, naming: file, says: "bad frame rate F9223372036854775807:1")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.path("out.y4m")))
+    }
+
+    func testATinyFrameRateIsRefusedByHeadless() throws {
+        let file = Self.repro + "crash-pacer-fps-tiny.y4m"
+        let r = try runBounded([file, "--headless"])
+        assertOneLineError(r, naming: file, says: "bad frame rate F1:9223372036854775807")
+    }
+
+    func testAHeaderOnlyGiantY4MIsRefusedWithoutAllocatingTheFrame() throws {
+        let file = Self.repro + "mem-y4m-16384x16384-444alpha-header-only.y4m"
+        let r = try runBounded([file, "--headless"])
+        assertOneLineError(r, naming: file, says: "above the 64 MiB limit")
+    }
+
+    func testAHeaderOnlyY4MWithinTheLimitIsReportedCut() throws {
+        // 8192x4096 mono is 32 MiB a frame, allowed; the file holds 2 bytes of it.
+        let file = scratch.write("cut.y4m", Array("YUV4MPEG2 W8192 H4096 Cmono\nFRAME\nxx".utf8))
+        let r = try runBounded([file, "--headless"])
+        assertOneLineError(r, naming: file, says: "frame 1 has 2 of 33554432 bytes")
+    }
+
+    // MARK: PGM/PPM
+
+    func testAHeaderOnlyGiantPPMIsReportedCut() throws {
+        let file = Self.repro + "mem-ppm-16384x16384-header-only.ppm"
+        let r = try runBounded(["detect", file])
+        assertOneLineError(r, naming: file, says: "0 of 805306368 raster bytes")
+    }
+
+    func testAHeaderOnlyGiantTextPPMIsReportedCut() throws {
+        let file = Self.repro + "pnm-p3-16384x16384-805MB-alloc-header-only.ppm"
+        let r = try runBounded(["detect", file])
+        assertOneLineError(r, naming: file, says: "the file was cut")
+    }
+
+    func testDevZeroIsASizeError() throws {
+        let r = try runBounded(["detect", "/dev/zero"])
+        assertOneLineError(r, naming: "/dev/zero", says: "larger than the 64 MiB limit")
+    }
+
+    // MARK: Models
+
+    func modelError(_ model: String, says what: String, file f: StaticString = #filePath, line: UInt = #line) throws {
+        let pgm = scratch.write("a.pgm", Array("P5 40 30 255\n".utf8) + [UInt8](repeating: 90, count: 1200))
+        let r = try runBounded(["detect", "--json", pgm], environment: ["RNNPOOL_CAM_MODEL": model])
+        XCTAssertTrue(r.stdout.isEmpty, r.stdout, file: f, line: line)
+        assertOneLineError(r, naming: model, says: what, file: f, line: line)
+    }
+
+    func testModelsWithOverflowingHyperParametersAreRefused() throws {
+        try modelError(Self.repro + "rpm-crash-input-width-intmax.rpm", says: "input.width 9223372036854775807 is outside 16...4096")
+        try modelError(Self.repro + "rpm-crash-input-2p31-networkcost.rpm", says: "input.width 2147483648 is outside 16...4096")
+        try modelError(Self.repro + "rpm-crash-padto-intmax.rpm", says: "rnnpool.pad_to width 9223372036854775807 is outside")
+        try modelError(Self.repro + "rpm-crash-block-expand-2p62.rpm", says: "blocks.0.expand 4611686018427387904 is outside 1...16")
+        try modelError(Self.repro + "rpm-crash-head-background-intmax.rpm", says: "heads.0.background 9223372036854775807 is outside 1...255")
+        try modelError(Self.repro + "rpm-crash-topk-2p62-at-detect.rpm", says: "postprocess.top_k 4611686018427387904 is outside 1...100000")
+    }
+
+    func testFileTextInModelErrorsIsEscaped() throws {
+        try modelError(Self.repro + "rpm-multiline-kind.rpm", says: #"kind is "model\x0A\x1B[31mRED""#)
+        // Its CRC does not match (it is checked first now); ModelFileTests covers the
+        // same name with a valid CRC.
+        try modelError(Self.repro + "rpm-binary-tensor-name-in-message.rpm", says: "checksum mismatch")
+    }
+
+    func testOneFlippedBitIsAChecksumMismatch() throws {
+        // The reproducer is the shipped model with bit 0 of the first tensor's name
+        // length flipped; the same edit on the test model (the original is 356 KB).
+        var bytes = [UInt8](FileManager.default.contents(atPath: ModelLoadingTests.randomModel)!)
+        let headerLength = Int(bytes[12]) | Int(bytes[13]) << 8 | Int(bytes[14]) << 16 | Int(bytes[15]) << 24
+        bytes[16 + headerLength + 4 + 1] ^= 1
+        let model = scratch.write("bitflip.rpm", bytes)
+        try modelError(model, says: "checksum mismatch")
+    }
+
+    func testAModelPathThatIsADirectorySaysSo() throws {
+        try modelError(scratch.directory, says: "cannot read model file (is a directory)")
+    }
+}

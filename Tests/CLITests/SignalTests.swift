@@ -1,0 +1,43 @@
+import Foundation
+import XCTest
+
+/// SIGINT and SIGTERM stop a replay at once even when the next frame is an hour away
+/// (the pacing sleep wakes for them), and the exit status says which signal it was.
+final class SignalTests: XCTestCase {
+    static let oneFramePerHour = HostileInputTests.repro + "hang-sigint-ignored-fps-1-per-hour.y4m"
+    let scratch = Scratch()
+
+    /// Sends `signal` once `ready` holds and returns the result and the seconds the
+    /// process took to end after the signal.
+    func stop(_ child: BinaryRunner.Child, with signal: Int32, when ready: () -> Bool) -> (BinaryRunner.Result, Double) {
+        XCTAssertTrue(waitUntil(ready), "the run never got going")
+        let sent = Date()
+        kill(child.pid, signal)
+        // Generous for a loaded machine; without the fix the run would wait an hour.
+        XCTAssertTrue(waitUntil(timeout: 10) { !child.process.isRunning }, "still running 10 s after the signal")
+        if child.process.isRunning { kill(child.pid, SIGKILL) }
+        let seconds = Date().timeIntervalSince(sent)
+        return (BinaryRunner.collect(child), seconds)
+    }
+
+    func testHeadlessStopsAtOnceDuringAnHourLongPacingWait() throws {
+        for signal in [SIGINT, SIGTERM] {
+            let child = try BinaryRunner.start([Self.oneFramePerHour, "--headless"])
+            let (r, seconds) = stop(child, with: signal) { fileSize(child.outPath) > 0 }
+            XCTAssertEqual(r.status, 128 + signal, r.stderr)
+            XCTAssertEqual(r.stdoutLines.count, 1, "only the first frame was due")
+            print("headless stopped \(seconds) s after signal \(signal)")
+        }
+    }
+
+    func testRecordStopsAtOnceDuringAnHourLongPacingWaitAndKeepsAValidFile() throws {
+        let out = scratch.path("hour.y4m")
+        let child = try BinaryRunner.start(["record", Self.oneFramePerHour, "-o", out])
+        let header = "YUV4MPEG2 W2 H2 F1:3600 Ip A1:1 Cmono\n"
+        let (r, seconds) = stop(child, with: SIGINT) { fileSize(out) >= header.utf8.count + "FRAME\n".utf8.count + 4 }
+        XCTAssertEqual(r.status, 130, r.stderr)
+        XCTAssertEqual(r.stderr, "rnnpool-cam: stopped by SIGINT; recorded 1 frame (2x2 mono) to \(out)\n")
+        XCTAssertEqual(scratch.read("hour.y4m"), Array((header + "FRAME\nabcd").utf8), "the source's rate, one whole frame")
+        print("record stopped \(seconds) s after SIGINT")
+    }
+}
