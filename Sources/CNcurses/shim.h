@@ -49,6 +49,13 @@ static inline SCREEN *rc_newterm_devnull(const char *type, FILE **out) {
     return newterm(type, *out, in);
 }
 
+/// Whether the terminal can move the cursor (terminfo `cup`): a full-screen UI needs
+/// it; `dumb` and hardcopy terminals lack it.
+static inline int rc_can_address_cursor(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
+
 /// The locale's character set name after setlocale(LC_ALL, ""), e.g. "UTF-8".
 static inline const char *rc_codeset(void) { return nl_langinfo(CODESET); }
 

@@ -19,6 +19,12 @@ struct FrameDetection {
             }
             let faces = result.faces.compactMap { $0.clipped(width: frame.width, height: frame.height) }
             return FrameDetection(faces: faces, milliseconds: result.milliseconds, memory: result.memory)
+        } catch let overflow as ArenaOverflowError {
+            // Add what a whole frame needs: the bytes one allocation missed undersell it.
+            let advice = detector.requiredArenaBytes.map {
+                "; " + RAMCapAdvice.tooSmall(capBytes: overflow.capBytes, requiredBytes: $0)
+            } ?? ""
+            return FrameDetection(memory: detector.memory, error: "\(overflow)\(advice)")
         } catch {
             return FrameDetection(memory: detector.memory, error: "\(error)")
         }

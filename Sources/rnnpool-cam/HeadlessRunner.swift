@@ -9,6 +9,8 @@ struct HeadlessRunner {
     var detector: (any FaceDetecting)?
     var threshold: Float
     var maxFrames: Int?
+    /// Track faces across frames: steady boxes with an "id" (false: raw detections).
+    var tracking = true
     var shouldStop: () -> Bool = { false }
     var emit: (String) -> Void
 
@@ -17,10 +19,19 @@ struct HeadlessRunner {
         var reported = 0
         var lastError: String?
         var fps = FPSMeter()
+        var tracker = FaceTracker()
         while !shouldStop() {
             if let maxFrames, reported >= maxFrames { break }
             guard let frame = try source.nextFrame() else { break }
-            let detection = FrameDetection.run(detector, on: frame, threshold: threshold)
+            var detection = FrameDetection.run(detector, on: frame,
+                                               threshold: tracking ? tracker.detectionThreshold(for: threshold) : threshold)
+            if tracking {
+                if detection.error == nil {
+                    detection.faces = tracker.update(detection.faces, threshold: threshold)
+                } else {
+                    tracker.reset()
+                }
+            }
             if let error = detection.error, error != lastError {
                 Console.note("frame \(frame.index): \(error)")
             }

@@ -10,6 +10,8 @@ struct InteractiveSettings {
     /// Where the `r` (record) and `s` (save frame) keys write.
     var outputDirectory: String
     var sourceLabel: String
+    /// Steady boxes with ids (false: --no-track, raw detections).
+    var tracking: Bool = true
 }
 
 /// The one call into the interactive UI (`rnnpool-cam [SOURCE]` without --headless).
@@ -17,7 +19,8 @@ struct InteractiveSettings {
 enum InteractiveMode {
     static func run(source: any FrameSource, detector: (any FaceDetecting)?, settings: InteractiveSettings) throws {
         let options = LiveOptions(threshold: settings.threshold, ramCapBytes: settings.ramCapBytes,
-                                  outputDirectory: settings.outputDirectory, sourceLabel: settings.sourceLabel)
+                                  outputDirectory: settings.outputDirectory, sourceLabel: settings.sourceLabel,
+                                  tracking: settings.tracking)
         let summary: LiveSummary
         do {
             summary = try LiveUI.run(source: source, detector: detector, options: options)

@@ -19,6 +19,10 @@ struct LiveCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Stop after this many frames.")
     var frames: Int?
 
+    @Flag(name: .customLong("no-track"),
+          help: "Show each frame's raw detections instead of tracked faces (steady boxes with ids).")
+    var noTrack = false
+
     @Option(name: .customLong("output-dir"), help: "Where the UI's r (record) and s (save frame) keys write.")
     var outputDirectory: String = "."
 
@@ -43,6 +47,7 @@ struct LiveCommand: ParsableCommand {
                 StopSignal.install()
                 let runner = HeadlessRunner(source: frameSource, detector: detector,
                                             threshold: detectorOptions.threshold(for: detector), maxFrames: frames,
+                                            tracking: !noTrack,
                                             shouldStop: { StopSignal.requested }, emit: Console.emit)
                 _ = try runner.run()
                 try StopSignal.exitIfStopped()
@@ -50,7 +55,7 @@ struct LiveCommand: ParsableCommand {
                 let settings = InteractiveSettings(threshold: detectorOptions.threshold(for: detector),
                                                    ramCapBytes: detectorOptions.ramCap.bytes,
                                                    outputDirectory: outputDirectory,
-                                                   sourceLabel: frameSource.label)
+                                                   sourceLabel: frameSource.label, tracking: !noTrack)
                 try InteractiveMode.run(source: frameSource, detector: detector, settings: settings)
             }
         }

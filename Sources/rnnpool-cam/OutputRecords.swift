@@ -4,7 +4,7 @@ import RNNPoolEngine
 enum OutputRecords {
     static func faces(_ boxes: [FaceBox]) -> JSONText {
         .array(boxes.map { b in
-            .object([
+            .object((b.id.map { [("id", JSONText.int($0))] } ?? []) + [
                 ("x", .number(Double(b.x), decimals: 1)),
                 ("y", .number(Double(b.y), decimals: 1)),
                 ("w", .number(Double(b.w), decimals: 1)),

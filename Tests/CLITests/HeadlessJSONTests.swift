@@ -84,7 +84,7 @@ final class HeadlessJSONTests: XCTestCase {
         let detector = FakeDetector()
         var lines: [String] = []
         let runner = HeadlessRunner(source: ListSource(frames(3)), detector: detector, threshold: 0.7,
-                                    maxFrames: nil, emit: { lines.append($0) })
+                                    maxFrames: nil, tracking: false, emit: { lines.append($0) })
         XCTAssertEqual(try runner.run(), 3)
         XCTAssertEqual(lines.count, 3)
         XCTAssertEqual(detector.calls.map(\.firstPixel), [1, 2, 3], "the full-size luma of each frame")
@@ -122,6 +122,22 @@ final class HeadlessJSONTests: XCTestCase {
         XCTAssertEqual(layers.map { $0["name"] as? String }, ["stem", "rnnpool"])
         // Keys in a fixed order, so the lines read the same way every time.
         XCTAssertTrue(lines[0].hasPrefix("{\"frame\":0,\"timestamp\":0,\"width\":64,\"height\":48,\"faces\":[{\"x\":10.3,"), lines[0])
+    }
+
+    func testTrackedFacesCarryTheSameIdFromFrameToFrame() throws {
+        let detector = FakeDetector()
+        var lines: [String] = []
+        let runner = HeadlessRunner(source: ListSource(frames(3)), detector: detector, threshold: 0.7,
+                                    maxFrames: nil, emit: { lines.append($0) })
+        XCTAssertEqual(try runner.run(), 3)
+        XCTAssertTrue(detector.calls.allSatisfy { abs($0.threshold - 0.6) < 1e-6 },
+                      "the detector reports down to the tracker's hysteresis below the threshold")
+        for line in lines {
+            let faces = try XCTUnwrap(try jsonObject(line)["faces"] as? [[String: Any]])
+            XCTAssertEqual(faces.map { $0["id"] as? Int }, [1], "one face, one id; the 0.6 one stays below 0.7: \(line)")
+            XCTAssertEqual(faces[0]["score"] as? Double, 0.9123)
+        }
+        XCTAssertTrue(lines[0].hasPrefix("{\"frame\":0,\"timestamp\":0,\"width\":64,\"height\":48,\"faces\":[{\"id\":1,\"x\":10.3,"), lines[0])
     }
 
     func testDetectorFailureIsReportedInTheLineAndTheStreamGoesOn() throws {

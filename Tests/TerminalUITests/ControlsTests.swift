@@ -38,11 +38,45 @@ final class ControlsTests: XCTestCase {
         XCTAssertFalse(light("garbage"))
     }
 
+    func testEscapeSequencesAreSwallowedAndALoneEscIsEscape() {
+        let resize: Int32 = 410
+        func read(_ keys: [Int32]) -> (KeyCommand?, left: Int) {
+            var queue = Array(keys.dropFirst())
+            let command = KeyCommand.read(first: keys[0], next: { queue.isEmpty ? nil : queue.removeFirst() },
+                                          resizeCode: resize)
+            return (command, queue.count)
+        }
+        XCTAssertEqual(read([27]).0, .escape)
+        let altQ = read([27, Int32(UInt8(ascii: "q"))])
+        XCTAssertNil(altQ.0, "Alt+q arrives as Esc q: ignored, it does not quit")
+        XCTAssertEqual(altQ.left, 0, "the q is consumed with it")
+        let home = read([27, 91, 49, 126])   // ESC [ 1 ~, a Home terminfo may not know
+        XCTAssertNil(home.0)
+        XCTAssertEqual(home.left, 0)
+        XCTAssertEqual(read([Int32(UInt8(ascii: "q"))]).0, .quit)
+    }
+
+    func testEscClosesAnOverlayAndOtherwiseDoesNothing() {
+        var controls = ViewControls(mode: .symbols, overlay: .help, threshold: 0.5)
+        controls.apply(.escape, modes: [.symbols])
+        XCTAssertEqual(controls.overlay, .none, "Esc closes the help")
+        controls.overlay = .memory
+        controls.apply(.escape, modes: [.symbols])
+        XCTAssertEqual(controls.overlay, .none, "and the memory overlay")
+        let before = controls
+        XCTAssertNil(controls.apply(.escape, modes: [.symbols]))
+        XCTAssertEqual(controls, before, "with nothing open, Esc changes nothing")
+    }
+
     func testKeysMapToCommands() {
         let resize: Int32 = 410
         func command(_ c: Character) -> KeyCommand? { KeyCommand(key: Int32(c.asciiValue!), resizeCode: resize) }
         XCTAssertEqual(command("q"), .quit)
-        XCTAssertEqual(KeyCommand(key: 27, resizeCode: resize), .quit)
+        XCTAssertEqual(KeyCommand(key: 27, resizeCode: resize), .escape, "Esc is not quit")
+        XCTAssertNil(KeyCommand(key: 262, resizeCode: resize), "KEY_HOME does nothing")
+        XCTAssertNil(KeyCommand(key: 360, resizeCode: resize), "KEY_END does nothing")
+        XCTAssertNil(KeyCommand(key: 269, resizeCode: resize), "KEY_F(5) does nothing")
+        XCTAssertNil(KeyCommand(key: 241, resizeCode: resize), "an 8-bit meta key does nothing")
         XCTAssertEqual(command(" "), .togglePause)
         XCTAssertEqual(command("m"), .toggleMemoryOverlay)
         XCTAssertEqual(command("c"), .cycleMode)

@@ -29,7 +29,8 @@ final class LiveThreadsTests: XCTestCase {
         let recorder = FakeRecorder()
         recording.start(recorder, path: "/tmp/fake.y4m")
         let capture = WorkerThreads.startCapture(source: HandOff(source), shared: shared, slot: slot, recording: recording)
-        let detection = WorkerThreads.startDetector(detector: HandOff(detector), shared: shared, slot: slot)
+        let detection = WorkerThreads.startDetector(detector: HandOff(detector), shared: shared, slot: slot,
+                                                    tracking: true)
         XCTAssertTrue(capture.wait(seconds: 10))
         slot.close()
         XCTAssertTrue(detection.wait(seconds: 10))
@@ -43,6 +44,7 @@ final class LiveThreadsTests: XCTestCase {
         XCTAssertLessThanOrEqual(state.detectionsCompleted + slot.dropped, 40)
         XCTAssertGreaterThanOrEqual(state.detectionsCompleted + slot.dropped, 39)
         XCTAssertEqual(state.detection?.faces.count, 1)
+        XCTAssertEqual(state.detection?.faces.first?.id, 1, "the one face is tracked under one id throughout")
         XCTAssertEqual(recorder.indices, Array(0..<40), "recording gets every captured frame, in order")
     }
 
@@ -53,7 +55,8 @@ final class LiveThreadsTests: XCTestCase {
         let slot = LatestFrameSlot()
         let capture = WorkerThreads.startCapture(source: HandOff(source), shared: shared, slot: slot,
                                                  recording: RecordingSession())
-        let detection = WorkerThreads.startDetector(detector: HandOff(detector), shared: shared, slot: slot)
+        let detection = WorkerThreads.startDetector(detector: HandOff(detector), shared: shared, slot: slot,
+                                                    tracking: false)
         XCTAssertTrue(capture.wait(seconds: 5))
         slot.close()
         XCTAssertTrue(detection.wait(seconds: 5))

@@ -98,7 +98,7 @@ final class LiveUIEndToEndTests: XCTestCase {
                       "256 colours + UTF-8 start with chafa's block symbols:\n\(started.screen)")
 
         try tmux.send("m")
-        let overlay = try tmux.waitForScreen { $0.contains("memory (m closes)") }
+        let overlay = try tmux.waitForScreen { $0.contains("memory (m or Esc closes)") }
         XCTAssertTrue(overlay.ok, "m opens the memory overlay:\n\(overlay.screen)")
         XCTAssertTrue(overlay.screen.contains("RSS"), "the overlay shows the process RSS:\n\(overlay.screen)")
 
@@ -109,9 +109,11 @@ final class LiveUIEndToEndTests: XCTestCase {
         let ascii = try tmux.waitForScreen { $0.contains("preview: ASCII") }
         XCTAssertTrue(ascii.ok, "c switches the preview to ASCII:\n\(ascii.screen)")
         let asciiSettled = try tmux.waitForScreen(timeout: 3) { screen in
-            !self.previewRows(screen).contains { $0.contains("▀") || $0.contains("▄") }
+            // (The memory overlay's sparkline uses the lower eighth blocks, so only the
+            // symbols it never uses are looked for.)
+            !self.previewRows(screen).contains { $0.contains { "▀▌▐▖▗▘▝▚▞".contains($0) } }
         }
-        XCTAssertTrue(asciiSettled.ok, "no half-blocks left in ASCII mode:\n\(asciiSettled.screen)")
+        XCTAssertTrue(asciiSettled.ok, "no block symbols left in ASCII mode:\n\(asciiSettled.screen)")
 
         try tmux.send("Space")
         let paused = try tmux.waitForScreen { $0.contains("PAUSED") }
@@ -222,5 +224,84 @@ final class LiveUIEndToEndTests: XCTestCase {
         }
         reader.close()
         XCTAssertGreaterThan(frames, 0, "the recording holds whole frames")
+    }
+
+    // MARK: - Keys: Esc closes overlays; escape sequences never quit
+
+    /// Waits `seconds` and says whether the UI is still up (its status bar shows and
+    /// the shell has not printed END).
+    private func stillRunning(after seconds: Double) throws -> (ok: Bool, screen: String) {
+        let ended = try tmux.waitForScreen(timeout: seconds) { $0.contains("END") }
+        return (!ended.ok && ended.screen.contains("h help"), ended.screen)
+    }
+
+    func testEscClosesOverlaysAndAltHomeEndAndFunctionKeysDoNotQuit() throws {
+        let (binary, demo) = try requirements()
+        try startUIInShell(binary: binary, demo: demo)
+        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
+        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+
+        try tmux.send("h")
+        XCTAssertTrue(try tmux.waitForScreen { $0.contains("keys (h or Esc closes)") }.ok, "h opens the help")
+        try tmux.send("Escape")
+        let closed = try tmux.waitForScreen { !$0.contains("keys (h or Esc closes)") && $0.contains("h help") }
+        XCTAssertTrue(closed.ok, "Esc closes the help and the UI stays:\n\(closed.screen)")
+
+        try tmux.send("m")
+        XCTAssertTrue(try tmux.waitForScreen { $0.contains("memory (m or Esc closes)") }.ok, "m opens the overlay")
+        try tmux.send("Escape")
+        XCTAssertTrue(try tmux.waitForScreen { !$0.contains("memory (m or Esc closes)") }.ok, "Esc closes it")
+
+        try tmux.send("Escape")
+        let afterEsc = try stillRunning(after: 1)
+        XCTAssertTrue(afterEsc.ok, "Esc with nothing open does nothing:\n\(afterEsc.screen)")
+
+        for key in ["M-q", "M-x", "Home", "End", "F5", "F12", "PPage"] {
+            try tmux.send(key)
+            let after = try stillRunning(after: 0.7)
+            XCTAssertTrue(after.ok, "\(key) does not quit:\n\(after.screen)")
+        }
+        XCTAssertFalse(try tmux.capture().contains("keys (h or Esc closes)"), "M-x etc. opened nothing")
+
+        try tmux.send("q")
+        let exited = try tmux.waitForScreen { $0.contains("END") }
+        XCTAssertTrue(exited.ok, "q quits:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("EXIT:0"), exited.screen)
+        try assertTerminalRestored(exited.screen)
+    }
+
+    // MARK: - Terminals that cannot show the UI, and NO_COLOR
+
+    func testDumbTerminalIsRefusedWithAHintToUseHeadless() throws {
+        let (binary, demo) = try requirements()
+        try startUIInShell(binary: binary, demo: demo, environment: "TERM=dumb")
+        let exited = try tmux.waitForScreen { $0.contains("END") }
+        XCTAssertTrue(exited.ok, "TERM=dumb ends at once:\n\(exited.screen)")
+        let lines = exited.screen.split(separator: "\n").filter { $0.hasPrefix("rnnpool-cam:") }
+        XCTAssertEqual(lines.count, 1, "one line:\n\(exited.screen)")
+        XCTAssertTrue(lines.first?.contains("TERM=dumb") == true && lines.first?.contains("--headless") == true,
+                      "names the terminal and the way out:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("EXIT:1"), exited.screen)
+        XCTAssertEqual(try tmux.query("#{alternate_on}"), "0", "never switched screens")
+    }
+
+    func testNoColorShowsAnASCIIPictureWithoutAnyColour() throws {
+        let (binary, demo) = try requirements()
+        try startUIInShell(binary: binary, demo: demo, environment: "NO_COLOR=1")
+        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
+        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+        let rows = previewRows(started.screen)
+        XCTAssertTrue(rows.allSatisfy { $0.allSatisfy(\.isASCII) || $0.contains("┌") || $0.contains("│") || $0.contains("└") },
+                      "the picture is ASCII:\n\(started.screen)")
+        XCTAssertGreaterThan(rows.joined().filter { $0 != " " }.count, 50, "and there is a picture:\n\(started.screen)")
+        // capture-pane -e shows the SGR sequences: reverse video and bold, but no colour.
+        let styled = try tmux.run(["capture-pane", "-p", "-e", "-t", "ui"])
+        XCTAssertFalse(styled.contains("38;5;") || styled.contains("48;5;") || styled.contains("38;2;"),
+                       "NO_COLOR: no colour sequences at all")
+        XCTAssertTrue(styled.contains("\u{1B}[7m") || styled.contains(";7m"), "the status bar stands out in reverse video")
+        try tmux.send("c")
+        XCTAssertTrue(try tmux.waitForScreen { $0.contains("preview: symbols") }.ok, "c offers block symbols too")
+        try tmux.send("q")
+        XCTAssertTrue(try tmux.waitForScreen { $0.contains("EXIT:0") }.ok)
     }
 }

@@ -72,6 +72,62 @@ final class PreviewSnapshotTests: XCTestCase {
     }
 }
 
+/// Tracked faces: ids in the labels, labels that never overwrite each other, colours
+/// that follow the score.
+final class TrackedBoxSnapshotTests: XCTestCase {
+    private func draw(_ faces: [FaceBox], capabilities: TerminalCapabilities = .full) -> CellGrid {
+        let frame = Fixtures.gradient(width: 80, height: 60)
+        var grid = CellGrid(width: 40, height: 15)
+        let layout = PreviewLayout(frameWidth: 80, frameHeight: 60, areaColumns: 40, areaRows: 15)
+        FaceBoxRenderer.draw(faces, sourceWidth: frame.width, sourceHeight: frame.height,
+                             layout: layout, theme: Theme(capabilities), into: &grid)
+        return grid
+    }
+
+    func testOverlappingBoxesKeepEveryLabelWholeWithItsId() {
+        // Three faces whose top edges share a row and overlap: the old renderer printed
+        // "0.│3" where one box's line crossed another's label.
+        let faces = [FaceBox(x: 10, y: 10, w: 30, h: 30, score: 0.93, id: 1),
+                     FaceBox(x: 24, y: 10, w: 30, h: 30, score: 0.71, id: 2),
+                     FaceBox(x: 34, y: 14, w: 24, h: 24, score: 0.52, id: 7)]
+        let grid = draw(faces)
+        let text = grid.textRows.joined(separator: "\n")
+        for label in ["#1 0.93", "#2 0.71", "#7 0.52"] {
+            XCTAssertTrue(text.contains(label), "\(label) is whole:\n\(text)")
+        }
+        Snapshot.assert(grid, named: "boxes-tracked-overlap", colours: true)
+    }
+
+    func testColourFollowsTheScore() {
+        let faces = [FaceBox(x: 2, y: 2, w: 20, h: 20, score: 0.95, id: 1),
+                     FaceBox(x: 30, y: 2, w: 20, h: 20, score: 0.65, id: 2),
+                     FaceBox(x: 56, y: 2, w: 20, h: 20, score: 0.45, id: 3)]
+        let grid = draw(faces)
+        func colour(ofLabel label: String) -> CellColor? {
+            for y in 0..<grid.height {
+                if let range = grid.textRows[y].range(of: label) {
+                    return grid[grid.textRows[y].distance(from: grid.textRows[y].startIndex, to: range.lowerBound), y].foreground
+                }
+            }
+            return nil
+        }
+        XCTAssertEqual(colour(ofLabel: "#1 0.95"), 46, "sure: green")
+        XCTAssertEqual(colour(ofLabel: "#2 0.65"), 226, "middling: yellow")
+        XCTAssertEqual(colour(ofLabel: "#3 0.45"), 208, "weak: orange")
+        let plain = draw(faces, capabilities: .plainASCII)
+        XCTAssertTrue(plain.cells.allSatisfy { $0.foreground == nil }, "no colours where the terminal has none")
+    }
+
+    func testALabelWithNoFreeSpotIsShortenedOrLeftOut() {
+        // Two identical boxes: the second label cannot share the first's spots.
+        let faces = [FaceBox(x: 10, y: 10, w: 30, h: 30, score: 0.9, id: 1),
+                     FaceBox(x: 10, y: 10, w: 30, h: 30, score: 0.8, id: 2)]
+        let text = draw(faces).textRows.joined(separator: "\n")
+        XCTAssertTrue(text.contains("#1 0.90"))
+        XCTAssertTrue(text.contains("#2 0.80"), "the second label found another spot:\n\(text)")
+    }
+}
+
 /// Details the snapshots show less directly.
 final class PreviewDetailTests: XCTestCase {
     func testBoxOverHalfBlockKeepsThePictureBehindTheLine() {
@@ -82,7 +138,7 @@ final class PreviewDetailTests: XCTestCase {
         FaceBoxRenderer.draw([FaceBox(x: 0, y: 0, w: 32, h: 24, score: 0.5)], sourceWidth: 32, sourceHeight: 24,
                              layout: layout, theme: Theme(.full), into: &grid)
         XCTAssertEqual(grid[0, 1].character, "│")
-        XCTAssertEqual(grid[0, 1].foreground, 226, "box colour")
+        XCTAssertEqual(grid[0, 1].foreground, 208, "a 0.5 face's box is orange")
         var picture = CellGrid(width: 8, height: 3)
         ChafaPreview().draw(frame, layout: layout, settings: Theme(.full).canvasSettings(.halfBlock), into: &picture)
         XCTAssertNotNil(grid[0, 1].background)

@@ -40,6 +40,58 @@ final class ScreenSnapshotTests: XCTestCase {
         Snapshot.assert(screen(.plainASCII, overlay: .memory, columns: 80, rows: 24), named: "overlay-memory-ascii")
     }
 
+    func testMemoryOverlayPutsOursTheCapAndEveryBaselineOnOneScale() {
+        let text = screen(.full, overlay: .memory, columns: 80, rows: 30).textRows.joined(separator: "\n")
+        // Fixture: our last frame peaked at 180 KiB; baselines 1350 and 2250 KiB.
+        XCTAssertTrue(text.contains("ours (RNNPool)"), text)
+        XCTAssertTrue(text.contains("RAM cap"), text)
+        XCTAssertTrue(text.contains("strided-conv CNN") && text.contains("7.5x"), text)
+        XCTAssertTrue(text.contains("MobileNetV2-SSDLite") && text.contains("12.5x"), text)
+        XCTAssertTrue(text.contains("RNNPool reads the image in small overlapping patches"), text)
+        XCTAssertFalse(text.contains("current"), "no 'current' figure read between frames:\n\(text)")
+        // One scale: the bars' lengths are in proportion to the bytes.
+        func bar(_ label: String) -> (filled: Int, width: Int) {
+            let row = text.split(separator: "\n").first { $0.contains(label) }.map(String.init) ?? ""
+            return (row.filter { $0 == "█" }.count, row.filter { $0 == "█" || $0 == "░" }.count)
+        }
+        let mobile = bar("MobileNetV2-SSDLite"), width = Double(mobile.width)
+        XCTAssertGreaterThan(mobile.width, 20)
+        XCTAssertEqual(mobile.filled, mobile.width, "the largest fills the bar")
+        XCTAssertEqual(Double(bar("strided-conv CNN").filled), width * 1350 / 2250, accuracy: 1)
+        XCTAssertEqual(Double(bar("RAM cap").filled), width * 256 / 2250, accuracy: 1)
+        XCTAssertEqual(Double(bar("ours (RNNPool)").filled), width * 180 / 2250, accuracy: 1)
+    }
+
+    func testStatusBarLabelsTheRAMFigures() {
+        XCTAssertTrue(StatusBar.measurementSegments(Fixtures.status()).contains("RAM peak 188.0 of 256.0 KiB"))
+    }
+
+    /// --ram-cap too small: the frame failed, so its figures are partial. The status bar
+    /// and the overlay say what a frame needs and show no ratio; the banner says which
+    /// cap to use.
+    func testTooSmallCapSaysWhatTheDetectorNeedsAndShowsNoRatio() {
+        var status = Fixtures.status()
+        let required = 234_112
+        status.detector = .failed(RAMCapAdvice.tooSmall(capBytes: 100 * 1024, requiredBytes: required))
+        status.requiredArenaBytes = required
+        var partial = Fixtures.memory
+        partial.capBytes = 100 * 1024
+        partial.peakBytes = 92 * 1024
+        partial.framePeakBytes = 92 * 1024
+        status.memory = partial
+        XCTAssertTrue(StatusBar.measurementSegments(status).contains("RAM needs 228.6 KiB, cap 100.0 KiB"))
+        let plain = screen(.full, status: status, columns: 100, rows: 12)
+        XCTAssertTrue(plain.textRows.joined().contains("the detector needs 234,112 B; try --ram-cap 229K"))
+        Snapshot.assert(plain, named: "screen-ram-too-small")
+        let overlay = screen(.full, overlay: .memory, status: status, columns: 80, rows: 26)
+        let text = overlay.textRows.joined(separator: "\n")
+        XCTAssertTrue(text.contains("ours needs") && text.contains("228.6 KiB"), text)
+        XCTAssertTrue(text.contains("the cap is too small: try --ram-cap 229K"), text)
+        XCTAssertNil(text.range(of: #"[0-9]\.[0-9]x"#, options: .regularExpression), "no ratio from a failed frame:\n\(text)")
+        XCTAssertFalse(text.contains("arena use through the last frame"), "no timeline of a failed frame")
+        Snapshot.assert(overlay, named: "overlay-memory-too-small", colours: true)
+    }
+
     func testMemoryOverlayDropsLayersThatDoNotFit() {
         Snapshot.assert(screen(.full, overlay: .memory, columns: 60, rows: 16), named: "overlay-memory-short")
     }

@@ -6,12 +6,15 @@ public struct FaceBox: Sendable, Equatable, Codable {
     public var w: Float
     public var h: Float
     public var score: Float
+    /// The face's track across frames (`FaceTracker`); nil for a single detection.
+    public var id: Int?
 
-    public init(x: Float, y: Float, w: Float, h: Float, score: Float) {
+    public init(x: Float, y: Float, w: Float, h: Float, score: Float, id: Int? = nil) {
         self.x = x
         self.y = y
         self.w = w
         self.h = h
         self.score = score
+        self.id = id
     }
 }

@@ -10,6 +10,14 @@ public protocol FaceDetecting: AnyObject {
 
     /// Memory figures as of now (cap, current, peak, per-layer peaks, baseline).
     var memory: MemorySnapshot { get }
+
+    /// The arena bytes one frame needs, whatever the cap; nil when unknown. What a
+    /// too-small `--ram-cap` is told to grow to.
+    var requiredArenaBytes: Int? { get }
+}
+
+extension FaceDetecting {
+    public var requiredArenaBytes: Int? { nil }
 }
 
 /// The outcome of one detector run.

@@ -37,6 +37,23 @@ public final class RNNPoolDetector: FaceDetecting {
         cost = NetworkCost(model.architecture)
     }
 
+    private var measuredRequirement: Int?
+
+    /// The arena bytes one frame needs: measured once, by running a blank frame through
+    /// a second detector on the same model whose arena has room to spare. Every
+    /// buffer's size follows from the architecture alone, never from the picture, so
+    /// one frame tells it for all.
+    public var requiredArenaBytes: Int? {
+        if let measuredRequirement { return measuredRequirement }
+        let w = architecture.input.width, h = architecture.input.height
+        guard let probe = try? RNNPoolDetector(model: model, ramCapBytes: 64 << 20, precision: precision) else { return nil }
+        let blank = [UInt8](repeating: 0, count: w * h)
+        guard (try? blank.withUnsafeBufferPointer({ try probe.detect(luma: $0, width: w, height: h, threshold: 1) })) != nil
+        else { return nil }
+        measuredRequirement = probe.arena.peakBytes
+        return measuredRequirement
+    }
+
     public var architecture: Architecture { model.architecture }
     public var maddsPerFrame: Int { cost.total }
     public var layerNames: [String] { network.layerNames }

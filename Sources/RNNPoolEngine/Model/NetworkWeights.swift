@@ -15,6 +15,10 @@ struct NetworkWeights: Sendable {
         var U: [Float]        // [h][h]
         var biasZ: [Float], biasH: [Float]
         var sigmaZeta: Float, sigmaNu: Float
+        /// e^{−b_z} and e^{−2·b_h}, capped at 1e18 (FastGRNNLanes shares one exp between
+        /// the gates); worked out here, in double precision, so the kernels need no libm.
+        var expNegBiasZ: [Float] { biasZ.map { Float(min(1e18, Foundation.exp(-Double($0)))) } }
+        var expNeg2BiasH: [Float] { biasH.map { Float(min(1e18, Foundation.exp(-2 * Double($0)))) } }
     }
     struct Block: Sendable {
         var shape: Architecture.BlockShape

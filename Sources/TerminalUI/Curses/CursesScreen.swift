@@ -24,11 +24,23 @@ final class CursesScreen {
             throw TerminalUnavailableError(description:
                 "the live UI needs a terminal on standard input and output (use --headless otherwise)")
         }
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty, term != "dumb" else {
+            throw TerminalUnavailableError(description:
+                "TERM=\(term.isEmpty ? "(unset)" : term) cannot show the live UI; use --headless for JSON lines, or set TERM to your terminal's type")
+        }
         setlocale(LC_ALL, "")
         let codeset = String(cString: rc_codeset())
-        guard rc_newterm_stdio() != nil else {
+        guard let screen = rc_newterm_stdio() else {
             throw TerminalUnavailableError(description:
-                "cannot start ncurses for TERM=\(environment["TERM"] ?? "(unset)"); set TERM to your terminal's type")
+                "cannot start ncurses for TERM=\(term); use --headless for JSON lines, or set TERM to your terminal's type")
+        }
+        guard rc_can_address_cursor() != 0 else {
+            // Nothing was drawn yet: leave curses mode and free the screen before saying so.
+            endwin()
+            delscreen(screen)
+            throw TerminalUnavailableError(description:
+                "TERM=\(term) cannot move the cursor, so it cannot show the live UI; use --headless for JSON lines")
         }
         active = true
         TerminalRestorer.cursesActive.store(true, ordering: .relaxed)
@@ -79,6 +91,9 @@ final class CursesScreen {
     }
 
     static var resizeKey: Int32 { RC_KEY_RESIZE }
+
+    /// A key already waiting in the input (no wait), or nil.
+    func pendingKey() -> Int32? { readKey(timeoutMilliseconds: 0) }
 
     /// Forgets what is on screen, so the next paint redraws every cell (after a resize).
     func invalidate() {

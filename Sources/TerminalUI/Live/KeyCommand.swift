@@ -3,6 +3,8 @@ import Foundation
 /// What a key press asks for.
 public enum KeyCommand: Sendable, Equatable {
     case quit
+    /// Esc on its own: closes an overlay, otherwise does nothing.
+    case escape
     case togglePause
     case toggleMemoryOverlay
     case cycleMode
@@ -13,13 +15,16 @@ public enum KeyCommand: Sendable, Equatable {
     case toggleHelp
     case resize
 
-    static let escape: Int32 = 27
+    static let escapeKey: Int32 = 27
     static let controlC: Int32 = 3
 
     /// Maps a curses key code (`wgetch`'s result) to a command; nil for other keys.
+    /// Keys ncurses decodes (Home, End, function keys, arrows: codes above 255 with
+    /// `keypad` on) and 8-bit meta keys are nil, so they do nothing.
     public init?(key: Int32, resizeCode: Int32) {
         if key == resizeCode { self = .resize; return }
-        if key == Self.escape || key == Self.controlC { self = .quit; return }
+        if key == Self.escapeKey { self = .escape; return }
+        if key == Self.controlC { self = .quit; return }
         guard key > 0, key < 128, let scalar = Unicode.Scalar(UInt32(key)) else { return nil }
         switch Character(scalar) {
         case "q", "Q": self = .quit
@@ -33,6 +38,21 @@ public enum KeyCommand: Sendable, Equatable {
         case "h", "H", "?": self = .toggleHelp
         default: return nil
         }
+    }
+}
+
+extension KeyCommand {
+    /// Reads one command from `first` and the keys already waiting behind it (`next`
+    /// returns nil when none is). An Esc with more bytes right behind it is not the Esc
+    /// key but an escape sequence ncurses did not decode (Alt+key arrives as Esc then
+    /// the key; some terminals' Home/End/F-keys are missing from terminfo): the whole
+    /// sequence is swallowed so that, for example, Alt+q does not quit.
+    public static func read(first: Int32, next: () -> Int32?, resizeCode: Int32) -> KeyCommand? {
+        if first == escapeKey, next() != nil {
+            while next() != nil {}
+            return nil
+        }
+        return KeyCommand(key: first, resizeCode: resizeCode)
     }
 }
 
@@ -66,9 +86,12 @@ public struct ViewControls: Sendable, Equatable {
         case .toggleHelp:
             overlay = overlay == .help ? .none : .help
             return nil
+        case .escape:
+            overlay = .none
+            return nil
         case .cycleMode:
             guard modes.count > 1 else {
-                return "half-block preview needs a UTF-8 locale and 256 colours (and no NO_COLOR)"
+                return "block-symbol previews need a UTF-8 locale"
             }
             let index = modes.firstIndex(of: mode) ?? -1
             mode = modes[(index + 1) % modes.count]

@@ -21,6 +21,8 @@ struct LiveState: Sendable {
 
     var detection: DetectionOutcome?
     var detectorError: String?
+    /// What the detector needs per frame, once a frame failed for want of RAM.
+    var requiredArenaBytes: Int?
     var memory: MemorySnapshot?
     var detectionsCompleted = 0
     var detectorRate = RateMeter()

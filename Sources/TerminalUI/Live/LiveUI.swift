@@ -69,7 +69,8 @@ struct LiveSession {
         let captureDone = WorkerThreads.startCapture(source: sourceBox, shared: shared, slot: slot,
                                                      recording: recording)
         let detectorDone = detectorBox.flatMap { detector in
-            slot.map { WorkerThreads.startDetector(detector: detector, shared: shared, slot: $0) }
+            slot.map { WorkerThreads.startDetector(detector: detector, shared: shared, slot: $0,
+                                                   tracking: options.tracking) }
         }
 
         var endReason = LiveSummary.EndReason.quitKey
@@ -85,7 +86,8 @@ struct LiveSession {
                 break mainLoop
             }
             if let key = screen.readKey(timeoutMilliseconds: LiveUI.keyTimeoutMilliseconds),
-               let command = KeyCommand(key: key, resizeCode: CursesScreen.resizeKey) {
+               let command = KeyCommand.read(first: key, next: { screen.pendingKey() },
+                                             resizeCode: CursesScreen.resizeKey) {
                 if command == .quit { break mainLoop }
                 handle(command, screen: screen)
                 if command == .resize {
@@ -197,8 +199,10 @@ struct LiveSession {
     private func screenState(now: Double) -> ScreenState {
         let live = shared.state.withLock { $0 }
         let threshold = controls.threshold
-        // Hide boxes below a freshly raised threshold before the detector catches up.
-        let faces = (live.detection?.faces ?? []).filter { $0.score >= threshold }
+        // Hide boxes below a freshly raised threshold before the detector catches up
+        // (tracked faces are held down to the tracker's hysteresis below it).
+        let floor = options.tracking ? FaceTracker().detectionThreshold(for: threshold) : threshold
+        let faces = (live.detection?.faces ?? []).filter { $0.score >= floor }
         let detector: StatusInfo.DetectorState
         if detectorBox == nil {
             detector = .absent
@@ -213,7 +217,7 @@ struct LiveSession {
             detector: detector, detectorMilliseconds: live.detection?.milliseconds,
             detectorFPS: live.detectorRate.rate(now: now), renderMilliseconds: lastRenderMilliseconds,
             faceCount: faces.count, threshold: threshold, memory: live.memory,
-            ramCapBytes: options.ramCapBytes,
+            ramCapBytes: options.ramCapBytes, requiredArenaBytes: live.requiredArenaBytes,
             droppedFrames: slot?.dropped ?? 0, paused: controls.paused,
             recordingFrames: recording.framesWritten, endOfSource: live.endOfSource,
             sourceError: live.sourceError, notice: notice?.text)

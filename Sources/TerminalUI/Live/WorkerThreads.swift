@@ -60,21 +60,26 @@ enum WorkerThreads {
         return finished
     }
 
+    /// With `tracking`, the detector runs a little below the threshold and a
+    /// `FaceTracker` (owned by this thread) turns its detections into steady faces with
+    /// ids; without, the boxes are the detector's own.
     static func startDetector(detector: HandOff<any FaceDetecting>, shared: LiveShared,
-                              slot: LatestFrameSlot) -> Finished {
+                              slot: LatestFrameSlot, tracking: Bool) -> Finished {
         let finished = Finished()
         let thread = Thread {
             defer { finished.signal() }
+            var tracker = FaceTracker()
             while let frame = slot.take() {
                 let threshold = shared.state.withLock { $0.threshold }
                 do {
                     let result = try frame.luma.withUnsafeBufferPointer {
                         try detector.value.detect(luma: $0, width: frame.width, height: frame.height,
-                                                  threshold: threshold)
+                                                  threshold: tracking ? tracker.detectionThreshold(for: threshold) : threshold)
                     }
+                    let faces = tracking ? tracker.update(result.faces, threshold: threshold) : result.faces
                     let now = monotonicSeconds()
                     shared.state.withLock {
-                        $0.detection = DetectionOutcome(faces: result.faces, frameWidth: frame.width,
+                        $0.detection = DetectionOutcome(faces: faces, frameWidth: frame.width,
                                                         frameHeight: frame.height,
                                                         milliseconds: result.milliseconds,
                                                         memory: result.memory)
@@ -87,10 +92,20 @@ enum WorkerThreads {
                 } catch {
                     // Typically ArenaOverflowError under a too-small --ram-cap: report it,
                     // show no stale boxes, and try again on the next frame.
-                    let message = String(describing: error)
+                    tracker.reset()
+                    var message = String(describing: error)
+                    var required: Int?
+                    if let overflow = error as? ArenaOverflowError {
+                        // Say what the whole frame needs, not what one allocation missed.
+                        required = detector.value.requiredArenaBytes
+                        if let required {
+                            message = RAMCapAdvice.tooSmall(capBytes: overflow.capBytes, requiredBytes: required)
+                        }
+                    }
                     let memory = detector.value.memory
                     shared.state.withLock {
                         $0.detection = nil
+                        $0.requiredArenaBytes = required
                         $0.detectorError = message
                         $0.memory = memory
                         $0.version &+= 1

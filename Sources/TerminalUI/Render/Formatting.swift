@@ -10,7 +10,7 @@ enum Formatting {
         return String(format: "%.2f MiB", value / (1024 * 1024))
     }
 
-    /// KiB with one decimal and no unit, for the compact "now/peak/cap" triple.
+    /// KiB with one decimal and no unit ("228.6"), for "RAM peak 228.6 of 256.0 KiB".
     static func kibibytes(_ count: Int) -> String {
         String(format: "%.1f", Double(count) / 1024)
     }
@@ -24,4 +24,29 @@ enum Formatting {
         guard let value, value.isFinite else { return "--" }
         return String(format: value < 10 ? "%.2f" : "%.1f", value)
     }
+
+    /// Word-wraps `text` into lines of at most `width` characters (long words are cut).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            var word = String(word)
+            while word.count > width {
+                if !current.isEmpty { lines.append(current); current = "" }
+                lines.append(String(word.prefix(width)))
+                word = String(word.dropFirst(width))
+            }
+            let candidate = current.isEmpty ? word : current + " " + word
+            if candidate.count <= width {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
 }

@@ -1,10 +1,11 @@
 /// The `h`/`?` overlay: every key, as the README lists them.
 enum HelpOverlay {
     static let keys: [(String, String)] = [
-        ("q / Esc", "quit"),
+        ("q", "quit"),
+        ("Esc", "close this or the memory overlay"),
         ("space", "pause / resume"),
         ("m", "memory overlay"),
-        ("c", "preview mode (half-block / ASCII)"),
+        ("c", "preview: symbols / half-block / ASCII"),
         ("+ / -", "raise / lower the detection threshold"),
         ("r", "start / stop recording to a .y4m"),
         ("s", "save the current frame as .pgm"),

@@ -1,15 +1,20 @@
 import Foundation
 import RNNPoolEngine
 
-/// The `m` overlay: what the RAM cap means for this detector. Arena cap, current and
-/// peak use as bars, the process's real RSS for contrast, the conventional CNN's peak
-/// from the engine's baseline plan and the ratio, a timeline of arena use through the
-/// last frame, and the bytes each layer holds as far as the terminal has rows.
+/// The `m` overlay: what the RAM cap means for this detector. Our peak within the last
+/// frame, the cap and the conventional networks' peaks as bars on one scale (they run
+/// far past the cap), with the ratio and one sentence on what RNNPool does; the weights
+/// and the process's RSS for contrast; arena use through the last frame; the bytes each
+/// layer holds, as far as the terminal has rows. A frame that failed (cap too small)
+/// shows what a frame needs instead of its partial figures, and no ratio.
 enum MemoryOverlay {
     static let preferredWidth = 64
 
-    static func lines(memory: MemorySnapshot?, processRSSBytes: Int?, innerWidth: Int,
-                      capacity: Int, theme: Theme) -> [PanelLine] {
+    static let whatRNNPoolDoes = "RNNPool reads the image in small overlapping patches through two tiny RNNs, "
+        + "so no full-resolution feature map is ever held; the networks below keep whole early layers in RAM."
+
+    static func lines(memory: MemorySnapshot?, frameFailed: Bool = false, requiredBytes: Int? = nil,
+                      processRSSBytes: Int?, innerWidth: Int, capacity: Int, theme: Theme) -> [PanelLine] {
         var lines: [PanelLine] = []
         guard let m = memory else {
             lines.append([Run("No model loaded: there is no arena to show.")])
@@ -18,33 +23,52 @@ enum MemoryOverlay {
             }
             return lines
         }
-        let labelWidth = 11, valueWidth = 11
-        let barWidth = max(4, innerWidth - labelWidth - valueWidth - 1)
-        func barLine(_ label: String, _ bytes: Int) -> PanelLine {
-            let fraction = m.capBytes > 0 ? Double(bytes) / Double(m.capBytes) : 0
-            return [Run(pad(label, labelWidth))] + bar(fraction, width: barWidth, theme: theme)
-                + [Run(" " + padLeft(Formatting.bytes(bytes), valueWidth - 1))]
+        let names = ["ours (RNNPool)"] + m.baselines.map(\.name)
+        let labelWidth = min(21, (names.map(\.count).max() ?? 14) + 1), valueWidth = 10, ratioWidth = 7
+        let barWidth = max(4, innerWidth - labelWidth - valueWidth - ratioWidth - 1)
+        // Ours: the peak within the last complete frame; after a failure, what a frame needs.
+        let ours = frameFailed ? requiredBytes : m.framePeakBytes
+        let scale = max(1, ([m.capBytes, ours ?? 0] + m.baselines.map(\.peakBytes)).max() ?? 1)
+        func barLine(_ label: String, _ bytes: Int, colour: CellColor?, ratio: String = "", bold: Bool = false) -> PanelLine {
+            [Run(pad(label, labelWidth), bold: bold)]
+                + bar(Double(bytes) / Double(scale), width: barWidth, colour: colour, theme: theme)
+                + [Run(" " + padLeft(Formatting.bytes(bytes), valueWidth - 1)),
+                   Run(padLeft(ratio, ratioWidth), bold: true)]
         }
-        lines.append(barLine("cap", m.capBytes))
-        lines.append(barLine("current", m.currentBytes))
-        lines.append(barLine("peak", m.peakBytes))
-        lines.append(barLine("last frame", m.framePeakBytes))
-        lines.append([Run(pad("weights", labelWidth)),
+        lines.append([Run("peak RAM for one frame, all on one scale:", bold: true)])
+        if frameFailed {
+            if let need = requiredBytes {
+                lines.append(barLine("ours needs", need, colour: theme.alertForeground, bold: true))
+            } else {
+                lines.append([Run(pad("ours", labelWidth), bold: true), Run("did not fit the cap", foreground: theme.alertForeground)])
+            }
+        } else {
+            lines.append(barLine("ours (RNNPool)", m.framePeakBytes, colour: theme.barFilled, bold: true))
+        }
+        lines.append(barLine("RAM cap", m.capBytes, colour: theme.panelForeground))
+        for baseline in m.baselines {
+            // No ratio from a frame that failed: its figures are partial.
+            let ratio = frameFailed || m.framePeakBytes == 0 ? ""
+                : String(format: "%.1fx", Double(baseline.peakBytes) / Double(m.framePeakBytes))
+            lines.append(barLine(baseline.name, baseline.peakBytes,
+                                 colour: baseline.peakBytes > m.capBytes ? theme.barWarning : theme.barFilled,
+                                 ratio: ratio))
+        }
+        if frameFailed, let need = requiredBytes {
+            lines.append([Run("the cap is too small: try \(RAMCapAdvice.option(for: need))",
+                              foreground: theme.alertForeground, bold: true)])
+        }
+        for line in Formatting.wrap(whatRNNPoolDoes, width: innerWidth) { lines.append([Run(line)]) }
+        lines.append([Run(pad("weights", 9)),
                       Run("\(Formatting.bytes(m.weightBytes)) read-only (flash), outside the arena")])
         if let rss = processRSSBytes {
-            lines.append([Run(pad("process", labelWidth)),
+            lines.append([Run(pad("process", 9)),
                           Run("\(Formatting.bytes(rss)) RSS (whole Swift process, for contrast)")])
         }
-        var conventional = "conventional CNN peak \(Formatting.bytes(m.baselinePeakBytes))"
-        if m.peakBytes > 0 && m.baselinePeakBytes > 0 {
-            conventional += String(format: " = %.1fx RNNPool's peak", Double(m.baselinePeakBytes) / Double(m.peakBytes))
-        }
-        lines.append([Run(conventional, bold: true)])
 
         var remaining = capacity - lines.count
-        if !m.timeline.isEmpty && remaining >= 2 {
-            let top = m.timeline.max() ?? 0
-            lines.append([Run("arena through the last frame (top = \(Formatting.bytes(top))):")])
+        if !frameFailed && !m.timeline.isEmpty && remaining >= 2 {
+            lines.append([Run("arena use through the last frame (peak \(Formatting.bytes(m.framePeakBytes))):")])
             lines.append([Run(sparkline(m.timeline, width: innerWidth, theme: theme),
                               foreground: theme.barFilled)])
             remaining -= 2
@@ -53,14 +77,14 @@ enum MemoryOverlay {
             lines.append([Run("bytes each layer holds:")])
             remaining -= 1
             let nameWidth = min(14, max(6, m.layers.map(\.name.count).max() ?? 6))
-            let layerBar = max(4, innerWidth - nameWidth - valueWidth - 1)
+            let layerBar = max(4, innerWidth - nameWidth - 11 - 1)
             let cut = m.layers.count > remaining
             let shownCount = cut ? max(0, remaining - 1) : m.layers.count
             for layer in m.layers.prefix(shownCount) {
                 let fraction = m.capBytes > 0 ? Double(layer.ownBytes) / Double(m.capBytes) : 0
                 lines.append([Run(pad(layer.name, nameWidth) + " ")]
-                             + bar(fraction, width: layerBar - 1, theme: theme)
-                             + [Run(" " + padLeft(Formatting.bytes(layer.ownBytes), valueWidth - 1))])
+                             + bar(fraction, width: layerBar - 1, colour: theme.barFilled, theme: theme)
+                             + [Run(" " + padLeft(Formatting.bytes(layer.ownBytes), 10))])
             }
             if cut {
                 lines.append([Run("\(theme.ellipsis) \(m.layers.count - shownCount) more layers (enlarge the terminal)")])
@@ -69,10 +93,10 @@ enum MemoryOverlay {
         return lines
     }
 
-    static func bar(_ fraction: Double, width: Int, theme: Theme) -> [Run] {
+    static func bar(_ fraction: Double, width: Int, colour: CellColor?, theme: Theme) -> [Run] {
         let clamped = min(1, max(0, fraction.isFinite ? fraction : 0))
-        let filled = Int((clamped * Double(width)).rounded())
-        let colour = clamped >= 0.9 ? theme.barWarning : theme.barFilled
+        // At least one block for anything above zero, so a small peak is still seen.
+        let filled = clamped > 0 ? max(1, Int((clamped * Double(width)).rounded())) : 0
         return [Run(String(repeating: theme.barFull, count: filled), foreground: colour),
                 Run(String(repeating: theme.barEmpty, count: width - filled))]
     }

@@ -41,13 +41,15 @@ public struct ScreenRenderer: Sendable {
             let inner = Panel.innerWidth(preferred: MemoryOverlay.preferredWidth, areaColumns: columns)
             let capacity = Panel.capacity(areaRows: areaRows)
             let lines = MemoryOverlay.lines(memory: state.status.memory,
+                                            frameFailed: state.status.detectorFailed,
+                                            requiredBytes: state.status.requiredArenaBytes,
                                             processRSSBytes: state.processRSSBytes,
                                             innerWidth: inner, capacity: capacity, theme: theme)
-            Panel.draw(title: "memory (m closes)", lines: lines, innerWidth: inner,
+            Panel.draw(title: "memory (m or Esc closes)", lines: lines, innerWidth: inner,
                        areaRows: areaRows, theme: theme, into: &grid)
         case .help:
             let inner = Panel.innerWidth(preferred: HelpOverlay.preferredWidth, areaColumns: columns)
-            Panel.draw(title: "keys (h closes)", lines: HelpOverlay.lines(), innerWidth: inner,
+            Panel.draw(title: "keys (h or Esc closes)", lines: HelpOverlay.lines(), innerWidth: inner,
                        areaRows: areaRows, theme: theme, into: &grid)
         }
         drawAlerts(state.status.alerts, areaRows: areaRows, into: &grid)
@@ -59,7 +61,7 @@ public struct ScreenRenderer: Sendable {
     /// banner just above the status bar, whole lines wrapped rather than cut.
     private func drawAlerts(_ alerts: [String], areaRows: Int, into grid: inout CellGrid) {
         guard !alerts.isEmpty else { return }
-        let lines = alerts.flatMap { wrap($0, width: grid.width - 2) }.suffix(max(1, areaRows / 3))
+        let lines = alerts.flatMap { Formatting.wrap($0, width: grid.width - 2) }.suffix(max(1, areaRows / 3))
         let top = areaRows - lines.count
         let colour = theme.hasColor
         for (index, line) in lines.enumerated() {
@@ -72,36 +74,12 @@ public struct ScreenRenderer: Sendable {
         }
     }
 
-    /// Word-wraps `text` into lines of at most `width` characters (long words are cut).
-    func wrap(_ text: String, width: Int) -> [String] {
-        guard width > 0 else { return [] }
-        var lines: [String] = []
-        var current = ""
-        for word in text.split(separator: " ") {
-            var word = String(word)
-            while word.count > width {
-                if !current.isEmpty { lines.append(current); current = "" }
-                lines.append(String(word.prefix(width)))
-                word = String(word.dropFirst(width))
-            }
-            let candidate = current.isEmpty ? word : current + " " + word
-            if candidate.count <= width {
-                current = candidate
-            } else {
-                lines.append(current)
-                current = word
-            }
-        }
-        if !current.isEmpty { lines.append(current) }
-        return lines
-    }
-
     /// A clear request to enlarge the terminal, word-wrapped into whatever space there is.
     private func drawTooSmall(columns: Int, rows: Int, into grid: inout CellGrid) {
         guard columns > 0, rows > 0 else { return }
         let text = "Terminal too small (\(columns)x\(rows)). Enlarge it to at least "
             + "\(Self.minimumColumns)x\(Self.minimumRows). q quits."
-        let lines = wrap(text, width: columns)
+        let lines = Formatting.wrap(text, width: columns)
         let top = max(0, (rows - lines.count) / 2)
         for (index, line) in lines.prefix(rows).enumerated() {
             grid.put(line, x: max(0, (columns - line.count) / 2), y: top + index,

@@ -84,9 +84,13 @@ enum StatusBar {
             segments.append(String(format: "thr %.2f", s.threshold))
         }
         if let m = s.memory {
-            segments.append("RAM \(Formatting.kibibytes(m.currentBytes))/"
-                            + "\(Formatting.kibibytes(m.peakBytes))/"
-                            + "\(Formatting.kibibytes(m.capBytes)) KiB")
+            // A failed frame's figures are partial: say what a frame needs instead.
+            if s.detectorFailed {
+                let need = s.requiredArenaBytes.map { "needs \(Formatting.kibibytes($0)) KiB, " } ?? "over cap, "
+                segments.append("RAM \(need)cap \(Formatting.kibibytes(m.capBytes)) KiB")
+            } else {
+                segments.append("RAM peak \(Formatting.kibibytes(m.peakBytes)) of \(Formatting.kibibytes(m.capBytes)) KiB")
+            }
         } else if let cap = s.ramCapBytes {
             segments.append("RAM cap \(Formatting.kibibytes(cap)) KiB")
         }

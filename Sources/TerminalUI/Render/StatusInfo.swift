@@ -24,6 +24,8 @@ public struct StatusInfo: Sendable, Equatable {
     public var memory: MemorySnapshot?
     /// The configured RAM cap, shown on its own while no detector reports memory.
     public var ramCapBytes: Int?
+    /// What one frame needs, known once a frame failed for want of RAM.
+    public var requiredArenaBytes: Int?
     public var droppedFrames: Int
     public var paused: Bool
     /// Frames written so far while recording, nil when not recording.
@@ -38,7 +40,8 @@ public struct StatusInfo: Sendable, Equatable {
                 captureFPS: Double? = nil, detector: DetectorState = .absent,
                 detectorMilliseconds: Double? = nil, detectorFPS: Double? = nil,
                 renderMilliseconds: Double? = nil, faceCount: Int = 0, threshold: Float = 0.5,
-                memory: MemorySnapshot? = nil, ramCapBytes: Int? = nil, droppedFrames: Int = 0, paused: Bool = false,
+                memory: MemorySnapshot? = nil, ramCapBytes: Int? = nil, requiredArenaBytes: Int? = nil,
+                droppedFrames: Int = 0, paused: Bool = false,
                 recordingFrames: Int? = nil, endOfSource: Bool = false, sourceError: String? = nil,
                 notice: String? = nil) {
         self.source = source
@@ -53,12 +56,19 @@ public struct StatusInfo: Sendable, Equatable {
         self.threshold = threshold
         self.memory = memory
         self.ramCapBytes = ramCapBytes
+        self.requiredArenaBytes = requiredArenaBytes
         self.droppedFrames = droppedFrames
         self.paused = paused
         self.recordingFrames = recordingFrames
         self.endOfSource = endOfSource
         self.sourceError = sourceError
         self.notice = notice
+    }
+
+    /// The last frame failed (e.g. the RAM cap is too small): its figures are partial.
+    public var detectorFailed: Bool {
+        if case .failed = detector { return true }
+        return false
     }
 
     /// Failures worth a banner over the picture rather than a cut-off status field.

@@ -15,12 +15,13 @@ public struct Theme: Sendable {
         ChafaCanvasSettings(mode: mode, colors: capabilities.colors, lightBackground: capabilities.lightBackground)
     }
 
-    /// Face boxes: bright yellow stands out on any grey picture.
-    var boxForeground: CellColor? {
+    /// Face boxes and their labels: the colour says how sure the detector is (green
+    /// from 0.8, yellow from 0.6, orange below); without colours, bold only.
+    func boxColour(score: Float) -> CellColor? {
         switch capabilities.colors {
         case .none: return nil
-        case .basic, .sixteen: return 3
-        case .palette256, .direct: return 226
+        case .basic, .sixteen: return score >= 0.8 ? 2 : (score >= 0.6 ? 3 : 1)
+        case .palette256, .direct: return score >= 0.8 ? 46 : (score >= 0.6 ? 226 : 208)
         }
     }
 
