@@ -1,4 +1,6 @@
+#if canImport(Foundation)
 import Foundation
+#endif
 
 /// Weights in the layouts the engine's loops want, derived from the PyTorch-layout
 /// tensors of the file. Everything channels-last; channel counts that SIMD loops walk
@@ -42,6 +44,7 @@ struct NetworkWeights: Sendable {
     var blocks: [Block]
     var heads: [Head]
 
+    #if canImport(Foundation)
     init(arch: Architecture, tensor: (String) -> [Float]) {
         let c0 = arch.stem.outChannels
         stem = Stem(channels: c0, weight: tensor("stem.weight"), bias: tensor("stem.bias"))
@@ -78,6 +81,7 @@ struct NetworkWeights: Sendable {
             return Head(channels: c, locCount: nl, confCount: nc, outPadded: op, weight: w, bias: b, l2norm: h.l2norm)
         }
     }
+    #endif
 }
 
 extension NetworkWeights {
@@ -111,5 +115,7 @@ extension NetworkWeights {
 
 @inline(__always) func roundUp8(_ n: Int) -> Int { (n + 7) & ~7 }
 
+#if canImport(Foundation)
 /// σ of a stored scalar (ζ, ν), in double precision then rounded once.
 func sigmoid64(_ x: Float) -> Float { Float(1 / (1 + Foundation.exp(-Double(x)))) }
+#endif

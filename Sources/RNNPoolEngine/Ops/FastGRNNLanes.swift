@@ -1,4 +1,6 @@
+#if canImport(Foundation)
 import Foundation
+#endif
 
 /// A FastGRNN cell stepping 16 independent sequences at once, one per SIMD lane.
 /// State and pre-activations are `hidden` vectors of 16 lanes each:
@@ -18,6 +20,9 @@ struct FastGRNNLanes {
     let expNegBiasZ: FloatBuffer
     let expNeg2BiasH: FloatBuffer
 
+    #if canImport(Foundation)
+    // Host only (the exps are computed in double): the firmware links this kernel's
+    // tables ready-made (KernelTables.swift).
     init(_ w: NetworkWeights.FastGRNN) {
         input = w.input
         hidden = w.hidden
@@ -30,6 +35,7 @@ struct FastGRNNLanes {
         expNegBiasZ = FloatBuffer(w.biasZ.map { Float(min(1e18, Foundation.exp(-Double($0)))) })
         expNeg2BiasH = FloatBuffer(w.biasH.map { Float(min(1e18, Foundation.exp(-2 * Double($0)))) })
     }
+    #endif
 
     /// a[j] = Σ_i W[j][i] x[i] for 16 lanes.
     @inline(__always)

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the Cortex-M4 firmware (ELF for QEMU's mps2-an386) from the model file and
+# frames given:
+#     scripts/m4/build.sh [--model FILE] [--out DIR] FRAME...      (PGM/PPM, or .y4m: its first frame)
+# Needs only the Swift toolchain (swiftc with Embedded Swift for armv7em, clang, ld.lld).
+# Writes DIR/firmware.elf and DIR/firmware.map (default DIR: .build/m4). The host binary
+# (RNNPOOL_CAM, default .build/debug/rnnpool-cam, built if missing) writes the model
+# image: the weight tables and frames in flash, the architecture as Swift source.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here=$root/scripts/m4
+out=$root/.build/m4
+model=()
+while (($#)); do
+    case $1 in
+        --model) model=(--model "$2"); shift 2 ;;
+        --out) out=$2; shift 2 ;;
+        *) break ;;
+    esac
+done
+(($#)) || { echo "usage: scripts/m4/build.sh [--model FILE] [--out DIR] FRAME..." >&2; exit 64; }
+frames=()
+for f in "$@"; do frames+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
+[[ ${#model[@]} -eq 0 ]] || model=(--model "$(cd "$(dirname "${model[1]}")" && pwd)/$(basename "${model[1]}")")
+
+bin=${RNNPOOL_CAM:-$root/.build/debug/rnnpool-cam}
+if [[ ! -x $bin ]]; then (cd "$root" && swift build --product rnnpool-cam >&2); fi
+mkdir -p "$out/gen"
+"$bin" m4-image --out "$out/gen" "${model[@]}" "${frames[@]}"
+
+# Stack and the heap beside the arena (objects: stages, kernel headers, small arrays),
+# both sized from measurements (docs/BENCHMARKS.md) with room to spare; the arena is
+# exactly what the host measured the model needs.
+arena=$(sed -n 's/^let m4ArenaBytes = \([0-9]*\)$/\1/p' "$out/gen/image.swift")
+stack=${M4_STACK_BYTES:-16384}
+heap=$((arena + 64 + ${M4_OBJECT_HEAP_BYTES:-24576}))
+
+cpu=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
+engine=()
+while read -r f; do [[ -z $f || $f == \#* ]] || engine+=("$root/Sources/RNNPoolEngine/$f"); done < "$here/engine-sources.txt"
+
+swiftc -target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo -Osize -parse-as-library \
+    -module-name Firmware -import-objc-header "$here/runtime.h" \
+    -Xcc -mfloat-abi=hard -Xcc -mfpu=fpv4-sp-d16 -Xcc -mcpu=cortex-m4 \
+    -c -o "$out/firmware.o" "${engine[@]}" "$here/Firmware.swift" "$out/gen/image.swift"
+clang --target=armv7em-none-eabi "${cpu[@]}" -Os -ffreestanding -fno-builtin -c -o "$out/runtime.o" "$here/runtime.c"
+(cd "$out/gen" && clang --target=armv7em-none-eabi "${cpu[@]}" -c -o "$out/image.o" image.S)
+tables=$(dirname "$(dirname "$(command -v swiftc)")")/lib/swift/embedded/armv7em-none-none-eabi
+# Double arithmetic (the letterbox's geometry, box mapping) in software: the M4's FPU is
+# single precision. libgcc of gcc-arm-none-eabi has the AEABI routines; nothing else of
+# that toolchain is used.
+libgcc=$(ls /usr/lib/gcc/arm-none-eabi/*/thumb/v7e-m+fp/hard/libgcc.a 2>/dev/null | head -1)
+[[ -n $libgcc ]] || { echo "scripts/m4/build.sh: libgcc.a for thumb/v7e-m+fp/hard not found (apt-get install gcc-arm-none-eabi)" >&2; exit 1; }
+ld.lld -T "$here/link.ld" --defsym=HEAP_SIZE="$heap" --defsym=STACK_SIZE="$stack" --gc-sections \
+    -Map "$out/firmware.map" -o "$out/firmware.elf" \
+    "$out/firmware.o" "$out/runtime.o" "$out/image.o" "$tables/libswiftUnicodeDataTables.a" "$libgcc"
+echo "$out/firmware.elf"
