@@ -45,13 +45,5 @@ swiftc -target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo
     -c -o "$out/firmware.o" "${engine[@]}" "$here/Firmware.swift" "$out/gen/image.swift"
 clang --target=armv7em-none-eabi "${cpu[@]}" -Os -ffreestanding -fno-builtin -c -o "$out/runtime.o" "$here/runtime.c"
 (cd "$out/gen" && clang --target=armv7em-none-eabi "${cpu[@]}" -c -o "$out/image.o" image.S)
-tables=$(dirname "$(dirname "$(command -v swiftc)")")/lib/swift/embedded/armv7em-none-none-eabi
-# Double arithmetic (the letterbox's geometry, box mapping) in software: the M4's FPU is
-# single precision. libgcc of gcc-arm-none-eabi has the AEABI routines; nothing else of
-# that toolchain is used.
-libgcc=$(ls /usr/lib/gcc/arm-none-eabi/*/thumb/v7e-m+fp/hard/libgcc.a 2>/dev/null | head -1)
-[[ -n $libgcc ]] || { echo "scripts/m4/build.sh: libgcc.a for thumb/v7e-m+fp/hard not found (apt-get install gcc-arm-none-eabi)" >&2; exit 1; }
-ld.lld -T "$here/link.ld" --defsym=HEAP_SIZE="$heap" --defsym=STACK_SIZE="$stack" --gc-sections \
-    -Map "$out/firmware.map" -o "$out/firmware.elf" \
-    "$out/firmware.o" "$out/runtime.o" "$out/image.o" "$tables/libswiftUnicodeDataTables.a" "$libgcc"
+"$here/link.sh" "$out" "$heap" "$stack"
 echo "$out/firmware.elf"

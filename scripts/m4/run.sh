@@ -8,4 +8,5 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 elf=${1:-$root/.build/m4/firmware.elf}
 exec timeout 300 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
-    -semihosting-config enable=on,target=native -icount shift=0 -kernel "$elf"
+    -chardev stdio,id=semihosting,signal=off -semihosting-config enable=on,target=native,chardev=semihosting \
+    -icount shift=0 -kernel "$elf"
