@@ -8,16 +8,17 @@ final class HostileInputTests: XCTestCase {
     static let repro = BinaryRunner.repoRoot + "/Tests/CLITests/Repro/"
     let scratch = Scratch()
 
-    /// Runs the binary with its address space capped, so that any allocation sized by a
-    /// file's header instead of its contents fails (and the test with it).
-    func runBounded(_ arguments: [String], environment: [String: String] = [:]) throws -> BinaryRunner.Result {
-        let limitKiB = BinaryRunner.addressSpaceLimitKiB
-        let child = try BinaryRunner.launch("/bin/sh", ["-c", "ulimit -v \(limitKiB) && exec \"$0\" \"$@\"",
-                                                        try BinaryRunner.binaryPath()] + arguments,
-                                            environment: environment, directory: scratch.directory)
-        let r = BinaryRunner.collect(child)
-        XCTAssertTrue(child.process.terminationReason == .exit, "killed by signal \(r.status): \(r.stderr)")
-        return r
+    /// Runs the binary with its address space capped (so any allocation sized by a
+    /// file's header instead of its contents fails, and the test with it) and checks
+    /// that it ended by exiting, not by a signal, with under 100 MB resident at its peak.
+    func runBounded(_ arguments: [String], environment: [String: String] = [:],
+                    file: StaticString = #filePath, line: UInt = #line) throws -> BinaryRunner.Result {
+        let r = try MeasuredRun.run(arguments, environment: environment, directory: scratch.directory,
+                                    addressSpaceLimitKiB: BinaryRunner.addressSpaceLimitKiB)
+        XCTAssertNil(r.signal, "killed by signal \(r.signal ?? 0): \(r.result.stderr)", file: file, line: line)
+        XCTAssertLessThan(r.peakResidentBytes, 100 << 20, "peak RSS \(r.peakResidentBytes >> 20) MB", file: file, line: line)
+        print("\(arguments.first(where: { $0.hasPrefix("/") }) ?? "?"): peak RSS \(r.peakResidentBytes >> 10) KiB")
+        return r.result
     }
 
     /// One line on stderr that names `file`, holds only printable ASCII, says `what`.

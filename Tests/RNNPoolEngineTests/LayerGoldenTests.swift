@@ -125,7 +125,7 @@ final class LayerGoldenTests: XCTestCase {
                                 let iy = y - 1 + $0
                                 return iy >= 0 && iy < shape.hout ? UnsafePointer(n.baseAddress! + iy * shape.wout) : nil
                             }
-                            k.run(width: shape.wout, rows: rows, norms: ns, scale: 1, out: o.baseAddress! + y * shape.wout * k.outPadded)
+                            k.run(width: shape.wout, rows: ThreeRows(rows[0], rows[1], rows[2]), norms: ThreeRows(ns[0], ns[1], ns[2]), scale: 1, out: o.baseAddress! + y * shape.wout * k.outPadded)
                         }
                     }
                 }

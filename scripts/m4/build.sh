@@ -37,7 +37,10 @@ heap=$((arena + 64 + ${M4_OBJECT_HEAP_BYTES:-24576}))
 
 cpu=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
 engine=()
-while read -r f; do [[ -z $f || $f == \#* ]] || engine+=("$root/Sources/RNNPoolEngine/$f"); done < "$here/engine-sources.txt"
+while read -r f; do
+    if [[ -z $f || $f == \#* ]]; then continue; fi
+    if [[ $f == */ ]]; then engine+=("$root/Sources/RNNPoolEngine/$f"*.swift); else engine+=("$root/Sources/RNNPoolEngine/$f"); fi
+done < "$here/engine-sources.txt"
 
 swiftc -target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo -Osize -parse-as-library \
     -module-name Firmware -import-objc-header "$here/runtime.h" \

@@ -17,6 +17,11 @@ struct NetworkWeights: Sendable {
         var U: [Float]        // [h][h]
         var biasZ: [Float], biasH: [Float]
         var sigmaZeta: Float, sigmaNu: Float
+        /// e^{−b_z} and e^{−2·b_h}, capped at 1e18 (FastGRNNLanes shares one exp between
+        /// the gates); worked out here, in double precision, so the kernels need no libm.
+        /// (Stored, set by the host's loader: the firmware has no libm and gets the
+        /// kernels' tables ready-made.)
+        var expNegBiasZ: [Float], expNeg2BiasH: [Float]
     }
     struct Block: Sendable {
         var shape: Architecture.BlockShape
@@ -116,6 +121,17 @@ extension NetworkWeights {
 @inline(__always) func roundUp8(_ n: Int) -> Int { (n + 7) & ~7 }
 
 #if canImport(Foundation)
+extension NetworkWeights.FastGRNN {
+    /// The cell from its parameters, with the gates' exps worked out in double precision.
+    init(input: Int, hidden: Int, W: [Float], U: [Float], biasZ: [Float], biasH: [Float],
+         sigmaZeta: Float, sigmaNu: Float) {
+        self.init(input: input, hidden: hidden, W: W, U: U, biasZ: biasZ, biasH: biasH,
+                  sigmaZeta: sigmaZeta, sigmaNu: sigmaNu,
+                  expNegBiasZ: biasZ.map { Float(min(1e18, Foundation.exp(-Double($0)))) },
+                  expNeg2BiasH: biasH.map { Float(min(1e18, Foundation.exp(-2 * Double($0)))) })
+    }
+}
+
 /// σ of a stored scalar (ζ, ν), in double precision then rounded once.
 func sigmoid64(_ x: Float) -> Float { Float(1 / (1 + Foundation.exp(-Double(x)))) }
 #endif

@@ -60,14 +60,9 @@ final class HeadStage: RowConsumer {
                                            into: norms + (r % 3) * width) }
         while next < height && min(next + 1, height - 1) <= r {
             let y = next
-            var rows: [UnsafePointer<I>?] = [nil, nil, nil]
-            var ns: [UnsafePointer<Float>?] = [nil, nil, nil]
-            for ky in 0..<3 {
-                let iy = y - 1 + ky
-                guard iy >= 0 && iy < height else { continue }
-                rows[ky] = UnsafePointer(src.row(iy, as: I.self))
-                if let norms { ns[ky] = UnsafePointer(norms + (iy % 3) * width) }
-            }
+            let rows = ThreeRows(first: y - 1, height: height) { UnsafePointer(src.row($0, as: I.self)) }
+            let ns = norms.map { n in ThreeRows(first: y - 1, height: height) { UnsafePointer(n + ($0 % 3) * width) } }
+                ?? ThreeRows(nil, nil, nil)
             kernel.run(width: width, rows: rows, norms: ns, scale: src.scale.scale, out: out!)
             if let tap {
                 tap("heads.\(index).loc", y, width, kernel.locCount, kernel.outPadded, out!)

@@ -1,7 +1,3 @@
-#if canImport(Foundation)
-import Foundation
-#endif
-
 /// A FastGRNN cell stepping 16 independent sequences at once, one per SIMD lane.
 /// State and pre-activations are `hidden` vectors of 16 lanes each:
 ///     a  = (W x) + U h,   z = σ(a + b_z),   h~ = tanh(a + b_h)
@@ -20,9 +16,6 @@ struct FastGRNNLanes {
     let expNegBiasZ: FloatBuffer
     let expNeg2BiasH: FloatBuffer
 
-    #if canImport(Foundation)
-    // Host only (the exps are computed in double): the firmware links this kernel's
-    // tables ready-made (KernelTables.swift).
     init(_ w: NetworkWeights.FastGRNN) {
         input = w.input
         hidden = w.hidden
@@ -32,10 +25,9 @@ struct FastGRNNLanes {
         biasH = FloatBuffer(w.biasH)
         sigmaZeta = w.sigmaZeta
         sigmaNu = w.sigmaNu
-        expNegBiasZ = FloatBuffer(w.biasZ.map { Float(min(1e18, Foundation.exp(-Double($0)))) })
-        expNeg2BiasH = FloatBuffer(w.biasH.map { Float(min(1e18, Foundation.exp(-2 * Double($0)))) })
+        expNegBiasZ = FloatBuffer(w.expNegBiasZ)
+        expNeg2BiasH = FloatBuffer(w.expNeg2BiasH)
     }
-    #endif
 
     /// a[j] = Σ_i W[j][i] x[i] for 16 lanes.
     @inline(__always)

@@ -45,7 +45,7 @@ struct HeadRowKernel {
     ///
     /// Four output pixels at a time, 16 (or 8) output channels per pass: four
     /// independent accumulators share every weight load.
-    func run<I: ActivationElement>(width: Int, rows: [UnsafePointer<I>?], norms: [UnsafePointer<Float>?],
+    func run<I: ActivationElement>(width: Int, rows: ThreeRows<I>, norms: ThreeRows<Float>,
                                    scale: Float, out: UnsafeMutablePointer<Float>) {
         var x = 0
         while x < width {
@@ -64,7 +64,7 @@ struct HeadRowKernel {
 
     @inline(__always)
     private func pass<V: SIMD, I: ActivationElement>(_: V.Type, offset: Int, x: Int, count: Int, width: Int,
-                                                     rows: [UnsafePointer<I>?], norms: [UnsafePointer<Float>?],
+                                                     rows: ThreeRows<I>, norms: ThreeRows<Float>,
                                                      scale: Float, out: UnsafeMutablePointer<Float>) where V.Scalar == Float {
         let c = channels, op = outPadded, w = weight.p + offset
         let b = UnsafeRawPointer(bias.p + offset).loadUnaligned(as: V.self)

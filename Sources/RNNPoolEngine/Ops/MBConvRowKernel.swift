@@ -41,9 +41,9 @@ struct MBConvRowKernel {
     /// Expanded channels per group (one SIMD16).
     static let group = 16
 
-    /// Scratch floats: 3 expanded rows of one 16-channel group, that group's depthwise
-    /// output row, and (int8 path) the output row's float accumulators.
-    var scratchFloats: Int { (3 * shape.win + shape.wout) * MBConvRowKernel.group + shape.wout * outStride }
+    /// Scratch floats: 3 expanded rows of one 16-channel group and (int8 path) the output
+    /// row's float accumulators.
+    var scratchFloats: Int { 3 * shape.win * MBConvRowKernel.group + shape.wout * outStride }
 
     /// Computes output row `yo`. `inputRow(r)` gives input row r (0 ≤ r < hin), stored
     /// as `I` on grid `inGrid`; the row is stored as `O` on `outGrid`.
@@ -56,7 +56,7 @@ struct MBConvRowKernel {
         let pb = projectBias.p, pw = projectWeight.p
         // Float rows accumulate in place; int8 rows in scratch, stored once at the end.
         let sums = O.self == Float.self ? UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self)
-                                       : scratch + (3 * win + s.wout) * MBConvRowKernel.group
+                                       : scratch + 3 * win * MBConvRowKernel.group
         // Accumulators start at the projection bias (plus the residual input).
         for xo in 0..<s.wout {
             let o = sums + xo &* cp
@@ -66,11 +66,7 @@ struct MBConvRowKernel {
                 for c in 0..<cin { o[c] += r[c].stored * sIn }
             }
         }
-        var rows: [UnsafePointer<I>?] = [nil, nil, nil]
-        for ky in 0..<3 {
-            let r = s.stride * yo - 1 + ky
-            if r >= 0 && r < s.hin { rows[ky] = inputRow(r) }
-        }
+        let rows = ThreeRows(first: s.stride * yo - 1, height: s.hin, row: inputRow)
         let ebias = expandBias.p, dwb = dwBias.p, dww = dwWeight.p
         var g = 0
         while g < mp {
@@ -120,24 +116,24 @@ struct MBConvRowKernel {
             let t0 = load16(dww + g), t1 = load16(dww + (mp &+ g)), t2 = load16(dww + (2 &* mp &+ g))
             let t3 = load16(dww + (3 &* mp &+ g)), t4 = load16(dww + (4 &* mp &+ g)), t5 = load16(dww + (5 &* mp &+ g))
             let t6 = load16(dww + (6 &* mp &+ g)), t7 = load16(dww + (7 &* mp &+ g)), t8 = load16(dww + (8 &* mp &+ g))
-            let taps = [t0, t1, t2, t3, t4, t5, t6, t7, t8]
-            let dwRow = e + 3 &* win
-            for xo in 0..<s.wout {
-                var d = db
-                let xc = s.stride &* xo
-                for ky in 0..<3 where rows[ky] != nil {
-                    let er = e + ky &* win
-                    if xc >= 1 { d.addProduct(er[xc &- 1], taps[ky &* 3]) }
-                    d.addProduct(er[xc], taps[ky &* 3 &+ 1])
-                    if xc + 1 < win { d.addProduct(er[xc &+ 1], taps[ky &* 3 &+ 2]) }
-                }
-                dwRow[xo] = relu6(d)
+            // One kernel row's three taps at centre column xc (zero padding at the edges).
+            @inline(__always) func tapRow(_ d: inout SIMD16<Float>, _ er: UnsafeMutablePointer<SIMD16<Float>>, _ xc: Int,
+                                          _ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) {
+                if xc >= 1 { d.addProduct(er[xc &- 1], a) }
+                d.addProduct(er[xc], b)
+                if xc + 1 < win { d.addProduct(er[xc &+ 1], c) }
             }
-            // Fold the group's 16 depthwise outputs into the projection, 32 output
-            // channels at a time held in registers.
+            let has0 = rows.r0 != nil, has1 = rows.r1 != nil, has2 = rows.r2 != nil
+            // Each pixel's 16 depthwise outputs go straight into the projection (never
+            // stored), 32 output channels at a time held in registers.
             let wg = pw + g &* cp
             for xo in 0..<s.wout {
-                let d = dwRow[xo]
+                var dd = db
+                let xc = s.stride &* xo
+                if has0 { tapRow(&dd, e, xc, t0, t1, t2) }
+                if has1 { tapRow(&dd, e + win, xc, t3, t4, t5) }
+                if has2 { tapRow(&dd, e + 2 &* win, xc, t6, t7, t8) }
+                let d = relu6(dd)
                 let o = sums + xo &* cp
                 var oc = 0
                 while oc + 32 <= cp {

@@ -27,10 +27,12 @@ struct RNNPoolRowKernel {
 
     /// Scratch floats the kernel needs per patch row (arena).
     var scratchFloats: Int {
-        let h1 = rnn1.hidden, h2 = rnn2.hidden
-        // SIMD16 vectors: x, RNN1 a/h/tmp, RNN2 a/h/tmp, 4 patches' projections, one
-        // patch's 16 summaries, 3 column chunks; then 4 patches × 8 fresh row summaries.
-        return 16 * (channels + 3 * h1 + 3 * h2 + 4 * h2 + h1 + 3 * h1) + 4 * 8 * h1
+        let h1 = rnn1.hidden, h2 = rnn2.hidden, m = max(h1, h2)
+        // SIMD16 vectors: x, one a/h/tmp set shared by RNN1 and RNN2 (never running at
+        // once: RNN1's results are copied out after each sweep, RNN2's after each group),
+        // 4 patches' projections, one patch's 16 summaries, 3 column chunks; then 4
+        // patches × 8 fresh row summaries, then 16 lane addresses (int8 gathers).
+        return 16 * (channels + 3 * m + 4 * h2 + h1 + 3 * h1) + 4 * 8 * h1 + 16 * 2
     }
 
     /// The grids of what this kernel reads and stores: stem rows (`input`), RNN1
@@ -52,9 +54,10 @@ struct RNNPoolRowKernel {
         let rows = UnsafeMutableRawPointer(mutating: rawRows).assumingMemoryBound(to: UnsafePointer<I>.self)
         let c0 = channels, h1 = rnn1.hidden, h2 = rnn2.hidden, S = stride, P = RNNPoolRowKernel.patch
         let v = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
-        let x = v, a1 = x + c0, hA = a1 + h1, t1 = hA + h1
-        let a2 = t1 + h1, hB = a2 + h2, t2 = hB + h2
-        let proj = t2 + h2                      // [4 patches][h2] vectors over 16 summaries
+        let m = max(h1, h2)
+        let x = v, a1 = x + c0, hA = a1 + m, t1 = hA + m
+        let a2 = a1, hB = hA, t2 = t1          // RNN2 reuses RNN1's vectors (see scratchFloats)
+        let proj = t1 + m                       // [4 patches][h2] vectors over 16 summaries
         let summary = proj + 4 &* h2            // [h1] vectors over the 16 summaries of one patch
         let chunks = summary + h1               // [3 slots][h1] vectors over 16 stem columns
         let freshF = UnsafeMutableRawPointer(chunks + 3 &* h1).assumingMemoryBound(to: Float.self)  // [4][8][h1]
@@ -67,17 +70,17 @@ struct RNNPoolRowKernel {
         let hBf = UnsafeMutableRawPointer(hB).assumingMemoryBound(to: Float.self)
         let outC = 4 * h2
         let carried = (py == 0) ? 0 : carryRows     // rows 0 ..< carried come from `carry`
-        var chunkIDs = [-1, -1, -1]
+        var chunkIDs = SIMD3<Int>(repeating: -1)
 
-        // Per-lane input addresses, worked out once per sweep (not per step).
-        var laneBase = [Int](repeating: 0, count: 16)
-        let lanePointers = UnsafeMutablePointer<UnsafeRawPointer>.allocate(capacity: 16)
-        defer { lanePointers.deallocate() }
+        // Per-lane input addresses, worked out once per sweep (not per step). Small
+        // fixed-size values and the scratch: nothing is allocated outside the arena.
+        var laneBase = SIMD16<Int>()
+        let lanePointers = UnsafeMutableRawPointer(freshF + 4 &* 8 &* h1).assumingMemoryBound(to: UnsafeRawPointer.self)
 
         /// Runs RNN1 over 8 steps for 16 lanes. Row sweeps (`alongRow`): lane l reads
         /// row `laneRow[l]` at pixel `laneBase[l] + t`; column sweeps: lane l reads stem
         /// row t at pixel `laneBase[l]`.
-        func sweep(alongRow: Bool, laneRow: [Int]) {
+        func sweep(alongRow: Bool, laneRow: SIMD16<Int>) {
             if I.self == Int8.self && c0 == 4 {
                 // One 32-bit load per lane and step; column sweeps over 16 consecutive
                 // pixels are one 64-byte load.
@@ -111,7 +114,7 @@ struct RNNPoolRowKernel {
                 rnn1.step(a1, h: hA, scratch: t1, first: t == 0)
             }
         }
-        var laneRow = [Int](repeating: 0, count: 16)
+        var laneRow = SIMD16<Int>()
 
         /// Makes sure column chunk `id` (stem columns 16·id ..< 16·id + 16) is computed.
         func ensureChunk(_ id: Int) {

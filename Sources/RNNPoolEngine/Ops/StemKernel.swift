@@ -44,8 +44,7 @@ struct StemKernel {
                                    out: UnsafeMutablePointer<O>, grid: ActivationScale) {
         let inv = grid.inverse
         let c0 = channels
-        var rowPointers: [UnsafePointer<UInt8>?] = [nil, nil, nil]
-        for ky in 0..<3 where 2 * y - 1 + ky >= 0 && 2 * y - 1 + ky < inHeight { rowPointers[ky] = inputRow(2 * y - 1 + ky) }
+        let rowPointers = ThreeRows(first: 2 * y - 1, height: inHeight, row: inputRow)
         if c0 <= 8 {
             // Up to 8 channels in one vector: per tap, one scalar times 8 weights.
             let wt = tapWeights.p, b = load8(bias8.p)
@@ -67,7 +66,7 @@ struct StemKernel {
             return
         }
         let w = weight.p, b = bias.p
-        var taps = [Float](repeating: 0, count: 9)
+        var taps = SIMD16<Float>()   // 9 used: on the stack
         for x in 0..<outWidth {
             for ky in 0..<3 {
                 for kx in 0..<3 {

@@ -1,0 +1,65 @@
+import copy
+import struct
+
+import numpy as np
+import pytest
+import torch
+
+from export import model_header, model_tensors, random_model
+from quantize import calibrate, quantized_header, scale_of
+from reference import fake_quant, forward_tensors, as_torch
+from rpm import RpmError, activation_names, check_model, decode_rpm, encode_rpm
+from sources import load_source
+from letterbox import letterbox
+
+
+def quantized_random():
+    m = random_model(5)
+    h, t = model_header(m), model_tensors(m)
+    imgs = np.stack([letterbox(load_source("astronaut")), letterbox(load_source("gradient"))])
+    return quantized_header(h, calibrate(h, t, imgs), len(imgs), "fixture sources"), t, imgs
+
+
+def test_version_follows_the_scales_and_round_trips():
+    h8, t, _ = quantized_random()
+    data = encode_rpm(h8, t)
+    assert struct.unpack_from("<I", data, 8)[0] == 2
+    h2, t2 = decode_rpm(data)
+    check_model(h2, t2)
+    assert h2["activations"]["scales"] == h8["activations"]["scales"]
+    h1 = copy.deepcopy(h8)
+    h1.pop("activations")
+    assert struct.unpack_from("<I", encode_rpm(h1, t), 8)[0] == 1
+
+
+def test_malformed_scales_are_rejected():
+    h8, t, _ = quantized_random()
+    for mutate in (lambda a: a["scales"].pop("stem"), lambda a: a["scales"].update({"blocks.9": 0.1}),
+                   lambda a: a["scales"].update({"stem": 0.0}), lambda a: a.update({"dtype": "int4"})):
+        h = copy.deepcopy(h8)
+        mutate(h["activations"])
+        with pytest.raises(RpmError):
+            check_model(h, t)
+
+
+def test_calibration_never_clips_and_quantized_values_sit_on_the_grid():
+    h8, t, imgs = quantized_random()
+    scales = h8["activations"]["scales"]
+    assert list(scales) == activation_names(h8)
+    T = as_torch(t)
+    x = torch.from_numpy(imgs).float()[:, None] * h8["input"]["scale"] + h8["input"]["offset"]
+    stats = {}
+    _, inter = forward_tensors(h8, T, x, None, stats)
+    for k, m in stats.items():
+        assert 127 * scales[k] >= m * (1 - 1e-5), k     # max |x| fits the grid (6 digits of rounding)
+    _, q = forward_tensors(h8, T, x, scales)
+    for k in ("stem", "rnnpool", "blocks.0"):
+        steps = q[k] / scales[k]
+        assert torch.allclose(steps, steps.round(), atol=1e-3), k
+        assert steps.abs().max() <= 127
+
+
+def test_fake_quant_rounds_half_to_even_and_clamps():
+    v = torch.tensor([0.5, 1.5, 2.5, -0.5, 300.0, -300.0])
+    assert fake_quant(v, 1.0).tolist() == [0.0, 2.0, 2.0, -0.0, 127.0, -127.0]
+    assert scale_of(127.0) == 1.0
