@@ -33,6 +33,19 @@ struct LiveCommand: ParsableCommand {
         if let frames, frames < 1 {
             throw optionError("--frames must be at least 1 (got \(frames))")
         }
+        // Found now rather than when r or s is first pressed, minutes into a session.
+        if !headless, let problem = Self.outputDirectoryProblem(outputDirectory) {
+            throw optionError("--output-dir \(outputDirectory): \(problem) (the UI's r and s keys write there)")
+        }
+    }
+
+    /// Why `path` cannot take recordings and stills, or nil when it can.
+    static func outputDirectoryProblem(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such directory" }
+        guard isDirectory.boolValue else { return "not a directory" }
+        guard access(path, W_OK | X_OK) == 0 else { return "not writable" }
+        return nil
     }
 
     func run() throws {
