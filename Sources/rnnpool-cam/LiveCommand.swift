@@ -59,13 +59,13 @@ struct LiveCommand: ParsableCommand {
                 // The interactive UI handles signals itself (it must restore the terminal).
                 StopSignal.install()
                 let runner = HeadlessRunner(source: frameSource, detector: detector,
-                                            threshold: detectorOptions.threshold, maxFrames: frames,
+                                            threshold: detectorOptions.threshold(for: detector), maxFrames: frames,
                                             tracking: !noTrack,
                                             shouldStop: { StopSignal.requested }, emit: Console.emit)
                 _ = try runner.run()
                 try StopSignal.exitIfStopped()
             } else {
-                let settings = InteractiveSettings(threshold: detectorOptions.threshold,
+                let settings = InteractiveSettings(threshold: detectorOptions.threshold(for: detector),
                                                    ramCapBytes: detectorOptions.ramCap.bytes,
                                                    outputDirectory: outputDirectory,
                                                    sourceLabel: frameSource.label, tracking: !noTrack)

@@ -19,6 +19,7 @@ extension StreamingNetwork {
             }, candidate: { list.insert($0) })
             arena.enter(nmsLayer)
             kept = NonMaximumSuppression.run(list.sorted(), iou: arch.postprocess.nmsIoU,
+                                             nested: arch.postprocess.nmsNested,
                                              maxDetections: arch.postprocess.maxDetections)
             arena.free(storage)
         } catch {

@@ -36,6 +36,10 @@ public struct Architecture: Sendable, Equatable {
         public var scoreThreshold: Float
         public var topK: Int
         public var maxDetections: Int
+        /// Optional (absent in older files: no such test): drop a box whose overlap covers
+        /// more than this share of the smaller box (NETWORK.md §6), e.g. a face box
+        /// nested in a face-and-collar box, whose IoU stays under `nmsIoU`.
+        public var nmsNested: Float? = nil
     }
 
     public var kind: String
@@ -121,7 +125,7 @@ extension Architecture.Head: Codable {}
 extension Architecture.PostProcess: Codable {
     enum CodingKeys: String, CodingKey {
         case variances, nmsIoU = "nms_iou", scoreThreshold = "score_threshold"
-        case topK = "top_k", maxDetections = "max_detections"
+        case topK = "top_k", maxDetections = "max_detections", nmsNested = "nms_nested"
     }
 }
 #endif
