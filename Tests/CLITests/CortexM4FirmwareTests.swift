@@ -73,6 +73,23 @@ final class CortexM4FirmwareTests: XCTestCase {
         XCTAssertTrue(tooBig.stderr.contains("will not fit in region 'RAM'"), tooBig.stderr)
     }
 
+    /// The generator's refusals are one line naming the file, exit status 1.
+    func testFirmwareImageGeneratorRefusesBadInputInOneLine() throws {
+        let missing = scratch.path("missing.pgm")
+        let a = try BinaryRunner.run(["m4-image", "--out", scratch.path("o"), "--model", Self.model, missing])
+        XCTAssertEqual(a.status, 1)
+        XCTAssertEqual(a.stderr, "rnnpool-cam: m4-image: \(missing): no such file\n")
+        let b = try BinaryRunner.run(["m4-image", "--out", "/dev/null/x", "--model", Self.model, BinaryRunner.demo])
+        XCTAssertEqual(b.status, 1)
+        XCTAssertEqual(b.stderr, "rnnpool-cam: m4-image: /dev/null/x: cannot create this directory\n")
+        let random = BinaryRunner.repoRoot + "/Tests/RNNPoolEngineTests/Fixtures/random-model.rpm"
+        let c = try BinaryRunner.run(["m4-image", "--out", scratch.path("o"), "--model", random, "--precision", "int8",
+                                      BinaryRunner.demo])
+        XCTAssertEqual(c.status, 1)
+        XCTAssertTrue(c.stderr.hasPrefix("rnnpool-cam: m4-image: \(random): version 1 file without int8 activation scales"), c.stderr)
+        XCTAssertEqual(c.stderr.filter { $0 == "\n" }.count, 1, c.stderr)
+    }
+
     /// As JSONText rounds: to `decimals`, half away from zero, in double.
     static func rounded(_ v: Float, decimals: Int) -> Double {
         var scale = 1.0

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Cortex-M4 firmware (ELF for QEMU's mps2-an386) from the model file and
 # frames given:
-#     scripts/m4/build.sh [--model FILE] [--out DIR] FRAME...      (PGM/PPM, or .y4m: its first frame)
+#     scripts/m4/build.sh [--model FILE] [--precision int8|float] [--out DIR] FRAME...
+# FRAME: PGM/PPM, or .y4m (its first frame).
 # Needs only the Swift toolchain (swiftc with Embedded Swift for armv7em, clang, ld.lld).
 # Writes DIR/firmware.elf and DIR/firmware.map (default DIR: .build/m4). The host binary
 # (RNNPOOL_CAM, default .build/debug/rnnpool-cam, built if missing) writes the model
@@ -11,14 +12,16 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 here=$root/scripts/m4
 out=$root/.build/m4
 model=()
+precision=()
 while (($#)); do
     case $1 in
         --model) model=(--model "$2"); shift 2 ;;
+        --precision) precision=(--precision "$2"); shift 2 ;;
         --out) out=$2; shift 2 ;;
         *) break ;;
     esac
 done
-(($#)) || { echo "usage: scripts/m4/build.sh [--model FILE] [--out DIR] FRAME..." >&2; exit 64; }
+(($#)) || { echo "usage: scripts/m4/build.sh [--model FILE] [--precision int8|float] [--out DIR] FRAME..." >&2; exit 64; }
 frames=()
 for f in "$@"; do frames+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
 [[ ${#model[@]} -eq 0 ]] || model=(--model "$(cd "$(dirname "${model[1]}")" && pwd)/$(basename "${model[1]}")")
@@ -26,7 +29,7 @@ for f in "$@"; do frames+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); d
 bin=${RNNPOOL_CAM:-$root/.build/debug/rnnpool-cam}
 if [[ ! -x $bin ]]; then (cd "$root" && swift build --product rnnpool-cam >&2); fi
 mkdir -p "$out/gen"
-"$bin" m4-image --out "$out/gen" "${model[@]}" "${frames[@]}"
+"$bin" m4-image --out "$out/gen" "${model[@]}" "${precision[@]}" "${frames[@]}"
 
 # Stack and the heap beside the arena (objects: stages, kernel headers, small arrays),
 # both sized from measurements (docs/BENCHMARKS.md) with room to spare; the arena is
