@@ -3,8 +3,9 @@
 # Extra arguments are passed on: `scripts/demo.sh --loop`, `scripts/demo.sh --headless`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
-# Release build: in a debug build the detector runs ~50x slower (its files are compiled
-# one by one, so its hot helpers are not inlined across files), a few frames a second.
-swift build -c release --product rnnpool-cam
+# Setup and build talk on stderr, so that `scripts/demo.sh --headless` gives stdout
+# to the JSON lines alone.
+scripts/setup.sh >&2
+# Release build: the demo's figures are the ones docs/BENCHMARKS.md quotes.
+swift build -c release --product rnnpool-cam >&2
 exec .build/release/rnnpool-cam assets/demo.y4m "$@"

@@ -3,7 +3,7 @@
 # only calls apt-get when something is missing. Needs root (or sudo) for that.
 set -euo pipefail
 
-packages=(pkg-config libv4l-dev libncurses-dev libchafa-dev libglib2.0-dev ffmpeg tmux time)
+packages=(pkg-config libv4l-dev libncurses-dev libchafa-dev libglib2.0-dev ncurses-term ffmpeg tmux time)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,6 +22,26 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     "${sudo[@]}" apt-get update -qq
     "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
+fi
+
+# For the Cortex-M4 firmware test (scripts/m4/): QEMU's emulated board, and libgcc for
+# armv7e-m (software double arithmetic; the M4's FPU is single precision). Optional: where
+# they cannot be installed, that one test is skipped and says why.
+optional=(qemu-system-arm gcc-arm-none-eabi)
+missing=()
+for p in "${optional[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]} (for the Cortex-M4 firmware test)" >&2
+    sudo=()
+    if [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null; then sudo=(sudo); fi
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null; }; then
+        echo "setup: could not install ${missing[*]}; the Cortex-M4 firmware test will be skipped" >&2
+    fi
 fi
 
 if ! command -v swift >/dev/null; then

@@ -78,7 +78,7 @@ struct BenchReport: Encodable {
             s += "\n  " + l.name.padding(toLength: 18, withPad: " ", startingAt: 0) + String(format: " %8.2f M", Double(l.madds) / 1e6)
         }
         if !render.isEmpty {
-            s += "\nterminal render per frame (median; target <= 2 ms for the render):"
+            s += "\nterminal render per frame (median; mostly libchafa):"
             for r in render {
                 let what = "\(r.columns)x\(r.rows) \(r.mode)\(r.overlay ? " + overlay" : "")"
                 s += "\n  " + what.padding(toLength: 30, withPad: " ", startingAt: 0)

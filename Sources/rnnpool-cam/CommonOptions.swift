@@ -11,17 +11,26 @@ struct DetectorOptions: ParsableArguments {
             help: "Simulated RAM for the detector's activations: bytes, or with a K or M suffix (KiB/MiB).")
     var ramCap: ByteSize = ByteSize(bytes: 256 * 1024)
 
-    @Option(parsing: .unconditional, help: "Minimum face score to report, 0 to 1.")
-    var threshold: Float = 0.5
+    @Option(parsing: .unconditional,
+            help: "Minimum face score to report, 0 to 1 (default: the model's own threshold, chosen on validation photos).")
+    var threshold: Float?
 
     @Option(help: "Line buffers in int8 (compact) or float (the exact reference). Default: int8 when the model file carries activation scales (version 2), else float.")
     var precision: Precision?
 
     func validate() throws {
         guard ramCap.isValid else { throw optionError(ramCap.problem(option: "--ram-cap")) }
-        guard threshold >= 0, threshold <= 1, threshold.isFinite else {
+        if let threshold, !(threshold >= 0 && threshold <= 1 && threshold.isFinite) {
             throw optionError("--threshold must be between 0 and 1 (got \(threshold))")
         }
+    }
+
+    /// --threshold when given, else the model file's `score_threshold` (the score where
+    /// val precision reaches 0.9), else 0.5 (no model: nothing is reported anyway).
+    func threshold(for detector: (any FaceDetecting)?) -> Float {
+        if let threshold { return threshold }
+        if let model = detector as? RNNPoolDetector { return model.architecture.postprocess.scoreThreshold }
+        return 0.5
     }
 }
 

@@ -36,7 +36,7 @@ struct DetectCommand: ParsableCommand {
                     failures += 1
                     continue
                 }
-                let detection = FrameDetection.run(detector, on: frame, threshold: detectorOptions.threshold)
+                let detection = FrameDetection.run(detector, on: frame, threshold: detectorOptions.threshold(for: detector))
                 if let error = detection.error {
                     Console.note("\(file): \(error)")
                     failures += 1

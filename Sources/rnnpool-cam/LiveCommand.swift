@@ -33,6 +33,19 @@ struct LiveCommand: ParsableCommand {
         if let frames, frames < 1 {
             throw optionError("--frames must be at least 1 (got \(frames))")
         }
+        // Found now rather than when r or s is first pressed, minutes into a session.
+        if !headless, let problem = Self.outputDirectoryProblem(outputDirectory) {
+            throw optionError("--output-dir \(outputDirectory): \(problem) (the UI's r and s keys write there)")
+        }
+    }
+
+    /// Why `path` cannot take recordings and stills, or nil when it can.
+    static func outputDirectoryProblem(_ path: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "no such directory" }
+        guard isDirectory.boolValue else { return "not a directory" }
+        guard access(path, W_OK | X_OK) == 0 else { return "not writable" }
+        return nil
     }
 
     func run() throws {
@@ -46,13 +59,13 @@ struct LiveCommand: ParsableCommand {
                 // The interactive UI handles signals itself (it must restore the terminal).
                 StopSignal.install()
                 let runner = HeadlessRunner(source: frameSource, detector: detector,
-                                            threshold: detectorOptions.threshold, maxFrames: frames,
+                                            threshold: detectorOptions.threshold(for: detector), maxFrames: frames,
                                             tracking: !noTrack,
                                             shouldStop: { StopSignal.requested }, emit: Console.emit)
                 _ = try runner.run()
                 try StopSignal.exitIfStopped()
             } else {
-                let settings = InteractiveSettings(threshold: detectorOptions.threshold,
+                let settings = InteractiveSettings(threshold: detectorOptions.threshold(for: detector),
                                                    ramCapBytes: detectorOptions.ramCap.bytes,
                                                    outputDirectory: outputDirectory,
                                                    sourceLabel: frameSource.label, tracking: !noTrack)

@@ -12,7 +12,7 @@ struct RNNPoolCam: ParsableCommand {
         """,
         version: RNNPoolCam.version,
         // Each mode is its own file; new ones (bench) join this list.
-        subcommands: [LiveCommand.self, RecordCommand.self, DetectCommand.self, BenchCommand.self],
+        subcommands: [LiveCommand.self, RecordCommand.self, DetectCommand.self, BenchCommand.self, M4ImageCommand.self],
         defaultSubcommand: LiveCommand.self
     )
 

@@ -109,9 +109,10 @@ enum BinaryRunner {
         return nil
     }()
 
-    /// Runs a helper tool (ffmpeg) and returns status and stdout bytes.
-    static func tool(_ path: String, _ arguments: [String]) throws -> (status: Int32, stdout: Data, stderr: String) {
-        let (status, out, err) = collectData(try launch(path, arguments))
+    /// Runs a helper tool (ffmpeg, a script) and returns status and stdout bytes.
+    static func tool(_ path: String, _ arguments: [String],
+                     environment: [String: String] = [:]) throws -> (status: Int32, stdout: Data, stderr: String) {
+        let (status, out, err) = collectData(try launch(path, arguments, environment: environment))
         return (status, out, String(decoding: err, as: UTF8.self))
     }
 }

@@ -55,6 +55,19 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    func testTheUIsOutputDirectoryIsCheckedAtStart() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rnnpool-not-a-dir-\(getpid())").path
+        FileManager.default.createFile(atPath: file, contents: Data())
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        for (dir, problem) in [("/nonexistent/rnnpool-out", "no such directory"), (file, "not a directory")] {
+            let r = try BinaryRunner.run([BinaryRunner.demo, "--output-dir", dir])
+            XCTAssertEqual(r.status, 64, r.stderr)
+            XCTAssertEqual(r.stderr, "rnnpool-cam: --output-dir \(dir): \(problem) (the UI's r and s keys write there)\n")
+        }
+        let headless = try BinaryRunner.run(["--headless", "--frames", "1", "--output-dir", "/nonexistent/x", BinaryRunner.demo])
+        XCTAssertEqual(headless.status, 0, "headless writes nothing there, so it does not care: \(headless.stderr)")
+    }
+
     func testBadOptionValuesAreUsageErrors() throws {
         let cases: [([String], String)] = [
             (["--headless", "--ram-cap", "lots", BinaryRunner.demo], "--ram-cap"),

@@ -1,4 +1,5 @@
 import Foundation
+import RNNPoolEngine
 import XCTest
 
 /// How the binary finds, loads and runs the face model: the shipped one, one named by
@@ -83,5 +84,35 @@ final class ModelLoadingTests: XCTestCase {
         let cx = (best["x"] as? Double ?? 0) + (best["w"] as? Double ?? 0) / 2
         let cy = (best["y"] as? Double ?? 0) + (best["h"] as? Double ?? 0) / 2
         XCTAssertTrue((95...155).contains(cx) && (50...105).contains(cy), "best face centre at \(cx),\(cy)")
+    }
+
+    func testTheModelsOwnThresholdIsTheDefaultAndTheDemoShowsOneBoxOnItsOneFace() throws {
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: Self.shippedModel), "no trained model shipped yet")
+        let threshold = Double(try RNNPoolModel.load(path: Self.shippedModel).architecture.postprocess.scoreThreshold)
+        XCTAssertNotEqual(threshold, 0.5, "the shipped model should carry a threshold chosen on val")
+        // Raw detections: every score at or above the model's threshold.
+        let raw = try BinaryRunner.run([BinaryRunner.demo, "--headless", "--as-fast-as-possible", "--no-track"])
+        XCTAssertEqual(raw.status, 0, raw.stderr)
+        XCTAssertEqual(raw.stdoutLines.count, 60)
+        for line in raw.stdoutLines {
+            for f in try XCTUnwrap(try jsonObject(line)["faces"] as? [[String: Any]]) {
+                XCTAssertGreaterThanOrEqual(f["score"] as? Double ?? 0, threshold - 1e-6)
+            }
+        }
+        // What a user sees (tracked, the default): one box, one id, on the one face.
+        let r = try BinaryRunner.run([BinaryRunner.demo, "--headless", "--as-fast-as-possible"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        var ids: [Int] = []
+        for line in r.stdoutLines {
+            let faces = try XCTUnwrap(try jsonObject(line)["faces"] as? [[String: Any]])
+            XCTAssertEqual(faces.count, 1, line)
+            ids += faces.compactMap { $0["id"] as? Int }
+        }
+        XCTAssertEqual(r.stdoutLines.count, 60)
+        XCTAssertEqual(Set(ids).count, 1, "the face keeps one id through the clip")
+        // --threshold still overrides the model's own.
+        let low = try BinaryRunner.run([BinaryRunner.demo, "--headless", "--as-fast-as-possible", "--frames", "1", "--threshold", "0.05"])
+        let lowFaces = try XCTUnwrap(try jsonObject(low.stdoutLines[0])["faces"] as? [[String: Any]])
+        XCTAssertTrue(lowFaces.contains { ($0["score"] as? Double ?? 1) < threshold }, "no box under the default threshold at 0.05")
     }
 }

@@ -30,7 +30,9 @@ final class FaceTrackerTests: XCTestCase {
         var tracker = FaceTracker()
         XCTAssertTrue(tracker.update([face(50, 50, score: 0.45)], threshold: 0.5).isEmpty,
                       "a face below the threshold is not shown")
-        XCTAssertEqual(tracker.update([face(50, 50, score: 0.55)], threshold: 0.5).count, 1)
+        XCTAssertTrue(tracker.update([face(50, 50, score: 0.55)], threshold: 0.5).isEmpty,
+                      "just over the threshold: waits for a second frame")
+        XCTAssertEqual(tracker.update([face(50, 50, score: 0.55)], threshold: 0.5).map(\.id), [1], "confirmed")
         // Hovering just under the threshold: stays shown, same id.
         for _ in 0..<5 {
             XCTAssertEqual(tracker.update([face(50, 50, score: 0.47)], threshold: 0.5).map(\.id), [1])
@@ -50,6 +52,14 @@ final class FaceTrackerTests: XCTestCase {
         for _ in 0..<2 { _ = tracker.update([], threshold: 0.5) }
         XCTAssertTrue(tracker.update([], threshold: 0.5).isEmpty, "gone after three frames without it")
         XCTAssertEqual(tracker.update([face(80, 80)], threshold: 0.5).map(\.id), [2], "a face that returns is new")
+    }
+
+    func testAOneFrameFalseAlarmJustOverTheThresholdNeverShows() {
+        var tracker = FaceTracker()
+        XCTAssertEqual(tracker.update([face(100, 100), face(10, 10, score: 0.55)], threshold: 0.5).map(\.id), [1],
+                       "a clear face shows in its first frame; the weak newcomer waits")
+        XCTAssertEqual(tracker.update([face(100, 100)], threshold: 0.5).map(\.id), [1], "and it never appears")
+        XCTAssertEqual(tracker.update([face(100, 100)], threshold: 0.5).map(\.id), [1])
     }
 
     func testFarApartDetectionsAreNotMatched() {

@@ -65,10 +65,11 @@ final class GoldenTests: XCTestCase {
             }
             let err = maxRelativeError(got, t.floats, floors: floor)
             // End to end, each layer carries the rounding of all layers before it, in two
-            // float32 implementations at once: on a trained checkpoint both PyTorch and this
-            // engine stay within 1e-4 of a float64 evaluation, so they may differ by up to
-            // twice that. Layer by layer, from the same inputs, LayerGoldenTests holds 1e-4.
-            XCTAssertLessThanOrEqual(err, 2e-4, "\(fixture) \(t.name): max relative error \(err)")
+            // float32 implementations at once: on the shipped model PyTorch's float32 is up
+            // to 2.1e-4 from a float64 evaluation (blocks.4; docs/BENCHMARKS.md), so the two
+            // may differ by up to twice that. Layer by layer, from the same inputs,
+            // LayerGoldenTests holds 2e-4; the boxes below must still agree.
+            XCTAssertLessThanOrEqual(err, 5e-4, "\(fixture) \(t.name): max relative error \(err)")
         }
 
         let boxes = try XCTUnwrap(golden.tensor("boxes"))

@@ -3,8 +3,11 @@ import XCTest
 @testable import RNNPoolEngine
 
 /// Each layer's kernel fed with PyTorch's own output of the layer before it (from the
-/// fixture), so that its result can be held to 1e-4 relative without the rounding of
-/// earlier layers, which the end-to-end comparison (GoldenTests) carries along.
+/// fixture), so that its result can be held to 2e-4 relative without the rounding of
+/// earlier layers, which the end-to-end comparison (GoldenTests) carries along. Why 2e-4:
+/// on the shipped model PyTorch's own float32 `blocks.0` is 1.1e-4 from a float64
+/// evaluation of the same layer (docs/BENCHMARKS.md), so two float32 implementations of
+/// it may differ by up to twice that.
 final class LayerGoldenTests: XCTestCase {
     func testRandomModelLayers() throws {
         try compareLayers(model: Fixtures.path("random-model"), fixture: Fixtures.path("random-golden-astronaut"))
@@ -38,7 +41,7 @@ final class LayerGoldenTests: XCTestCase {
             let e = t.floats[i], g = got[(y * w + x) * stride + ch]
             worst = max(worst, abs(g - e) / (abs(e) + floor))
         } } }
-        XCTAssertLessThanOrEqual(worst, 1e-4, "\(currentFixture) \(name): max relative error \(worst)", file: file, line: line)
+        XCTAssertLessThanOrEqual(worst, 2e-4, "\(currentFixture) \(name): max relative error \(worst)", file: file, line: line)
     }
 
     private var currentFixture = ""

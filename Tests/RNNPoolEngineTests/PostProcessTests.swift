@@ -23,6 +23,17 @@ final class PostProcessTests: XCTestCase {
         XCTAssertEqual(NonMaximumSuppression.run(sorted, iou: 0.34, maxDetections: 100).map(\.index), [5, 9, 1, 3])
     }
 
+    func testNestedBoxIsDroppedOnlyWhenTheModelAsksForIt() {
+        // A 10×10 face box inside a 24×24 face-and-collar box: IoU 100/576 = 0.17 passes the
+        // 0.3 IoU test, but the overlap covers all of the smaller box.
+        let sorted = [c(0.9, 1, 0, 0, 24, 24), c(0.8, 2, 7, 5, 10, 10), c(0.7, 3, 20, 20, 10, 10)]
+        XCTAssertEqual(NonMaximumSuppression.overlapOfSmaller(sorted[0], sorted[1]), 1, accuracy: 1e-6)
+        XCTAssertEqual(NonMaximumSuppression.run(sorted, iou: 0.3, maxDetections: 100).map(\.index), [1, 2, 3])
+        // The third box covers 4×4 of its 100 px²: 0.16 of the smaller box, so it stays.
+        XCTAssertEqual(NonMaximumSuppression.run(sorted, iou: 0.3, nested: 0.7, maxDetections: 100).map(\.index),
+                       [1, 3])
+    }
+
     func testCandidateListKeepsTopKWithIndexTieBreak() {
         let storage = UnsafeMutablePointer<Candidate>.allocate(capacity: 3)
         defer { storage.deallocate() }

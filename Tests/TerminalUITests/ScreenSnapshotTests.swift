@@ -92,6 +92,18 @@ final class ScreenSnapshotTests: XCTestCase {
         Snapshot.assert(overlay, named: "overlay-memory-too-small", colours: true)
     }
 
+    func testALongMessageWrapsAboveTheStatusBarWhole() {
+        var status = Fixtures.status()
+        let path = "/home/someone/recordings/of/a/long/session/rnnpool-cam-20261129-221530-frame1234.pgm"
+        status.notice = "saved \(path)"
+        let grid = screen(.full, status: status, columns: 50, rows: 12)
+        let rows = grid.textRows
+        let banner = rows[..<(rows.count - 2)].suffix(3).joined().replacingOccurrences(of: " ", with: "")
+        XCTAssertTrue(banner.contains(("saved " + path).replacingOccurrences(of: " ", with: "")),
+                      "the whole message, wrapped:\n\(rows.joined(separator: "\n"))")
+        Snapshot.assert(grid, named: "screen-notice-wrapped")
+    }
+
     func testMemoryOverlayDropsLayersThatDoNotFit() {
         Snapshot.assert(screen(.full, overlay: .memory, columns: 60, rows: 16), named: "overlay-memory-short")
     }

@@ -60,17 +60,34 @@ def cxcywh_to_xywh(a: np.ndarray) -> np.ndarray:
     return np.stack([a[:, 0] - a[:, 2] / 2, a[:, 1] - a[:, 3] / 2, a[:, 2], a[:, 3]], -1)
 
 
-def nms(boxes: np.ndarray, scores: np.ndarray, iou_thr: float, top_k: int, max_det: int):
+def overlap_of_smaller(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Intersection over the smaller box's area, (x, y, w, h) boxes a [N] x b [M]:
+    1 when one box lies inside the other, whatever their IoU."""
+    ax2, ay2 = a[:, 0] + a[:, 2], a[:, 1] + a[:, 3]
+    bx2, by2 = b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
+    iw = np.clip(np.minimum(ax2[:, None], bx2[None]) - np.maximum(a[:, 0][:, None], b[:, 0][None]), 0, None)
+    ih = np.clip(np.minimum(ay2[:, None], by2[None]) - np.maximum(a[:, 1][:, None], b[:, 1][None]), 0, None)
+    smaller = np.minimum((a[:, 2] * a[:, 3])[:, None], (b[:, 2] * b[:, 3])[None])
+    return np.where(smaller > 0, iw * ih / np.maximum(smaller, 1e-12), 0.0)
+
+
+def nms(boxes: np.ndarray, scores: np.ndarray, iou_thr: float, top_k: int, max_det: int,
+        nested: float | None = None):
     """Greedy NMS per NETWORK.md section 6. Returns kept indices, best first.
 
     Sort by score descending with ties broken by lower index (stable sort of -score),
-    keep top_k candidates, drop a box whose IoU with a kept box is > iou_thr.
+    keep top_k candidates, drop a box whose IoU with a kept box is > iou_thr or, when
+    `nested` is set, whose intersection covers more than `nested` of the smaller box's
+    area (a face box inside a face-and-collar box has a low IoU but is a duplicate).
     """
     order = np.argsort(-scores, kind="stable")[:top_k]
     keep = []
     for i in order:
         if keep:
-            if iou_matrix(boxes[i:i + 1], boxes[np.asarray(keep)]).max() > iou_thr:
+            kb = boxes[np.asarray(keep)]
+            if iou_matrix(boxes[i:i + 1], kb).max() > iou_thr:
+                continue
+            if nested is not None and overlap_of_smaller(boxes[i:i + 1], kb).max() > nested:
                 continue
         keep.append(int(i))
         if len(keep) >= max_det:
@@ -80,11 +97,11 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_thr: float, top_k: int, max_d
 
 def postprocess(loc: np.ndarray, scores: np.ndarray, anchors: np.ndarray, threshold: float,
                 nms_iou: float = 0.3, top_k: int = 750, max_det: int = 100,
-                var=VARIANCES) -> np.ndarray:
+                var=VARIANCES, nested: float | None = None) -> np.ndarray:
     """Decode, threshold, NMS. Returns [K, 5] (x, y, w, h, score) in network pixels."""
     cand = np.nonzero(scores >= threshold)[0]  # ascending anchor index
     if cand.size == 0:
         return np.zeros((0, 5), dtype=np.float32)
     b = decode(loc[cand], anchors[cand], var)
-    k = nms(b, scores[cand], nms_iou, top_k, max_det)
+    k = nms(b, scores[cand], nms_iou, top_k, max_det, nested)
     return np.concatenate([b[k], scores[cand][k][:, None]], 1).astype(np.float32)

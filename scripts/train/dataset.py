@@ -31,6 +31,11 @@ def face_arrays(entry):
     return (np.asarray(f, np.float32).reshape(-1, 4), np.asarray(g, np.float32).reshape(-1, 4))
 
 
+def _decode_gray(data: bytes) -> np.ndarray:
+    import io
+    return np.asarray(Image.open(io.BytesIO(data)).convert("L"), np.uint8)
+
+
 class ImageStore:
     """Decoded grayscale images for a list of label entries, in one flat buffer."""
 
@@ -44,6 +49,27 @@ class ImageStore:
         h, w = self.shapes[i]
         o = self.offsets[i]
         return self.buf[o:o + h * w].reshape(h, w)
+
+    @classmethod
+    def from_pack(cls, path, jobs=1):
+        """(store, entries) from a file written by pack.py (WebP bytes + scaled labels)."""
+        z = np.load(path)
+        entries = json.loads(bytes(z["labels"]).decode())
+        blob, offs = z["blob"], z["offsets"]
+        parts = [blob[offs[i]:offs[i + 1]].tobytes() for i in range(len(entries))]
+        if jobs > 1:
+            from concurrent.futures import ProcessPoolExecutor
+            with ProcessPoolExecutor(jobs) as ex:
+                planes = list(ex.map(_decode_gray, parts, chunksize=64))
+        else:
+            planes = [_decode_gray(b) for b in parts]
+        shapes = np.asarray([p.shape for p in planes], np.int64)
+        sizes = shapes[:, 0] * shapes[:, 1]
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        buf = np.concatenate([p.ravel() for p in planes])
+        for e, (h, w) in zip(entries, shapes):
+            assert (e["height"], e["width"]) == (h, w), (e["image"], h, w)
+        return cls(buf, offsets, shapes), entries
 
     @classmethod
     def build(cls, data_dir, entries, cache=None, progress=True):

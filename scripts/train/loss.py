@@ -25,3 +25,52 @@ def multibox_loss(loc_p, logits, loc_t, labels, neg_ratio=3, min_neg=16):
         neg = rank < num_neg[:, None]
     conf_loss = ce[pos | neg].sum() / norm
     return loc_loss, conf_loss, int(npos.sum())
+
+
+def diou_loss(pred_xywh, gt_xywh):
+    """1 - IoU + (centre distance / enclosing diagonal)^2 (Zheng et al., AAAI 2020),
+    per box. Scale-free, so a 10 px face's box error weighs what a 100 px face's does."""
+    px2, py2 = pred_xywh[:, 0] + pred_xywh[:, 2], pred_xywh[:, 1] + pred_xywh[:, 3]
+    gx2, gy2 = gt_xywh[:, 0] + gt_xywh[:, 2], gt_xywh[:, 1] + gt_xywh[:, 3]
+    iw = (torch.minimum(px2, gx2) - torch.maximum(pred_xywh[:, 0], gt_xywh[:, 0])).clamp(min=0)
+    ih = (torch.minimum(py2, gy2) - torch.maximum(pred_xywh[:, 1], gt_xywh[:, 1])).clamp(min=0)
+    inter = iw * ih
+    union = pred_xywh[:, 2] * pred_xywh[:, 3] + gt_xywh[:, 2] * gt_xywh[:, 3] - inter
+    iou = inter / union.clamp(min=1e-6)
+    cw = torch.maximum(px2, gx2) - torch.minimum(pred_xywh[:, 0], gt_xywh[:, 0])
+    ch = torch.maximum(py2, gy2) - torch.minimum(pred_xywh[:, 1], gt_xywh[:, 1])
+    d2 = ((pred_xywh[:, 0] + pred_xywh[:, 2] / 2 - gt_xywh[:, 0] - gt_xywh[:, 2] / 2) ** 2 +
+          (pred_xywh[:, 1] + pred_xywh[:, 3] / 2 - gt_xywh[:, 1] - gt_xywh[:, 3] / 2) ** 2)
+    return 1 - iou + d2 / (cw ** 2 + ch ** 2).clamp(min=1e-6)
+
+
+def focal_diou_loss(loc_p, logits, loc_t, labels, anchors, pos_w=None, alpha=0.25, gamma=2.0, box_weight=2.0):
+    """Focal loss (Lin et al., ICCV 2017) on the face-vs-background log-odds over every
+    anchor that is not excluded, plus DIoU on the decoded boxes of positives; both
+    normalised by the number of positives. No hard-negative mining: the focal term
+    down-weights easy backgrounds itself, so hard ones (speaker cones, wheels) count.
+    anchors: [N, 4] (cx, cy, w, h) tensor on the same device. pos_w [B, N]: per-positive
+    weights (assign.py: 1 / positives of its face); scaled so the positives' total weight
+    stays their count, every face then carries the same share."""
+    from boxes import decode
+    pos = labels == 1
+    valid = labels >= 0
+    norm = max(int(pos.sum()), 1)
+    if pos_w is None:
+        w = pos.float()
+    else:
+        w = pos_w * (norm / pos_w.sum().clamp(min=1e-6))
+    x = logits[..., 1] - logits[..., 0]          # = logit of the two-class softmax's face score
+    t = pos.float()
+    ce = F.binary_cross_entropy_with_logits(x, t, reduction="none")
+    p = torch.sigmoid(x)
+    p_t = p * t + (1 - p) * (1 - t)
+    a_t = alpha * t + (1 - alpha) * (1 - t)
+    fl = a_t * (1 - p_t) ** gamma * ce
+    conf_loss = ((fl * w)[pos].sum() + fl[valid & ~pos].sum()) / norm
+    if pos.any():
+        anc = anchors.unsqueeze(0).expand_as(loc_p)[pos]
+        loc_loss = box_weight * (w[pos] * diou_loss(decode(loc_p[pos], anc), decode(loc_t[pos], anc))).sum() / norm
+    else:
+        loc_loss = loc_p.sum() * 0
+    return loc_loss, conf_loss, int(pos.sum())

@@ -92,6 +92,35 @@ def rnnpool(x, rnn1, rnn2, patch, stride):
     return F.pad(out, (0, 1, 0, 1), mode="replicate")
 
 
+def rnnpool_shared(x, rnn1, rnn2, patch, stride):
+    """rnnpool() computing each RNN1 sequence once. With stride = patch / 2 every
+    row segment (row y, columns 4j..4j+7) belongs to two vertically overlapping patches,
+    and every column segment to two horizontally overlapping ones; rnnpool() runs RNN1
+    on each of them twice. Here RNN1 runs once per distinct segment and the patches
+    gather their summaries from those results: the same sequences through the same
+    weights, so the same outputs (to float32 rounding of the batched matmul), with
+    about half of RNN1's work forwards and backwards. Used for training; reference.py
+    keeps rnnpool() as the engine's reference."""
+    B, C, H, W = x.shape
+    seg_r = x.unfold(3, patch, stride)                           # [B, C, H, nx, k]   rows
+    nx = seg_r.shape[3]
+    seg_c = x.unfold(2, patch, stride)                           # [B, C, ny, W, r]   columns
+    ny = seg_c.shape[2]
+    hr = rnn1(seg_r.permute(0, 2, 3, 4, 1).reshape(-1, patch, C)).view(B, H, nx, -1)
+    hc = rnn1(seg_c.permute(0, 2, 3, 4, 1).reshape(-1, patch, C)).view(B, ny, W, -1)
+    h1 = hr.shape[-1]
+    # patch (i, j): rows 4i..4i+7 of hr[:, :, j], columns 4j..4j+7 of hc[:, i]
+    row_sum = hr[:, :stride * (ny - 1) + patch].unfold(1, patch, stride)     # [B, ny, nx, h1, r]
+    col_sum = hc[:, :, :stride * (nx - 1) + patch].unfold(2, patch, stride)  # [B, ny, nx, h1, k]
+    row_sum = row_sum.permute(0, 1, 2, 4, 3).reshape(-1, patch, h1)
+    col_sum = col_sum.permute(0, 1, 2, 4, 3).reshape(-1, patch, h1)
+    M = B * ny * nx
+    seq = torch.cat([row_sum, row_sum.flip(1), col_sum, col_sum.flip(1)])
+    o = rnn2(seq).view(4, M, -1)
+    out = o.permute(1, 0, 2).reshape(B, ny, nx, -1).permute(0, 3, 1, 2)
+    return F.pad(out, (0, 1, 0, 1), mode="replicate")
+
+
 class RNNPool(nn.Module):
     def __init__(self, cin, h1, h2, patch, stride):
         super().__init__()
@@ -99,7 +128,7 @@ class RNNPool(nn.Module):
         self.patch, self.stride = patch, stride
 
     def forward(self, x):
-        return rnnpool(x, self.rnn1, self.rnn2, self.patch, self.stride)
+        return rnnpool_shared(x, self.rnn1, self.rnn2, self.patch, self.stride)
 
 
 def conv_bn(cin, cout, k, stride, groups=1):

@@ -21,38 +21,70 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from augment import Augmenter  # noqa: E402
+from assign import anchor_levels, atss_match  # noqa: E402
+from augment import Augmenter, mosaic  # noqa: E402
 from boxes import anchors_for  # noqa: E402
 from dataset import DEFAULT_DATA, ImageStore, face_arrays, load_labels  # noqa: E402
 from evaluate import evaluate, predict  # noqa: E402
 from export import model_header, model_tensors  # noqa: E402
-from loss import multibox_loss  # noqa: E402
+from loss import focal_diou_loss, multibox_loss  # noqa: E402
 from matching import match  # noqa: E402
+
+# Sampling weight of each set's photos (per photo, relative to cwf). Sets rich in small
+# faces and crowds (kmask, crowd) and the hard negatives are drawn more often.
+SET_WEIGHTS = {"cwf": 1.0, "ilc": 2.0, "kmask": 2.5, "mfd": 1.5, "crowd": 6.0, "shwd": 1.0,
+               "rwmfd": 1.0, "yale": 0.5, "neg": 1.2}
 from model import DEFAULT_ARCH, Detector, count_parameters, flatten_outputs  # noqa: E402
 
 
 def train_anchors(arch, w, h):
-    """Anchors for a w x h training crop: the same heads on the smaller feature maps."""
+    """Anchors for a w x h training crop (the same heads on the smaller feature maps)
+    and each anchor's level (head, size) for ATSS."""
     m = Detector(arch).eval()
     with torch.no_grad():
         outs = m(torch.zeros(1, 1, h, w))
-    return anchors_for(arch["heads"], [tuple(l.shape[2:]) for l, _ in outs])
+    sizes = [tuple(l.shape[2:]) for l, _ in outs]
+    return anchors_for(arch["heads"], sizes), anchor_levels(arch["heads"], sizes)
 
 
 class TrainSamples(torch.utils.data.Dataset):
-    def __init__(self, store, entries, aug, anchors):
-        self.store, self.aug, self.anchors = store, aug, anchors
+    """One augmented crop per item: a single photo, or with probability mosaic_p a 2x2
+    mosaic of this photo and three drawn by the same sampling weights."""
+
+    def __init__(self, store, entries, aug, anchors, levels, assign="atss", mosaic_p=0.0, weights=None):
+        self.store, self.aug, self.anchors, self.levels = store, aug, anchors, levels
+        self.assign, self.mosaic_p = assign, mosaic_p
+        self.quad = Augmenter(aug.out_w // 2, aug.out_h // 2, min_face=8.0, max_face=48.0, p_anchor=0.85)
         self.boxes = [face_arrays(e) for e in entries]
+        w = np.ones(len(entries)) if weights is None else np.asarray(weights, np.float64)
+        self.cdf = np.cumsum(w) / w.sum()
         self.rng = np.random.default_rng(0)
 
     def __len__(self):
         return len(self.boxes)
 
-    def __getitem__(self, i):
+    def _one(self, aug, i):
         f, g = self.boxes[i]
-        img, f, g = self.aug(self.rng, self.store[i], f.copy(), g.copy())
-        labels, loc_t = match(self.anchors, f, g)
-        return torch.from_numpy(img)[None], torch.from_numpy(labels), torch.from_numpy(loc_t)
+        return aug(self.rng, self.store[i], f.copy(), g.copy())
+
+    def __getitem__(self, i):
+        if self.mosaic_p and self.rng.random() < self.mosaic_p:
+            others = np.searchsorted(self.cdf, self.rng.random(3)).clip(0, len(self.boxes) - 1)
+            img, f, g = mosaic([self._one(self.quad, int(j)) for j in [i, *others]], self.aug.out_w, self.aug.out_h)
+        else:
+            img, f, g = self._one(self.aug, i)
+        if self.assign == "atss":
+            labels, loc_t, pos_w = atss_match(self.anchors, self.levels, f, g)
+        else:
+            labels, loc_t = match(self.anchors, f, g)
+            pos_w = (labels == 1).astype(np.float32)
+        return (torch.from_numpy(img)[None], torch.from_numpy(labels), torch.from_numpy(loc_t),
+                torch.from_numpy(pos_w))
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
 
 
 def _worker_init(_):
@@ -77,8 +109,26 @@ def ema_update(ema, model, decay):
 
 
 def validate(ema, val_entries, val_images):
-    r = evaluate(val_entries, predict(model_header(ema), model_tensors(copy.deepcopy(ema)), val_images, 0.05))
-    return r
+    m = copy.deepcopy(ema).cpu()
+    return evaluate(val_entries, predict(model_header(m), model_tensors(m), val_images, 0.05))
+
+
+def prior_init(model, prior=0.01):
+    """Face logits start at p = 0.01 (RetinaNet): with focal loss, a start at p = 0.5 on
+    ~4,000 background anchors per crop swamps the first steps."""
+    with torch.no_grad():
+        for head, spec in zip(model.heads, model.arch["heads"]):
+            k = spec["background"] + 1
+            b = head.conf.bias.view(-1, k)
+            b[:, :-1] = 0.0
+            b[:, -1] = -math.log((1 - prior) / prior)
+
+
+def make_loader(ds, sampler, batch, workers):
+    return torch.utils.data.DataLoader(ds, batch_size=batch, sampler=sampler, num_workers=workers,
+                                       worker_init_fn=_worker_init if workers else None,
+                                       persistent_workers=workers > 0, drop_last=True,
+                                       prefetch_factor=4 if workers else None, timeout=120 if workers else 0)
 
 
 def main(argv=None):
@@ -93,8 +143,16 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, default=4e-3)
     ap.add_argument("--wd", type=float, default=0.01)
     ap.add_argument("--ema", type=float, default=0.999)
-    ap.add_argument("--ilc-weight", type=float, default=3.0, help="sampling weight of ilc photos vs cwf")
-    ap.add_argument("--neg-weight", type=float, default=0.6, help="sampling weight of face-free photos")
+    ap.add_argument("--set-weights", default="", help="override SET_WEIGHTS, e.g. ilc=3,neg=0.6")
+    ap.add_argument("--assign", choices=["atss", "s3fd"], default="atss", help="anchor assignment")
+    ap.add_argument("--loss", choices=["focal", "mining"], default="focal",
+                    help="focal + DIoU, or the first model's smooth L1 + 3:1 hard-negative mining")
+    ap.add_argument("--mosaic", type=float, default=0.4, help="share of 2x2 mosaic crops")
+    ap.add_argument("--pack", help="train from a pack.py file instead of the data folder's JPEGs")
+    ap.add_argument("--no-val", action="store_true", help="skip validation (e.g. on a remote machine)")
+    ap.add_argument("--init", help="continue from this checkpoint (weights, EMA, optimizer, counters) "
+                                   "with a new wall-clock schedule, e.g. scripts/train/checkpoints/last.pt")
+    ap.add_argument("--device", default="cpu")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--eval-minutes", type=float, default=10.0)
@@ -107,41 +165,63 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     cw, ch = (int(v) for v in args.crop.split("x"))
 
-    train_entries = load_labels(args.data, "train")
-    val_entries = load_labels(args.data, "val")
-    if args.val_limit:
-        val_entries = val_entries[:args.val_limit]
     t0 = time.time()
-    store = ImageStore.build(args.data, train_entries, os.path.join(args.cache, "train.npz"))
-    vstore = ImageStore.build(args.data, load_labels(args.data, "val"), os.path.join(args.cache, "val.npz"))
-    val_images = [vstore[i] for i in range(len(val_entries))]
+    if args.pack:
+        store, train_entries = ImageStore.from_pack(args.pack, jobs=max(1, args.workers))
+    else:
+        train_entries = load_labels(args.data, "train")
+        store = ImageStore.build(args.data, train_entries, os.path.join(args.cache, "train.npz"))
+    val_entries, val_images = [], []
+    if not args.no_val:
+        val_entries = load_labels(args.data, "val")
+        vstore = ImageStore.build(args.data, val_entries, os.path.join(args.cache, "val.npz"))
+        if args.val_limit:
+            val_entries = val_entries[:args.val_limit]
+        val_images = [vstore[i] for i in range(len(val_entries))]
     print(f"loaded {len(store)} train / {len(val_images)} val images in {time.time() - t0:.0f}s", flush=True)
 
+    dev = torch.device(args.device)
     arch = copy.deepcopy(DEFAULT_ARCH)
-    anchors = train_anchors(arch, cw, ch)
+    anchors, levels = train_anchors(arch, cw, ch)
+    anchors_dev = torch.from_numpy(anchors).to(dev)
     model = Detector(arch)
+    if args.loss == "focal":
+        prior_init(model)
+    init = torch.load(args.init, map_location="cpu", weights_only=False) if args.init else None
+    if init is not None:
+        model.load_state_dict(init["model"])
+    model.to(dev)
     ema = copy.deepcopy(model).eval()
+    if init is not None:
+        ema.load_state_dict(init["ema"])
     decay_params = [p for n, p in model.named_parameters() if p.ndim > 1]
     other_params = [p for n, p in model.named_parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay_params, "weight_decay": args.wd},
                              {"params": other_params, "weight_decay": 0.0}], lr=args.lr)
     state = {"step": 0, "elapsed": 0.0, "best_ap": -1.0, "history": [], "images": 0}
+    if init is not None:
+        # A new stretch from a committed checkpoint: weights, EMA, optimizer moments and
+        # counters carry over; the wall-clock schedule (warm-up, cosine) starts again.
+        opt.load_state_dict(init["opt"])
+        state.update(step=init["state"]["step"], images=init["state"]["images"],
+                     history=init["state"].get("history", []))
+        print(f"initialised from {args.init} at step {state['step']}", flush=True)
     if args.resume:
-        ck = torch.load(os.path.join(args.out, "last.pt"), map_location="cpu", weights_only=False)
+        ck = torch.load(os.path.join(args.out, "last.pt"), map_location=dev, weights_only=False)
         model.load_state_dict(ck["model"]); ema.load_state_dict(ck["ema"]); opt.load_state_dict(ck["opt"])
         state = ck["state"]
         print(f"resumed at step {state['step']}, {state['elapsed'] / 60:.1f} min elapsed", flush=True)
     print(f"model: {count_parameters(model)} parameters, {len(anchors)} anchors at {cw}x{ch}", flush=True)
 
-    weights = np.asarray([{"ilc": args.ilc_weight, "neg": args.neg_weight}.get(e["set"], 1.0)
-                          for e in train_entries])
-    ds = TrainSamples(store, train_entries, Augmenter(cw, ch), anchors)
+    set_w = dict(SET_WEIGHTS)
+    for kv in filter(None, args.set_weights.split(",")):
+        k, v = kv.split("=")
+        set_w[k] = float(v)
+    weights = np.asarray([set_w.get(e["set"], 1.0) for e in train_entries])
+    ds = TrainSamples(store, train_entries, Augmenter(cw, ch), anchors, levels, args.assign, args.mosaic, weights)
     sampler = torch.utils.data.WeightedRandomSampler(weights, num_samples=len(weights), replacement=True,
                                                      generator=torch.Generator().manual_seed(args.seed + state["step"]))
-    loader = torch.utils.data.DataLoader(ds, batch_size=args.batch, sampler=sampler, num_workers=args.workers,
-                                         worker_init_fn=_worker_init if args.workers else None,
-                                         persistent_workers=args.workers > 0, drop_last=True,
-                                         prefetch_factor=4 if args.workers else None)
+    loader = make_loader(ds, sampler, args.batch, args.workers)
     budget = args.minutes * 60.0
 
     def save(name):
@@ -151,7 +231,8 @@ def main(argv=None):
                                         "scene negatives); research data, see assets/models/README.md",
                                 "command": "python " + " ".join(sys.argv), "steps": state["step"],
                                 "images_seen": state["images"], "minutes": round(state["elapsed"] / 60, 1),
-                                "crop": args.crop, "batch": args.batch, "lr": args.lr,
+                                "crop": args.crop, "batch": args.batch, "lr": args.lr, "device": args.device,
+                                "assign": args.assign, "loss": args.loss, "mosaic": args.mosaic,
                                 "val": state["history"][-1] if state["history"] else None}}
         tmp = os.path.join(args.out, name + ".tmp")
         torch.save(ck, tmp)
@@ -182,7 +263,21 @@ def main(argv=None):
     done = False
     model.train()
     while not done:
-        for img, labels, loc_t in loader:
+        try:
+            batches = iter(loader)
+            first = next(batches)
+        except Exception as exc:   # e.g. no shared memory for worker processes on the remote machine
+            if args.workers == 0:
+                raise
+            tqdm.write(f"data loader with {args.workers} workers failed ({exc!r}); continuing with 0")
+            args.workers = 0
+            loader = make_loader(ds, sampler, args.batch, 0)
+            continue
+        for img, labels, loc_t, pos_w in _chain(first, batches):
+            img = img.to(dev, non_blocking=True)
+            pos_w = pos_w.to(dev, non_blocking=True)
+            labels = labels.to(dev, non_blocking=True)
+            loc_t = loc_t.to(dev, non_blocking=True)
             now = time.time()
             state["elapsed"] = base_elapsed + (now - seg_start)
             frac = state["elapsed"] / budget
@@ -194,7 +289,10 @@ def main(argv=None):
                 g["lr"] = lr
             outs = model(model.normalise(img))
             loc_p, logits = flatten_outputs(arch, outs)
-            l_loc, l_conf, npos = multibox_loss(loc_p, logits, loc_t, labels.long())
+            if args.loss == "focal":
+                l_loc, l_conf, npos = focal_diou_loss(loc_p, logits, loc_t, labels.long(), anchors_dev, pos_w)
+            else:
+                l_loc, l_conf, npos = multibox_loss(loc_p, logits, loc_t, labels.long())
             loss = l_loc + l_conf
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -216,7 +314,7 @@ def main(argv=None):
                                         "images": state["images"], "loss": round(float(smooth[0]), 4),
                                         "loc": round(float(smooth[1]), 4), "conf": round(float(smooth[2]), 4),
                                         "lr": lr}) + "\n")
-            if time.time() - last_eval > args.eval_minutes * 60:
+            if not args.no_val and time.time() - last_eval > args.eval_minutes * 60:
                 rec = run_val()
                 ap_txt = f"{rec['AP50']:.3f}"
                 tqdm.write(json.dumps(rec))
@@ -225,8 +323,9 @@ def main(argv=None):
                 save("last.pt")
                 last_ckpt = time.time()
     bar.close()
-    rec = run_val()
-    print(json.dumps(rec), flush=True)
+    if not args.no_val:
+        rec = run_val()
+        print(json.dumps(rec), flush=True)
     save("last.pt")
     print(f"done: {state['step']} steps, {state['images']} images, {state['elapsed'] / 60:.1f} min, "
           f"best val AP50 {state['best_ap']:.4f}", flush=True)

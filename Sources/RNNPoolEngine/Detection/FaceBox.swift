@@ -1,6 +1,6 @@
 /// One detected face: a box in the pixels of the frame it was found in, and the
 /// detector's confidence in [0, 1].
-public struct FaceBox: Sendable, Equatable, Codable {
+public struct FaceBox: Sendable, Equatable {
     public var x: Float
     public var y: Float
     public var w: Float
@@ -18,3 +18,8 @@ public struct FaceBox: Sendable, Equatable, Codable {
         self.id = id
     }
 }
+
+#if canImport(Foundation)
+// JSON output on the host (Embedded Swift has no Codable).
+extension FaceBox: Codable {}
+#endif

@@ -28,7 +28,10 @@ public final class RNNPoolDetector: FaceDetecting {
         }
         self.precision = p
         arena = Arena(capBytes: ramCapBytes)
-        network = StreamingNetwork(model: model, arena: arena, scales: p == .int8 ? model.activationScales : nil)
+        let scales = p == .int8 ? model.activationScales : nil
+        network = StreamingNetwork(arch: model.architecture,
+                                   kernels: NetworkKernels(weights: model.weights, arch: model.architecture, scales: scales),
+                                   arena: arena, scales: scales)
         let f = p == .int8 ? 1 : 4, a = model.architecture
         baselinePlans = [(BaselineNetwork.name, BaselineNetwork.plan(for: a, bytesPerElement: f)),
                          (MobileNetV2SSDLite.name,
@@ -85,33 +88,8 @@ public final class RNNPoolDetector: FaceDetecting {
     public func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
                        threshold: Float) throws -> DetectionResult {
         let start = DispatchTime.now().uptimeNanoseconds
-        let arch = model.architecture
         precondition(width > 0 && height > 0 && luma.count >= width * height, "luma plane smaller than width × height")
-        let letterbox = Letterbox(sourceWidth: width, sourceHeight: height,
-                                  width: arch.input.width, height: arch.input.height)
-        arena.beginFrame()
-        let kept: [Candidate]
-        do {
-            arena.enter(network.nmsLayer)
-            let capacity = arch.postprocess.topK
-            let storage = try arena.allocate(Candidate.self, count: capacity)
-            var list = CandidateList(storage: storage, capacity: capacity)
-            try network.run(threshold: threshold, fillInput: { row in
-                letterbox.apply(source: luma.baseAddress!, row: row)
-            }, candidate: { list.insert($0) })
-            arena.enter(network.nmsLayer)
-            kept = NonMaximumSuppression.run(list.sorted(), iou: arch.postprocess.nmsIoU,
-                                             maxDetections: arch.postprocess.maxDetections)
-            arena.free(storage)
-        } catch {
-            arena.releaseAll()
-            throw error
-        }
-        arena.sample()
-        let faces = kept.map { c -> FaceBox in
-            let b = letterbox.toSource(x: c.x, y: c.y, w: c.w, h: c.h)
-            return FaceBox(x: b.x, y: b.y, w: b.w, h: b.h, score: c.score)
-        }
+        let faces = try network.detectFaces(luma: luma.baseAddress!, width: width, height: height, threshold: threshold)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return DetectionResult(faces: faces, milliseconds: ms, memory: memory)
     }

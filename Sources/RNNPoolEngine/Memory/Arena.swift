@@ -66,14 +66,14 @@ public final class Arena {
     public func sample() { timeline.append(currentBytes) }
 
     /// Allocates `count` Floats (or any `T`) charged to the active layer.
-    public func allocate<T>(_ type: T.Type, count: Int) throws -> UnsafeMutablePointer<T> {
+    public func allocate<T>(_ type: T.Type, count: Int) throws(ArenaOverflowError) -> UnsafeMutablePointer<T> {
         // A count from a model file (top_k) can be anything: overflow is a refusal.
         let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
         let raw = try allocateBytes(overflow || count < 0 ? Int.max : bytes)
         return raw.bindMemory(to: T.self, capacity: count)
     }
 
-    public func allocateBytes(_ bytes: Int) throws -> UnsafeMutableRawPointer {
+    public func allocateBytes(_ bytes: Int) throws(ArenaOverflowError) -> UnsafeMutableRawPointer {
         guard bytes >= 0, bytes <= capBytes else {
             throw ArenaOverflowError(layer: layerNames.isEmpty ? "?" : layerNames[activeLayer],
                                      requestedBytes: bytes < 0 ? Int.max : bytes,

@@ -1,51 +1,45 @@
-import Foundation
-import InputSafety
-
 /// The architecture hyper-parameters from a model file's JSON header
 /// (MODEL_FORMAT.md). Nothing about heads, steps or anchors is hard-coded elsewhere.
-public struct Architecture: Codable, Sendable, Equatable {
-    public struct Input: Codable, Sendable, Equatable {
+public struct Architecture: Sendable, Equatable {
+    public struct Input: Sendable, Equatable {
         public var width: Int
         public var height: Int
         public var scale: Float
         public var offset: Float
     }
-    public struct Stem: Codable, Sendable, Equatable {
+    public struct Stem: Sendable, Equatable {
         public var outChannels: Int
-        enum CodingKeys: String, CodingKey { case outChannels = "out_channels" }
     }
-    public struct Pool: Codable, Sendable, Equatable {
+    public struct Pool: Sendable, Equatable {
         public var patch: Int
         public var stride: Int
         public var hidden1: Int
         public var hidden2: Int
         /// [width, height] after replicate padding.
         public var padTo: [Int]
-        enum CodingKeys: String, CodingKey { case patch, stride, hidden1, hidden2, padTo = "pad_to" }
     }
-    public struct Block: Codable, Sendable, Equatable {
+    public struct Block: Sendable, Equatable {
         public var expand: Int
         public var outChannels: Int
         public var stride: Int
-        enum CodingKeys: String, CodingKey { case expand, outChannels = "out_channels", stride }
     }
-    public struct Head: Codable, Sendable, Equatable {
+    public struct Head: Sendable, Equatable {
         public var block: Int
         public var l2norm: Bool
         public var step: Float
         public var sizes: [Float]
         public var background: Int
     }
-    public struct PostProcess: Codable, Sendable, Equatable {
+    public struct PostProcess: Sendable, Equatable {
         public var variances: [Float]
         public var nmsIoU: Float
         public var scoreThreshold: Float
         public var topK: Int
         public var maxDetections: Int
-        enum CodingKeys: String, CodingKey {
-            case variances, nmsIoU = "nms_iou", scoreThreshold = "score_threshold"
-            case topK = "top_k", maxDetections = "max_detections"
-        }
+        /// Optional (absent in older files: no such test): drop a box whose overlap covers
+        /// more than this share of the smaller box (NETWORK.md §6), e.g. a face box
+        /// nested in a face-and-collar box, whose IoU stays under `nmsIoU`.
+        public var nmsNested: Float? = nil
     }
 
     public var kind: String
@@ -111,58 +105,27 @@ public struct Architecture: Codable, Sendable, Equatable {
         }
         return s
     }
+}
 
-    /// Checks the hyper-parameters this engine relies on; returns why not, or nil.
-    func problem() -> String? {
-        if kind != "model" { return "kind is \"\(Printable.excerpt(kind))\", expected \"model\"" }
-        // Ranges first: everything below computes derived shapes from these values.
-        if let why = ArchitectureLimits.problem(self) { return why }
-        if input.width < 16 || input.height < 16 { return "input \(input.width)x\(input.height) is too small" }
-        if stem.outChannels < 1 { return "stem.out_channels must be positive" }
-        if rnnpool.patch != 8 { return "rnnpool.patch \(rnnpool.patch) (this engine runs 8x8 patches)" }
-        if rnnpool.stride < 1 || rnnpool.stride > rnnpool.patch { return "rnnpool.stride \(rnnpool.stride)" }
-        if rnnpool.hidden1 < 1 || rnnpool.hidden2 < 1 { return "rnnpool hidden sizes must be positive" }
-        if stemWidth < rnnpool.patch || stemHeight < rnnpool.patch { return "input smaller than one patch" }
-        if rnnpool.padTo.count != 2 || rnnpool.padTo[0] < patchesX || rnnpool.padTo[1] < patchesY {
-            return "rnnpool.pad_to \(rnnpool.padTo) is smaller than the \(patchesX)x\(patchesY) patch grid"
-        }
-        if blocks.isEmpty { return "no blocks" }
-        for (i, b) in blocks.enumerated() {
-            if b.expand < 1 || b.outChannels < 1 || !(b.stride == 1 || b.stride == 2) {
-                return "block \(i): expand \(b.expand), out_channels \(b.outChannels), stride \(b.stride)"
-            }
-        }
-        if heads.isEmpty { return "no heads" }
-        for (k, h) in heads.enumerated() {
-            if h.block < 0 || h.block >= blocks.count { return "head \(k) reads block \(h.block), which does not exist" }
-            if h.sizes.isEmpty || h.background < 1 || h.step <= 0 { return "head \(k): sizes, background or step" }
-        }
-        if postprocess.variances.count != 2 { return "postprocess.variances needs 2 values" }
-        if postprocess.topK < 1 || postprocess.maxDetections < 1 { return "postprocess top_k / max_detections" }
-        return nil
-    }
-
-    static func decode(_ json: Data, path: String) throws -> Architecture {
-        // A fixture (or anything else) in the same container says so in `kind`; say that
-        // rather than which model key it lacks.
-        struct Kind: Decodable { var kind: String? }
-        if let k = try? JSONDecoder().decode(Kind.self, from: json), let kind = k.kind, kind != "model" {
-            throw ModelFileError(path: path, reason: .badArchitecture("kind is \"\(Printable.excerpt(kind))\", expected \"model\""))
-        }
-        do {
-            return try JSONDecoder().decode(Architecture.self, from: json)
-        } catch let DecodingError.keyNotFound(key, ctx) {
-            throw ModelFileError(path: path, reason: .badHeader("missing key \(keyPath(ctx.codingPath + [key]))"))
-        } catch let DecodingError.typeMismatch(_, ctx) {
-            throw ModelFileError(path: path, reason: .badHeader("wrong type at \(keyPath(ctx.codingPath))"))
-        } catch let DecodingError.valueNotFound(_, ctx) {
-            throw ModelFileError(path: path, reason: .badHeader("null at \(keyPath(ctx.codingPath))"))
-        } catch {
-            throw ModelFileError(path: path, reason: .badHeader("not valid JSON"))
-        }
-    }
-
-    private static func keyPath(_ path: [any CodingKey]) -> String {
-        path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+// The JSON header maps onto these (host only: the firmware gets its architecture as a
+// Swift literal written by `rnnpool-cam m4-image`, and Embedded Swift has no Codable).
+#if canImport(Foundation)
+extension Architecture: Codable {}
+extension Architecture.Input: Codable {}
+extension Architecture.Stem: Codable {
+    enum CodingKeys: String, CodingKey { case outChannels = "out_channels" }
+}
+extension Architecture.Pool: Codable {
+    enum CodingKeys: String, CodingKey { case patch, stride, hidden1, hidden2, padTo = "pad_to" }
+}
+extension Architecture.Block: Codable {
+    enum CodingKeys: String, CodingKey { case expand, outChannels = "out_channels", stride }
+}
+extension Architecture.Head: Codable {}
+extension Architecture.PostProcess: Codable {
+    enum CodingKeys: String, CodingKey {
+        case variances, nmsIoU = "nms_iou", scoreThreshold = "score_threshold"
+        case topK = "top_k", maxDetections = "max_detections", nmsNested = "nms_nested"
     }
 }
+#endif

@@ -1,4 +1,6 @@
+#if canImport(Foundation)
 import Foundation
+#endif
 
 /// Weights in the layouts the engine's loops want, derived from the PyTorch-layout
 /// tensors of the file. Everything channels-last; channel counts that SIMD loops walk
@@ -17,8 +19,9 @@ struct NetworkWeights: Sendable {
         var sigmaZeta: Float, sigmaNu: Float
         /// e^{−b_z} and e^{−2·b_h}, capped at 1e18 (FastGRNNLanes shares one exp between
         /// the gates); worked out here, in double precision, so the kernels need no libm.
-        var expNegBiasZ: [Float] { biasZ.map { Float(min(1e18, Foundation.exp(-Double($0)))) } }
-        var expNeg2BiasH: [Float] { biasH.map { Float(min(1e18, Foundation.exp(-2 * Double($0)))) } }
+        /// (Stored, set by the host's loader: the firmware has no libm and gets the
+        /// kernels' tables ready-made.)
+        var expNegBiasZ: [Float], expNeg2BiasH: [Float]
     }
     struct Block: Sendable {
         var shape: Architecture.BlockShape
@@ -46,6 +49,7 @@ struct NetworkWeights: Sendable {
     var blocks: [Block]
     var heads: [Head]
 
+    #if canImport(Foundation)
     init(arch: Architecture, tensor: (String) -> [Float]) {
         let c0 = arch.stem.outChannels
         stem = Stem(channels: c0, weight: tensor("stem.weight"), bias: tensor("stem.bias"))
@@ -82,6 +86,7 @@ struct NetworkWeights: Sendable {
             return Head(channels: c, locCount: nl, confCount: nc, outPadded: op, weight: w, bias: b, l2norm: h.l2norm)
         }
     }
+    #endif
 }
 
 extension NetworkWeights {
@@ -115,5 +120,18 @@ extension NetworkWeights {
 
 @inline(__always) func roundUp8(_ n: Int) -> Int { (n + 7) & ~7 }
 
+#if canImport(Foundation)
+extension NetworkWeights.FastGRNN {
+    /// The cell from its parameters, with the gates' exps worked out in double precision.
+    init(input: Int, hidden: Int, W: [Float], U: [Float], biasZ: [Float], biasH: [Float],
+         sigmaZeta: Float, sigmaNu: Float) {
+        self.init(input: input, hidden: hidden, W: W, U: U, biasZ: biasZ, biasH: biasH,
+                  sigmaZeta: sigmaZeta, sigmaNu: sigmaNu,
+                  expNegBiasZ: biasZ.map { Float(min(1e18, Foundation.exp(-Double($0)))) },
+                  expNeg2BiasH: biasH.map { Float(min(1e18, Foundation.exp(-2 * Double($0)))) })
+    }
+}
+
 /// σ of a stored scalar (ζ, ν), in double precision then rounded once.
 func sigmoid64(_ x: Float) -> Float { Float(1 / (1 + Foundation.exp(-Double(x)))) }
+#endif

@@ -30,7 +30,7 @@ final class BlockStage: RowConsumer {
     /// Forgets any half-finished frame (after an arena overflow the arena is wiped).
     func reset() { next = 0; ring = nil }
 
-    func accept(row r: Int) throws {
+    func accept(row r: Int) throws(ArenaOverflowError) {
         let s = kernel.shape
         while next < s.hout && min(s.stride * next + 1, s.hin - 1) <= r {
             arena.enter(layer)

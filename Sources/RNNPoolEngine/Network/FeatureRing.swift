@@ -37,7 +37,7 @@ struct FeatureRing {
 
 /// Receives the rows of a producer's output, in order, as soon as each is written.
 protocol RowConsumer: AnyObject {
-    func accept(row: Int) throws
+    func accept(row: Int) throws(ArenaOverflowError)
 }
 
 /// Where rows go when a test (or a debugging tool) wants to see every layer's output:

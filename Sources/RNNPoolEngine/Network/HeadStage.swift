@@ -43,7 +43,7 @@ final class HeadStage: RowConsumer {
     /// Forgets any half-finished frame (after an arena overflow the arena is wiped).
     func reset() { next = 0; norms = nil }
 
-    func accept(row r: Int) throws {
+    func accept(row r: Int) throws(ArenaOverflowError) {
         arena.enter(layer)
         if kernel.l2norm && norms == nil { norms = try arena.allocate(Float.self, count: 3 * width) }
         let src = input()
@@ -55,7 +55,7 @@ final class HeadStage: RowConsumer {
     }
 
     /// Computes (and decodes) every output row whose input window ends at or before row r.
-    private func run<I: ActivationElement>(_: I.Type, _ src: FeatureRing, upTo r: Int) throws {
+    private func run<I: ActivationElement>(_: I.Type, _ src: FeatureRing, upTo r: Int) throws(ArenaOverflowError) {
         if let norms { kernel.inverseNorms(row: src.row(r, as: I.self), width: width, grid: src.scale,
                                            into: norms + (r % 3) * width) }
         while next < height && min(next + 1, height - 1) <= r {

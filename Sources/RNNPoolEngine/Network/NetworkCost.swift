@@ -5,7 +5,7 @@ public struct NetworkCost: Sendable {
     public var total: Int { layers.reduce(0) { $0 + $1.madds } }
 
     public init(_ a: Architecture) {
-        var l: [(String, Int)] = []
+        var l: [(name: String, madds: Int)] = []   // labelled: Embedded Swift cannot convert tuple arrays
         let c0 = a.stem.outChannels, p = a.rnnpool.patch
         l.append(("stem", a.stemWidth * a.stemHeight * c0 * 9))
         let patches = a.patchesX * a.patchesY, h1 = a.rnnpool.hidden1, h2 = a.rnnpool.hidden2

@@ -4,8 +4,9 @@ final class RNNPoolStage: RowConsumer {
     let kernel: RNNPoolRowKernel
     let layer: Int
     let arena: Arena
-    /// Unowned: the stem holds this stage as its consumer, and the network owns both.
-    unowned let stem: StemStage
+    /// Unowned: the stem holds this stage as its consumer, and the network owns both
+    /// (unsafe: Embedded Swift has no checked unowned references).
+    unowned(unsafe) let stem: StemStage
     let patchesY: Int
     let paddedHeight: Int
     let stride: Int
@@ -37,7 +38,7 @@ final class RNNPoolStage: RowConsumer {
     /// Forgets any half-finished frame (after an arena overflow the arena is wiped).
     func reset() { ring = nil; rowPointers = nil; carry = nil }
 
-    func accept(row r: Int) throws {
+    func accept(row r: Int) throws(ArenaOverflowError) {
         let p = RNNPoolRowKernel.patch
         guard r >= p - 1, (r - (p - 1)) % stride == 0 else { return }
         let py = (r - (p - 1)) / stride
@@ -78,7 +79,7 @@ final class RNNPoolStage: RowConsumer {
         }
     }
 
-    private func emit(_ y: Int) throws {
+    private func emit(_ y: Int) throws(ArenaOverflowError) {
         let ring = ring!
         if let tap { ring.send(y, as: "rnnpool", to: tap) }
         for c in consumers { try c.accept(row: y) }

@@ -25,7 +25,7 @@ final class StemStage {
 
     /// Computes every stem row. `inputRow(r)` is input row r; after each stem row,
     /// `releaseInput(r)` says that input rows below r are no longer needed.
-    func run(inputRow: (Int) -> UnsafePointer<UInt8>, releaseInput: (Int) -> Void) throws {
+    func run(inputRow: (Int) -> UnsafePointer<UInt8>, releaseInput: (Int) -> Void) throws(ArenaOverflowError) {
         arena.enter(layer)
         let w = kernel.outWidth, c = kernel.channels
         let eb = grid == nil ? 4 : 1

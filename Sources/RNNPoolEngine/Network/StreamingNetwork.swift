@@ -18,10 +18,10 @@ final class StreamingNetwork {
     let scratchLayer: Int
     let nmsLayer: Int
 
-    /// `scales` selects the int8 path (line buffers stored on these grids); nil runs
-    /// the float32 reference path.
-    init(model: RNNPoolModel, arena: Arena, scales: ActivationScales?) {
-        let arch = model.architecture, w = model.weights
+    /// `kernels` hold the weights (derived at load on the host, linked in flash on the
+    /// M4); `scales` selects the int8 path (line buffers stored on these grids); nil
+    /// runs the float32 reference path.
+    init(arch: Architecture, kernels: NetworkKernels, arena: Arena, scales: ActivationScales?) {
         let grid = { (s: Float) in ActivationScale(s) }
         self.arch = arch
         self.arena = arena
@@ -35,12 +35,9 @@ final class StreamingNetwork {
         nmsLayer = names.count - 1
 
         scratchLayer = 1
-        stem = StemStage(kernel: StemKernel(w.stem, arch: arch), arch: arch, arena: arena, layer: 2,
+        stem = StemStage(kernel: kernels.stem, arch: arch, arena: arena, layer: 2,
                          grid: scales.map { grid($0.stem) })
-        let poolKernel = RNNPoolRowKernel(rnn1: FastGRNNLanes(w.rnn1), rnn2: FastGRNNLanes(w.rnn2),
-                                          channels: arch.stem.outChannels, stride: arch.rnnpool.stride,
-                                          patchesX: arch.patchesX, paddedWidth: arch.rnnpool.padTo[0])
-        pool = RNNPoolStage(kernel: poolKernel, arch: arch, arena: arena, layer: 3, stem: stem,
+        pool = RNNPoolStage(kernel: kernels.pool, arch: arch, arena: arena, layer: 3, stem: stem,
                             grids: scales.map {
                                 RNNPoolRowKernel.Grids(input: grid($0.stem), summaries: grid($0.summaries),
                                                        output: grid($0.rnnpool))
@@ -49,19 +46,20 @@ final class StreamingNetwork {
 
         // Producers hold their consumers; a consumer reads its producer's ring through
         // an unowned reference, or the pair would keep each other (and the arena they
-        // hold) alive after the detector is gone. The network owns every stage.
+        // hold) alive after the detector is gone. The network owns every stage, so the
+        // reference never outlives its target; unowned(unsafe) because Embedded Swift
+        // (the Cortex-M4 firmware) has no checked unowned references.
         var blocks: [BlockStage] = []
-        for (i, bw) in w.blocks.enumerated() {
+        for (i, kernel) in kernels.blocks.enumerated() {
             let source: () -> FeatureRing
             if i == 0 {
                 let p = pool
-                source = { [unowned p] in p.ring! }
+                source = { [unowned(unsafe) p] in p.ring! }
             } else {
                 let prev = blocks[i - 1]
-                source = { [unowned prev] in prev.ring! }
+                source = { [unowned(unsafe) prev] in prev.ring! }
             }
-            let inputScale = scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] } ?? 1
-            let stage = BlockStage(kernel: MBConvRowKernel(bw, inputScale: inputScale), name: "blocks.\(i)", arena: arena,
+            let stage = BlockStage(kernel: kernel, name: "blocks.\(i)", arena: arena,
                                    layer: 4 + i, grid: scales.map { grid($0.blocks[i]) }, input: source)
             if i == 0 { pool.consumers.append(stage) } else { blocks[i - 1].consumers.append(stage) }
             blocks.append(stage)
@@ -72,10 +70,10 @@ final class StreamingNetwork {
         var heads: [HeadStage] = [], firstAnchor = 0
         for (k, h) in arch.heads.enumerated() {
             let src = blocks[h.block], shape = shapes[h.block]
-            let stage = HeadStage(kernel: HeadRowKernel(w.heads[k]), index: k, head: h, width: shape.wout,
+            let stage = HeadStage(kernel: kernels.heads[k], index: k, head: h, width: shape.wout,
                                   height: shape.hout, variances: arch.postprocess.variances,
                                   firstAnchor: firstAnchor, arena: arena, layer: 4 + arch.blocks.count + k,
-                                  input: { [unowned src] in src.ring! })
+                                  input: { [unowned(unsafe) src] in src.ring! })
             firstAnchor += stage.anchorCount
             src.consumers.append(stage)
             heads.append(stage)
@@ -113,7 +111,7 @@ final class StreamingNetwork {
     /// the row accessor it is given; `candidate` receives every anchor at or above
     /// `threshold`.
     func run(threshold: Float, fillInput: ((Int) -> UnsafeMutablePointer<UInt8>) -> Void,
-             candidate: @escaping (Candidate) -> Void) throws {
+             candidate: @escaping (Candidate) -> Void) throws(ArenaOverflowError) {
         for b in blocks { b.reset() }
         for h in heads {
             h.reset()

@@ -5,7 +5,10 @@
 /// Per frame: detections are matched to the existing tracks greedily by IoU (highest
 /// first, at least `minimumIoU`). A matched track moves part of the way to its
 /// detection (`smoothing`) and averages its score. A detection nobody matched starts a
-/// new track (a new id) only when it reaches the threshold. A track is shown once its
+/// new track (a new id) only when it reaches the threshold; it is shown at once when it
+/// clears threshold + `hysteresis`, else only once the next frame confirms it (so a
+/// one-frame false alarm just over the threshold never appears, and a clear face shows
+/// in its first frame). A track is shown once its
 /// score reaches the threshold and stays shown until it falls below threshold -
 /// `hysteresis`; a track without a detection is kept (and shown, if it was) for
 /// `maximumMissedFrames`, then dropped, so a box neither blinks on one missed frame
@@ -61,7 +64,8 @@ public struct FaceTracker: Sendable {
         for t in tracks.indices where !trackTaken[t] { tracks[t].missed += 1 }
         tracks.removeAll { $0.missed > maximumMissedFrames || (!$0.shown && $0.missed > 0) }
         for (d, detection) in detections.enumerated() where !detectionTaken[d] && detection.score >= threshold {
-            tracks.append(Track(id: nextID, box: detection, shown: true, missed: 0))
+            tracks.append(Track(id: nextID, box: detection, shown: detection.score >= threshold + hysteresis,
+                                missed: 0))
             nextID += 1
         }
         return tracks.filter(\.shown)

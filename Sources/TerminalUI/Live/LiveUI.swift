@@ -11,9 +11,8 @@ import RNNPoolEngine
 public enum LiveUI {
     /// How long the main loop waits for a key before checking for new frames.
     static let keyTimeoutMilliseconds: Int32 = 15
-    /// Redraw at least this often so rates and notices stay current.
+    /// Redraw at least this often so rates stay current.
     static let idleRedrawSeconds = 0.25
-    static let noticeSeconds = 4.0
 
     public static func run(source: any FrameSource, detector: (any FaceDetecting)?,
                            options: LiveOptions) throws -> LiveSummary {
@@ -46,10 +45,13 @@ struct LiveSession {
     let nominalFPS: Double?
 
     var controls: ViewControls
-    var notice: (text: String, until: Double)?
+    /// The last message (saved file, mode change, error); it stays until the next key.
+    var notice: String?
     var recordings: [String] = []
     var stills: [String] = []
     var lastRenderMilliseconds: Double?
+    var displayRate = RateMeter()
+    var shownFrame: (index: Int, timestamp: Double)?
 
     init(source: any FrameSource, detector: (any FaceDetecting)?, options: LiveOptions,
          capabilities: TerminalCapabilities) {
@@ -89,6 +91,7 @@ struct LiveSession {
                let command = KeyCommand.read(first: key, next: { screen.pendingKey() },
                                              resizeCode: CursesScreen.resizeKey) {
                 if command == .quit { break mainLoop }
+                if command != .resize { notice = nil }
                 handle(command, screen: screen)
                 if command == .resize {
                     size = screen.size
@@ -102,18 +105,20 @@ struct LiveSession {
             }
 
             let now = monotonicSeconds()
-            if let current = notice, now > current.until {
-                notice = nil
-                forceDraw = true
-            }
             let version = shared.state.withLock { $0.version }
             guard forceDraw || version != drawnVersion || controls != drawnControls
                 || now - lastDraw >= LiveUI.idleRedrawSeconds else { continue }
 
             let start = monotonicSeconds()
-            let grid = renderer.render(screenState(now: now), columns: size.columns, rows: size.rows)
+            let state = screenState(now: now)
+            let grid = renderer.render(state, columns: size.columns, rows: size.rows)
             screen.paint(grid)
             lastRenderMilliseconds = (monotonicSeconds() - start) * 1000
+            // Display FPS counts the redraws that put a new frame on screen.
+            if let frame = state.frame, frame.index != shownFrame?.index || frame.timestamp != shownFrame?.timestamp {
+                shownFrame = (frame.index, frame.timestamp)
+                displayRate.record(at: now)
+            }
             drawnVersion = version
             drawnControls = controls
             lastDraw = now
@@ -193,7 +198,7 @@ struct LiveSession {
     }
 
     private mutating func show(_ text: String) {
-        notice = (text, monotonicSeconds() + LiveUI.noticeSeconds)
+        notice = text
     }
 
     private func screenState(now: Double) -> ScreenState {
@@ -215,12 +220,13 @@ struct LiveSession {
             source: options.sourceLabel, frameWidth: live.latestFrame?.width,
             frameHeight: live.latestFrame?.height, captureFPS: live.captureRate.rate(now: now),
             detector: detector, detectorMilliseconds: live.detection?.milliseconds,
-            detectorFPS: live.detectorRate.rate(now: now), renderMilliseconds: lastRenderMilliseconds,
+            detectorFPS: live.detectorRate.rate(now: now), displayFPS: displayRate.rate(now: now),
+            renderMilliseconds: lastRenderMilliseconds,
             faceCount: faces.count, threshold: threshold, memory: live.memory,
             ramCapBytes: options.ramCapBytes, requiredArenaBytes: live.requiredArenaBytes,
             droppedFrames: slot?.dropped ?? 0, paused: controls.paused,
             recordingFrames: recording.framesWritten, endOfSource: live.endOfSource,
-            sourceError: live.sourceError, notice: notice?.text)
+            sourceError: live.sourceError, notice: notice)
         return ScreenState(frame: live.latestFrame, faces: faces,
                            facesFrameWidth: live.detection?.frameWidth,
                            facesFrameHeight: live.detection?.frameHeight, status: status,

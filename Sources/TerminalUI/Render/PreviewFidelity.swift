@@ -6,8 +6,8 @@ import FrameIO
 /// where its symbol's glyph has ink and its background grey elsewhere; cells without
 /// colours show the terminal's ink and paper (swapped in reverse video).
 ///
-/// The tests hold every preview mode to the figure libchafa itself reaches in the same
-/// geometry, and `bench` reports it.
+/// `PreviewFidelityTests` holds every preview mode to the figure libchafa itself reaches
+/// in the same geometry.
 public enum PreviewFidelity {
     /// `blur` (1, 2, 4 or 8) compares means of `blur` x `blur` samples instead of single
     /// samples: 4 is roughly what an eye takes in at reading distance, where a

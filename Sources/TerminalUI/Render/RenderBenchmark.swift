@@ -3,7 +3,7 @@ import FrameIO
 import RNNPoolEngine
 
 /// Render cost per frame: the pure step from a frame, its boxes and the status to a grid
-/// of cells (the issue's target: at most 2 ms), and separately ncurses' share of a
+/// of cells (mostly libchafa choosing symbols and colours), and separately ncurses' share of a
 /// redraw (handing the changed cells to ncurses and doupdate) on an off-screen
 /// xterm-256color writing to /dev/null. A real terminal adds its own time to take the
 /// bytes, which no benchmark here can speak for. The `bench` command reports both.
@@ -27,7 +27,7 @@ public enum RenderBenchmark {
         public var measurements: [Measurement]
 
         public var description: String {
-            var lines = ["render cost per frame (\(frameWidth)x\(frameHeight) frames, median of \(frames), target <= 2 ms):"]
+            var lines = ["render cost per frame (\(frameWidth)x\(frameHeight) frames, median of \(frames)):"]
             for m in measurements {
                 let what = "\(m.columns)x\(m.rows) cells, \(m.mode.displayName)\(m.overlay ? " + memory overlay" : "")"
                 var line = String(format: "  %@: render median %.3f ms, p90 %.3f ms", what, m.medianMilliseconds, m.p90Milliseconds)

@@ -52,25 +52,30 @@ public struct ScreenRenderer: Sendable {
             Panel.draw(title: "keys (h or Esc closes)", lines: HelpOverlay.lines(), innerWidth: inner,
                        areaRows: areaRows, theme: theme, into: &grid)
         }
-        drawAlerts(state.status.alerts, areaRows: areaRows, into: &grid)
+        drawBanner(alerts: state.status.alerts, notice: state.status.notice, areaRows: areaRows, into: &grid)
         StatusBar.draw(state.status, theme: theme, into: &grid)
         return grid
     }
 
-    /// Failures (an arena overflow under a small RAM cap, a source that broke) in a
-    /// banner just above the status bar, whole lines wrapped rather than cut.
-    private func drawAlerts(_ alerts: [String], areaRows: Int, into grid: inout CellGrid) {
-        guard !alerts.isEmpty else { return }
-        let lines = alerts.flatMap { Formatting.wrap($0, width: grid.width - 2) }.suffix(max(1, areaRows / 3))
+    /// Failures (an arena overflow under a small RAM cap, a source that broke) in red,
+    /// then the last message (a saved file, a mode change), in a banner just above the
+    /// status bar: whole lines wrapped rather than cut, at most a third of the area.
+    private func drawBanner(alerts: [String], notice: String?, areaRows: Int, into grid: inout CellGrid) {
+        let width = grid.width - 2
+        let lines = (alerts.flatMap { Formatting.wrap($0, width: width).map { ($0, true) } }
+            + (notice.map { Formatting.wrap($0, width: width).map { ($0, false) } } ?? []))
+            .suffix(max(1, areaRows / 3))
+        guard !lines.isEmpty else { return }
         let top = areaRows - lines.count
         let colour = theme.hasColor
-        for (index, line) in lines.enumerated() {
+        for (index, (line, alert)) in lines.enumerated() {
             let y = top + index
-            grid.fill(x: 0, y: y, width: grid.width, height: 1,
-                      with: Cell(" ", foreground: colour ? 231 : nil, background: colour ? 124 : nil,
-                                 reverse: !colour))
-            grid.put(line, x: 1, y: y, foreground: colour ? 231 : nil, background: colour ? 124 : nil,
-                     bold: true)
+            let fg: CellColor? = colour ? (alert ? 231 : theme.statusForeground) : nil
+            let bg: CellColor? = colour ? (alert ? 124 : theme.statusBackground) : nil
+            grid.fill(x: 0, y: y, width: grid.width, height: 1, with: Cell(" ", foreground: fg, background: bg,
+                                                                            reverse: !colour))
+            grid.put(line, x: 1, y: y, foreground: fg, background: bg, bold: alert)
+            if !colour { for x in 0..<grid.width { grid[x, y].reverse = true } }
         }
     }
 

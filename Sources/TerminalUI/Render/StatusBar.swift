@@ -70,7 +70,8 @@ enum StatusBar {
             source += " \(w)x\(h)"
         }
         segments.append(source)
-        segments.append("cap \(Formatting.fps(s.captureFPS)) fps")
+        // "source": frames the camera or file delivers ("cap" read as the RAM cap).
+        segments.append("source \(Formatting.fps(s.captureFPS)) fps")
         switch s.detector {
         case .absent:
             break
@@ -78,6 +79,7 @@ enum StatusBar {
             segments.append("det \(Formatting.milliseconds(s.detectorMilliseconds)) ms "
                             + "\(Formatting.fps(s.detectorFPS)) fps")
         }
+        segments.append("shown \(Formatting.fps(s.displayFPS)) fps")
         segments.append("draw \(Formatting.milliseconds(s.renderMilliseconds)) ms")
         if s.detector != .absent {
             segments.append("faces \(s.faceCount)")
@@ -109,7 +111,6 @@ enum StatusBar {
         case .running: break
         case .failed: segments.append(("DETECTOR ERROR", true))
         }
-        if let notice = s.notice { segments.append((notice, false)) }
         return segments
     }
 }

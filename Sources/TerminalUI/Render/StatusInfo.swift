@@ -18,6 +18,8 @@ public struct StatusInfo: Sendable, Equatable {
     public var detector: DetectorState
     public var detectorMilliseconds: Double?
     public var detectorFPS: Double?
+    /// New frames put on screen per second.
+    public var displayFPS: Double?
     public var renderMilliseconds: Double?
     public var faceCount: Int
     public var threshold: Float
@@ -33,12 +35,13 @@ public struct StatusInfo: Sendable, Equatable {
     public var endOfSource: Bool
     /// The source failed mid-run (one line naming the file or device).
     public var sourceError: String?
-    /// A short-lived message after a key (saved file, mode change, error).
+    /// The message after a key (saved file, mode change, error), shown wrapped above
+    /// the status bar until the next key.
     public var notice: String?
 
     public init(source: String, frameWidth: Int? = nil, frameHeight: Int? = nil,
                 captureFPS: Double? = nil, detector: DetectorState = .absent,
-                detectorMilliseconds: Double? = nil, detectorFPS: Double? = nil,
+                detectorMilliseconds: Double? = nil, detectorFPS: Double? = nil, displayFPS: Double? = nil,
                 renderMilliseconds: Double? = nil, faceCount: Int = 0, threshold: Float = 0.5,
                 memory: MemorySnapshot? = nil, ramCapBytes: Int? = nil, requiredArenaBytes: Int? = nil,
                 droppedFrames: Int = 0, paused: Bool = false,
@@ -51,6 +54,7 @@ public struct StatusInfo: Sendable, Equatable {
         self.detector = detector
         self.detectorMilliseconds = detectorMilliseconds
         self.detectorFPS = detectorFPS
+        self.displayFPS = displayFPS
         self.renderMilliseconds = renderMilliseconds
         self.faceCount = faceCount
         self.threshold = threshold

@@ -35,7 +35,7 @@ enum Fixtures {
 
     static func status(width: Int = 32, height: Int = 24) -> StatusInfo {
         StatusInfo(source: "demo.y4m", frameWidth: width, frameHeight: height, captureFPS: 15,
-                   detector: .running, detectorMilliseconds: 12.5, detectorFPS: 14.8,
+                   detector: .running, detectorMilliseconds: 12.5, detectorFPS: 14.8, displayFPS: 15,
                    renderMilliseconds: 0.42, faceCount: 1, threshold: 0.6, memory: memory,
                    droppedFrames: 3)
     }

@@ -1,0 +1,35 @@
+extension StreamingNetwork {
+    /// One frame, as the host detector and the Cortex-M4 firmware both run it: the
+    /// letterbox writes the network's input into the arena, the streamed network sends
+    /// candidates into a bounded list in the arena, NMS keeps the best, and the boxes
+    /// come back in the source's pixels, best first.
+    func detectFaces(luma: UnsafePointer<UInt8>, width: Int, height: Int,
+                     threshold: Float) throws(ArenaOverflowError) -> [FaceBox] {
+        let letterbox = Letterbox(sourceWidth: width, sourceHeight: height,
+                                  width: arch.input.width, height: arch.input.height)
+        arena.beginFrame()
+        let kept: [Candidate]
+        do throws(ArenaOverflowError) {
+            arena.enter(nmsLayer)
+            let capacity = arch.postprocess.topK
+            let storage = try arena.allocate(Candidate.self, count: capacity)
+            var list = CandidateList(storage: storage, capacity: capacity)
+            try run(threshold: threshold, fillInput: { row in
+                letterbox.apply(source: luma, row: row)
+            }, candidate: { list.insert($0) })
+            arena.enter(nmsLayer)
+            kept = NonMaximumSuppression.run(list.sorted(), iou: arch.postprocess.nmsIoU,
+                                             nested: arch.postprocess.nmsNested,
+                                             maxDetections: arch.postprocess.maxDetections)
+            arena.free(storage)
+        } catch {
+            arena.releaseAll()
+            throw error
+        }
+        arena.sample()
+        return kept.map { c -> FaceBox in
+            let b = letterbox.toSource(x: c.x, y: c.y, w: c.w, h: c.h)
+            return FaceBox(x: b.x, y: b.y, w: b.w, h: b.h, score: c.score)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import InputSafety
+
+/// Reading and checking the architecture from a model file's JSON header (host only).
+extension Architecture {
+    /// Checks the hyper-parameters this engine relies on; returns why not, or nil.
+    func problem() -> String? {
+        if kind != "model" { return "kind is \"\(Printable.excerpt(kind))\", expected \"model\"" }
+        // Ranges first: everything below computes derived shapes from these values.
+        if let why = ArchitectureLimits.problem(self) { return why }
+        if input.width < 16 || input.height < 16 { return "input \(input.width)x\(input.height) is too small" }
+        if stem.outChannels < 1 { return "stem.out_channels must be positive" }
+        if rnnpool.patch != 8 { return "rnnpool.patch \(rnnpool.patch) (this engine runs 8x8 patches)" }
+        if rnnpool.stride < 1 || rnnpool.stride > rnnpool.patch { return "rnnpool.stride \(rnnpool.stride)" }
+        if rnnpool.hidden1 < 1 || rnnpool.hidden2 < 1 { return "rnnpool hidden sizes must be positive" }
+        if stemWidth < rnnpool.patch || stemHeight < rnnpool.patch { return "input smaller than one patch" }
+        if rnnpool.padTo.count != 2 || rnnpool.padTo[0] < patchesX || rnnpool.padTo[1] < patchesY {
+            return "rnnpool.pad_to \(rnnpool.padTo) is smaller than the \(patchesX)x\(patchesY) patch grid"
+        }
+        if blocks.isEmpty { return "no blocks" }
+        for (i, b) in blocks.enumerated() {
+            if b.expand < 1 || b.outChannels < 1 || !(b.stride == 1 || b.stride == 2) {
+                return "block \(i): expand \(b.expand), out_channels \(b.outChannels), stride \(b.stride)"
+            }
+        }
+        if heads.isEmpty { return "no heads" }
+        for (k, h) in heads.enumerated() {
+            if h.block < 0 || h.block >= blocks.count { return "head \(k) reads block \(h.block), which does not exist" }
+            if h.sizes.isEmpty || h.background < 1 || h.step <= 0 { return "head \(k): sizes, background or step" }
+        }
+        if postprocess.variances.count != 2 { return "postprocess.variances needs 2 values" }
+        if postprocess.topK < 1 || postprocess.maxDetections < 1 { return "postprocess top_k / max_detections" }
+        if let nested = postprocess.nmsNested, !(nested > 0 && nested <= 1) { return "postprocess.nms_nested must be in (0, 1]" }
+        return nil
+    }
+
+    static func decode(_ json: Data, path: String) throws -> Architecture {
+        // A fixture (or anything else) in the same container says so in `kind`; say that
+        // rather than which model key it lacks.
+        struct Kind: Decodable { var kind: String? }
+        if let k = try? JSONDecoder().decode(Kind.self, from: json), let kind = k.kind, kind != "model" {
+            throw ModelFileError(path: path, reason: .badArchitecture("kind is \"\(Printable.excerpt(kind))\", expected \"model\""))
+        }
+        do {
+            return try JSONDecoder().decode(Architecture.self, from: json)
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw ModelFileError(path: path, reason: .badHeader("missing key \(keyPath(ctx.codingPath + [key]))"))
+        } catch let DecodingError.typeMismatch(_, ctx) {
+            throw ModelFileError(path: path, reason: .badHeader("wrong type at \(keyPath(ctx.codingPath))"))
+        } catch let DecodingError.valueNotFound(_, ctx) {
+            throw ModelFileError(path: path, reason: .badHeader("null at \(keyPath(ctx.codingPath))"))
+        } catch {
+            throw ModelFileError(path: path, reason: .badHeader("not valid JSON"))
+        }
+    }
+
+    private static func keyPath(_ path: [any CodingKey]) -> String {
+        path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+}

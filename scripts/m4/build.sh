@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the Cortex-M4 firmware (ELF for QEMU's mps2-an386) from the model file and
+# frames given:
+#     scripts/m4/build.sh [--model FILE] [--precision int8|float] [--out DIR] FRAME...
+# FRAME: PGM/PPM, or .y4m (its first frame).
+# Needs only the Swift toolchain (swiftc with Embedded Swift for armv7em, clang, ld.lld).
+# Writes DIR/firmware.elf and DIR/firmware.map (default DIR: .build/m4). The host binary
+# (RNNPOOL_CAM, default .build/debug/rnnpool-cam, built if missing) writes the model
+# image: the weight tables and frames in flash, the architecture as Swift source.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here=$root/scripts/m4
+out=$root/.build/m4
+model=()
+precision=()
+while (($#)); do
+    case $1 in
+        --model) model=(--model "$2"); shift 2 ;;
+        --precision) precision=(--precision "$2"); shift 2 ;;
+        --out) out=$2; shift 2 ;;
+        *) break ;;
+    esac
+done
+(($#)) || { echo "usage: scripts/m4/build.sh [--model FILE] [--precision int8|float] [--out DIR] FRAME..." >&2; exit 64; }
+frames=()
+for f in "$@"; do frames+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
+[[ ${#model[@]} -eq 0 ]] || model=(--model "$(cd "$(dirname "${model[1]}")" && pwd)/$(basename "${model[1]}")")
+
+bin=${RNNPOOL_CAM:-$root/.build/debug/rnnpool-cam}
+if [[ ! -x $bin ]]; then (cd "$root" && swift build --product rnnpool-cam >&2); fi
+mkdir -p "$out/gen"
+"$bin" m4-image --out "$out/gen" "${model[@]}" "${precision[@]}" "${frames[@]}"
+
+# Stack and the heap beside the arena (objects: stages, kernel headers, small arrays),
+# both sized from measurements (docs/BENCHMARKS.md) with room to spare; the arena is
+# exactly what the host measured the model needs.
+arena=$(sed -n 's/^let m4ArenaBytes = \([0-9]*\)$/\1/p' "$out/gen/image.swift")
+stack=${M4_STACK_BYTES:-16384}
+heap=$((arena + 64 + ${M4_OBJECT_HEAP_BYTES:-24576}))
+
+cpu=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
+engine=()
+while read -r f; do
+    if [[ -z $f || $f == \#* ]]; then continue; fi
+    if [[ $f == */ ]]; then engine+=("$root/Sources/RNNPoolEngine/$f"*.swift); else engine+=("$root/Sources/RNNPoolEngine/$f"); fi
+done < "$here/engine-sources.txt"
+
+swiftc -target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo -Osize -parse-as-library \
+    -module-name Firmware -import-objc-header "$here/runtime.h" \
+    -Xcc -mfloat-abi=hard -Xcc -mfpu=fpv4-sp-d16 -Xcc -mcpu=cortex-m4 \
+    -c -o "$out/firmware.o" "${engine[@]}" "$here/Firmware.swift" "$out/gen/image.swift"
+clang --target=armv7em-none-eabi "${cpu[@]}" -Os -ffreestanding -fno-builtin -c -o "$out/runtime.o" "$here/runtime.c"
+(cd "$out/gen" && clang --target=armv7em-none-eabi "${cpu[@]}" -c -o "$out/image.o" image.S)
+"$here/link.sh" "$out" "$heap" "$stack"
+echo "$out/firmware.elf"

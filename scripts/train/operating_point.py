@@ -1,0 +1,91 @@
+"""Choose the model's post-processing settings from val and write them into the model file.
+
+  python scripts/train/operating_point.py --model assets/models/rnnpool-face.rpm --nested 0.7 --write
+
+1. runs the model file on the val split (320x240 letterbox, score >= 0.05) with the given
+   nested-box suppression (NETWORK.md section 6; `--nested none` turns it off) and prints
+   the AP50 table;
+2. picks the default score threshold: the lowest score at which the precision of all val
+   detections at or above it (IoU 0.5, ignore-aware, as evaluate.py) is still >= --precision;
+3. counts the boxes that threshold leaves on the face-free val photos;
+4. with --write, stores `score_threshold`, `nms_nested` and the val figures in the file's
+   header (tensors unchanged; CRC and round trip checked by rpm.py).
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from dataset import DEFAULT_DATA, face_arrays, load_labels  # noqa: E402
+from evaluate import evaluate, format_result, match_image, predict  # noqa: E402
+from rpm import check_model, read_rpm, write_rpm  # noqa: E402
+
+
+def threshold_at_precision(entries, dets, precision):
+    """Lowest detection score s such that the detections scoring >= s have precision >= target."""
+    rows = []
+    for e, d in zip(entries, dets):
+        faces, ignores = face_arrays(e)
+        d = np.asarray(d, np.float64).reshape(-1, 5)
+        d = d[np.argsort(-d[:, 4], kind="stable")]
+        m = match_image(d, faces, ignores)
+        rows += [(d[k, 4], m[k] >= 0, m[k] == -1) for k in range(len(d))]
+    rows.sort(key=lambda r: -r[0])
+    s = np.asarray([r[0] for r in rows])
+    tp = np.cumsum([r[1] for r in rows]); fp = np.cumsum([r[2] for r in rows])
+    prec = tp / np.maximum(tp + fp, 1)
+    ok = np.nonzero(prec >= precision)[0]
+    if not len(ok):
+        return 1.0, 0.0, 0.0
+    i = ok[-1]
+    # all detections tied with s[i] are in or out together
+    thr = float(s[i])
+    return thr, float(prec[i]), float(tp[i] / max(sum(len(face_arrays(e)[0]) for e in entries), 1))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", required=True)
+    ap.add_argument("--data", default=DEFAULT_DATA)
+    ap.add_argument("--nested", default="0.7", help="nested-box overlap limit, or 'none'")
+    ap.add_argument("--precision", type=float, default=0.9)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args(argv)
+    import torch
+    torch.set_num_threads(2)
+    header, tensors = read_rpm(args.model)
+    check_model(header, tensors, args.model)
+    pp = header["postprocess"]
+    if args.nested == "none":
+        pp.pop("nms_nested", None)
+    else:
+        pp["nms_nested"] = float(args.nested)
+    entries = load_labels(args.data, "val")
+    images = [np.asarray(Image.open(os.path.join(args.data, e["image"])).convert("L"), np.uint8) for e in entries]
+    dets = predict(header, tensors, images, 0.05)
+    r = evaluate(entries, dets)
+    print(format_result(r))
+    thr, prec, rec = threshold_at_precision(entries, dets, args.precision)
+    neg = [d for e, d in zip(entries, dets) if e["set"] == "neg"]
+    fp_neg = sum(int((np.asarray(d).reshape(-1, 5)[:, 4] >= thr).sum()) for d in neg)
+    print(f"threshold {thr:.4f}: precision {prec:.3f}, recall {rec:.3f}; {fp_neg} boxes on {len(neg)} face-free photos")
+    if args.write:
+        pp["score_threshold"] = round(thr, 4)
+        header.setdefault("training", {})["val"] = {
+            "AP50": round(r["AP50"], 4), "sets": {k: round(v["AP50"], 4) for k, v in r["sets"].items()},
+            "buckets": {k: round(v["AP50"], 4) for k, v in r["buckets"].items()},
+            "threshold_precision": round(prec, 4), "threshold_recall": round(rec, 4),
+            "boxes_on_face_free": fp_neg, "face_free_photos": len(neg)}
+        write_rpm(args.model, header, tensors)
+        h2, t2 = read_rpm(args.model)
+        check_model(h2, t2, args.model)
+        print(f"wrote {args.model}: score_threshold {pp['score_threshold']}, nms_nested {pp.get('nms_nested')}")
+        print(json.dumps(header["training"]["val"]))
+
+
+if __name__ == "__main__":
+    main()
