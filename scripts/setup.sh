@@ -3,7 +3,7 @@
 # only calls apt-get when something is missing. Needs root (or sudo) for that.
 set -euo pipefail
 
-packages=(pkg-config libv4l-dev libncurses-dev libchafa-dev libglib2.0-dev ffmpeg tmux time)
+packages=(pkg-config libv4l-dev libncurses-dev libchafa-dev libglib2.0-dev ncurses-term ffmpeg tmux time)
 
 missing=()
 for p in "${packages[@]}"; do

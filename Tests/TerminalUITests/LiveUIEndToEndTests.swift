@@ -285,6 +285,19 @@ final class LiveUIEndToEndTests: XCTestCase {
         XCTAssertEqual(try tmux.query("#{alternate_on}"), "0", "never switched screens")
     }
 
+    /// TERM=xterm-direct (terminfo from ncurses-term, which setup installs): the picture
+    /// arrives in 24-bit colour (SGR 38;2 / 48;2), through ncurses' extended pairs.
+    func testDirectColourTerminalGetsTwentyFourBitColour() throws {
+        let (binary, demo) = try requirements()
+        try startUIInShell(binary: binary, demo: demo, environment: "TERM=xterm-direct")
+        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
+        XCTAssertTrue(started.ok, "the UI starts on xterm-direct:\n\(started.screen)")
+        let styled = try tmux.run(["capture-pane", "-p", "-e", "-t", "ui"])
+        XCTAssertTrue(styled.contains("38;2;") && styled.contains("48;2;"), "24-bit colours reach the terminal")
+        try tmux.send("q")
+        XCTAssertTrue(try tmux.waitForScreen { $0.contains("EXIT:0") }.ok)
+    }
+
     func testNoColorShowsAnASCIIPictureWithoutAnyColour() throws {
         let (binary, demo) = try requirements()
         try startUIInShell(binary: binary, demo: demo, environment: "NO_COLOR=1")

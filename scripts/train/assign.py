@@ -17,6 +17,7 @@ labels: 1 = face, 0 = background, -1 = excluded (ignore regions), as matching.py
 import numpy as np
 
 from boxes import encode, iou_matrix
+from matching import exclude_ignored
 
 
 def anchor_levels(heads, fmap_sizes):
@@ -66,10 +67,5 @@ def atss_match(anchors, levels, faces, ignores, topk=9, ign_iou=0.4):
         loc_t[pos] = encode(faces[best[pos]], anchors[pos])
         counts = np.bincount(best[pos], minlength=len(faces))
         pos_w[pos] = 1.0 / counts[best[pos]]
-    if len(ignores):
-        excl = iou_matrix(ignores, axywh).max(0) > ign_iou
-        cx, cy = anchors[:, 0], anchors[:, 1]
-        inside_g = ((cx[None] >= ignores[:, 0:1]) & (cx[None] <= ignores[:, 0:1] + ignores[:, 2:3]) &
-                    (cy[None] >= ignores[:, 1:2]) & (cy[None] <= ignores[:, 1:2] + ignores[:, 3:4])).any(0)
-        labels[(labels != 1) & (excl | inside_g)] = -1
+    exclude_ignored(labels, anchors, axywh, ignores, ign_iou)
     return labels, loc_t, pos_w

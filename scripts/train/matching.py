@@ -41,10 +41,17 @@ def match(anchors, faces, ignores, pos_iou=0.35, ign_iou=0.4, comp_iou=0.1, comp
                 best_face[top] = f
         labels[pos] = 1
         loc_t[pos] = encode(faces[best_face[pos]], anchors[pos])
-    if len(ignores):
-        excl = iou_matrix(ignores, axywh).max(0) > ign_iou
-        cx, cy = anchors[:, 0], anchors[:, 1]
-        inside = ((cx[None] >= ignores[:, 0:1]) & (cx[None] <= ignores[:, 0:1] + ignores[:, 2:3]) &
-                  (cy[None] >= ignores[:, 1:2]) & (cy[None] <= ignores[:, 1:2] + ignores[:, 3:4])).any(0)
-        labels[(labels != 1) & (excl | inside)] = -1
+    exclude_ignored(labels, anchors, axywh, ignores, ign_iou)
     return labels, loc_t
+
+
+def exclude_ignored(labels, anchors, axywh, ignores, ign_iou):
+    """Non-positive anchors that overlap an ignore region with IoU > ign_iou, or whose
+    centre lies inside one, become -1 (neither face nor background); in place."""
+    if not len(ignores):
+        return
+    excl = iou_matrix(ignores, axywh).max(0) > ign_iou
+    cx, cy = anchors[:, 0], anchors[:, 1]
+    inside = ((cx[None] >= ignores[:, 0:1]) & (cx[None] <= ignores[:, 0:1] + ignores[:, 2:3]) &
+              (cy[None] >= ignores[:, 1:2]) & (cy[None] <= ignores[:, 1:2] + ignores[:, 3:4])).any(0)
+    labels[(labels != 1) & (excl | inside)] = -1
