@@ -53,7 +53,7 @@ struct HeadlessRunner {
                 ("detect_ms", detection.milliseconds.map { .number($0, decimals: 3) } ?? .null),
                 ("fps", fps.map { .number($0, decimals: 2) } ?? .null),
             ])),
-            ("memory", detection.memory.map(OutputRecords.memory) ?? .null),
+            ("memory", detection.memory.map { OutputRecords.memory($0, frameFailed: detection.error != nil) } ?? .null),
         ]
         if let error = detection.error { fields.append(("error", .string(error))) }
         return .object(fields)

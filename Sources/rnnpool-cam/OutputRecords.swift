@@ -14,7 +14,9 @@ enum OutputRecords {
         })
     }
 
-    static func memory(_ m: MemorySnapshot) -> JSONText {
+    /// `frameFailed`: the frame did not fit the cap, so its figures are partial and no
+    /// ratio is given (null), as in the UI's overlay.
+    static func memory(_ m: MemorySnapshot, frameFailed: Bool = false) -> JSONText {
         .object([
             ("cap_bytes", .int(m.capBytes)),
             ("current_bytes", .int(m.currentBytes)),
@@ -25,7 +27,8 @@ enum OutputRecords {
             // Each conventional network's peak and its ratio to ours (same precision).
             ("baselines", .array(m.baselines.map {
                 .object([("name", .string($0.name)), ("peak_bytes", .int($0.peakBytes)),
-                         ("ratio", .number(Double($0.peakBytes) / Double(max(1, m.peakBytes)), decimals: 2))])
+                         ("ratio", frameFailed ? .null
+                             : .number(Double($0.peakBytes) / Double(max(1, m.peakBytes)), decimals: 2))])
             })),
             ("layers", .array(m.layers.map { .object([("name", .string($0.name)), ("peak_bytes", .int($0.peakBytes)), ("own_bytes", .int($0.ownBytes))]) })),
         ])

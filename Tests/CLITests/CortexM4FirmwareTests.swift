@@ -12,7 +12,7 @@ final class CortexM4FirmwareTests: XCTestCase {
     let scratch = Scratch()
     static let model = BinaryRunner.repoRoot + "/assets/models/rnnpool-face.rpm"
 
-    /// The astronaut (first frame of the demo clip) and a later frame with two faces.
+    /// The astronaut (first frame of the demo clip) and a later frame of the clip.
     static let frameIndices = [0, 30]
 
     func testFirmwareFindsTheHostEnginesBoxesOnAnEmulatedCortexM4() throws {

@@ -150,7 +150,11 @@ final class HeadlessJSONTests: XCTestCase {
         let failed = try jsonObject(lines[1])
         XCTAssertEqual((failed["faces"] as? [Any])?.count, 0)
         XCTAssertEqual(failed["error"] as? String, "layer rnnpool needs 120000 bytes, 100000 available, 20000 missing")
-        XCTAssertNotNil(failed["memory"] as? [String: Any])
+        let memory = try XCTUnwrap(failed["memory"] as? [String: Any])
+        let baselines = try XCTUnwrap(memory["baselines"] as? [[String: Any]])
+        XCTAssertTrue(baselines.allSatisfy { $0["ratio"] is NSNull }, "no ratio from a frame that did not fit: \(lines[1])")
+        let fine = try XCTUnwrap(try jsonObject(lines[2])["memory"] as? [String: Any])
+        XCTAssertTrue((fine["baselines"] as? [[String: Any]])?.allSatisfy { $0["ratio"] is Double } == true)
         XCTAssertEqual((try jsonObject(lines[2])["faces"] as? [Any])?.count, 2)
     }
 

@@ -42,6 +42,8 @@ enum MemoryOverlay {
             } else {
                 lines.append([Run(pad("ours", labelWidth), bold: true), Run("did not fit the cap", foreground: theme.alertForeground)])
             }
+        } else if m.framePeakBytes == 0 {
+            lines.append([Run(pad("ours (RNNPool)", labelWidth), bold: true), Run("no frame measured yet")])
         } else {
             lines.append(barLine("ours (RNNPool)", m.framePeakBytes, colour: theme.barFilled, bold: true))
         }
