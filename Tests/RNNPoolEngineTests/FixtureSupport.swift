@@ -116,3 +116,23 @@ func headTermMagnitudes(_ name: String, model: RNNPoolModel, container: RPMConta
     }
     return out
 }
+
+/// The detector's boxes against a fixture's `boxes` tensor ([N, 5]: x, y, w, h, score,
+/// best first): the same number, in the same order, each field within `tolerance(k, e)`
+/// of the expected value e (k = 0…3 position and size, 4 score).
+func assertBoxesMatch(_ faces: [FaceBox], _ golden: RPMContainer, fixture: String,
+                      tolerance: (Int, Float) -> Float,
+                      file: StaticString = #filePath, line: UInt = #line) throws {
+    let boxes = try XCTUnwrap(golden.tensor("boxes"), file: file, line: line)
+    let n = boxes.shape[0]
+    XCTAssertGreaterThan(n, 0, "fixture should contain boxes", file: file, line: line)
+    XCTAssertEqual(faces.count, n, "\(fixture): number of boxes after NMS", file: file, line: line)
+    for (i, f) in faces.prefix(n).enumerated() {
+        let e = Array(boxes.floats[(i * 5)..<(i * 5 + 5)])
+        let got = [f.x, f.y, f.w, f.h, f.score]
+        for k in 0..<5 {
+            XCTAssertEqual(got[k], e[k], accuracy: tolerance(k, e[k]), "\(fixture) box \(i) field \(k)",
+                           file: file, line: line)
+        }
+    }
+}

@@ -72,16 +72,6 @@ final class GoldenTests: XCTestCase {
             XCTAssertLessThanOrEqual(err, 5e-4, "\(fixture) \(t.name): max relative error \(err)")
         }
 
-        let boxes = try XCTUnwrap(golden.tensor("boxes"))
-        let n = boxes.shape[0]
-        XCTAssertGreaterThan(n, 0, "fixture should contain boxes")
-        XCTAssertEqual(result.faces.count, n, "\(fixture): number of boxes after NMS")
-        for (i, f) in result.faces.prefix(n).enumerated() {
-            let e = Array(boxes.floats[(i * 5)..<(i * 5 + 5)])
-            let got = [f.x, f.y, f.w, f.h, f.score]
-            for k in 0..<5 {
-                XCTAssertEqual(got[k], e[k], accuracy: 1e-3 * max(1, abs(e[k])), "\(fixture) box \(i) field \(k)")
-            }
-        }
+        try assertBoxesMatch(result.faces, golden, fixture: fixture) { _, e in 1e-3 * max(1, abs(e)) }
     }
 }
