@@ -106,9 +106,12 @@ def rnnpool_shared(x, rnn1, rnn2, patch, stride):
     nx = seg_r.shape[3]
     seg_c = x.unfold(2, patch, stride)                           # [B, C, ny, W, r]   columns
     ny = seg_c.shape[2]
-    hr = rnn1(seg_r.permute(0, 2, 3, 4, 1).reshape(-1, patch, C)).view(B, H, nx, -1)
-    hc = rnn1(seg_c.permute(0, 2, 3, 4, 1).reshape(-1, patch, C)).view(B, ny, W, -1)
-    h1 = hr.shape[-1]
+    rows = seg_r.permute(0, 2, 3, 4, 1).reshape(-1, patch, C)
+    cols = seg_c.permute(0, 2, 3, 4, 1).reshape(-1, patch, C)
+    h = rnn1(torch.cat([rows, cols]))                            # one RNN1 pass for both
+    h1 = h.shape[-1]
+    hr = h[:len(rows)].view(B, H, nx, h1)
+    hc = h[len(rows):].view(B, ny, W, h1)
     # patch (i, j): rows 4i..4i+7 of hr[:, :, j], columns 4j..4j+7 of hc[:, i]
     row_sum = hr[:, :stride * (ny - 1) + patch].unfold(1, patch, stride)     # [B, ny, nx, h1, r]
     col_sum = hc[:, :, :stride * (nx - 1) + patch].unfold(2, patch, stride)  # [B, ny, nx, h1, k]
