@@ -5,12 +5,18 @@ set -euo pipefail
 
 packages=(pkg-config libv4l-dev libncurses-dev libchafa-dev libglib2.0-dev ncurses-term ffmpeg tmux time)
 
-missing=()
-for p in "${packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-        missing+=("$p")
-    fi
-done
+# Sets `missing` to those of the named packages that dpkg does not have installed.
+find_missing() {
+    missing=()
+    local p
+    for p in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$p")
+        fi
+    done
+}
+
+find_missing "${packages[@]}"
 
 if ((${#missing[@]})); then
     echo "setup: installing ${missing[*]}" >&2
@@ -28,12 +34,7 @@ fi
 # armv7e-m (software double arithmetic; the M4's FPU is single precision). Optional: where
 # they cannot be installed, that one test is skipped and says why.
 optional=(qemu-system-arm gcc-arm-none-eabi)
-missing=()
-for p in "${optional[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-        missing+=("$p")
-    fi
-done
+find_missing "${optional[@]}"
 if ((${#missing[@]})); then
     echo "setup: installing ${missing[*]} (for the Cortex-M4 firmware test)" >&2
     sudo=()
