@@ -78,6 +78,17 @@ final class LiveUIEndToEndTests: XCTestCase {
         try tmux.start("sh -c \(quoted(script))", columns: 100, rows: 32)
     }
 
+    /// Starts the UI on the demo (startUIInShell) and waits for its status bar; the
+    /// screen it returns is the first whole one.
+    private func startUIAndWaitForStatusBar(file: StaticString = #filePath, line: UInt = #line) throws
+        -> (ok: Bool, screen: String) {
+        let (binary, demo) = try requirements()
+        try startUIInShell(binary: binary, demo: demo)
+        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
+        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)", file: file, line: line)
+        return started
+    }
+
     private func assertTerminalRestored(_ screen: String, file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertEqual(try tmux.query("#{alternate_on}"), "0", "back on the main screen", file: file, line: line)
         XCTAssertEqual(try tmux.query("#{cursor_flag}"), "1", "the cursor is visible again", file: file, line: line)
@@ -87,11 +98,7 @@ final class LiveUIEndToEndTests: XCTestCase {
     }
 
     func testKeysDriveTheUIAndQuitRestoresTheTerminal() throws {
-        let (binary, demo) = try requirements()
-        try startUIInShell(binary: binary, demo: demo)
-
-        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
-        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+        let started = try startUIAndWaitForStatusBar()
         XCTAssertEqual(try tmux.query("#{alternate_on}"), "1", "the UI runs on the alternate screen")
         XCTAssertTrue(started.screen.contains("320x240"), "status shows the frame size:\n\(started.screen)")
         XCTAssertTrue(started.screen.contains { "▀▄▌▐▖▗▘▝▚▞▁▂▃▅▆▇▉▊▋▍▎▏".contains($0) },
@@ -135,10 +142,7 @@ final class LiveUIEndToEndTests: XCTestCase {
     }
 
     func testControlCQuitsCleanly() throws {
-        let (binary, demo) = try requirements()
-        try startUIInShell(binary: binary, demo: demo)
-        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
-        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+        _ = try startUIAndWaitForStatusBar()
         try tmux.send("C-c")
         let exited = try tmux.waitForScreen { $0.contains("END") }
         XCTAssertTrue(exited.ok, "Ctrl-C ends the UI:\n\(exited.screen)")
@@ -175,10 +179,7 @@ final class LiveUIEndToEndTests: XCTestCase {
 
     /// Starts the UI, sends `signal` to it, and waits for the shell's END line.
     private func signalTheUI(_ signal: Int32, timeout: Double) throws -> (ok: Bool, screen: String) {
-        let (binary, demo) = try requirements()
-        try startUIInShell(binary: binary, demo: demo)
-        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
-        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+        _ = try startUIAndWaitForStatusBar()
         let shell = try XCTUnwrap(Int32(try tmux.query("#{pane_pid}")))
         let binaryPID = try XCTUnwrap(childProcess(of: shell), "the UI process under the pane's shell")
         XCTAssertEqual(kill(binaryPID, signal), 0)
@@ -192,10 +193,7 @@ final class LiveUIEndToEndTests: XCTestCase {
     }
 
     func testSigtermWhileRecordingLeavesAValidRecordingAndARestoredTerminal() throws {
-        let (binary, demo) = try requirements()
-        try startUIInShell(binary: binary, demo: demo)
-        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
-        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+        _ = try startUIAndWaitForStatusBar()
 
         try tmux.send("r")
         let recording = try tmux.waitForScreen { screen in
@@ -239,10 +237,7 @@ final class LiveUIEndToEndTests: XCTestCase {
     }
 
     func testEscClosesOverlaysAndAltHomeEndAndFunctionKeysDoNotQuit() throws {
-        let (binary, demo) = try requirements()
-        try startUIInShell(binary: binary, demo: demo)
-        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
-        XCTAssertTrue(started.ok, "the status bar never appeared:\n\(started.screen)")
+        _ = try startUIAndWaitForStatusBar()
 
         try tmux.send("h")
         XCTAssertTrue(try tmux.waitForScreen { $0.contains("keys (h or Esc closes)") }.ok, "h opens the help")
