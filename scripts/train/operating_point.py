@@ -2,6 +2,9 @@
 
   python scripts/train/operating_point.py --model assets/models/rnnpool-face.rpm --nested 0.7 --write
 
+Run it after quantize.py: the model file runs on the path the engine takes by default
+(int8 when the file carries activation scales), so the threshold fits that path.
+
 1. runs the model file on the val split (320x240 letterbox, score >= 0.05) with the given
    nested-box suppression (NETWORK.md section 6; `--nested none` turns it off) and prints
    the AP50 table;
@@ -38,11 +41,12 @@ def threshold_at_precision(entries, dets, precision):
     s = np.asarray([r[0] for r in rows])
     tp = np.cumsum([r[1] for r in rows]); fp = np.cumsum([r[2] for r in rows])
     prec = tp / np.maximum(tp + fp, 1)
-    ok = np.nonzero(prec >= precision)[0]
+    # a threshold keeps every detection tied with it: only the last of a tie can end the list
+    last_of_tie = np.append(s[1:] < s[:-1], True)
+    ok = np.nonzero((prec >= precision) & last_of_tie)[0]
     if not len(ok):
         return 1.0, 0.0, 0.0
     i = ok[-1]
-    # all detections tied with s[i] are in or out together
     thr = float(s[i])
     return thr, float(prec[i]), float(tp[i] / max(sum(len(face_arrays(e)[0]) for e in entries), 1))
 
