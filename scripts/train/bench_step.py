@@ -4,9 +4,11 @@ interleaved round-robin so that a busy machine slows every variant alike.
   python scripts/train/bench_step.py --rounds 7 --batch 32
 
 Variants: `reference` (model.rnnpool: every patch runs RNN1 on its own 8 rows and 8
-columns) and `shared` (model.rnnpool_shared: each row/column segment once, what
-train.py uses). Prints per-round times, medians and the ratio; images/s = batch /
-median step time.
+columns), `shared` (model.rnnpool_shared: each row/column segment once) and
+`compiled` (rnnpool_shared with the FastGRNN loop through torch.compile: what train.py
+runs on the CPU). Prints per-round times, medians and the ratios to `reference`;
+images/s = batch / median step time. The compiled variant is compiled (about a
+minute) and checked against the eager gradients before any timing.
 """
 import argparse
 import statistics
@@ -30,28 +32,40 @@ def main(argv=None):
     torch.manual_seed(0)
     net = Detector(DEFAULT_ARCH).train()
     x = torch.randn(args.batch, 1, h, w)
-    variants = {"reference": M.rnnpool, "shared": M.rnnpool_shared}
+    # (rnnpool function, compiled FastGRNN?)
+    variants = {"reference": (M.rnnpool, False), "shared": (M.rnnpool_shared, False),
+                "compiled": (M.rnnpool_shared, True)}
 
-    def step(fn):
+    def step(variant):
+        fn, compiled = variant
+        M.use_compiled_fastgrnn(compiled)
         net.rnnpool.forward = lambda y: fn(y, net.rnnpool.rnn1, net.rnnpool.rnn2, 8, 4)
         t = time.perf_counter()
         loc, logits = flatten_outputs(DEFAULT_ARCH, net(x))
         (loc.square().mean() + logits.square().mean()).backward()
+        elapsed = time.perf_counter() - t
+        grads = [p.grad.clone() for p in net.parameters()]
         net.zero_grad(set_to_none=True)
-        return time.perf_counter() - t
+        return elapsed, grads
 
-    for fn in variants.values():
-        step(fn)                                             # warm-up
+    reference_grads = None
+    for k, v in variants.items():                            # warm-up (and compile)
+        grads = step(v)[1]
+        if reference_grads is None:
+            reference_grads = grads
+        worst = max(((g - r).abs().max() / r.abs().max().clamp_min(1e-12)).item()
+                    for g, r in zip(grads, reference_grads))
+        print(f"{k}: largest gradient difference to reference {worst:.1e} (relative to each tensor's max)")
+        assert worst < 1e-3, f"{k} does not compute what the reference computes"
     times = {k: [] for k in variants}
     for r in range(args.rounds):
-        for k, fn in variants.items():
-            times[k].append(step(fn))
+        for k, v in variants.items():
+            times[k].append(step(v)[0])
         print(f"round {r + 1}: " + ", ".join(f"{k} {times[k][-1]:.3f} s" for k in variants), flush=True)
     med = {k: statistics.median(v) for k, v in times.items()}
     for k, m in med.items():
-        print(f"{k:>9}: median {m:.3f} s per step of {args.batch} ({args.batch / m:.1f} images/s)")
-    print(f"shared / reference time: {med['shared'] / med['reference']:.2f} "
-          f"({med['reference'] / med['shared']:.2f}x the images per second)")
+        print(f"{k:>9}: median {m:.3f} s per step of {args.batch} ({args.batch / m:.1f} images/s), "
+              f"{med['reference'] / m:.2f}x the reference's images per second")
 
 
 if __name__ == "__main__":

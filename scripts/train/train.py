@@ -34,6 +34,7 @@ from matching import match  # noqa: E402
 # faces and crowds (kmask, crowd) and the hard negatives are drawn more often.
 SET_WEIGHTS = {"cwf": 1.0, "ilc": 2.0, "kmask": 2.5, "mfd": 1.5, "crowd": 6.0, "shwd": 1.0,
                "rwmfd": 1.0, "yale": 0.5, "neg": 1.2}
+import model as M  # noqa: E402
 from model import DEFAULT_ARCH, Detector, count_parameters, flatten_outputs  # noqa: E402
 
 
@@ -159,6 +160,8 @@ def main(argv=None):
     ap.add_argument("--ckpt-minutes", type=float, default=5.0, help="how often last.pt is written")
     ap.add_argument("--val-limit", type=int, default=0, help="validate on the first N val images (0 = all)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--compile", choices=["on", "off", "auto"], default="auto",
+                    help="torch.compile the FastGRNN loop (auto: on the CPU; ~1.9x the images/s there)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -181,6 +184,7 @@ def main(argv=None):
     print(f"loaded {len(store)} train / {len(val_images)} val images in {time.time() - t0:.0f}s", flush=True)
 
     dev = torch.device(args.device)
+    M.use_compiled_fastgrnn(args.compile == "on" or (args.compile == "auto" and dev.type == "cpu"))
     arch = copy.deepcopy(DEFAULT_ARCH)
     anchors, levels = train_anchors(arch, cw, ch)
     anchors_dev = torch.from_numpy(anchors).to(dev)

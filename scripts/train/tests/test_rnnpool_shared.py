@@ -16,3 +16,26 @@ def test_shared_segments_give_the_reference_outputs_and_gradients():
     g_got = torch.autograd.grad(got.square().sum(), [x, rnn1.W, rnn2.U])
     for a, b in zip(g_got, g_ref):
         torch.testing.assert_close(a, b, atol=1e-4, rtol=1e-4)
+
+
+def test_compiled_fastgrnn_gives_the_eager_outputs_and_gradients():
+    """train.py runs the FastGRNN loop through torch.compile on the CPU; it must be the
+    same function (training mode: fast tanh) with the same gradients."""
+    import model as M
+    torch.manual_seed(4)
+    rnn1, rnn2 = FastGRNNCell(4, 16).train(), FastGRNNCell(16, 16).train()
+    x = torch.randn(2, 4, 40, 32, requires_grad=True)
+    results = []
+    for compiled in (False, True):
+        M.use_compiled_fastgrnn(compiled)
+        try:
+            out = rnnpool_shared(x, rnn1, rnn2, 8, 4)
+            grads = torch.autograd.grad(out.square().sum(), [x, rnn1.W, rnn1.bias_z, rnn2.U, rnn2.nu])
+        finally:
+            M.use_compiled_fastgrnn(False)
+        results.append((out.detach(), grads))
+    assert M._compiled["failed"] is None, M._compiled["failed"]
+    (ref, g_ref), (got, g_got) = results
+    torch.testing.assert_close(got, ref, atol=1e-5, rtol=1e-5)
+    for a, b in zip(g_got, g_ref):
+        torch.testing.assert_close(a, b, atol=1e-4, rtol=1e-4)
