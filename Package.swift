@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // Compute-heavy targets are built with -O even in debug: the engine's loops and the
@@ -6,10 +7,23 @@ import PackageDescription
 // debug test suite crawl. (unsafeFlags is fine here: this is a root package.)
 let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
-// The engine's SIMD16 loops run ~1.5x faster with AVX2 than with the x86-64 baseline
-// (SSE2) that swiftc targets by default; every x86-64 CPU since 2013 has it.
+// The engine's SIMD16 loops are built for the CPU of the machine that builds them:
+// with AVX-512 one SIMD16<Float> operation is one instruction instead of two AVX2 ones
+// (a frame takes 16% less time on this project's machines, docs/BENCHMARKS.md); without
+// it AVX2/FMA (every x86-64 CPU since 2013; ~1.5x faster than swiftc's SSE2 default).
+// A binary meant for other machines: RNNPOOL_TARGET_CPU=haswell (or any -target-cpu
+// value) in the environment, after `rm -rf .build` (SwiftPM caches this manifest).
 #if arch(x86_64)
-let engineSettings: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", "haswell"])]
+func engineTargetCPU() -> String {
+    if let forced = ProcessInfo.processInfo.environment["RNNPOOL_TARGET_CPU"], !forced.isEmpty { return forced }
+    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    guard let flagLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return "haswell" }
+    let flags = Set(flagLine.split(separator: " ").map(String.init))
+    // skylake-avx512's instruction set: the AVX-512 subsets every AVX-512 CPU has.
+    let avx512 = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains)
+    return avx512 ? "skylake-avx512" : "haswell"
+}
+let engineSettings: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", engineTargetCPU()])]
 #else
 let engineSettings: [SwiftSetting] = optimised
 #endif

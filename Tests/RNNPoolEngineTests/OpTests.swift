@@ -35,11 +35,13 @@ final class OpTests: XCTestCase {
     }
 
     /// The gate arithmetic stays finite and accurate from deep saturation to zero, for
-    /// biases of either sign.
+    /// biases of either sign: |b| = 10 takes the clamped gates, small biases the bounded
+    /// ones (one clamp of a).
     func testFastGRNNSaturatesWithoutNaN() {
         let pre: [Float] = [-200, -90, -50, -12, -1, -1e-3, 0, 1e-3, 0.7, 12, 50, 90, 200, -3, 3, 8]
         for (bz, bh) in [(Float(10), Float(-10)), (-10, 10), (0, 0), (1, 1)] {
             let cell = grnn(input: 1, hidden: 1, W: [1], U: [0.5], bz: [bz], bh: [bh], zeta: 0.3, nu: -2)
+            XCTAssertEqual(cell.saturation == nil, abs(bz) == 10, "b_z = \(bz), b_h = \(bh): which gate maths")
             let buf = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: 3)
             defer { buf.deallocate() }
             let h0 = SIMD16<Float>((0..<16).map { Float($0 % 5) - 2 })

@@ -74,6 +74,7 @@ extension FastGRNNLanes {
         sigmaNu = r.next(1).p[0]
         expNegBiasZ = r.next(hidden)
         expNeg2BiasH = r.next(hidden)
+        saturation = FastGRNNLanes.saturationBound(biasZ: biasZ, biasH: biasH, hidden: hidden)
     }
 }
 

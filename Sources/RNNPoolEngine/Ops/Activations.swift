@@ -12,12 +12,21 @@ enum Activations {
     // exact) keeps f accurate; Cephes' degree-5 minimax polynomial covers the rest.
     @inline(__always)
     static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let xc = clampBelow(clampAbove(x, 88.0), -87.0)
-        // Adding 1.5·2^23 rounds to the nearest integer and leaves it in the low mantissa bits.
-        let magic = SIMD16<Float>(repeating: 12_582_912.0)
-        let shifted = magic.addingProduct(xc, SIMD16(repeating: 1.442_695_04))
+        expWithin87(clampBelow(clampAbove(x, 88.0), -87.0))
+    }
+
+    /// exp for −87 ≤ x ≤ 88 (the caller guarantees it; beyond, 2^n leaves float's exponent
+    /// range and the result is garbage). Same arithmetic as `exp`, without its clamps.
+    @inline(__always)
+    static func expWithin87(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        // Adding 1.5·2^23 + 127 rounds x/ln 2 to the nearest integer n and leaves n + 127
+        // in the low mantissa bits (the float stays in [2^23, 2^24), where the spacing
+        // is 1); shifted left 23 (the high bits of 1.5·2^23 shift out), those bits are
+        // the exponent field of 2^n.
+        let magic = SIMD16<Float>(repeating: 12_583_039.0)
+        let shifted = magic.addingProduct(x, SIMD16(repeating: 1.442_695_04))
         let n = shifted - magic
-        var f = xc.addingProduct(n, SIMD16(repeating: -0.693_359_375))
+        var f = x.addingProduct(n, SIMD16(repeating: -0.693_359_375))
         f = f.addingProduct(n, SIMD16(repeating: 2.121_944_40e-4))
         // Cephes expf: e^f ≈ 1 + f + f²·P(f), P of degree 5; Horner steps as FMAs.
         var p = SIMD16<Float>(repeating: 1.987_569_150_0e-4)
@@ -27,8 +36,7 @@ enum Activations {
         p = SIMD16(repeating: 1.666_666_545_9e-1).addingProduct(p, f)
         p = SIMD16(repeating: 5.000_000_120_1e-1).addingProduct(p, f)
         p = (f + 1).addingProduct(p, f * f)
-        let ni = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
-        let scale = unsafeBitCast((ni &+ 127) &<< 23, to: SIMD16<Float>.self)
+        let scale = unsafeBitCast(unsafeBitCast(shifted, to: SIMD16<Int32>.self) &<< 23, to: SIMD16<Float>.self)
         return p * scale
     }
 
