@@ -112,7 +112,6 @@ struct FastGRNNLanes {
         }
         h.update(from: scratch, count: n)
     }
-
 }
 
 /// h' for hidden unit j from its pre-activation a: z = σ(a + b_z), h~ = tanh(a + b_h).
@@ -124,6 +123,20 @@ protocol GateUpdate {
     func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float>
 }
 
+extension FastGRNNLanes {
+    /// h' from e₁ = e^{−(a+b_z)}, e₂ = e^{−2(a+b_h)} and h, the part both gate forms share.
+    /// σ(ζ)(1 − z) + σ(ν) is computed as (σ(ζ) + σ(ν)) − σ(ζ)·z (one FMA).
+    @inline(__always)
+    func update(e1: SIMD16<Float>, e2: SIMD16<Float>, h: SIMD16<Float>) -> SIMD16<Float> {
+        let p = 1 + e1, q = 1 + e2
+        let r = 1 / (p * q)
+        let z = q * r
+        let t = (1 - e2) * p * r
+        let keep = SIMD16<Float>(repeating: sigmaZeta + sigmaNu).addingProduct(SIMD16(repeating: -sigmaZeta), z)
+        return (keep * t).addingProduct(z, h)
+    }
+}
+
 /// For any biases: e₁ and e₂ are capped at 1e18 (the gates are saturated long before),
 /// so nothing overflows to inf or NaN whatever a is. Exact to float precision for biases
 /// with |b_z| < 41 and |b_h| < 20 (e^{−b} must itself stay below the cap).
@@ -133,22 +146,14 @@ struct ClampedGates: GateUpdate {
     @inline(__always)
     func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
         let e = Activations.exp(-a)
-        let e1 = clampAbove(e * cell.expNegBiasZ.p[j], 1e18)
-        let e2 = clampAbove(e * e * cell.expNeg2BiasH.p[j], 1e18)
-        let p = 1 + e1, q = 1 + e2
-        let r = 1 / (p * q)
-        let z = q * r
-        let t = (1 - e2) * p * r
-        let sz = SIMD16<Float>(repeating: cell.sigmaZeta), sn = SIMD16<Float>(repeating: cell.sigmaNu)
-        return (sz * (1 - z) + sn) * t + z * h
+        return cell.update(e1: clampAbove(e * cell.expNegBiasZ.p[j], 1e18),
+                           e2: clampAbove(e * e * cell.expNeg2BiasH.p[j], 1e18), h: h)
     }
 }
 
 /// For biases within `FastGRNNLanes.saturation`: one clamp of a to ±bound replaces the
-/// four the clamped form needs (two inside exp, one per gate); 12 fewer vector
-/// operations of about 50 per update. Equal to `ClampedGates` wherever |a| ≤ bound
-/// (up to the rounding of σ(ζ)(1 − z) + σ(ν) written as (σ(ζ) + σ(ν)) − σ(ζ)·z), and
-/// within 4.2e-8 beyond.
+/// four the clamped form needs (two inside exp, one per gate). Equal to `ClampedGates`
+/// wherever |a| ≤ bound, and within 4.2e-8 beyond.
 struct BoundedGates: GateUpdate {
     let cell: FastGRNNLanes
     let bound: Float
@@ -156,15 +161,6 @@ struct BoundedGates: GateUpdate {
     @inline(__always)
     func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
         let e = Activations.expWithin87(-clampBelow(clampAbove(a, bound), -bound))
-        let e1 = e * cell.expNegBiasZ.p[j]
-        let e2 = e * e * cell.expNeg2BiasH.p[j]
-        let p = 1 + e1, q = 1 + e2
-        let r = 1 / (p * q)
-        let z = q * r
-        let t = (1 - e2) * p * r
-        // σ(ζ)(1 − z) + σ(ν) = (σ(ζ) + σ(ν)) − σ(ζ)·z: one FMA; z·h joins as another.
-        let keep = SIMD16<Float>(repeating: cell.sigmaZeta + cell.sigmaNu)
-            .addingProduct(SIMD16(repeating: -cell.sigmaZeta), z)
-        return (keep * t).addingProduct(z, h)
+        return cell.update(e1: e * cell.expNegBiasZ.p[j], e2: e * e * cell.expNeg2BiasH.p[j], h: h)
     }
 }
