@@ -14,6 +14,7 @@ import copy
 import json
 import math
 import os
+import signal
 import sys
 import time
 
@@ -270,6 +271,17 @@ def main(argv=None):
             save("best.pt")
         return rec
 
+    # Ctrl-C, kill or `pkill -f train.py` (which also reaches the loader process) end the
+    # stretch at the next step boundary with last.pt written, instead of an exception
+    # somewhere inside the loader or a compiled region.
+    stop = {"signal": None}
+
+    def request_stop(signum, _frame):
+        stop["signal"] = signum
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
     from tqdm import tqdm
     bar = tqdm(total=int(budget), initial=int(state["elapsed"]), unit="s", mininterval=20,
                bar_format="{l_bar}{bar:20}| {n_fmt}/{total_fmt}s [{elapsed}<{remaining}] {postfix}")
@@ -339,7 +351,16 @@ def main(argv=None):
             if time.time() - last_ckpt > args.ckpt_minutes * 60:
                 save("last.pt")
                 last_ckpt = time.time()
+            if stop["signal"] is not None:
+                done = True
+                break
     bar.close()
+    if stop["signal"] is not None:
+        save("last.pt")
+        print(f"stopped by signal {stop['signal']} at step {state['step']}, "
+              f"{state['elapsed'] / 60:.1f} min elapsed; {os.path.join(args.out, 'last.pt')} written "
+              f"(continue with --resume)", flush=True)
+        sys.exit(128 + stop["signal"])
     if not args.no_val:
         rec = run_val()
         print(json.dumps(rec), flush=True)
