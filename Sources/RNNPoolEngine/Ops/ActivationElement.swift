@@ -10,6 +10,9 @@ protocol ActivationElement {
     /// `stored` of element i, through `table` (`int8Values`) for int8: a byte load and
     /// a float load that can feed a broadcast, instead of a byte → float conversion.
     static func stored(_ p: UnsafePointer<Self>, _ i: Int, table: UnsafePointer<Float>) -> Float
+    /// `stored` of elements 0 ..< 16 as one vector (int8: sign-extended and converted
+    /// with vector instructions), for kernels that read 16 channels of a pixel at once.
+    static func stored16(_ p: UnsafePointer<Self>) -> SIMD16<Float>
     /// Stores the first `count` (≤ 8) lanes of `v` at p.
     static func store(_ v: SIMD8<Float>, count: Int, inverse: Float, to p: UnsafeMutablePointer<Self>)
 }
@@ -37,6 +40,7 @@ extension Float: ActivationElement {
     @inline(__always) var stored: Float { self }
     @inline(__always) init(storing v: Float, inverse _: Float) { self = v }
     @inline(__always) static func stored(_ p: UnsafePointer<Float>, _ i: Int, table _: UnsafePointer<Float>) -> Float { p[i] }
+    @inline(__always) static func stored16(_ p: UnsafePointer<Float>) -> SIMD16<Float> { load16(p) }
     @inline(__always) static func store(_ v: SIMD8<Float>, count: Int, inverse _: Float, to p: UnsafeMutablePointer<Float>) {
         for c in 0..<count { p[c] = v[c] }
     }
@@ -50,6 +54,11 @@ extension Int8: ActivationElement {
     }
     @inline(__always) static func stored(_ p: UnsafePointer<Int8>, _ i: Int, table: UnsafePointer<Float>) -> Float {
         table[Int(UInt8(bitPattern: p[i]))]
+    }
+    @inline(__always) static func stored16(_ p: UnsafePointer<Int8>) -> SIMD16<Float> {
+        // n → float exactly by the 1.5·2^23 trick, as in `unpackInt8Quads`.
+        let q = SIMD16<Int32>(truncatingIfNeeded: UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Int8>.self))
+        return unsafeBitCast(q &+ 0x4B40_0000, to: SIMD16<Float>.self) - 12_582_912
     }
     @inline(__always) static func store(_ v: SIMD8<Float>, count: Int, inverse: Float, to p: UnsafeMutablePointer<Int8>) {
         let q = quantizeInt8(v, inverse: inverse)

@@ -79,38 +79,47 @@ struct FastGRNNLanes {
     @inline(__always)
     private func step<G: GateUpdate>(_ a: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
                                      scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, gates: G) {
-        let u = U.p, n = hidden
-        var j = 0
-        if !first {
-            // Four hidden units at a time: four independent FMA chains over k share each
-            // h[k] load (one chain alone would wait on FMA latency).
-            while j + 4 <= n {
-                var a0 = a[j], a1 = a[j &+ 1], a2 = a[j &+ 2], a3 = a[j &+ 3]
-                let r0 = u + j &* n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n
-                for k in 0..<n {
-                    let hk = h[k]
-                    a0.addProduct(r0[k], hk)
-                    a1.addProduct(r1[k], hk)
-                    a2.addProduct(r2[k], hk)
-                    a3.addProduct(r3[k], hk)
-                }
-                scratch[j] = gates.update(a0, j, h[j])
-                scratch[j &+ 1] = gates.update(a1, j &+ 1, h[j &+ 1])
-                scratch[j &+ 2] = gates.update(a2, j &+ 2, h[j &+ 2])
-                scratch[j &+ 3] = gates.update(a3, j &+ 3, h[j &+ 3])
-                j &+= 4
-            }
-            while j < n {
-                var aj = a[j]
-                let row = u + j &* n
-                for k in 0..<n { aj.addProduct(row[k], h[k]) }
-                scratch[j] = gates.update(aj, j, h[j])
-                j &+= 1
-            }
-        } else {
-            for j in 0..<n { scratch[j] = gates.update(a[j], j, SIMD16()) }
+        let n = hidden
+        if first {
+            for j in 0..<n { h[j] = gates.update(a[j], j, SIMD16()) }
+            return
         }
-        h.update(from: scratch, count: n)
+        // All pre-activations first, then all gates: the gate maths of one hidden unit is
+        // a chain of ~40 dependent operations, and with every pre-activation ready the
+        // core can run the chains of many units side by side. (Interleaving each unit's
+        // gates with the next units' multiply-adds left it waiting on those chains.)
+        let u = U.p
+        var j = 0
+        // Eight hidden units at a time: eight independent FMA chains over k (two FMA
+        // pipes of latency 4 need eight) share each h[k] load.
+        while j + 8 <= n {
+            var a0 = a[j], a1 = a[j &+ 1], a2 = a[j &+ 2], a3 = a[j &+ 3]
+            var a4 = a[j &+ 4], a5 = a[j &+ 5], a6 = a[j &+ 6], a7 = a[j &+ 7]
+            let r0 = u + j &* n
+            for k in 0..<n {
+                let hk = h[k], r = r0 + k
+                a0.addProduct(r[0], hk)
+                a1.addProduct(r[n], hk)
+                a2.addProduct(r[2 &* n], hk)
+                a3.addProduct(r[3 &* n], hk)
+                a4.addProduct(r[4 &* n], hk)
+                a5.addProduct(r[5 &* n], hk)
+                a6.addProduct(r[6 &* n], hk)
+                a7.addProduct(r[7 &* n], hk)
+            }
+            scratch[j] = a0; scratch[j &+ 1] = a1; scratch[j &+ 2] = a2; scratch[j &+ 3] = a3
+            scratch[j &+ 4] = a4; scratch[j &+ 5] = a5; scratch[j &+ 6] = a6; scratch[j &+ 7] = a7
+            j &+= 8
+        }
+        while j < n {
+            var aj = a[j]
+            let row = u + j &* n
+            for k in 0..<n { aj.addProduct(row[k], h[k]) }
+            scratch[j] = aj
+            j &+= 1
+        }
+        // Every pre-activation is computed, so h can be updated in place.
+        for j in 0..<n { h[j] = gates.update(scratch[j], j, h[j]) }
     }
 }
 

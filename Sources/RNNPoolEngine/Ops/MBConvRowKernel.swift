@@ -41,9 +41,9 @@ struct MBConvRowKernel {
     /// Expanded channels per group (one SIMD16).
     static let group = 16
 
-    /// Scratch floats: 3 expanded rows of one 16-channel group and (int8 path) the output
-    /// row's float accumulators.
-    var scratchFloats: Int { 3 * shape.win * MBConvRowKernel.group + shape.wout * outStride }
+    /// Scratch floats: 3 expanded rows of one 16-channel group, (int8 path) the output
+    /// row's float accumulators, and 16 channels of 8 input pixels as floats (`staged`).
+    var scratchFloats: Int { 3 * shape.win * MBConvRowKernel.group + shape.wout * outStride + 8 * 16 }
 
     /// Computes output row `yo`. `inputRow(r)` gives input row r (0 ≤ r < hin), stored
     /// as `I` on grid `inGrid`; the row is stored as `O` on `outGrid`.
@@ -67,6 +67,9 @@ struct MBConvRowKernel {
             }
         }
         let rows = ThreeRows(first: s.stride * yo - 1, height: s.hin, row: inputRow)
+        // Input channels c0 ..< c0+16 of up to 8 pixels, converted once per chunk: the
+        // expand's multiply-adds then broadcast them from fixed offsets.
+        let staged = scratch + 3 * win * MBConvRowKernel.group + s.wout * cp
         let ebias = expandBias.p, dwb = dwBias.p, dww = dwWeight.p, lut = int8Values.p
         var g = 0
         while g < mp {
@@ -77,13 +80,71 @@ struct MBConvRowKernel {
                 if let ew = expandWeight {
                     let wg = ew.p + g
                     let b = load16(ebias + g)
-                    // Four pixels at a time: four independent FMA chains share each
-                    // weight load (one chain alone would be latency-bound).
+                    // Eight pixels at a time: a core with two FMA pipes of latency 4 needs
+                    // eight independent chains to stay busy, and all eight share each
+                    // weight load. Then four, then one for the rest of the row.
                     var x = 0
+                    while x + 8 <= win {
+                        let p0 = src + x &* inStride, p1 = p0 + inStride, p2 = p1 + inStride, p3 = p2 + inStride
+                        let p4 = p3 + inStride, p5 = p4 + inStride, p6 = p5 + inStride, p7 = p6 + inStride
+                        var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b
+                        // 16 channels of each pixel converted as one vector into `staged`:
+                        // the multiply-adds then broadcast from fixed offsets, instead of
+                        // 8 byte loads and 8 table loads whose address arithmetic
+                        // serialised the loop.
+                        var c0 = 0
+                        while c0 + 16 <= cin {
+                            store16(I.stored16(p0 + c0), staged); store16(I.stored16(p1 + c0), staged + 16)
+                            store16(I.stored16(p2 + c0), staged + 32); store16(I.stored16(p3 + c0), staged + 48)
+                            store16(I.stored16(p4 + c0), staged + 64); store16(I.stored16(p5 + c0), staged + 80)
+                            store16(I.stored16(p6 + c0), staged + 96); store16(I.stored16(p7 + c0), staged + 112)
+                            let wc = wg + c0 &* mp
+                            for k in 0..<16 {
+                                let w = load16(wc + k &* mp), v = staged + k
+                                a0.addProduct(v[0], w); a1.addProduct(v[16], w)
+                                a2.addProduct(v[32], w); a3.addProduct(v[48], w)
+                                a4.addProduct(v[64], w); a5.addProduct(v[80], w)
+                                a6.addProduct(v[96], w); a7.addProduct(v[112], w)
+                            }
+                            c0 &+= 16
+                        }
+                        for c in c0..<cin {
+                            let w = load16(wg + c &* mp)
+                            a0.addProduct(I.stored(p0, c, table: lut), w)
+                            a1.addProduct(I.stored(p1, c, table: lut), w)
+                            a2.addProduct(I.stored(p2, c, table: lut), w)
+                            a3.addProduct(I.stored(p3, c, table: lut), w)
+                            a4.addProduct(I.stored(p4, c, table: lut), w)
+                            a5.addProduct(I.stored(p5, c, table: lut), w)
+                            a6.addProduct(I.stored(p6, c, table: lut), w)
+                            a7.addProduct(I.stored(p7, c, table: lut), w)
+                        }
+                        dst[x] = relu6(a0)
+                        dst[x &+ 1] = relu6(a1)
+                        dst[x &+ 2] = relu6(a2)
+                        dst[x &+ 3] = relu6(a3)
+                        dst[x &+ 4] = relu6(a4)
+                        dst[x &+ 5] = relu6(a5)
+                        dst[x &+ 6] = relu6(a6)
+                        dst[x &+ 7] = relu6(a7)
+                        x &+= 8
+                    }
                     while x + 4 <= win {
                         let p0 = src + x &* inStride, p1 = p0 + inStride, p2 = p1 + inStride, p3 = p2 + inStride
                         var a0 = b, a1 = b, a2 = b, a3 = b
-                        for c in 0..<cin {
+                        var c0 = 0
+                        while c0 + 16 <= cin {
+                            store16(I.stored16(p0 + c0), staged); store16(I.stored16(p1 + c0), staged + 16)
+                            store16(I.stored16(p2 + c0), staged + 32); store16(I.stored16(p3 + c0), staged + 48)
+                            let wc = wg + c0 &* mp
+                            for k in 0..<16 {
+                                let w = load16(wc + k &* mp), v = staged + k
+                                a0.addProduct(v[0], w); a1.addProduct(v[16], w)
+                                a2.addProduct(v[32], w); a3.addProduct(v[48], w)
+                            }
+                            c0 &+= 16
+                        }
+                        for c in c0..<cin {
                             let w = load16(wg + c &* mp)
                             a0.addProduct(I.stored(p0, c, table: lut), w)
                             a1.addProduct(I.stored(p1, c, table: lut), w)
@@ -124,36 +185,55 @@ struct MBConvRowKernel {
                 if xc + 1 < win { d.addProduct(er[xc &+ 1], c) }
             }
             let has0 = rows.r0 != nil, has1 = rows.r1 != nil, has2 = rows.r2 != nil
-            // Each pixel's 16 depthwise outputs go straight into the projection (never
-            // stored), 32 output channels at a time held in registers.
-            let wg = pw + g &* cp
-            for xo in 0..<s.wout {
+            @inline(__always) func depthwise(_ xo: Int) -> SIMD16<Float> {
                 var dd = db
                 let xc = s.stride &* xo
                 if has0 { tapRow(&dd, e, xc, t0, t1, t2) }
                 if has1 { tapRow(&dd, e + win, xc, t3, t4, t5) }
                 if has2 { tapRow(&dd, e + 2 &* win, xc, t6, t7, t8) }
-                let d = relu6(dd)
-                let o = sums + xo &* cp
+                return relu6(dd)
+            }
+            // Each pixel's 16 depthwise outputs go straight into the projection (never
+            // stored). Four output pixels at a time, 32 output channels per pass: eight
+            // independent FMA chains, each weight load shared by four pixels. A short
+            // pass at the row's end repeats its last pixel, which computes and stores
+            // that pixel's values again, identically.
+            let wg = pw + g &* cp
+            var xo = 0
+            while xo < s.wout {
+                let last = min(3, s.wout &- 1 &- xo)
+                let o0 = sums + xo &* cp, o1 = sums + (xo &+ min(1, last)) &* cp
+                let o2 = sums + (xo &+ min(2, last)) &* cp, o3 = sums + (xo &+ last) &* cp
+                let d0 = depthwise(xo), d1 = depthwise(xo &+ min(1, last))
+                let d2 = depthwise(xo &+ min(2, last)), d3 = depthwise(xo &+ last)
                 var oc = 0
                 while oc + 32 <= cp {
-                    var a0 = load8(o + oc), a1 = load8(o + (oc &+ 8)), a2 = load8(o + (oc &+ 16)), a3 = load8(o + (oc &+ 24))
+                    let oh = oc &+ 16
+                    var a00 = load16(o0 + oc), a01 = load16(o0 + oh), a10 = load16(o1 + oc), a11 = load16(o1 + oh)
+                    var a20 = load16(o2 + oc), a21 = load16(o2 + oh), a30 = load16(o3 + oc), a31 = load16(o3 + oh)
                     for k in 0..<16 {
-                        let dk = d[k], w = wg + (k &* cp &+ oc)
-                        a0.addProduct(dk, load8(w))
-                        a1.addProduct(dk, load8(w + 8))
-                        a2.addProduct(dk, load8(w + 16))
-                        a3.addProduct(dk, load8(w + 24))
+                        let w = wg + (k &* cp &+ oc)
+                        let w0 = load16(w), w1 = load16(w + 16)
+                        a00.addProduct(d0[k], w0); a01.addProduct(d0[k], w1)
+                        a10.addProduct(d1[k], w0); a11.addProduct(d1[k], w1)
+                        a20.addProduct(d2[k], w0); a21.addProduct(d2[k], w1)
+                        a30.addProduct(d3[k], w0); a31.addProduct(d3[k], w1)
                     }
-                    store8(a0, o + oc); store8(a1, o + (oc &+ 8)); store8(a2, o + (oc &+ 16)); store8(a3, o + (oc &+ 24))
+                    store16(a00, o0 + oc); store16(a01, o0 + oh); store16(a10, o1 + oc); store16(a11, o1 + oh)
+                    store16(a20, o2 + oc); store16(a21, o2 + oh); store16(a30, o3 + oc); store16(a31, o3 + oh)
                     oc &+= 32
                 }
                 while oc < cp {
-                    var a = load8(o + oc)
-                    for k in 0..<16 { a.addProduct(d[k], load8(wg + (k &* cp &+ oc))) }
-                    store8(a, o + oc)
+                    var a0 = load8(o0 + oc), a1 = load8(o1 + oc), a2 = load8(o2 + oc), a3 = load8(o3 + oc)
+                    for k in 0..<16 {
+                        let w = load8(wg + (k &* cp &+ oc))
+                        a0.addProduct(d0[k], w); a1.addProduct(d1[k], w)
+                        a2.addProduct(d2[k], w); a3.addProduct(d3[k], w)
+                    }
+                    store8(a0, o0 + oc); store8(a1, o1 + oc); store8(a2, o2 + oc); store8(a3, o3 + oc)
                     oc &+= 8
                 }
+                xo &+= 4
             }
             g += 16
         }
