@@ -71,6 +71,13 @@ struct RNNPoolRowKernel {
         let outC = 4 * h2
         let carried = (py == 0) ? 0 : carryRows     // rows 0 ..< carried come from `carry`
         var chunkIDs = SIMD3<Int>(repeating: -1)
+        // Input bounds for the gates' clamp proof (FastGRNNLanes.clampIsIdle): stem
+        // outputs are ReLU6 (|x| ≤ 6; on an int8 grid at most 127 steps), RNN1 summaries
+        // are bounded by RNN1's state bound, plus half a step where they are rounded.
+        let stemBound = I.self == Float.self ? 6 : Double(127 * sIn)
+        let summaryBound = rnn1.stateBound(steps: P) + (O.self == Float.self ? 0 : Double(sSum.scale) / 2)
+        let idle1 = rnn1.clampIsIdle(inputBound: stemBound, steps: P)
+        let idle2 = rnn2.clampIsIdle(inputBound: summaryBound, steps: P)
 
         // Per-lane input addresses, worked out once per sweep (not per step). Small
         // fixed-size values and the scratch: nothing is allocated outside the arena.
@@ -100,7 +107,7 @@ struct RNNPoolRowKernel {
                     }
                     unpackInt8Quads(v, scale: sIn, into: x)
                     rnn1.inputProjection(x, into: a1)
-                    rnn1.step(a1, h: hA, scratch: t1, first: t == 0)
+                    rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1)
                 }
                 return
             }
@@ -111,7 +118,7 @@ struct RNNPoolRowKernel {
                     for c in 0..<c0 { xf[c &* 16 &+ l] = src[c].stored * sIn }
                 }
                 rnn1.inputProjection(x, into: a1)
-                rnn1.step(a1, h: hA, scratch: t1, first: t == 0)
+                rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1)
             }
         }
         var laneRow = SIMD16<Int>()
@@ -197,7 +204,7 @@ struct RNNPoolRowKernel {
                         dst[4 &* p &+ 3] = src[s3]
                     }
                 }
-                rnn2.step(a2, h: hB, scratch: t2, first: t == 0)
+                rnn2.step(a2, h: hB, scratch: t2, first: t == 0, clampIdle: idle2)
             }
             for p in 0..<count {
                 let o = out + (g + p) &* outC
