@@ -112,6 +112,9 @@ final class LayerGoldenTests: XCTestCase {
             let src = channelsLast(try tensor("blocks.\(head.block)"), stride: k.inStride)
             var norms = [Float](repeating: 0, count: shape.hout * shape.wout)
             var out = [Float](repeating: 0, count: shape.hout * shape.wout * k.outPadded)
+            let staging = UnsafeMutablePointer<Float>.allocate(capacity: k.stagingFloats)
+            defer { staging.deallocate() }
+            staging.initialize(repeating: .nan, count: k.stagingFloats)
             src.withUnsafeBufferPointer { s in
                 norms.withUnsafeMutableBufferPointer { n in
                     for y in 0..<shape.hout {
@@ -128,7 +131,8 @@ final class LayerGoldenTests: XCTestCase {
                                 let iy = y - 1 + $0
                                 return iy >= 0 && iy < shape.hout ? UnsafePointer(n.baseAddress! + iy * shape.wout) : nil
                             }
-                            k.run(width: shape.wout, rows: ThreeRows(rows[0], rows[1], rows[2]), norms: ThreeRows(ns[0], ns[1], ns[2]), scale: 1, out: o.baseAddress! + y * shape.wout * k.outPadded)
+                            k.run(width: shape.wout, rows: ThreeRows(rows[0], rows[1], rows[2]), norms: ThreeRows(ns[0], ns[1], ns[2]), scale: 1,
+                                  out: o.baseAddress! + y * shape.wout * k.outPadded, staging: staging)
                         }
                     }
                 }

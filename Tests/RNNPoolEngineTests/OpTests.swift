@@ -243,7 +243,11 @@ final class HeadOpTests: XCTestCase {
             let y = 1
             let rows: [UnsafePointer<Float>?] = (0..<3).map { UnsafePointer(buf + (y - 1 + $0) * width * cs) }
             let ns: [UnsafePointer<Float>?] = (0..<3).map { UnsafePointer(norms + (y - 1 + $0) * width) }
-            kernel.run(width: width, rows: ThreeRows(rows[0], rows[1], rows[2]), norms: ThreeRows(ns[0], ns[1], ns[2]), scale: 1, out: out)
+            let staging = UnsafeMutablePointer<Float>.allocate(capacity: kernel.stagingFloats)
+            defer { staging.deallocate() }
+            staging.initialize(repeating: .nan, count: kernel.stagingFloats)   // nothing may be read before it is staged
+            kernel.run(width: width, rows: ThreeRows(rows[0], rows[1], rows[2]), norms: ThreeRows(ns[0], ns[1], ns[2]), scale: 1,
+                       out: out, staging: staging)
             for x in 0..<width {
                 for (o, (w, b, base)) in ((0..<nl).map { ($0, (wl, bl, 0)) } + (0..<nc).map { ($0, (wc, bc, nl)) }) {
                     var s = Double(b[o])

@@ -18,7 +18,8 @@ final class HeadStage: RowConsumer {
     var candidates: (Candidate) -> Void = { _ in }
     private var norms: UnsafeMutablePointer<Float>?
     /// The network's shared scratch (valid during a frame): holds one output row from
-    /// `kernel.run` to the end of `decode`, with no other stage running in between.
+    /// `kernel.run` to the end of `decode`, with no other stage running in between, and
+    /// after it the kernel's staging.
     var out: UnsafeMutablePointer<Float>?
     private var next = 0
 
@@ -63,7 +64,8 @@ final class HeadStage: RowConsumer {
             let rows = ThreeRows(first: y - 1, height: height) { UnsafePointer(src.row($0, as: I.self)) }
             let ns = norms.map { n in ThreeRows(first: y - 1, height: height) { UnsafePointer(n + ($0 % 3) * width) } }
                 ?? ThreeRows(nil, nil, nil)
-            kernel.run(width: width, rows: rows, norms: ns, scale: src.scale.scale, out: out!)
+            kernel.run(width: width, rows: rows, norms: ns, scale: src.scale.scale, out: out!,
+                       staging: out! + width * kernel.outPadded)
             if let tap {
                 tap("heads.\(index).loc", y, width, kernel.locCount, kernel.outPadded, out!)
                 tap("heads.\(index).conf", y, width, kernel.confCount, kernel.outPadded, out! + kernel.locCount)

@@ -86,7 +86,7 @@ final class StreamingNetwork {
     var sharedScratchFloats: Int {
         var n = pool.kernel.scratchFloats
         for b in blocks { n = max(n, b.kernel.scratchFloats) }
-        for h in heads { n = max(n, h.width * h.kernel.outPadded) }
+        for h in heads { n = max(n, h.width * h.kernel.outPadded + h.kernel.stagingFloats) }
         return n
     }
 

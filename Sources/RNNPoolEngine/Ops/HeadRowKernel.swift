@@ -39,69 +39,103 @@ struct HeadRowKernel {
         }
     }
 
+    /// Output pixels per pass: eight independent accumulators per output vector keep
+    /// both FMA pipes busy, and share every weight load.
+    static let pixels = 8
+
+    /// Floats `run` needs after its output row: the scaled inputs of one pass, 3 rows ×
+    /// (pixels + 2) columns × channels.
+    var stagingFloats: Int { 3 * (HeadRowKernel.pixels + 2) * channels }
+
     /// Output row `y` (width × outPadded floats: loc then conf channels). `rows[ky]` is
     /// input row y−1+ky or nil outside the map; `norms[ky]` its factors (inverseNorms)
-    /// with L2Norm; without, every stored element is multiplied by `scale`.
+    /// with L2Norm; without, every stored element is multiplied by `scale`. `staging`
+    /// holds `stagingFloats`.
     ///
-    /// Four output pixels at a time, 16 (or 8) output channels per pass: four
-    /// independent accumulators share every weight load.
+    /// Eight output pixels at a time: their 3 × 10 input pixels are converted and scaled
+    /// once into `staging` (zeros outside the map), then each 16 (or 8) output channels
+    /// take one pass of multiply-adds broadcast from it. The products and their order are
+    /// those of the plain convolution: stored · factor, times the weight, over ky, kx, c.
     func run<I: ActivationElement>(width: Int, rows: ThreeRows<I>, norms: ThreeRows<Float>,
-                                   scale: Float, out: UnsafeMutablePointer<Float>) {
-        var x = 0
-        while x < width {
-            let count = min(4, width - x)
-            var offset = 0
-            while offset + 16 <= outPadded {
-                pass(SIMD16<Float>.self, offset: offset, x: x, count: count, width: width, rows: rows, norms: norms, scale: scale, out: out)
-                offset += 16
-            }
-            if offset < outPadded {
-                pass(SIMD8<Float>.self, offset: offset, x: x, count: count, width: width, rows: rows, norms: norms, scale: scale, out: out)
-            }
-            x += 4
+                                   scale: Float, out: UnsafeMutablePointer<Float>,
+                                   staging: UnsafeMutablePointer<Float>) {
+        // Literal channel counts make the pixel offsets in `pass` constants.
+        switch channels {
+        case 32: run(channels: 32, width: width, rows: rows, norms: norms, scale: scale, out: out, staging: staging)
+        case 64: run(channels: 64, width: width, rows: rows, norms: norms, scale: scale, out: out, staging: staging)
+        default: run(channels: channels, width: width, rows: rows, norms: norms, scale: scale, out: out, staging: staging)
         }
     }
 
     @inline(__always)
-    private func pass<V: SIMD, I: ActivationElement>(_: V.Type, offset: Int, x: Int, count: Int, width: Int,
-                                                     rows: ThreeRows<I>, norms: ThreeRows<Float>,
-                                                     scale: Float, out: UnsafeMutablePointer<Float>) where V.Scalar == Float {
-        let c = channels, op = outPadded, w = weight.p + offset, lut = int8Values.p
-        let b = UnsafeRawPointer(bias.p + offset).loadUnaligned(as: V.self)
-        var a0 = b, a1 = b, a2 = b, a3 = b
-        for ky in 0..<3 {
-            guard let r = rows[ky] else { continue }
-            let nrm = norms[ky]
-            for kx in 0..<3 {
-                // Pixel i reads input column x + i − 1 + kx; outside the map (or past the
-                // row's end) it contributes nothing: scale 0 on a valid address.
-                var s = SIMD4<Float>(), base = SIMD4<Int>()
-                for i in 0..<4 {
-                    let ix = x + i - 1 + kx
-                    if i < count && ix >= 0 && ix < width {
-                        s[i] = l2norm ? nrm![ix] : scale
-                        base[i] = ix &* inStride
-                    }
+    private func run<I: ActivationElement>(channels c: Int, width: Int, rows: ThreeRows<I>, norms: ThreeRows<Float>,
+                                           scale: Float, out: UnsafeMutablePointer<Float>,
+                                           staging: UnsafeMutablePointer<Float>) {
+        let columns = HeadRowKernel.pixels + 2, lut = int8Values.p
+        let has = (rows.r0 != nil, rows.r1 != nil, rows.r2 != nil)
+        var x = 0
+        while x < width {
+            let count = min(HeadRowKernel.pixels, width - x)
+            // Column q of row ky is input column x − 1 + q, times its factor.
+            for ky in 0..<3 {
+                guard let r = rows[ky] else { continue }
+                let nrm = norms[ky]
+                for q in 0..<columns {
+                    let dst = staging + (ky &* columns &+ q) &* c
+                    let ix = x - 1 + q
+                    guard ix >= 0 && ix < width else { dst.update(repeating: 0, count: c); continue }
+                    let f = l2norm ? nrm![ix] : scale
+                    let src = r + ix &* inStride
+                    var ci = 0
+                    while ci + 16 <= c { store16(I.stored16(src + ci) * f, dst + ci); ci &+= 16 }
+                    while ci < c { dst[ci] = I.stored(src, ci, table: lut) * f; ci &+= 1 }
                 }
-                let p0 = r + base[0], p1 = r + base[1], p2 = r + base[2], p3 = r + base[3]
-                let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3]
+            }
+            var offset = 0
+            while offset + 16 <= outPadded {
+                pass(SIMD16<Float>.self, channels: c, offset: offset, x: x, count: count, has: has, staging: staging, out: out)
+                offset += 16
+            }
+            if offset < outPadded {
+                pass(SIMD8<Float>.self, channels: c, offset: offset, x: x, count: count, has: has, staging: staging, out: out)
+            }
+            x += HeadRowKernel.pixels
+        }
+    }
+
+    @inline(__always)
+    private func pass<V: SIMD>(_: V.Type, channels c: Int, offset: Int, x: Int, count: Int, has: (Bool, Bool, Bool),
+                               staging: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>)
+    where V.Scalar == Float {
+        let op = outPadded, w = weight.p + offset, columns = HeadRowKernel.pixels + 2
+        let b = UnsafeRawPointer(bias.p + offset).loadUnaligned(as: V.self)
+        var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b
+        for ky in 0..<3 {
+            guard ky == 0 ? has.0 : (ky == 1 ? has.1 : has.2) else { continue }
+            for kx in 0..<3 {
+                // Pixel i reads staged column i + kx.
+                let s = staging + (ky &* columns &+ kx) &* c
                 let wt = w + (ky &* 3 &+ kx) &* c &* op
                 for ci in 0..<c {
                     let wv = UnsafeRawPointer(wt + ci &* op).loadUnaligned(as: V.self)
-                    a0.addProduct(I.stored(p0, ci, table: lut) * s0, wv)
-                    a1.addProduct(I.stored(p1, ci, table: lut) * s1, wv)
-                    a2.addProduct(I.stored(p2, ci, table: lut) * s2, wv)
-                    a3.addProduct(I.stored(p3, ci, table: lut) * s3, wv)
+                    let v = s + ci
+                    a0.addProduct(v[0], wv)
+                    a1.addProduct(v[c], wv)
+                    a2.addProduct(v[2 &* c], wv)
+                    a3.addProduct(v[3 &* c], wv)
+                    a4.addProduct(v[4 &* c], wv)
+                    a5.addProduct(v[5 &* c], wv)
+                    a6.addProduct(v[6 &* c], wv)
+                    a7.addProduct(v[7 &* c], wv)
                 }
             }
         }
         func store(_ v: V, _ i: Int) {
+            guard i < count else { return }
             let index: Int = (x + i) &* op &+ offset
             UnsafeMutableRawPointer(out + index).storeBytes(of: v, as: V.self)
         }
-        store(a0, 0)
-        if count > 1 { store(a1, 1) }
-        if count > 2 { store(a2, 2) }
-        if count > 3 { store(a3, 3) }
+        store(a0, 0); store(a1, 1); store(a2, 2); store(a3, 3)
+        store(a4, 4); store(a5, 5); store(a6, 6); store(a7, 7)
     }
 }
