@@ -59,6 +59,38 @@ final class OpTests: XCTestCase {
         }
     }
 
+    /// The gate clamp is skipped only where a bound proves it idle: the shipped model's
+    /// two RNNs get the proof (so the engine runs `UnclampedGates`), a cell whose inputs
+    /// can push |a| past the saturation bound does not, and where the proof holds the
+    /// unclamped gates give the bounded gates' results bit for bit.
+    func testGateClampIsSkippedOnlyWhereProvablyIdle() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let model = try RNNPoolModel.load(path: root.appendingPathComponent("assets/models/rnnpool-face.rpm").path)
+        let r1 = FastGRNNLanes(model.weights.rnn1), r2 = FastGRNNLanes(model.weights.rnn2)
+        XCTAssertTrue(r1.clampIsIdle(inputBound: 6, steps: 8), "stem outputs are ReLU6")
+        XCTAssertTrue(r2.clampIsIdle(inputBound: r1.stateBound(steps: 8) + 0.05, steps: 8))
+
+        // σ(ζ) = σ(ν) = 0.5: |h| ≤ 1 after one step, then grows by σ(ν) a step.
+        let cell = grnn(input: 1, hidden: 1, W: [4], U: [0.5], bz: [0], bh: [0], zeta: 0, nu: 0)
+        XCTAssertEqual(cell.stateBound(steps: 1), 1, accuracy: 1e-6)
+        XCTAssertEqual(cell.stateBound(steps: 3), 2, accuracy: 1e-6)
+        // saturation = 17 here: |a| ≤ 4·6 + 0.5·H fails the proof, 4·1 + 0.5·H passes.
+        XCTAssertEqual(cell.saturation ?? 0, 17, accuracy: 1e-6)
+        XCTAssertFalse(cell.clampIsIdle(inputBound: 6, steps: 8))
+        XCTAssertTrue(cell.clampIsIdle(inputBound: 1, steps: 8))
+        XCTAssertFalse(cell.clampIsIdle(inputBound: .infinity, steps: 8))
+
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let a = SIMD16<Float>((0..<16).map { _ in Float.random(in: -17...17, using: &rng) })
+            let h = SIMD16<Float>((0..<16).map { _ in Float.random(in: -2...2, using: &rng) })
+            let bounded = BoundedGates(cell: cell, bound: 17).update(a, 0, h)
+            let unclamped = UnclampedGates(cell: cell).update(a, 0, h)
+            XCTAssertEqual(unsafeBitCast(bounded, to: SIMD16<UInt32>.self), unsafeBitCast(unclamped, to: SIMD16<UInt32>.self))
+        }
+    }
+
     /// RNNPool over a constant patch: every row and column sequence is the same, so the
     /// four RNN2 sweeps (and all 39 patches) agree, and equal a scalar re-computation.
     func testRNNPoolRowOfConstantPatches() {
