@@ -9,8 +9,10 @@ Run it after quantize.py: the model file runs on the path the engine takes by de
    nested-box suppression (NETWORK.md section 6; `--nested none` turns it off) and prints
    the AP50 table;
 2. picks the default score threshold: the lowest score at which the precision of all val
-   detections at or above it (IoU 0.5, ignore-aware, as evaluate.py) is still >= --precision;
-3. counts the boxes that threshold leaves on the face-free val photos;
+   detections at or above it (IoU 0.5, ignore-aware, as evaluate.py) is still >= --precision,
+   raised where needed until at most --face-free-rate boxes per face-free val photo remain
+   (issue 8: at most 1 box per 50 face-free photos at the default threshold);
+3. counts the boxes that threshold leaves on the face-free val photos, and the recall there;
 4. with --write, stores `score_threshold`, `nms_nested` and the val figures in the file's
    header (tensors unchanged; CRC and round trip checked by rpm.py).
 """
@@ -51,12 +53,39 @@ def threshold_at_precision(entries, dets, precision):
     return thr, float(prec[i]), float(tp[i] / max(sum(len(face_arrays(e)[0]) for e in entries), 1))
 
 
+def threshold_for_face_free(neg_dets, rate):
+    """Lowest 4-decimal score s such that at most floor(rate * photos) boxes on the face-free
+    photos score >= s (0 where even the lowest score passes)."""
+    scores = np.sort(np.concatenate([np.asarray(d, np.float64).reshape(-1, 5)[:, 4] for d in neg_dets] + [np.zeros(0)]))[::-1]
+    allowed = int(np.floor(rate * len(neg_dets) + 1e-9))
+    if len(scores) <= allowed:
+        return 0.0
+    s = float(np.ceil(scores[allowed] * 1e4) / 1e4)
+    return s if s > scores[allowed] else s + 1e-4
+
+
+def precision_recall_at(entries, dets, thr):
+    """Precision and recall (IoU 0.5, ignore-aware) of the val detections scoring >= thr."""
+    tp = fp = 0
+    for e, d in zip(entries, dets):
+        faces, ignores = face_arrays(e)
+        d = np.asarray(d, np.float64).reshape(-1, 5)
+        d = d[np.argsort(-d[:, 4], kind="stable")]
+        m = match_image(d, faces, ignores)
+        keep = d[:, 4] >= thr
+        tp += int(((m >= 0) & keep).sum()); fp += int(((m == -1) & keep).sum())
+    total = max(sum(len(face_arrays(e)[0]) for e in entries), 1)
+    return tp / max(tp + fp, 1), tp / total
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", required=True)
     ap.add_argument("--data", default=DEFAULT_DATA)
     ap.add_argument("--nested", default="0.7", help="nested-box overlap limit, or 'none'")
     ap.add_argument("--precision", type=float, default=0.9)
+    ap.add_argument("--face-free-rate", type=float, default=0.02,
+                    help="most boxes per face-free val photo at the threshold (0.02 = 1 in 50; negative: no limit)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     import torch
@@ -75,7 +104,17 @@ def main(argv=None):
     print(format_result(r))
     thr, prec, rec = threshold_at_precision(entries, dets, args.precision)
     neg = [d for e, d in zip(entries, dets) if e["set"] == "neg"]
-    fp_neg = sum(int((np.asarray(d).reshape(-1, 5)[:, 4] >= thr).sum()) for d in neg)
+    def boxes_on_face_free(t):
+        return sum(int((np.asarray(d).reshape(-1, 5)[:, 4] >= t).sum()) for d in neg)
+    print(f"precision {args.precision}: threshold {thr:.4f}, recall {rec:.3f}; "
+          f"{boxes_on_face_free(thr)} boxes on {len(neg)} face-free photos")
+    if args.face_free_rate >= 0:
+        thr_neg = threshold_for_face_free(neg, args.face_free_rate)
+        if thr_neg > thr:
+            thr = thr_neg
+            prec, rec = precision_recall_at(entries, dets, thr)
+            print(f"raised for at most {args.face_free_rate:g} boxes per face-free photo: threshold {thr:.4f}")
+    fp_neg = boxes_on_face_free(thr)
     print(f"threshold {thr:.4f}: precision {prec:.3f}, recall {rec:.3f}; {fp_neg} boxes on {len(neg)} face-free photos")
     if args.write:
         pp["score_threshold"] = round(thr, 4)
