@@ -25,8 +25,12 @@ struct DetectCommand: ParsableCommand {
         try reportingFailures {
             let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes,
                                                                   precision: detectorOptions.precision)
-            var failures = 0
+            var failures = 0, done = 0
+            // SIGINT/SIGTERM stop the run between images: every line written is whole.
+            StopSignal.install()
             for file in files {
+                if StopSignal.requested { break }
+                defer { done += 1 }
                 let frame: Frame
                 do {
                     frame = try PNMImage.read(path: file)
@@ -51,6 +55,10 @@ struct DetectCommand: ParsableCommand {
                         Console.emit("  x=\(Int(f.x.rounded())) y=\(Int(f.y.rounded())) w=\(Int(f.w.rounded())) h=\(Int(f.h.rounded())) score=\(f.score)")
                     }
                 }
+            }
+            if let signal = StopSignal.name {
+                Console.note("stopped by \(signal) after \(done) of \(files.count) images")
+                try StopSignal.exitIfStopped()
             }
             if failures > 0 { throw ExitCode(1) }
         }

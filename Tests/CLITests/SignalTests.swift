@@ -30,6 +30,23 @@ final class SignalTests: XCTestCase {
         }
     }
 
+    /// `detect` finishes the image in hand and stops: whole JSON lines only, a note that
+    /// says how far it got, and the signal's exit status.
+    func testDetectStopsBetweenImagesWithWholeLines() throws {
+        let pgm = scratch.write("gray.pgm", Array("P5\n64 48\n255\n".utf8) + [UInt8](repeating: 128, count: 64 * 48))
+        let files = Array(repeating: pgm, count: 3000)
+        for signal in [SIGINT, SIGTERM] {
+            let child = try BinaryRunner.start(["detect", "--json"] + files)
+            let (r, _) = stop(child, with: signal) { fileSize(child.outPath) > 0 }
+            XCTAssertEqual(r.status, 128 + signal, r.stderr)
+            let lines = r.stdoutLines
+            XCTAssertLessThan(lines.count, files.count, "stopped early")
+            for line in lines { XCTAssertEqual(try jsonObject(line)["file"] as? String, pgm) }
+            let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+            XCTAssertEqual(r.stderr, "rnnpool-cam: stopped by \(name) after \(lines.count) of \(files.count) images\n")
+        }
+    }
+
     func testRecordStopsAtOnceDuringAnHourLongPacingWaitAndKeepsAValidFile() throws {
         let out = scratch.path("hour.y4m")
         let child = try BinaryRunner.start(["record", Self.oneFramePerHour, "-o", out])
