@@ -80,31 +80,35 @@ struct MBConvRowKernel {
                 if let ew = expandWeight {
                     let wg = ew.p + g
                     let b = load16(ebias + g)
-                    // Eight pixels at a time: a core with two FMA pipes of latency 4 needs
-                    // eight independent chains to stay busy, and all eight share each
-                    // weight load. Then four, then one for the rest of the row.
-                    var x = 0
-                    while x + 8 <= win {
+                    // Eight pixels at a time (a core with two FMA pipes of latency 4
+                    // needs eight independent chains to stay busy, and all eight share
+                    // each weight load), then four, then one for the rest of the row.
+                    @inline(__always) func expand(_ n: Int, at x: Int) {
+                        // n is a literal at each call: the unused chains fold away.
                         let p0 = src + x &* inStride, p1 = p0 + inStride, p2 = p1 + inStride, p3 = p2 + inStride
                         let p4 = p3 + inStride, p5 = p4 + inStride, p6 = p5 + inStride, p7 = p6 + inStride
                         var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b
                         // 16 channels of each pixel converted as one vector into `staged`:
                         // the multiply-adds then broadcast from fixed offsets, instead of
-                        // 8 byte loads and 8 table loads whose address arithmetic
+                        // a byte load and a table load each, whose address arithmetic
                         // serialised the loop.
                         var c0 = 0
                         while c0 + 16 <= cin {
                             store16(I.stored16(p0 + c0), staged); store16(I.stored16(p1 + c0), staged + 16)
                             store16(I.stored16(p2 + c0), staged + 32); store16(I.stored16(p3 + c0), staged + 48)
-                            store16(I.stored16(p4 + c0), staged + 64); store16(I.stored16(p5 + c0), staged + 80)
-                            store16(I.stored16(p6 + c0), staged + 96); store16(I.stored16(p7 + c0), staged + 112)
+                            if n > 4 {
+                                store16(I.stored16(p4 + c0), staged + 64); store16(I.stored16(p5 + c0), staged + 80)
+                                store16(I.stored16(p6 + c0), staged + 96); store16(I.stored16(p7 + c0), staged + 112)
+                            }
                             let wc = wg + c0 &* mp
                             for k in 0..<16 {
                                 let w = load16(wc + k &* mp), v = staged + k
                                 a0.addProduct(v[0], w); a1.addProduct(v[16], w)
                                 a2.addProduct(v[32], w); a3.addProduct(v[48], w)
-                                a4.addProduct(v[64], w); a5.addProduct(v[80], w)
-                                a6.addProduct(v[96], w); a7.addProduct(v[112], w)
+                                if n > 4 {
+                                    a4.addProduct(v[64], w); a5.addProduct(v[80], w)
+                                    a6.addProduct(v[96], w); a7.addProduct(v[112], w)
+                                }
                             }
                             c0 &+= 16
                         }
@@ -114,49 +118,27 @@ struct MBConvRowKernel {
                             a1.addProduct(I.stored(p1, c, table: lut), w)
                             a2.addProduct(I.stored(p2, c, table: lut), w)
                             a3.addProduct(I.stored(p3, c, table: lut), w)
-                            a4.addProduct(I.stored(p4, c, table: lut), w)
-                            a5.addProduct(I.stored(p5, c, table: lut), w)
-                            a6.addProduct(I.stored(p6, c, table: lut), w)
-                            a7.addProduct(I.stored(p7, c, table: lut), w)
-                        }
-                        dst[x] = relu6(a0)
-                        dst[x &+ 1] = relu6(a1)
-                        dst[x &+ 2] = relu6(a2)
-                        dst[x &+ 3] = relu6(a3)
-                        dst[x &+ 4] = relu6(a4)
-                        dst[x &+ 5] = relu6(a5)
-                        dst[x &+ 6] = relu6(a6)
-                        dst[x &+ 7] = relu6(a7)
-                        x &+= 8
-                    }
-                    while x + 4 <= win {
-                        let p0 = src + x &* inStride, p1 = p0 + inStride, p2 = p1 + inStride, p3 = p2 + inStride
-                        var a0 = b, a1 = b, a2 = b, a3 = b
-                        var c0 = 0
-                        while c0 + 16 <= cin {
-                            store16(I.stored16(p0 + c0), staged); store16(I.stored16(p1 + c0), staged + 16)
-                            store16(I.stored16(p2 + c0), staged + 32); store16(I.stored16(p3 + c0), staged + 48)
-                            let wc = wg + c0 &* mp
-                            for k in 0..<16 {
-                                let w = load16(wc + k &* mp), v = staged + k
-                                a0.addProduct(v[0], w); a1.addProduct(v[16], w)
-                                a2.addProduct(v[32], w); a3.addProduct(v[48], w)
+                            if n > 4 {
+                                a4.addProduct(I.stored(p4, c, table: lut), w)
+                                a5.addProduct(I.stored(p5, c, table: lut), w)
+                                a6.addProduct(I.stored(p6, c, table: lut), w)
+                                a7.addProduct(I.stored(p7, c, table: lut), w)
                             }
-                            c0 &+= 16
-                        }
-                        for c in c0..<cin {
-                            let w = load16(wg + c &* mp)
-                            a0.addProduct(I.stored(p0, c, table: lut), w)
-                            a1.addProduct(I.stored(p1, c, table: lut), w)
-                            a2.addProduct(I.stored(p2, c, table: lut), w)
-                            a3.addProduct(I.stored(p3, c, table: lut), w)
                         }
                         dst[x] = relu6(a0)
                         dst[x &+ 1] = relu6(a1)
                         dst[x &+ 2] = relu6(a2)
                         dst[x &+ 3] = relu6(a3)
-                        x &+= 4
+                        if n > 4 {
+                            dst[x &+ 4] = relu6(a4)
+                            dst[x &+ 5] = relu6(a5)
+                            dst[x &+ 6] = relu6(a6)
+                            dst[x &+ 7] = relu6(a7)
+                        }
                     }
+                    var x = 0
+                    while x + 8 <= win { expand(8, at: x); x &+= 8 }
+                    if x + 4 <= win { expand(4, at: x); x &+= 4 }
                     while x < win {
                         let px = src + x &* inStride
                         var acc = b
