@@ -130,10 +130,11 @@ def validate(ema, val_entries, val_images):
     return evaluate(val_entries, predict(header, model_tensors(m), val_images, 0.05))
 
 
-def hard_negative_factors(entries, path, factor):
-    """Sampling-weight factors: `factor` for the photos listed in a mine_negatives.py file, 1 elsewhere."""
+def hard_negative_factors(entries, path, factor, min_score=0.0):
+    """Sampling-weight factors: `factor` for the photos a mine_negatives.py file lists with a
+    box scoring >= min_score, 1 elsewhere."""
     with open(path) as f:
-        hard = {r["image"] for r in json.load(f)["hard"]}
+        hard = {r["image"] for r in json.load(f)["hard"] if r["score"] >= min_score}
     out = np.asarray([factor if e["image"] in hard else 1.0 for e in entries])
     print(f"hard negatives: {int((out != 1.0).sum())} train photos drawn {factor:g}x as often", flush=True)
     return out
@@ -172,6 +173,8 @@ def main(argv=None):
     ap.add_argument("--set-weights", default="", help="override SET_WEIGHTS, e.g. ilc=3,neg=0.6")
     ap.add_argument("--hard-negatives", help="a mine_negatives.py file: draw its photos --hard-weight times as often")
     ap.add_argument("--hard-weight", type=float, default=3.0)
+    ap.add_argument("--hard-min-score", type=float, default=0.45,
+                    help="only the listed photos whose top box scores at least this (0.45: about 1 in 10)")
     ap.add_argument("--assign", choices=["atss", "s3fd"], default="atss", help="anchor assignment")
     ap.add_argument("--loss", choices=["focal", "mining"], default="focal",
                     help="focal + DIoU, or the first model's smooth L1 + 3:1 hard-negative mining")
@@ -255,7 +258,8 @@ def main(argv=None):
         set_w[k] = float(v)
     weights = np.asarray([set_w.get(e["set"], 1.0) for e in train_entries])
     if args.hard_negatives:
-        weights = weights * hard_negative_factors(train_entries, args.hard_negatives, args.hard_weight)
+        weights = weights * hard_negative_factors(train_entries, args.hard_negatives, args.hard_weight,
+                                                  args.hard_min_score)
     ds = TrainSamples(store, train_entries, Augmenter(cw, ch), anchors, levels, args.assign, args.mosaic, weights)
     sampler = torch.utils.data.WeightedRandomSampler(weights, num_samples=len(weights), replacement=True,
                                                      generator=torch.Generator().manual_seed(args.seed + state["step"]))

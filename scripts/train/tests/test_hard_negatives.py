@@ -15,6 +15,7 @@ def test_hard_negatives_lists_photos_reaching_the_score_best_first():
 
 def test_hard_negative_factors_weight_only_the_listed_photos(tmp_path):
     path = tmp_path / "hard.json"
-    path.write_text(json.dumps({"hard": [{"image": "b.jpg", "score": 0.6}]}))
-    entries = [{"image": "a.jpg"}, {"image": "b.jpg"}]
-    assert list(hard_negative_factors(entries, str(path), 3.0)) == [1.0, 3.0]
+    path.write_text(json.dumps({"hard": [{"image": "b.jpg", "score": 0.6}, {"image": "c.jpg", "score": 0.35}]}))
+    entries = [{"image": "a.jpg"}, {"image": "b.jpg"}, {"image": "c.jpg"}]
+    assert list(hard_negative_factors(entries, str(path), 3.0)) == [1.0, 3.0, 3.0]
+    assert list(hard_negative_factors(entries, str(path), 3.0, min_score=0.45)) == [1.0, 3.0, 1.0]
