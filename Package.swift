@@ -51,7 +51,9 @@ let package = Package(
         // Frames come in: camera capture, .y4m replay and recording, still images.
         .target(name: "FrameIO", dependencies: ["CV4L2", "InputSafety"], swiftSettings: optimised),
         // The detector runs: model file, RAM-capped arena, streaming RNNPool network.
-        .target(name: "RNNPoolEngine", dependencies: ["InputSafety"], swiftSettings: engineSettings),
+        // Kernels in C for instructions Swift cannot name (AVX-512 VNNI), chosen at run time.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "RNNPoolEngine", dependencies: ["InputSafety", "CKernels"], swiftSettings: engineSettings),
         // The terminal shows it: cell-grid rendering, ncurses front end, live loop.
         .target(name: "TerminalUI", dependencies: ["CNcurses", "CChafa", "FrameIO", "RNNPoolEngine"], swiftSettings: optimised),
 

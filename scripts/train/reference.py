@@ -38,6 +38,17 @@ class _Rnn:
         return fastgrnn(x, *self.args)
 
 
+def quantize_expand(weight, in_scale):
+    """The int8 path's expand weights (NETWORK.md section 7): per expanded channel m,
+    s_m = max |w_m| / 127 and q = clamp(round_half_even(w * (1/s_m)), -127, 127), all
+    float32; returns (q as float, in_scale * s_m). The Swift engine's QuantizedExpand."""
+    largest = weight.abs().amax(dim=tuple(range(1, weight.dim())))
+    s = torch.where(largest > 0, largest / torch.tensor(127.0), torch.ones_like(largest))
+    inv = torch.tensor(1.0, dtype=torch.float32) / s
+    q = torch.clamp(torch.round(weight * inv.view(-1, *([1] * (weight.dim() - 1)))), -127, 127)
+    return q, torch.tensor(in_scale, dtype=torch.float32) * s
+
+
 def _record(stats, name, x):
     m = float(x.detach().abs().max())
     stats[name] = max(stats.get(name, 0.0), m)
@@ -77,7 +88,15 @@ def forward_tensors(header, T, x, scales=None, stats=None):
     for i, b in enumerate(header["blocks"]):
         p = f"blocks.{i}."
         z = y
-        if b["expand"] != 1:
+        if b["expand"] != 1 and scales is not None:
+            # Int8 path: an integer sum of int8 inputs and int8 weights (exact in float32),
+            # then one multiply and one add per channel, as the engine computes it.
+            in_scale = scales["rnnpool"] if i == 0 else scales[f"blocks.{i - 1}"]
+            inv = torch.tensor(1.0, dtype=torch.float32) / torch.tensor(in_scale, dtype=torch.float32)
+            qx = torch.round(z * inv)
+            qw, k = quantize_expand(T[p + "expand.weight"], in_scale)
+            z = F.relu6(F.conv2d(qx, qw) * k.view(1, -1, 1, 1) + T[p + "expand.bias"].view(1, -1, 1, 1))
+        elif b["expand"] != 1:
             z = F.relu6(F.conv2d(z, T[p + "expand.weight"], T[p + "expand.bias"]))
         z = F.relu6(F.conv2d(z, T[p + "dw.weight"], T[p + "dw.bias"], stride=b["stride"],
                              padding=1, groups=z.shape[1]))

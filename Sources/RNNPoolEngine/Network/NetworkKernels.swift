@@ -19,6 +19,7 @@ struct NetworkKernels {
         }
         for b in blocks {
             if let e = b.expandWeight { t.append(e) }
+            if let k = b.expandScale { t.append(k) }
             t += [b.expandBias, b.dwWeight, b.dwBias, b.projectWeight, b.projectBias]
         }
         for h in heads { t += [h.weight, h.bias] }
@@ -36,7 +37,7 @@ struct NetworkKernels {
                                 patchesX: arch.patchesX, paddedWidth: arch.rnnpool.padTo[0])
         blocks = []
         for (i, s) in arch.blockShapes.enumerated() {
-            let inputScale = scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] } ?? 1
+            let inputScale = scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] }
             blocks.append(MBConvRowKernel(shape: s, inputScale: inputScale, linked: &r))
         }
         heads = []
@@ -79,13 +80,18 @@ extension FastGRNNLanes {
 }
 
 extension MBConvRowKernel {
-    init(shape s: Architecture.BlockShape, inputScale: Float, linked r: inout LinkedTables) {
+    init(shape s: Architecture.BlockShape, inputScale: Float?, linked r: inout LinkedTables) {
         shape = s
         midPadded = (s.cmid + 15) & ~15
         inStride = roundUp8(s.cin)
         outStride = roundUp8(s.cout)
-        self.inputScale = inputScale
+        self.inputScale = inputScale ?? 1
         expandWeight = s.cmid != s.cin ? r.next(s.cin * midPadded) : nil
+        expandScale = expandWeight != nil && inputScale != nil ? r.next(midPadded) : nil
+        #if arch(x86_64) && canImport(CKernels)
+        let mp = midPadded
+        vnni = expandScale == nil ? nil : expandWeight.flatMap { VNNIExpand(integers: $0.p, cin: s.cin, midPadded: mp) }
+        #endif
         expandBias = r.next(midPadded)
         dwWeight = r.next(9 * midPadded)
         dwBias = r.next(midPadded)
@@ -151,7 +157,7 @@ extension NetworkKernels {
                                 channels: arch.stem.outChannels, stride: arch.rnnpool.stride,
                                 patchesX: arch.patchesX, paddedWidth: arch.rnnpool.padTo[0])
         blocks = w.blocks.enumerated().map { i, bw in
-            MBConvRowKernel(bw, inputScale: scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] } ?? 1)
+            MBConvRowKernel(bw, inputScale: scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] })
         }
         heads = w.heads.map { HeadRowKernel($0) }
     }

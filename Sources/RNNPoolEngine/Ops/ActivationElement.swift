@@ -49,8 +49,11 @@ extension Float: ActivationElement {
 extension Int8: ActivationElement {
     @inline(__always) var stored: Float { Float(self) }
     @inline(__always) init(storing v: Float, inverse: Float) {
-        let r = (v * inverse).rounded(.toNearestOrEven)
-        self = Int8(truncatingIfNeeded: Int32(Swift.max(-127, Swift.min(127, r))))
+        // `quantizeInt8`'s arithmetic for one value: clamp, then round half to even by
+        // adding 1.5·2^23. No checked Float → Int conversion (its range tests and
+        // branches made the RNNPool output stores a tenth of that kernel's time).
+        let x = Swift.min(Swift.max(v * inverse, -127), 127)
+        self = Int8(truncatingIfNeeded: Int32(bitPattern: (x + 12_582_912).bitPattern) &- 0x4B40_0000)
     }
     @inline(__always) static func stored(_ p: UnsafePointer<Int8>, _ i: Int, table: UnsafePointer<Float>) -> Float {
         table[Int(UInt8(bitPattern: p[i]))]

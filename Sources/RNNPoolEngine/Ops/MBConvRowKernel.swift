@@ -1,3 +1,7 @@
+#if arch(x86_64) && canImport(CKernels)
+import CKernels
+#endif
+
 /// One output row of a fused MBConv block (NETWORK.md §4): 1×1 expand + ReLU6, 3×3
 /// depthwise (stride s, zero padding) + ReLU6, 1×1 linear projection, residual.
 ///
@@ -12,25 +16,45 @@ struct MBConvRowKernel {
     let midPadded: Int
     let inStride: Int      // floats per input pixel (cin rounded up to 8)
     let outStride: Int     // floats per output pixel (cout rounded up to 8)
+    /// Float path: the float weights, [cin][midPadded]. Int8 path: `QuantizedExpand`'s
+    /// integers (as floats), with `expandScale` turning their sums back into values.
     let expandWeight: FloatBuffer?
+    /// [midPadded] s_in · s_m on the int8 path (QuantizedExpand); nil on the float path.
+    let expandScale: FloatBuffer?
     let expandBias: FloatBuffer
     let dwWeight: FloatBuffer
     let dwBias: FloatBuffer
     let projectWeight: FloatBuffer
     let projectBias: FloatBuffer
 
-    /// The expand weights are stored multiplied by `inputScale` (the input's int8
-    /// grid; 1 on the float path, which leaves them exact), so the expand loop reads a
-    /// stored input element without scaling it.
+    /// The grid of the int8 input the expand's scales were made for (1 on the float path).
     let inputScale: Float
+    #if arch(x86_64) && canImport(CKernels)
+    /// The int8 expand for AVX-512 VNNI, where the CPU has it (nil: the Swift loop).
+    var vnni: VNNIExpand?
+    #endif
 
-    init(_ w: NetworkWeights.Block, inputScale: Float = 1) {
+    /// `inputScale`: the grid of the block's int8 input on the int8 path (the expand
+    /// weights are then quantized, QuantizedExpand); nil on the float path.
+    init(_ w: NetworkWeights.Block, inputScale: Float? = nil) {
         shape = w.shape
         midPadded = w.midPadded
         inStride = roundUp8(w.shape.cin)
         outStride = w.coutPadded
-        self.inputScale = inputScale
-        expandWeight = w.expandWeight.map { FloatBuffer($0.map { $0 * inputScale }) }
+        self.inputScale = inputScale ?? 1
+        if let ew = w.expandWeight, let inputScale {
+            let q = QuantizedExpand(weights: ew, cin: w.shape.cin, midPadded: w.midPadded, inputScale: inputScale)
+            expandWeight = FloatBuffer(q.weights)
+            expandScale = FloatBuffer(q.scale)
+        } else {
+            expandWeight = w.expandWeight.map { FloatBuffer($0) }
+            expandScale = nil
+        }
+        #if arch(x86_64) && canImport(CKernels)
+        vnni = expandScale == nil ? nil : expandWeight.flatMap {
+            VNNIExpand(integers: $0.p, cin: w.shape.cin, midPadded: w.midPadded)
+        }
+        #endif
         expandBias = FloatBuffer(w.expandBias)
         dwWeight = FloatBuffer(w.dwWeight)
         dwBias = FloatBuffer(w.dwBias)
@@ -51,6 +75,8 @@ struct MBConvRowKernel {
         row yo: Int, inputRow: (Int) -> UnsafePointer<I>, out: UnsafeMutablePointer<O>,
         scratch: UnsafeMutablePointer<Float>, inGrid: ActivationScale, outGrid: ActivationScale) {
         precondition(inGrid.scale == inputScale, "expand weights were scaled for another input grid")
+        precondition(expandWeight == nil || (expandScale != nil) == (I.self == Int8.self),
+                     "int8 expand weights need int8 inputs, float weights float inputs")
         let s = shape, win = s.win, cin = s.cin, mp = midPadded, cp = outStride, sIn = inGrid.scale
         let e = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
         let pb = projectBias.p, pw = projectWeight.p
@@ -78,8 +104,23 @@ struct MBConvRowKernel {
                 guard let src = rows[ky] else { continue }
                 let dst = e + ky &* win
                 if let ew = expandWeight {
+                    #if arch(x86_64) && canImport(CKernels)
+                    if I.self == Int8.self, let v = vnni, let ks = expandScale {
+                        v.expand(group: g, row: UnsafeRawPointer(src).assumingMemoryBound(to: Int8.self),
+                                 pixelStride: inStride, pixels: win, scale: ks.p, bias: ebias, into: dst)
+                        continue
+                    }
+                    #endif
                     let wg = ew.p + g
-                    let b = load16(ebias + g)
+                    // Float path: sums start at the bias. Int8 path: integer sums (exact in
+                    // float), then · scale + bias, the arithmetic of the VNNI kernel.
+                    let k = expandScale.map { load16($0.p + g) }
+                    let bias = load16(ebias + g)
+                    let b = k == nil ? bias : SIMD16<Float>()
+                    @inline(__always) func finish(_ a: SIMD16<Float>) -> SIMD16<Float> {
+                        guard let k else { return relu6(a) }
+                        return relu6(a * k + bias)
+                    }
                     // Eight pixels at a time (a core with two FMA pipes of latency 4
                     // needs eight independent chains to stay busy, and all eight share
                     // each weight load), then four, then one for the rest of the row.
@@ -125,15 +166,15 @@ struct MBConvRowKernel {
                                 a7.addProduct(I.stored(p7, c, table: lut), w)
                             }
                         }
-                        dst[x] = relu6(a0)
-                        dst[x &+ 1] = relu6(a1)
-                        dst[x &+ 2] = relu6(a2)
-                        dst[x &+ 3] = relu6(a3)
+                        dst[x] = finish(a0)
+                        dst[x &+ 1] = finish(a1)
+                        dst[x &+ 2] = finish(a2)
+                        dst[x &+ 3] = finish(a3)
                         if n > 4 {
-                            dst[x &+ 4] = relu6(a4)
-                            dst[x &+ 5] = relu6(a5)
-                            dst[x &+ 6] = relu6(a6)
-                            dst[x &+ 7] = relu6(a7)
+                            dst[x &+ 4] = finish(a4)
+                            dst[x &+ 5] = finish(a5)
+                            dst[x &+ 6] = finish(a6)
+                            dst[x &+ 7] = finish(a7)
                         }
                     }
                     var x = 0
@@ -143,7 +184,7 @@ struct MBConvRowKernel {
                         let px = src + x &* inStride
                         var acc = b
                         for c in 0..<cin { acc.addProduct(I.stored(px, c, table: lut), load16(wg + c &* mp)) }
-                        dst[x] = relu6(acc)
+                        dst[x] = finish(acc)
                         x &+= 1
                     }
                 } else {

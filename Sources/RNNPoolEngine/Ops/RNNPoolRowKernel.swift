@@ -1,3 +1,7 @@
+#if canImport(CKernels)
+import CKernels
+#endif
+
 /// RNNPool over one row of 8×8 patches (NETWORK.md §3).
 ///
 /// Patches overlap (stride S < P), so many RNN1 sequences are shared:
@@ -194,6 +198,17 @@ struct RNNPoolRowKernel {
             // 4. RNN2: lane 4p+q reads summary s(q, t) of patch p.
             for t in 0..<8 {
                 let s0 = t, s1 = 7 - t, s2 = 8 + t, s3 = 15 - t
+                #if canImport(CKernels)
+                // Lanes 0–7 from patches 0 and 1 (index 16 + s: the second vector), 8–15
+                // from patches 2 and 3: two permutes and a blend per unit.
+                let pick = SIMD16<Int32>(Int32(s0), Int32(s1), Int32(s2), Int32(s3),
+                                         Int32(16 + s0), Int32(16 + s1), Int32(16 + s2), Int32(16 + s3),
+                                         Int32(s0), Int32(s1), Int32(s2), Int32(s3),
+                                         Int32(16 + s0), Int32(16 + s1), Int32(16 + s2), Int32(16 + s3))
+                for j in 0..<h2 {
+                    a2[j] = rc_pick_lanes(proj[j], proj[h2 &+ j], proj[2 &* h2 &+ j], proj[3 &* h2 &+ j], pick, pick)
+                }
+                #else
                 for j in 0..<h2 {
                     let dst = a2f + j &* 16
                     for p in 0..<4 {
@@ -204,6 +219,7 @@ struct RNNPoolRowKernel {
                         dst[4 &* p &+ 3] = src[s3]
                     }
                 }
+                #endif
                 rnn2.step(a2, h: hB, scratch: t2, first: t == 0, clampIdle: idle2)
             }
             for p in 0..<count {

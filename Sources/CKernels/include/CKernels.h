@@ -1,0 +1,57 @@
+// Kernels written in C for instructions Swift cannot name: today the MBConv expand of
+// the int8 path with AVX-512 VNNI (vpdpbusd, 64 int8 multiply-adds per instruction).
+// Each is chosen at run time, only where the CPU has the instructions; the Swift
+// engine computes exactly the same numbers without them (MBConvRowKernel).
+#ifndef RNNPOOL_CKERNELS_H
+#define RNNPOOL_CKERNELS_H
+
+#include <stdint.h>
+
+/// 16 floats / 16 int32s: Swift sees them as SIMD16<Float> and SIMD16<Int32>.
+typedef float rc_float16 __attribute__((ext_vector_type(16)));
+typedef int32_t rc_int16 __attribute__((ext_vector_type(16)));
+
+/// Lanes picked from four vectors: lanes 0–7 from a and b (index i < 16: a[i], else
+/// b[i − 16]) by `low`, lanes 8–15 from c and d by `high`. A pure data move, for the RNN2
+/// sweeps that read four patches' projections in a different order at every step.
+/// With AVX-512 (known when the engine is compiled for such a CPU): two vpermt2ps and a
+/// blend, inlined into the Swift loop; otherwise a lane loop.
+#if defined(__AVX512F__)
+#include <immintrin.h>
+static inline __attribute__((always_inline)) rc_float16
+rc_pick_lanes(rc_float16 a, rc_float16 b, rc_float16 c, rc_float16 d, rc_int16 low, rc_int16 high) {
+    __m512 x = _mm512_permutex2var_ps((__m512)a, (__m512i)low, (__m512)b);
+    __m512 y = _mm512_permutex2var_ps((__m512)c, (__m512i)high, (__m512)d);
+    return (rc_float16)_mm512_mask_blend_ps(0xFF00, x, y);
+}
+#else
+static inline rc_float16
+rc_pick_lanes(rc_float16 a, rc_float16 b, rc_float16 c, rc_float16 d, rc_int16 low, rc_int16 high) {
+    rc_float16 r;
+    for (int l = 0; l < 8; l++) r[l] = low[l] < 16 ? a[low[l] & 15] : b[low[l] & 15];
+    for (int l = 8; l < 16; l++) r[l] = high[l] < 16 ? c[high[l] & 15] : d[high[l] & 15];
+    return r;
+}
+#endif
+
+/// 1 when this CPU runs AVX-512 VNNI (and the kernels below), else 0. Always 0 on
+/// other architectures, and when RNNPOOL_NO_VNNI is set to anything but "0" (to
+/// measure or test the portable path on such a CPU).
+int rc_has_avx512_vnni(void);
+
+/// One 16-channel group of the int8 expand (1×1 conv + ReLU6) over `pixels` pixels:
+///   dst[x][l] = relu6(float(Σ_c q[x][c] · w[l][c]) · scale[l] + bias[l])
+/// q: the input row's int8 values, `pixelStride` bytes from pixel to pixel, `cin4`
+/// channels each (a multiple of 4; weights beyond the real channels are zero, so the
+/// padding bytes' values do not matter); `weights`: cin4/4 blocks of 16 lanes × 4 bytes
+/// (block c4, lane l, byte k = w[l][4·c4 + k]); `correction[l]` = 128 · Σ_c w[l][c]
+/// (vpdpbusd multiplies unsigned bytes, so the kernel reads q + 128 and subtracts it).
+/// The sum is exact (|Σ| < 2^24), then one float multiply and one add, not fused.
+/// dst: `pixels` × 16 floats. Call only where rc_has_avx512_vnni() is 1.
+#if defined(__x86_64__)
+void rc_expand16_vnni(const int8_t *q, long pixelStride, long pixels, long cin4,
+                      const int8_t *weights, const int32_t *correction,
+                      const float *scale, const float *bias, float *dst);
+#endif
+
+#endif

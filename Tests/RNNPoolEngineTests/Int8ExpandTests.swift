@@ -1,0 +1,133 @@
+import Foundation
+import XCTest
+@testable import RNNPoolEngine
+
+/// The int8 path's MBConv expand (NETWORK.md §7): int8 weights per expanded channel, an
+/// exact integer sum, then · scale + bias. The VNNI kernel and the Swift loop must give
+/// the same bits, since the Cortex-M4 and CPUs without VNNI run the Swift loop.
+final class Int8ExpandTests: XCTestCase {
+    /// Each channel's integers span ±127 and stay within half a step of the weights.
+    func testWeightsQuantizePerChannelWithinHalfAStep() {
+        let cin = 6, mp = 16
+        var w = [Float](repeating: 0, count: cin * mp)
+        for c in 0..<cin { for m in 0..<12 { w[c * mp + m] = Float.random(in: -1...1) * Float(m + 1) } }
+        let q = QuantizedExpand(weights: w, cin: cin, midPadded: mp, inputScale: 0.25)
+        for m in 0..<mp {
+            let column = (0..<cin).map { q.weights[$0 * mp + m] }
+            if m >= 12 {
+                XCTAssertEqual(column, [Float](repeating: 0, count: cin), "padding channel \(m)")
+                continue
+            }
+            XCTAssertEqual(column.map(abs).max(), 127, "channel \(m): its largest weight maps to ±127")
+            let s = q.scale[m] / 0.25
+            for c in 0..<cin {
+                XCTAssertEqual(column[c], column[c].rounded(), "channel \(m): integers")
+                XCTAssertLessThanOrEqual(abs(w[c * mp + m] - column[c] * s), s * 0.5001, "channel \(m) input \(c)")
+            }
+        }
+    }
+
+    /// A block fed int8 rows: its output against the spec's formula computed directly,
+    /// with garbage in the padding bytes between pixels (zero weights must ignore it).
+    func testInt8BlockMatchesIntegerFormula() throws {
+        for (stride, cin) in [(1, 32), (2, 5), (1, 20)] {
+            let c = try Case(stride: stride, cin: cin)
+            defer { c.release() }
+            for yo in 0..<c.shape.hout {
+                c.run(c.kernel, row: yo)
+                for xo in 0..<c.shape.wout {
+                    for o in 0..<c.cout {
+                        let s = c.expected(yo, xo, o)
+                        XCTAssertEqual(Double(c.out[xo * c.kernel.outStride + o]), s, accuracy: 1e-4 * max(1, abs(s)),
+                                       "stride \(stride) cin \(cin) at (\(yo), \(xo), \(o))")
+                    }
+                }
+            }
+        }
+    }
+
+    /// With AVX-512 VNNI (this project's CI machines have it) the C kernel and the Swift
+    /// loop give identical bits on every output.
+    func testVNNIKernelAndSwiftLoopAgreeBitForBit() throws {
+        #if arch(x86_64) && canImport(CKernels)
+        for (stride, cin) in [(1, 32), (2, 64), (1, 5)] {
+            let c = try Case(stride: stride, cin: cin)
+            defer { c.release() }
+            guard c.kernel.vnni != nil else { throw XCTSkip("this CPU has no AVX-512 VNNI") }
+            var portable = c.kernel
+            portable.vnni = nil
+            for yo in 0..<c.shape.hout {
+                c.run(c.kernel, row: yo)
+                let fast = (0..<(c.shape.wout * c.kernel.outStride)).map { c.out[$0].bitPattern }
+                c.run(portable, row: yo)
+                let slow = (0..<(c.shape.wout * c.kernel.outStride)).map { c.out[$0].bitPattern }
+                XCTAssertEqual(fast, slow, "stride \(stride) cin \(cin) row \(yo)")
+            }
+        }
+        #else
+        throw XCTSkip("the VNNI kernel is x86-64 only")
+        #endif
+    }
+
+    /// Random block weights, random int8 input rows (21 pixels: the 8-, 4- and 1-pixel
+    /// passes all run), and the direct formula.
+    final class Case {
+        let shape: Architecture.BlockShape
+        let kernel: MBConvRowKernel
+        let cin: Int, cout: Int, mid: Int, win = 21, hin = 4
+        let inScale: Float = 0.037
+        let ew: [Float], eb: [Float], dw: [Float], db: [Float], pw: [Float], pb: [Float]
+        let q: [Int8]
+        let input: UnsafeMutablePointer<Int8>, out: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+
+        init(stride: Int, cin: Int) throws {
+            self.cin = cin
+            cout = 8
+            mid = 2 * cin
+            func r(_ n: Int) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1) } }
+            ew = r(mid * cin); eb = r(mid); dw = r(mid * 9); db = r(mid); pw = r(cout * mid); pb = r(cout)
+            shape = Architecture.BlockShape(cin: cin, win: win, hin: hin, cmid: mid, cout: cout,
+                                            wout: (win + stride - 1) / stride, hout: (hin + stride - 1) / stride, stride: stride)
+            let weights = NetworkWeights.blockWeights(shape: shape, expandWeight: ew, expandBias: eb, dwWeight: dw,
+                                                      dwBias: db, projectWeight: pw, projectBias: pb)
+            kernel = MBConvRowKernel(weights, inputScale: inScale)
+            let cs = roundUp8(cin)
+            q = (0..<(hin * win * cs)).map { _ in Int8.random(in: -127...127) }  // padding bytes too
+            input = .allocate(capacity: q.count)
+            input.initialize(from: q, count: q.count)
+            out = .allocate(capacity: shape.wout * kernel.outStride)
+            scratch = .allocate(capacity: kernel.scratchFloats)
+        }
+
+        func release() { input.deallocate(); out.deallocate(); scratch.deallocate() }
+
+        func run(_ k: MBConvRowKernel, row yo: Int) {
+            let cs = roundUp8(cin), w = win
+            k.run(row: yo, inputRow: { UnsafePointer(self.input + $0 * w * cs) }, out: out, scratch: scratch,
+                  inGrid: ActivationScale(inScale), outGrid: .identity)
+        }
+
+        /// NETWORK.md §7's expand: relu6(float(Σ q·qw) · (s_in·s_m) + b), in Float as the
+        /// spec has it; the rest of the block in Double.
+        func expected(_ yo: Int, _ xo: Int, _ o: Int) -> Double {
+            let mp = kernel.midPadded, cs = roundUp8(cin)
+            var t = [Float](repeating: 0, count: cin * mp)
+            for m in 0..<mid { for c in 0..<cin { t[c * mp + m] = ew[m * cin + c] } }
+            let quant = QuantizedExpand(weights: t, cin: cin, midPadded: mp, inputScale: inScale)
+            func e(_ y: Int, _ x: Int, _ m: Int) -> Double {
+                if y < 0 || y >= hin || x < 0 || x >= win { return 0 }
+                var sum = 0
+                for c in 0..<cin { sum += Int(q[(y * win + x) * cs + c]) * Int(quant.weights[c * mp + m]) }
+                return Double(min(max(Float(sum) * quant.scale[m] + eb[m], 0), 6))
+            }
+            var s = Double(pb[o])
+            for m in 0..<mid {
+                var d = Double(db[m])
+                for ky in 0..<3 { for kx in 0..<3 { d += Double(dw[m * 9 + ky * 3 + kx]) * e(shape.stride * yo - 1 + ky, shape.stride * xo - 1 + kx, m) } }
+                s += Double(pw[o * mid + m]) * min(max(d, 0), 6)
+            }
+            if shape.stride == 1 && cin == cout { s += Double(q[(yo * win + xo) * cs + o]) * Double(inScale) }
+            return s
+        }
+    }
+}
