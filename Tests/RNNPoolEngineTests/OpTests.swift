@@ -94,11 +94,32 @@ final class OpTests: XCTestCase {
     /// RNNPool over a constant patch: every row and column sequence is the same, so the
     /// four RNN2 sweeps (and all 39 patches) agree, and equal a scalar re-computation.
     func testRNNPoolRowOfConstantPatches() {
-        let c0 = 2, h1 = 3, h2 = 2
-        let r1 = grnn(input: c0, hidden: h1, W: [0.1, -0.2, 0.3, 0.4, 0.5, -0.6], U: [0.1, 0, 0, 0, 0.2, 0, 0, 0, -0.1],
-                      bz: [0.1, 0.2, 0.3], bh: [-0.1, 0, 0.1], zeta: 1, nu: -4)
-        let r2 = grnn(input: h1, hidden: h2, W: [0.2, 0.1, -0.3, 0.5, -0.4, 0.2], U: [0.3, -0.1, 0.2, 0.1],
-                      bz: [0, 0.5], bh: [0.2, -0.2], zeta: 0.5, nu: -3)
+        constantPatchRow(RNNSpec(W: [0.1, -0.2, 0.3, 0.4, 0.5, -0.6], U: [0.1, 0, 0, 0, 0.2, 0, 0, 0, -0.1],
+                                 bz: [0.1, 0.2, 0.3], bh: [-0.1, 0, 0.1], zeta: 1, nu: -4),
+                         RNNSpec(W: [0.2, 0.1, -0.3, 0.5, -0.4, 0.2], U: [0.3, -0.1, 0.2, 0.1],
+                                 bz: [0, 0.5], bh: [0.2, -0.2], zeta: 0.5, nu: -3))
+    }
+
+    /// One hidden unit each: the kernel's lane tables no longer fit in its projection
+    /// vectors and get their own scratch, which must not overlap anything live.
+    func testRNNPoolRowOfConstantPatchesWithTinyRNNs() {
+        let kernel = RNNPoolRowKernel(rnn1: grnn(input: 2, hidden: 1, W: [0.3, -0.5], U: [0.4], bz: [0.2], bh: [0.1], zeta: 1, nu: -4),
+                                      rnn2: grnn(input: 1, hidden: 1, W: [0.7], U: [-0.3], bz: [0.1], bh: [-0.2], zeta: 0.5, nu: -3),
+                                      channels: 2, stride: 4, patchesX: 39, paddedWidth: 40)
+        XCTAssertFalse(kernel.laneTablesFitInProjections)
+        constantPatchRow(RNNSpec(W: [0.3, -0.5], U: [0.4], bz: [0.2], bh: [0.1], zeta: 1, nu: -4),
+                         RNNSpec(W: [0.7], U: [-0.3], bz: [0.1], bh: [-0.2], zeta: 0.5, nu: -3))
+    }
+
+    struct RNNSpec {
+        var W: [Float], U: [Float], bz: [Float], bh: [Float], zeta: Float, nu: Float
+        var hidden: Int { bz.count }
+    }
+
+    func constantPatchRow(_ s1: RNNSpec, _ s2: RNNSpec, file: StaticString = #filePath, line: UInt = #line) {
+        let c0 = 2, h1 = s1.hidden, h2 = s2.hidden
+        let r1 = grnn(input: c0, hidden: h1, W: s1.W, U: s1.U, bz: s1.bz, bh: s1.bh, zeta: s1.zeta, nu: s1.nu)
+        let r2 = grnn(input: h1, hidden: h2, W: s2.W, U: s2.U, bz: s2.bz, bh: s2.bh, zeta: s2.zeta, nu: s2.nu)
         let kernel = RNNPoolRowKernel(rnn1: r1, rnn2: r2, channels: c0, stride: 4, patchesX: 39, paddedWidth: 40)
         let width = 160
         let row = UnsafeMutablePointer<Float>.allocate(capacity: width * c0)
@@ -137,14 +158,16 @@ final class OpTests: XCTestCase {
             }
             return h
         }
-        let s = scalarGRNN([0.1, -0.2, 0.3, 0.4, 0.5, -0.6], [0.1, 0, 0, 0, 0.2, 0, 0, 0, -0.1], [0.1, 0.2, 0.3],
-                           [-0.1, 0, 0.1], 1, -4, Array(repeating: [0.7, -0.3], count: 8))
-        let o = scalarGRNN([0.2, 0.1, -0.3, 0.5, -0.4, 0.2], [0.3, -0.1, 0.2, 0.1], [0, 0.5], [0.2, -0.2], 0.5, -3,
+        func d(_ v: [Float]) -> [Double] { v.map(Double.init) }
+        let s = scalarGRNN(d(s1.W), d(s1.U), d(s1.bz), d(s1.bh), Double(s1.zeta), Double(s1.nu),
+                           Array(repeating: [0.7, -0.3], count: 8))
+        let o = scalarGRNN(d(s2.W), d(s2.U), d(s2.bz), d(s2.bh), Double(s2.zeta), Double(s2.nu),
                            Array(repeating: s.map { Double(Float($0)) }, count: 8))
         for px in 0..<40 {
             for q in 0..<4 {
                 for j in 0..<h2 {
-                    XCTAssertEqual(Double(out[px * 8 + q * h2 + j]), o[j], accuracy: 2e-6, "patch \(px) sweep \(q) unit \(j)")
+                    XCTAssertEqual(Double(out[px * 4 * h2 + q * h2 + j]), o[j], accuracy: 2e-6, "patch \(px) sweep \(q) unit \(j)",
+                                   file: file, line: line)
                 }
             }
         }

@@ -35,8 +35,19 @@ struct RNNPoolRowKernel {
         // SIMD16 vectors: x, one a/h/tmp set shared by RNN1 and RNN2 (never running at
         // once: RNN1's results are copied out after each sweep, RNN2's after each group),
         // 4 patches' projections, one patch's 16 summaries, 3 column chunks; then 4
-        // patches × 8 fresh row summaries, then 16 lane addresses (int8 gathers).
+        // patches × 8 fresh row summaries, then 16 lane addresses (int8 gathers). The
+        // lanes' rows, pixels and slots reuse the projections and the summary, or (the
+        // tiniest RNNs) get their own room after the addresses.
         return 16 * (channels + 3 * m + 4 * h2 + h1 + 3 * h1) + 4 * 8 * h1 + 16 * 2
+            + (laneTablesFitInProjections ? 0 : RNNPoolRowKernel.laneTableFloats)
+    }
+
+    /// Floats of the lane tables: rows, pixels and fresh-summary slots, 16 Ints each.
+    static let laneTableFloats = 3 * 16 * MemoryLayout<Int>.stride / MemoryLayout<Float>.stride
+
+    /// True when the projections and the summary (free during the sweeps) hold them.
+    var laneTablesFitInProjections: Bool {
+        16 * (4 * rnn2.hidden + rnn1.hidden) >= RNNPoolRowKernel.laneTableFloats
     }
 
     /// The grids of what this kernel reads and stores: stem rows (`input`), RNN1
@@ -85,13 +96,20 @@ struct RNNPoolRowKernel {
 
         // Per-lane input addresses, worked out once per sweep (not per step). Small
         // fixed-size values and the scratch: nothing is allocated outside the arena.
-        var laneBase = SIMD16<Int>()
         let lanePointers = UnsafeMutableRawPointer(freshF + 4 &* 8 &* h1).assumingMemoryBound(to: UnsafeRawPointer.self)
+        // Each lane's input row, first pixel and fresh-summary slot, in plain memory (a
+        // SIMD16<Int> element store compiled to a round trip of the whole vector through
+        // the stack). They live in `proj` and `summary`, which only steps 3 and 4 use,
+        // after the sweeps and the copy-out that last reads them (scratchFloats).
+        let laneBase = UnsafeMutableRawPointer(laneTablesFitInProjections ? UnsafeMutableRawPointer(proj)
+                                                                          : UnsafeMutableRawPointer(lanePointers + 16))
+            .assumingMemoryBound(to: Int.self)
+        let laneRow = laneBase + 16, laneSlot = laneBase + 32
 
         /// Runs RNN1 over 8 steps for 16 lanes. Row sweeps (`alongRow`): lane l reads
         /// row `laneRow[l]` at pixel `laneBase[l] + t`; column sweeps: lane l reads stem
         /// row t at pixel `laneBase[l]`.
-        func sweep(alongRow: Bool, laneRow: SIMD16<Int>) {
+        func sweep(alongRow: Bool) {
             if I.self == Int8.self && c0 == 4 {
                 // One 32-bit load per lane and step; column sweeps over 16 consecutive
                 // pixels are one 64-byte load.
@@ -125,14 +143,13 @@ struct RNNPoolRowKernel {
                 rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1)
             }
         }
-        var laneRow = SIMD16<Int>()
 
         /// Makes sure column chunk `id` (stem columns 16·id ..< 16·id + 16) is computed.
         func ensureChunk(_ id: Int) {
             let slot = id % 3
             if chunkIDs[slot] == id { return }
             for l in 0..<16 { laneBase[l] = min(16 &* id &+ l, stemWidth - 1) }  // lanes past the edge are unused
-            sweep(alongRow: false, laneRow: laneRow)
+            sweep(alongRow: false)
             // Column summaries are rounded to the summary grid once, here (NETWORK.md §7).
             for j in 0..<h1 { chunks[slot &* h1 &+ j] = sSum.roundTrip(hA[j], O.self) }
             chunkIDs[slot] = id
@@ -146,20 +163,27 @@ struct RNNPoolRowKernel {
             let pairs = count * freshPerPatch
             var first = 0
             while first < pairs {
+                // Lane l runs pair first + l (patch p, row r), counted on without a division;
+                // lanes past the last pair repeat it.
+                var p = first / freshPerPatch, r = first % freshPerPatch
                 for l in 0..<16 {
-                    let pair = min(first &+ l, pairs - 1)
-                    let p = pair / freshPerPatch
-                    laneRow[l] = carried + pair % freshPerPatch
-                    laneBase[l] = S &* (g &+ p)
+                    if first &+ l < pairs {
+                        laneRow[l] = carried &+ r
+                        laneBase[l] = S &* (g &+ p)
+                        laneSlot[l] = p &* 8 &+ carried &+ r
+                        r &+= 1
+                        if r == freshPerPatch { r = 0; p &+= 1 }
+                    } else {
+                        laneRow[l] = laneRow[l &- 1]
+                        laneBase[l] = laneBase[l &- 1]
+                    }
                 }
-                sweep(alongRow: true, laneRow: laneRow)
+                sweep(alongRow: true)
                 // Row summaries rounded to the summary grid, 16 lanes at a time (the state
                 // is not read again: every sweep starts from h = 0).
                 for j in 0..<h1 { hA[j] = sSum.roundTrip(hA[j], O.self) }
                 for l in 0..<min(16, pairs - first) {
-                    let pair = first + l
-                    let p = pair / freshPerPatch, r = carried + pair % freshPerPatch
-                    let dst = freshF + (p &* 8 &+ r) &* h1
+                    let dst = freshF + laneSlot[l] &* h1
                     for j in 0..<h1 { dst[j] = hAf[j &* 16 &+ l] }
                 }
                 first += 16
