@@ -85,9 +85,12 @@ final class OpTests: XCTestCase {
         for _ in 0..<200 {
             let a = SIMD16<Float>((0..<16).map { _ in Float.random(in: -17...17, using: &rng) })
             let h = SIMD16<Float>((0..<16).map { _ in Float.random(in: -2...2, using: &rng) })
-            let bounded = BoundedGates(cell: cell, bound: 17).update(a, 0, h)
-            let unclamped = UnclampedGates(cell: cell).update(a, 0, h)
+            let bounded = BoundedGates<PreciseExponential>(cell: cell, bound: 17).update(a, 0, h)
+            let unclamped = UnclampedGates<PreciseExponential>(cell: cell).update(a, 0, h)
             XCTAssertEqual(unsafeBitCast(bounded, to: SIMD16<UInt32>.self), unsafeBitCast(unclamped, to: SIMD16<UInt32>.self))
+            // The int8 path's compact gates: within 1e-6 of the precise ones.
+            let compact = UnclampedGates<CompactExponential>(cell: cell).update(a, 0, h)
+            for l in 0..<16 { XCTAssertEqual(compact[l], unclamped[l], accuracy: 1e-6 * max(1, abs(unclamped[l]))) }
         }
     }
 

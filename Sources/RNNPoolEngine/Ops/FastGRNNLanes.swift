@@ -112,14 +112,21 @@ struct FastGRNNLanes {
     /// One time step from the input projection `a` (W x, already computed). `h` is
     /// updated in place (`scratch`: hidden vectors); `first` means h = 0. `clampIdle`
     /// is `clampIsIdle(...)` for the sweep's inputs: the gates then skip the clamp.
+    /// `compact`: the int8 path's exp (Activations.expWithin87Compact), where the
+    /// biases allow the bounded forms.
     @inline(__always)
     func step(_ a: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
-              scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, clampIdle: Bool = false) {
+              scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, clampIdle: Bool = false, compact: Bool = false) {
         if let bound = saturation {
-            if clampIdle {
-                step(a, h: h, scratch: scratch, first: first, gates: UnclampedGates(cell: self))
-            } else {
-                step(a, h: h, scratch: scratch, first: first, gates: BoundedGates(cell: self, bound: bound))
+            switch (clampIdle, compact) {
+            case (true, false):
+                step(a, h: h, scratch: scratch, first: first, gates: UnclampedGates<PreciseExponential>(cell: self))
+            case (true, true):
+                step(a, h: h, scratch: scratch, first: first, gates: UnclampedGates<CompactExponential>(cell: self))
+            case (false, false):
+                step(a, h: h, scratch: scratch, first: first, gates: BoundedGates<PreciseExponential>(cell: self, bound: bound))
+            case (false, true):
+                step(a, h: h, scratch: scratch, first: first, gates: BoundedGates<CompactExponential>(cell: self, bound: bound))
             }
         } else {
             step(a, h: h, scratch: scratch, first: first, gates: ClampedGates(cell: self))
@@ -209,28 +216,41 @@ struct ClampedGates: GateUpdate {
     }
 }
 
+/// The exp of the bounded gate forms: the float path's, or the int8 path's compact one.
+protocol GateExponential {
+    static func exp(_ x: SIMD16<Float>) -> SIMD16<Float>
+}
+
+enum PreciseExponential: GateExponential {
+    @inline(__always) static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> { Activations.expWithin87(x) }
+}
+
+enum CompactExponential: GateExponential {
+    @inline(__always) static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> { Activations.expWithin87Compact(x) }
+}
+
 /// For biases within `FastGRNNLanes.saturation`: one clamp of a to ±bound replaces the
 /// four the clamped form needs (two inside exp, one per gate). Equal to `ClampedGates`
-/// wherever |a| ≤ bound, and within 4.2e-8 beyond.
-struct BoundedGates: GateUpdate {
+/// wherever |a| ≤ bound, and within 4.2e-8 beyond (with the precise exp).
+struct BoundedGates<E: GateExponential>: GateUpdate {
     let cell: FastGRNNLanes
     let bound: Float
 
     @inline(__always)
     func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
-        let e = Activations.expWithin87(-clampBelow(clampAbove(a, bound), -bound))
+        let e = E.exp(-clampBelow(clampAbove(a, bound), -bound))
         return cell.update(e1: e * cell.expNegBiasZ.p[j], e2: e * e * cell.expNeg2BiasH.p[j], h: h)
     }
 }
 
 /// `BoundedGates` without its clamp, for sweeps where `FastGRNNLanes.clampIsIdle` has
 /// shown that |a| never reaches the bound: the same operations on the same values.
-struct UnclampedGates: GateUpdate {
+struct UnclampedGates<E: GateExponential>: GateUpdate {
     let cell: FastGRNNLanes
 
     @inline(__always)
     func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
-        let e = Activations.expWithin87(-a)
+        let e = E.exp(-a)
         return cell.update(e1: e * cell.expNegBiasZ.p[j], e2: e * e * cell.expNeg2BiasH.p[j], h: h)
     }
 }

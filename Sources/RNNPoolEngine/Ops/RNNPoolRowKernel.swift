@@ -93,6 +93,9 @@ struct RNNPoolRowKernel {
         let summaryBound = rnn1.stateBound(steps: P) + (O.self == Float.self ? 0 : Double(sSum.scale) / 2)
         let idle1 = rnn1.clampIsIdle(inputBound: stemBound, steps: P)
         let idle2 = rnn2.clampIsIdle(inputBound: summaryBound, steps: P)
+        // The int8 path's gates use the compact exp (its summaries and outputs are
+        // rounded to 8 bits); the float path keeps the precise one.
+        let compact = O.self == Int8.self
 
         // Per-lane input addresses, worked out once per sweep (not per step). Small
         // fixed-size values and the scratch: nothing is allocated outside the arena.
@@ -129,7 +132,7 @@ struct RNNPoolRowKernel {
                     }
                     unpackInt8Quads(v, scale: sIn, into: x)
                     rnn1.inputProjection(x, into: a1)
-                    rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1)
+                    rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1, compact: compact)
                 }
                 return
             }
@@ -140,7 +143,7 @@ struct RNNPoolRowKernel {
                     for c in 0..<c0 { xf[c &* 16 &+ l] = src[c].stored * sIn }
                 }
                 rnn1.inputProjection(x, into: a1)
-                rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1)
+                rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1, compact: compact)
             }
         }
 
@@ -244,7 +247,7 @@ struct RNNPoolRowKernel {
                     }
                 }
                 #endif
-                rnn2.step(a2, h: hB, scratch: t2, first: t == 0, clampIdle: idle2)
+                rnn2.step(a2, h: hB, scratch: t2, first: t == 0, clampIdle: idle2, compact: compact)
             }
             for p in 0..<count {
                 let o = out + (g + p) &* outC
