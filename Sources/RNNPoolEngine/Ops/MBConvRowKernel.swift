@@ -114,13 +114,12 @@ struct MBConvRowKernel {
                     let wg = ew.p + g
                     // Float path: sums start at the bias. Int8 path: integer sums (exact in
                     // float), then · scale + bias, the arithmetic of the VNNI kernel.
-                    let k = expandScale.map { load16($0.p + g) }
+                    // (On the float path a · 1 + 0 is a itself: the same finish for both.)
                     let bias = load16(ebias + g)
-                    let b = k == nil ? bias : SIMD16<Float>()
-                    @inline(__always) func finish(_ a: SIMD16<Float>) -> SIMD16<Float> {
-                        guard let k else { return relu6(a) }
-                        return relu6(a * k + bias)
-                    }
+                    let k = expandScale.map { load16($0.p + g) } ?? SIMD16(repeating: 1)
+                    let b = expandScale == nil ? bias : SIMD16<Float>()
+                    let kb = expandScale == nil ? SIMD16<Float>() : bias
+                    @inline(__always) func finish(_ a: SIMD16<Float>) -> SIMD16<Float> { relu6(a * k + kb) }
                     // Eight pixels at a time (a core with two FMA pipes of latency 4
                     // needs eight independent chains to stay busy, and all eight share
                     // each weight load), then four, then one for the rest of the row.
