@@ -196,6 +196,46 @@ final class OpTests: XCTestCase {
         XCTAssertEqual(out[1], 0)
     }
 
+    /// The 4-channel stem computes 16 pixels per pass away from the edges: every output,
+    /// edges and interior, int8 and float, must equal the per-pixel arithmetic (the
+    /// normalised pixel, then one FMA per tap in (ky, kx) order) to the bit.
+    func testFourChannelStemMatchesPerPixelArithmeticBitForBit() throws {
+        var header = RPMWriter.tinyHeader()
+        header["input"] = ["width": 70, "height": 9, "scale": 1.0 / 128, "offset": -1.0]
+        let arch = try JSONDecoder().decode(Architecture.self, from: JSONSerialization.data(withJSONObject: header))
+        let w = (0..<36).map { _ in Float.random(in: -1...1) }, b = (0..<4).map { _ in Float.random(in: -0.5...0.5) }
+        let stem = StemKernel(NetworkWeights.Stem(channels: 4, weight: w, bias: b), arch: arch)
+        let img = (0..<(70 * 9)).map { _ in UInt8.random(in: 0...255) }
+        let outW = 35
+        let f = UnsafeMutablePointer<Float>.allocate(capacity: outW * 4), q = UnsafeMutablePointer<Int8>.allocate(capacity: outW * 4)
+        defer { f.deallocate(); q.deallocate() }
+        let grid = ActivationScale(6.0 / 127)
+        for y in 0..<5 {
+            img.withUnsafeBufferPointer { p in
+                stem.run(row: y, inputRow: { p.baseAddress! + $0 * 70 }, out: f, grid: .identity)
+                stem.run(row: y, inputRow: { p.baseAddress! + $0 * 70 }, out: q, grid: grid)
+            }
+            for x in 0..<outW {
+                for c in 0..<4 {
+                    var acc = b[c]
+                    for ky in 0..<3 {
+                        let iy = 2 * y - 1 + ky
+                        if iy < 0 || iy >= 9 { continue }
+                        for kx in 0..<3 {
+                            let ix = 2 * x - 1 + kx
+                            if ix < 0 || ix >= 70 { continue }
+                            let p = Float(img[iy * 70 + ix]) * (1.0 / 128) + -1.0
+                            acc.addProduct(p, w[c * 9 + ky * 3 + kx])
+                        }
+                    }
+                    let v = min(max(acc, 0), 6)
+                    XCTAssertEqual(f[x * 4 + c].bitPattern, v.bitPattern, "float, row \(y) pixel \(x) channel \(c)")
+                    XCTAssertEqual(q[x * 4 + c], Int8(storing: v, inverse: grid.inverse), "int8, row \(y) pixel \(x) channel \(c)")
+                }
+            }
+        }
+    }
+
     /// MBConv row kernel against a direct Double implementation of NETWORK.md §4.
     func testMBConvRowsMatchDirectFormula() {
         for (stride, cin, cout) in [(1, 8, 8), (2, 8, 16), (1, 5, 3)] {

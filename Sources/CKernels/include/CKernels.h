@@ -11,6 +11,27 @@
 typedef float rc_float16 __attribute__((ext_vector_type(16)));
 typedef int32_t rc_int16 __attribute__((ext_vector_type(16)));
 
+typedef uint8_t rc_bytes32 __attribute__((ext_vector_type(32)));
+typedef uint8_t rc_bytes16 __attribute__((ext_vector_type(16)));
+
+/// p[0], p[2], …, p[30] as 16 floats (exactly: bytes are small integers): the stem's
+/// stride-2 reads of an input row, 16 output pixels at once. Portable C (clang vector
+/// extensions), a few shuffle and convert instructions on any x86.
+static inline __attribute__((always_inline)) rc_float16 rc_even_bytes(const uint8_t *p) {
+    rc_bytes32 v;
+    __builtin_memcpy(&v, p, 32);
+    rc_bytes16 e = __builtin_shufflevector(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    return __builtin_convertvector(e, rc_float16);
+}
+
+/// p[1], p[3], …, p[31] as 16 floats.
+static inline __attribute__((always_inline)) rc_float16 rc_odd_bytes(const uint8_t *p) {
+    rc_bytes32 v;
+    __builtin_memcpy(&v, p, 32);
+    rc_bytes16 o = __builtin_shufflevector(v, v, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    return __builtin_convertvector(o, rc_float16);
+}
+
 /// Lanes picked from four vectors: lanes 0–7 from a and b (index i < 16: a[i], else
 /// b[i − 16]) by `low`, lanes 8–15 from c and d by `high`. A pure data move, for the RNN2
 /// sweeps that read four patches' projections in a different order at every step.

@@ -28,6 +28,13 @@ func quantizeInt8(_ v: SIMD8<Float>, inverse: Float) -> SIMD8<Int8> {
     return SIMD8<Int8>(truncatingIfNeeded: n)
 }
 
+/// The same rounding for 16 lanes, left as Int32 (−127…127) for the caller to narrow.
+@inline(__always)
+func quantizedLanes(_ v: SIMD16<Float>, inverse: Float) -> SIMD16<Int32> {
+    let x = clampAbove(clampBelow(v * inverse, -127), 127)
+    return unsafeBitCast(x + 12_582_912, to: SIMD16<Int32>.self) &- 0x4B40_0000
+}
+
 @inline(__always)
 func storeInt8(_ v: SIMD8<Float>, inverse: Float, to p: UnsafeMutablePointer<Int8>) {
     UnsafeMutableRawPointer(p).storeBytes(of: quantizeInt8(v, inverse: inverse), as: SIMD8<Int8>.self)
