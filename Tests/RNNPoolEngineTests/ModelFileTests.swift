@@ -148,6 +148,16 @@ final class ModelFileTests: XCTestCase {
         }
     }
 
+    func testBoxVoteOutsideZeroToOneIsRefused() throws {
+        for bad in [0.0, 1.5, -0.2] {
+            var w = RPMWriter.tinyModel()
+            var pp = w.header["postprocess"] as! [String: Any]
+            pp["box_vote"] = bad
+            w.header["postprocess"] = pp
+            expectError(try w.encode(), contains: "postprocess.box_vote must be in (0, 1]")
+        }
+    }
+
     func testAFileOverTheSizeLimitIsRefusedUnread() {
         XCTAssertThrowsError(try RNNPoolModel.load(path: "/dev/zero")) { e in
             XCTAssertEqual((e as? ModelFileError)?.description, "/dev/zero: cannot read model file (larger than the 64 MiB limit)")

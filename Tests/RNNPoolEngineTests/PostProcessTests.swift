@@ -34,6 +34,27 @@ final class PostProcessTests: XCTestCase {
                        [1, 3])
     }
 
+    func testBoxVotingAveragesTheKeptBoxsNeighboursByScore() {
+        // Kept (0.9) at x 0…10; a neighbour (0.6) at x 2…12 has IoU 8/12 ≥ 0.5 and votes;
+        // one (0.3) at x 4…14 has IoU 6/14: NMS drops it, but it does not vote; a separate
+        // face keeps its box.
+        let sorted = [c(0.9, 1, 0, 0, 10, 10), c(0.6, 2, 2, 0, 10, 10), c(0.3, 3, 4, 0, 10, 10),
+                      c(0.5, 4, 40, 40, 8, 8)]
+        let kept = NonMaximumSuppression.run(sorted, iou: 0.3, maxDetections: 100)
+        XCTAssertEqual(kept.map(\.index), [1, 4])
+        let voted = NonMaximumSuppression.vote(kept, among: sorted, iou: 0.5)
+        XCTAssertEqual(voted.map(\.index), [1, 4], "order and identity stay")
+        XCTAssertEqual(voted.map(\.score), [0.9, 0.5], "scores stay")
+        // x1 = (0.9·0 + 0.6·2) / 1.5 = 0.8, x2 = (0.9·10 + 0.6·12) / 1.5 = 10.8.
+        XCTAssertEqual(voted[0].x, 0.8, accuracy: 1e-6)
+        XCTAssertEqual(voted[0].w, 10, accuracy: 1e-6)
+        XCTAssertEqual(voted[0].y, 0, accuracy: 1e-6)
+        XCTAssertEqual(voted[0].h, 10, accuracy: 1e-6)
+        XCTAssertEqual([voted[1].x, voted[1].y, voted[1].w, voted[1].h], [40, 40, 8, 8])
+        // A stricter vote leaves the first box alone too.
+        XCTAssertEqual(NonMaximumSuppression.vote(kept, among: sorted, iou: 0.7)[0].x, 0)
+    }
+
     func testCandidateListKeepsTopKWithIndexTieBreak() {
         let storage = UnsafeMutablePointer<Candidate>.allocate(capacity: 3)
         defer { storage.deallocate() }

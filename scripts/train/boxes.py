@@ -95,13 +95,34 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou_thr: float, top_k: int, max_d
     return np.asarray(keep, dtype=np.int64)
 
 
+def box_vote(boxes: np.ndarray, scores: np.ndarray, kept: np.ndarray, top_k: int, vote: float) -> np.ndarray:
+    """Box voting of NETWORK.md section 6: each kept box's corners become the
+    score-weighted mean (float64) of the corners of every candidate among the `top_k`
+    best (itself included) whose IoU with it is at least `vote`; scores stay. Returns the
+    kept boxes' new (x, y, w, h) as float32."""
+    order = np.argsort(-scores, kind="stable")[:top_k]
+    cb, cs = boxes[order], scores[order].astype(np.float64)
+    d = cb.astype(np.float64)
+    corners = np.stack([d[:, 0], d[:, 1], d[:, 0] + d[:, 2], d[:, 1] + d[:, 3]], 1)
+    out = np.empty((len(kept), 4), dtype=np.float32)
+    iou = iou_matrix(boxes[kept], cb)
+    for r in range(len(kept)):
+        m = iou[r] >= vote
+        w = cs[m]
+        c = (corners[m] * w[:, None]).sum(0) / w.sum()
+        out[r] = (c[0], c[1], c[2] - c[0], c[3] - c[1])
+    return out
+
+
 def postprocess(loc: np.ndarray, scores: np.ndarray, anchors: np.ndarray, threshold: float,
                 nms_iou: float = 0.3, top_k: int = 750, max_det: int = 100,
-                var=VARIANCES, nested: float | None = None) -> np.ndarray:
-    """Decode, threshold, NMS. Returns [K, 5] (x, y, w, h, score) in network pixels."""
+                var=VARIANCES, nested: float | None = None, vote: float | None = None) -> np.ndarray:
+    """Decode, threshold, NMS (and box voting when `vote` is set). Returns [K, 5]
+    (x, y, w, h, score) in network pixels."""
     cand = np.nonzero(scores >= threshold)[0]  # ascending anchor index
     if cand.size == 0:
         return np.zeros((0, 5), dtype=np.float32)
     b = decode(loc[cand], anchors[cand], var)
     k = nms(b, scores[cand], nms_iou, top_k, max_det, nested)
-    return np.concatenate([b[k], scores[cand][k][:, None]], 1).astype(np.float32)
+    kb = b[k] if vote is None or len(k) == 0 else box_vote(b, scores[cand], k, top_k, vote)
+    return np.concatenate([kb, scores[cand][k][:, None]], 1).astype(np.float32)

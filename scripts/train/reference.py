@@ -145,7 +145,7 @@ def detect_letterboxed(header, T, imgs_u8, threshold):
     anchors = anchors_for(header["heads"], sizes)
     loc, sc = loc.numpy(), sc.numpy()
     return [postprocess(loc[b], sc[b], anchors, threshold, pp["nms_iou"], pp["top_k"],
-                        pp["max_detections"], tuple(pp["variances"]), pp.get("nms_nested"))
+                        pp["max_detections"], tuple(pp["variances"]), pp.get("nms_nested"), pp.get("box_vote"))
             for b in range(len(loc))]
 
 
@@ -166,7 +166,7 @@ def run_model(header, tensors, source_u8: np.ndarray, threshold: float):
     anchors = anchors_for(header["heads"], sizes)
     pp = header["postprocess"]
     det = postprocess(loc[0].numpy(), sc[0].numpy(), anchors, threshold, pp["nms_iou"],
-                      pp["top_k"], pp["max_detections"], tuple(pp["variances"]), pp.get("nms_nested"))
+                      pp["top_k"], pp["max_detections"], tuple(pp["variances"]), pp.get("nms_nested"), pp.get("box_vote"))
     h0, w0 = source_u8.shape
     out["boxes"] = boxes_to_source(det, w0, h0, inp["width"], inp["height"]).astype(np.float32).reshape(-1, 5)
     out["_scores"] = sc[0].numpy()  # not written; used to pick robust thresholds

@@ -163,6 +163,9 @@ def check_model(header: dict, tensors: dict, name="<model>"):
     extra = set(tensors) - set(exp)
     if extra:
         raise RpmError(f"{name}: unexpected tensors {sorted(extra)}")
+    v = header["postprocess"].get("box_vote")
+    if v is not None and not (isinstance(v, (int, float)) and 0 < v <= 1):
+        raise RpmError(f"{name}: postprocess.box_vote must be in (0, 1], found {v!r}")
     if "activations" in header:
         check_activations(header, name)
 

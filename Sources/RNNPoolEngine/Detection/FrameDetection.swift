@@ -18,9 +18,15 @@ extension StreamingNetwork {
                 letterbox.apply(source: luma, row: row)
             }, candidate: { list.insert($0) })
             arena.enter(nmsLayer)
-            kept = NonMaximumSuppression.run(list.sorted(), iou: arch.postprocess.nmsIoU,
-                                             nested: arch.postprocess.nmsNested,
-                                             maxDetections: arch.postprocess.maxDetections)
+            let sorted = list.sorted()
+            let survivors = NonMaximumSuppression.run(sorted, iou: arch.postprocess.nmsIoU,
+                                                      nested: arch.postprocess.nmsNested,
+                                                      maxDetections: arch.postprocess.maxDetections)
+            if let vote = arch.postprocess.boxVote {
+                kept = NonMaximumSuppression.vote(survivors, among: sorted, iou: vote)
+            } else {
+                kept = survivors
+            }
             arena.free(storage)
         } catch {
             arena.releaseAll()

@@ -40,6 +40,10 @@ public struct Architecture: Sendable, Equatable {
         /// more than this share of the smaller box (NETWORK.md §6), e.g. a face box
         /// nested in a face-and-collar box, whose IoU stays under `nmsIoU`.
         public var nmsNested: Float? = nil
+        /// Optional (absent in older files: no voting): after NMS, each kept box becomes
+        /// the score-weighted mean of the candidates whose IoU with it is at least this
+        /// (NETWORK.md §6), which steadies the boxes; scores are unchanged.
+        public var boxVote: Float? = nil
     }
 
     public var kind: String
@@ -125,7 +129,7 @@ extension Architecture.Head: Codable {}
 extension Architecture.PostProcess: Codable {
     enum CodingKeys: String, CodingKey {
         case variances, nmsIoU = "nms_iou", scoreThreshold = "score_threshold"
-        case topK = "top_k", maxDetections = "max_detections", nmsNested = "nms_nested"
+        case topK = "top_k", maxDetections = "max_detections", nmsNested = "nms_nested", boxVote = "box_vote"
     }
 }
 #endif

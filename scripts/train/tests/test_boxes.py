@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from boxes import anchors_for, cxcywh_to_xywh, decode, encode, iou_matrix, nms, postprocess
+from boxes import anchors_for, box_vote, cxcywh_to_xywh, decode, encode, iou_matrix, nms, postprocess
 
 
 def test_encode_decode_round_trip():
@@ -64,3 +64,16 @@ def test_postprocess_threshold_inclusive():
     assert out.shape == (1, 5)
     np.testing.assert_allclose(out[0], [5, 5, 10, 10, 0.5])
     assert cxcywh_to_xywh(anchors)[1].tolist() == [95, 95, 10, 10]
+
+
+def test_box_vote_averages_neighbours_by_score():
+    # The Swift test's case (PostProcessTests): the 0.6 neighbour (IoU 2/3) votes, the
+    # 0.3 one (IoU 3/7: dropped by NMS) does not; the separate box keeps its corners.
+    b = np.array([[0, 0, 10, 10], [2, 0, 10, 10], [4, 0, 10, 10], [40, 40, 8, 8]], np.float32)
+    s = np.array([0.9, 0.6, 0.3, 0.5], np.float32)
+    kept = nms(b, s, 0.3, 750, 100)
+    assert kept.tolist() == [0, 3]
+    v = box_vote(b, s, kept, 750, 0.5)
+    np.testing.assert_allclose(v[0], [0.8, 0, 10, 10], atol=1e-6)
+    np.testing.assert_array_equal(v[1], [40, 40, 8, 8])
+    np.testing.assert_array_equal(box_vote(b, s, kept, 750, 0.7)[0], [0, 0, 10, 10])
