@@ -19,13 +19,7 @@ enum Activations {
     /// range and the result is garbage). Same arithmetic as `exp`, without its clamps.
     @inline(__always)
     static func expWithin87(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        // Adding 1.5·2^23 + 127 rounds x/ln 2 to the nearest integer n and leaves n + 127
-        // in the low mantissa bits (the float stays in [2^23, 2^24), where the spacing
-        // is 1); shifted left 23 (the high bits of 1.5·2^23 shift out), those bits are
-        // the exponent field of 2^n.
-        let magic = SIMD16<Float>(repeating: 12_583_039.0)
-        let shifted = magic.addingProduct(x, SIMD16(repeating: 1.442_695_04))
-        let n = shifted - magic
+        let (shifted, n) = roundedLog2(x)
         var f = x.addingProduct(n, SIMD16(repeating: -0.693_359_375))
         f = f.addingProduct(n, SIMD16(repeating: 2.121_944_40e-4))
         // Cephes expf: e^f ≈ 1 + f + f²·P(f), P of degree 5; Horner steps as FMAs.
@@ -36,8 +30,24 @@ enum Activations {
         p = SIMD16(repeating: 1.666_666_545_9e-1).addingProduct(p, f)
         p = SIMD16(repeating: 5.000_000_120_1e-1).addingProduct(p, f)
         p = (f + 1).addingProduct(p, f * f)
-        let scale = unsafeBitCast(unsafeBitCast(shifted, to: SIMD16<Int32>.self) &<< 23, to: SIMD16<Float>.self)
-        return p * scale
+        return p * powerOfTwo(shifted)
+    }
+
+    /// n = round(x / ln 2), and `shifted`, whose low mantissa bits hold n + 127: adding
+    /// 1.5·2^23 + 127 rounds x/ln 2 to the nearest integer and leaves n + 127 there (the
+    /// float stays in [2^23, 2^24), where the spacing is 1).
+    @inline(__always)
+    private static func roundedLog2(_ x: SIMD16<Float>) -> (shifted: SIMD16<Float>, n: SIMD16<Float>) {
+        let magic = SIMD16<Float>(repeating: 12_583_039.0)
+        let shifted = magic.addingProduct(x, SIMD16(repeating: 1.442_695_04))
+        return (shifted, shifted - magic)
+    }
+
+    /// 2^n from `roundedLog2`'s `shifted`: shifted left 23 (the high bits of 1.5·2^23
+    /// shift out), its low bits are the exponent field of 2^n.
+    @inline(__always)
+    private static func powerOfTwo(_ shifted: SIMD16<Float>) -> SIMD16<Float> {
+        unsafeBitCast(unsafeBitCast(shifted, to: SIMD16<Int32>.self) &<< 23, to: SIMD16<Float>.self)
     }
 
     /// exp for −87 ≤ x ≤ 88 in fewer operations, for the int8 path's gates (whose
@@ -49,17 +59,14 @@ enum Activations {
     /// the Cortex-M4 included, computes the same bits.
     @inline(__always)
     static func expWithin87Compact(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let magic = SIMD16<Float>(repeating: 12_583_039.0)
-        let shifted = magic.addingProduct(x, SIMD16(repeating: 1.442_695_04))
-        let n = shifted - magic
+        let (shifted, n) = roundedLog2(x)
         let f = x.addingProduct(n, SIMD16(repeating: -0.693_147_182))
         var p = SIMD16<Float>(repeating: 8.312_394_842_505_455e-3)
         p = SIMD16(repeating: 4.188_987_985_253_334e-2).addingProduct(p, f)
         p = SIMD16(repeating: 1.666_711_419_820_785_5e-1).addingProduct(p, f)
         p = SIMD16(repeating: 4.999_923_408_031_463_6e-1).addingProduct(p, f)
         p = (f + 1).addingProduct(p, f * f)
-        let scale = unsafeBitCast(unsafeBitCast(shifted, to: SIMD16<Int32>.self) &<< 23, to: SIMD16<Float>.self)
-        return p * scale
+        return p * powerOfTwo(shifted)
     }
 
     @inline(__always)
