@@ -6,15 +6,13 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+// Asked once per block when a model loads (not per frame), so nothing is cached: no
+// shared state between threads that load models.
 int rc_has_avx512_vnni(void) {
-    static int cached = -1;
-    if (cached < 0) {
-        const char *off = getenv("RNNPOOL_NO_VNNI");
-        int disabled = off != NULL && off[0] != '\0' && strcmp(off, "0") != 0;
-        __builtin_cpu_init();
-        cached = !disabled && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni");
-    }
-    return cached;
+    const char *off = getenv("RNNPOOL_NO_VNNI");
+    int disabled = off != NULL && off[0] != '\0' && strcmp(off, "0") != 0;
+    __builtin_cpu_init();
+    return !disabled && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni");
 }
 
 #define VNNI_TARGET __attribute__((target("avx512f,avx512vnni")))
