@@ -23,16 +23,22 @@ protocol ActivationElement {
 /// the integer), all vector operations.
 @inline(__always)
 func quantizeInt8(_ v: SIMD8<Float>, inverse: Float) -> SIMD8<Int8> {
-    let x = clampAbove(clampBelow(v * inverse, -127), 127)
-    let n = unsafeBitCast(x + 12_582_912, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let n = unsafeBitCast(gridStepsPlusMagic(v, inverse: inverse), to: SIMD8<Int32>.self) &- 0x4B40_0000
     return SIMD8<Int8>(truncatingIfNeeded: n)
 }
 
 /// The same rounding for 16 lanes, left as Int32 (−127…127) for the caller to narrow.
 @inline(__always)
 func quantizedLanes(_ v: SIMD16<Float>, inverse: Float) -> SIMD16<Int32> {
-    let x = clampAbove(clampBelow(v * inverse, -127), 127)
-    return unsafeBitCast(x + 12_582_912, to: SIMD16<Int32>.self) &- 0x4B40_0000
+    unsafeBitCast(gridStepsPlusMagic(v, inverse: inverse), to: SIMD16<Int32>.self) &- 0x4B40_0000
+}
+
+/// clamp(v · inverse, ±127) + 1.5·2^23: the rounded grid step n sits in the low mantissa
+/// bits (the float is 12,582,912 + n, bits 0x4B400000 + n). Shared by every vector
+/// store and round trip of the int8 grid.
+@inline(__always)
+func gridStepsPlusMagic<V: SIMD>(_ v: V, inverse: Float) -> V where V.Scalar == Float {
+    clampAbove(clampBelow(v * inverse, -127), 127) + V(repeating: 12_582_912)
 }
 
 @inline(__always)
@@ -108,7 +114,6 @@ struct ActivationScale: Equatable {
     /// half to even by adding and subtracting 1.5·2^23, scale back).
     @inline(__always) func roundTrip<T: ActivationElement>(_ v: SIMD16<Float>, _: T.Type) -> SIMD16<Float> {
         guard T.self == Int8.self else { return v }
-        let x = clampAbove(clampBelow(v * inverse, -127), 127)
-        return ((x + 12_582_912) - 12_582_912) * scale
+        return (gridStepsPlusMagic(v, inverse: inverse) - 12_582_912) * scale
     }
 }
