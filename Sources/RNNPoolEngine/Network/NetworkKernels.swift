@@ -89,8 +89,7 @@ extension MBConvRowKernel {
         expandWeight = s.cmid != s.cin ? r.next(s.cin * midPadded) : nil
         expandScale = expandWeight != nil && inputScale != nil ? r.next(midPadded) : nil
         #if arch(x86_64) && canImport(CKernels)
-        let mp = midPadded
-        vnni = expandScale == nil ? nil : expandWeight.flatMap { VNNIExpand(integers: $0.p, cin: s.cin, midPadded: mp) }
+        vnni = VNNIExpand.forBlock(integers: expandWeight, scale: expandScale, cin: s.cin, midPadded: midPadded)
         #endif
         expandBias = r.next(midPadded)
         dwWeight = r.next(9 * midPadded)

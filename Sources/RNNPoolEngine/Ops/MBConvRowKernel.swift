@@ -51,9 +51,7 @@ struct MBConvRowKernel {
             expandScale = nil
         }
         #if arch(x86_64) && canImport(CKernels)
-        vnni = expandScale == nil ? nil : expandWeight.flatMap {
-            VNNIExpand(integers: $0.p, cin: w.shape.cin, midPadded: w.midPadded)
-        }
+        vnni = VNNIExpand.forBlock(integers: expandWeight, scale: expandScale, cin: w.shape.cin, midPadded: w.midPadded)
         #endif
         expandBias = FloatBuffer(w.expandBias)
         dwWeight = FloatBuffer(w.dwWeight)

@@ -10,14 +10,19 @@ final class VNNIExpand: @unchecked Sendable {
     let cin4: Int
     let bytes: UnsafeMutablePointer<Int8>
     let correction: UnsafeMutablePointer<Int32>
-    private let groups: Int
+
+    /// For a block's int8 expand (`integers`: QuantizedExpand's [cin][midPadded] weights,
+    /// present with their `scale` on the int8 path only), where the CPU runs VNNI.
+    static func forBlock(integers: FloatBuffer?, scale: FloatBuffer?, cin: Int, midPadded: Int) -> VNNIExpand? {
+        guard let integers, scale != nil else { return nil }
+        return VNNIExpand(integers: integers.p, cin: cin, midPadded: midPadded)
+    }
 
     /// `q`: [cin][midPadded] integers in −127…127 (as floats).
     init?(integers q: UnsafePointer<Float>, cin: Int, midPadded mp: Int) {
         guard rc_has_avx512_vnni() != 0, mp % 16 == 0 else { return nil }
         cin4 = (cin + 3) & ~3
-        groups = mp / 16
-        let perGroup = cin4 * 16
+        let groups = mp / 16, perGroup = cin4 * 16
         bytes = .allocate(capacity: max(1, groups * perGroup))
         bytes.initialize(repeating: 0, count: max(1, groups * perGroup))
         correction = .allocate(capacity: mp)
