@@ -27,6 +27,7 @@ from augment import Augmenter, mosaic  # noqa: E402
 from boxes import anchors_for  # noqa: E402
 from dataset import DEFAULT_DATA, ImageStore, face_arrays, load_labels  # noqa: E402
 from evaluate import evaluate, predict  # noqa: E402
+from grow import grown_state_dict  # noqa: E402
 from export import model_header, model_tensors  # noqa: E402
 from loss import focal_diou_loss, multibox_loss  # noqa: E402
 from matching import match  # noqa: E402
@@ -183,6 +184,8 @@ def main(argv=None):
     ap.add_argument("--no-val", action="store_true", help="skip validation (e.g. on a remote machine)")
     ap.add_argument("--init", help="continue from this checkpoint (weights, EMA, optimizer, counters) "
                                    "with a new wall-clock schedule, e.g. scripts/train/checkpoints/last.pt")
+    ap.add_argument("--arch", help="a JSON file with the architecture to train (default: model.DEFAULT_ARCH); "
+                    "with --init from a narrower checkpoint the weights are grown into it (grow.py)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
@@ -218,18 +221,24 @@ def main(argv=None):
     dev = torch.device(args.device)
     M.use_compiled_fastgrnn(args.compile == "on" or (args.compile == "auto" and dev.type == "cpu"))
     arch = copy.deepcopy(DEFAULT_ARCH)
+    if args.arch:
+        with open(args.arch) as f:
+            arch = json.load(f)
     anchors, levels = train_anchors(arch, cw, ch)
     anchors_dev = torch.from_numpy(anchors).to(dev)
     model = Detector(arch)
     if args.loss == "focal":
         prior_init(model)
     init = torch.load(args.init, map_location="cpu", weights_only=False) if args.init else None
+    # A checkpoint of another width (capacity study): weights grown, optimizer restarted.
+    shapes = {k: v.shape for k, v in model.state_dict().items()}
+    grown = init is not None and any(shapes.get(k) != v.shape for k, v in init["model"].items())
     if init is not None:
-        model.load_state_dict(init["model"])
+        model.load_state_dict(grown_state_dict(model, init["model"]) if grown else init["model"])
     model.to(dev)
     ema = copy.deepcopy(model).eval()
     if init is not None:
-        ema.load_state_dict(init["ema"])
+        ema.load_state_dict(grown_state_dict(ema, init["ema"]) if grown else init["ema"])
     decay_params = [p for n, p in model.named_parameters() if p.ndim > 1]
     other_params = [p for n, p in model.named_parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay_params, "weight_decay": args.wd},
@@ -238,7 +247,8 @@ def main(argv=None):
     if init is not None:
         # A new stretch from a committed checkpoint: weights, EMA, optimizer moments and
         # counters carry over; the wall-clock schedule (warm-up, cosine) starts again.
-        opt.load_state_dict(init["opt"])
+        if not grown:
+            opt.load_state_dict(init["opt"])
         state.update(step=init["state"]["step"], images=init["state"]["images"],
                      history=init["state"].get("history", []))
         print(f"initialised from {args.init} at step {state['step']}", flush=True)

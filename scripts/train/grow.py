@@ -1,0 +1,46 @@
+"""Start a wider variant of the detector from a narrower checkpoint (capacity study).
+
+Every tensor whose shape matches is copied. A tensor that grew keeps the old values in
+its leading slice; what is new is chosen so that the wider network starts close to the
+narrow one's function and can still learn:
+- new *output* channels (dim 0 of a conv weight) keep their fresh random initialisation,
+  so they carry signal and receive gradients;
+- new *input* channels (any further dim) start at zero, so the consumers ignore the new
+  channels until training gives them weight;
+- new BatchNorm scales start at 0.1 (the new channels enter small, e.g. into an L2Norm
+  head that normalises over all channels), shifts and running means at 0, variances 1.
+"""
+import torch
+
+
+def _grow(new, old, key):
+    if new.shape == old.shape:
+        return old.clone()
+    if new.ndim != old.ndim or any(n < o for n, o in zip(new.shape, old.shape)):
+        raise ValueError(f"{key}: cannot grow {tuple(old.shape)} into {tuple(new.shape)}")
+    out = new.clone()
+    if key.endswith(("running_mean", "bias")) and out.ndim == 1:
+        out.zero_()
+    elif key.endswith("running_var"):
+        out.fill_(1.0)
+    elif key.endswith(".1.weight") and out.ndim == 1:     # BatchNorm scale in conv_bn
+        out.fill_(0.1)
+    if out.ndim > 1:
+        # zero every new input slice; dim 0 keeps its fresh values beyond the old rows
+        for d in range(1, out.ndim):
+            if out.shape[d] > old.shape[d]:
+                idx = [slice(None)] * out.ndim
+                idx[d] = slice(old.shape[d], None)
+                out[tuple(idx)] = 0
+    out[tuple(slice(0, s) for s in old.shape)] = old
+    return out
+
+
+def grown_state_dict(model, old_state):
+    """The model's state dict with old_state grown into it (see module docstring)."""
+    new_state = model.state_dict()
+    missing = [k for k in new_state if k not in old_state]
+    if missing:
+        raise ValueError(f"checkpoint lacks {missing[:4]}: only widths may differ")
+    return {k: _grow(v, old_state[k], k) if v.dtype.is_floating_point else old_state[k].clone()
+            for k, v in new_state.items()}
