@@ -13,6 +13,17 @@ let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
 // it AVX2/FMA (every x86-64 CPU since 2013; ~1.5x faster than swiftc's SSE2 default).
 // A binary meant for other machines: RNNPOOL_TARGET_CPU=haswell (or any -target-cpu
 // value) in the environment, after `rm -rf .build` (SwiftPM caches this manifest).
+// The engine's build variants, each one compilation condition, set here for the host and
+// by scripts/m4/build.sh for the firmware (and by scripts/fuzz.sh like here):
+//   RNNPOOL_HOST         a hosted build: Foundation, Codable, the C kernels (CKernels) linked
+//   RNNPOOL_HOST_X86_64  ... on x86-64, where the AVX-512 VNNI expand can be chosen at run time
+//   RNNPOOL_FIRMWARE     the Cortex-M4 firmware (Embedded Swift, Sources/RNNPoolEngine/Core only)
+#if arch(x86_64)
+let engineVariant: [SwiftSetting] = [.define("RNNPOOL_HOST"), .define("RNNPOOL_HOST_X86_64")]
+#else
+let engineVariant: [SwiftSetting] = [.define("RNNPOOL_HOST")]
+#endif
+
 #if arch(x86_64)
 func engineTargetCPU() -> String {
     if let forced = ProcessInfo.processInfo.environment["RNNPOOL_TARGET_CPU"], !forced.isEmpty { return forced }
@@ -23,9 +34,9 @@ func engineTargetCPU() -> String {
     let avx512 = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains)
     return avx512 ? "skylake-avx512" : "haswell"
 }
-let engineSettings: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", engineTargetCPU()])]
+let engineSettings: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", engineTargetCPU()])] + engineVariant
 #else
-let engineSettings: [SwiftSetting] = optimised
+let engineSettings: [SwiftSetting] = optimised + engineVariant
 #endif
 
 let package = Package(
@@ -54,27 +65,33 @@ let package = Package(
         // Kernels in C for instructions Swift cannot name (AVX-512 VNNI), chosen at run time.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
         .target(name: "RNNPoolEngine", dependencies: ["InputSafety", "CKernels"], swiftSettings: engineSettings),
-        // The terminal shows it: cell-grid rendering, ncurses front end, live loop.
-        .target(name: "TerminalUI", dependencies: ["CNcurses", "CChafa", "FrameIO", "RNNPoolEngine"], swiftSettings: optimised),
+        // The live pipeline ties them: capture → detect → track → advise, its threads,
+        // the latest-frame slot, the recording, the rates; the UI and headless run it.
+        .target(name: "LivePipeline", dependencies: ["FrameIO", "RNNPoolEngine"], swiftSettings: optimised),
+        // The terminal shows it: cell-grid rendering, ncurses front end, key handling.
+        .target(name: "TerminalUI", dependencies: ["CNcurses", "CChafa", "FrameIO", "RNNPoolEngine", "LivePipeline"],
+                swiftSettings: optimised),
 
         .executableTarget(
             name: "rnnpool-cam",
             dependencies: [
-                "FrameIO", "RNNPoolEngine", "TerminalUI",
+                "FrameIO", "RNNPoolEngine", "LivePipeline", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
 
         .testTarget(name: "InputSafetyTests", dependencies: ["InputSafety"]),
         .testTarget(name: "FrameIOTests", dependencies: ["FrameIO", "CV4L2"]),
-        .testTarget(name: "RNNPoolEngineTests", dependencies: ["RNNPoolEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RNNPoolEngineTests", dependencies: ["RNNPoolEngine"], resources: [.copy("Fixtures")],
+                    swiftSettings: engineVariant),
+        .testTarget(name: "LivePipelineTests", dependencies: ["LivePipeline", "FrameIO", "RNNPoolEngine"]),
         // Snapshots/ holds the expected screens as text, read from the source tree.
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CChafa", "FrameIO", "RNNPoolEngine"],
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "CChafa", "FrameIO", "RNNPoolEngine", "LivePipeline"],
                     exclude: ["Snapshots"]),
         // CLITests run the built binary, and test the headless JSON against a fake detector
         // through @testable import of the executable target.
         // Repro/ holds the hostile inputs the regression tests run the binary on.
-        .testTarget(name: "CLITests", dependencies: ["FrameIO", "RNNPoolEngine", "rnnpool-cam"],
+        .testTarget(name: "CLITests", dependencies: ["FrameIO", "RNNPoolEngine", "LivePipeline", "rnnpool-cam"],
                     exclude: ["Repro"]),
     ],
     swiftLanguageModes: [.v6]

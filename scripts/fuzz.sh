@@ -23,13 +23,23 @@ if [[ ! -f $out/InputSafety.o || -n $(find Sources/InputSafety -newer "$out/Inpu
         -emit-object -o "$out/InputSafety.o" Sources/InputSafety/*.swift
 fi
 
+extra=()
 case $target in
     y4m | pnm)
         # FrameIO without the camera (which needs libv4l2 and is fuzzed through its fake).
         mapfile -t sources < <(find Sources/FrameIO -name '*.swift' -not -path '*/V4L2/*' | sort)
         [[ $target == y4m ]] && entry=Fuzz/Y4MReaderFuzz.swift || entry=Fuzz/PNMImageFuzz.swift ;;
     model)
+        # The engine as the product builds it: the same build variant (Package.swift)
+        # and the C kernels linked, so the fuzzer runs the product's loops.
         mapfile -t sources < <(find Sources/RNNPoolEngine -name '*.swift' | sort)
+        variant=(-D RNNPOOL_HOST)
+        [[ $(uname -m) == x86_64 ]] && variant+=(-D RNNPOOL_HOST_X86_64)
+        if [[ ! -f $out/CKernels.o || Sources/CKernels/CKernels.c -nt $out/CKernels.o || Sources/CKernels/include/CKernels.h -nt $out/CKernels.o ]]; then
+            clang -O2 -fsanitize=fuzzer-no-link,address -g -c -I Sources/CKernels/include -o "$out/CKernels.o" Sources/CKernels/CKernels.c
+        fi
+        printf 'module CKernels {\n    header "%s/Sources/CKernels/include/CKernels.h"\n    export *\n}\n' "$PWD" > "$out/CKernels.modulemap"
+        extra=("${variant[@]}" -Xcc -fmodule-map-file="$out/CKernels.modulemap" "$out/CKernels.o")
         entry=Fuzz/ModelLoaderFuzz.swift ;;
     *)
         echo "fuzz: unknown target $target (y4m, pnm or model)" >&2
@@ -37,9 +47,10 @@ case $target in
 esac
 
 binary=$out/fuzz-$target
-if [[ ! -x $binary || -n $(find Sources Fuzz -name '*.swift' -newer "$binary") ]]; then
+if [[ ! -x $binary || -n $(find Sources Fuzz -name '*.swift' -newer "$binary") || -n $(find Sources/CKernels -newer "$binary") ]]; then
     echo "fuzz: building $binary" >&2
-    swiftc "${flags[@]}" -module-name "Fuzz_$target" -I "$out" "$entry" "${sources[@]}" "$out/InputSafety.o" -o "$binary"
+    swiftc "${flags[@]}" -module-name "Fuzz_$target" -I "$out" "$entry" "${sources[@]}" "$out/InputSafety.o" \
+        "${extra[@]}" -o "$binary"
 fi
 
 corpus=$out/corpus-$target

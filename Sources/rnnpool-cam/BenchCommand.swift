@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     var image: String?
 
     @Option(name: .long, help: "Size of the synthetic frame, WxH (the detector letterboxes it to 320x240).")
-    var size: String = "320x240"
+    var size = FrameSize(width: 320, height: 240)
 
     @Option(name: .long, parsing: .unconditional, help: "Score threshold.")
     var threshold: Float?
@@ -47,7 +47,6 @@ struct BenchCommand: ParsableCommand {
         guard frames > 0 else { throw optionError("--frames must be positive (got \(frames))") }
         guard warmup >= 0 else { throw optionError("--warmup must not be negative (got \(warmup))") }
         guard renderFrames >= 0 else { throw optionError("--render-frames must not be negative (got \(renderFrames))") }
-        guard parseSize(size) != nil else { throw optionError("--size \(size): expected WxH, e.g. 640x480") }
     }
 
     func run() throws {
@@ -56,7 +55,7 @@ struct BenchCommand: ParsableCommand {
         } catch {
             // Model-file, arena, picture and source errors: each is one line naming
             // what is wrong.
-            FileHandle.standardError.write(Data("rnnpool-cam bench: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("rnnpool-cam bench: \(CLIWording.describe(error))\n".utf8))
             throw ExitCode(1)
         }
     }
@@ -68,8 +67,7 @@ struct BenchCommand: ParsableCommand {
         }
         let m = try RNNPoolModel.load(path: path)
         let detector = try RNNPoolDetector(model: m, ramCapBytes: ramCap.bytes, precision: precision)
-        let (sw, sh) = parseSize(size)!
-        let frame = try image.map(BenchFrame.read) ?? BenchFrame.synthetic(width: sw, height: sh)
+        let frame = try image.map(BenchFrame.read) ?? BenchFrame.synthetic(width: size.width, height: size.height)
         let thr = threshold ?? m.architecture.postprocess.scoreThreshold
 
         var times: [Double] = []
@@ -111,13 +109,6 @@ struct BenchCommand: ParsableCommand {
 }
 
 /// "640x480" → (640, 480); nil unless both are positive and at most 8192.
-func parseSize(_ s: String) -> (Int, Int)? {
-    let parts = s.lowercased().split(separator: "x")
-    guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]),
-          (1...8192).contains(w), (1...8192).contains(h) else { return nil }
-    return (w, h)
-}
-
 struct BenchInputError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

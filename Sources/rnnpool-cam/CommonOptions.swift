@@ -29,8 +29,7 @@ struct DetectorOptions: ParsableArguments {
     /// val precision reaches 0.9), else 0.5 (no model: nothing is reported anyway).
     func threshold(for detector: (any FaceDetecting)?) -> Float {
         if let threshold { return threshold }
-        if let model = detector as? RNNPoolDetector { return model.architecture.postprocess.scoreThreshold }
-        return 0.5
+        return detector?.defaultThreshold ?? 0.5
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FrameIO
+import LivePipeline
 
 /// `rnnpool-cam detect FILE...`: faces in still images (PGM/PPM).
 struct DetectCommand: ParsableCommand {
@@ -25,6 +26,8 @@ struct DetectCommand: ParsableCommand {
         try reportingFailures {
             let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes,
                                                                   precision: detectorOptions.precision)
+            // Each image on its own: raw detections, no tracking across files.
+            var processor = FrameProcessor(detector: detector, tracking: false)
             var failures = 0, done = 0
             // SIGINT/SIGTERM stop the run between images: every line written is whole.
             StopSignal.install()
@@ -40,8 +43,8 @@ struct DetectCommand: ParsableCommand {
                     failures += 1
                     continue
                 }
-                let detection = FrameDetection.run(detector, on: frame, threshold: detectorOptions.threshold(for: detector))
-                if let error = detection.error {
+                let detection = processor.process(frame, threshold: detectorOptions.threshold(for: detector))
+                if let error = detection.message {
                     Console.note("\(file): \(error)")
                     failures += 1
                 }

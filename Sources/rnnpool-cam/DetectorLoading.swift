@@ -15,7 +15,7 @@ enum DetectorLoading {
             let model = try RNNPoolModel.load(path: path)
             return try RNNPoolDetector(model: model, ramCapBytes: ramCapBytes, precision: precision)
         } catch {
-            throw CLIFailure(message: "\(error)")
+            throw CLIFailure(message: CLIWording.describe(error))
         }
     }
 }

@@ -1,4 +1,5 @@
 import FrameIO
+import LivePipeline
 import RNNPoolEngine
 
 /// `--headless`: reads frames, runs the detector, and writes one JSON line per frame.
@@ -16,59 +17,31 @@ struct HeadlessRunner {
 
     /// Returns the number of frames reported.
     func run() throws -> Int {
-        var reported = 0
+        let pipeline = LivePipeline(source: source, detector: detector, threshold: threshold, tracking: tracking)
         var lastError: String?
-        var fps = FPSMeter()
-        var tracker = FaceTracker()
-        while !shouldStop() {
-            if let maxFrames, reported >= maxFrames { break }
-            guard let frame = try source.nextFrame() else { break }
-            var detection = FrameDetection.run(detector, on: frame,
-                                               threshold: tracking ? tracker.detectionThreshold(for: threshold) : threshold)
-            if tracking {
-                if detection.error == nil {
-                    detection.faces = tracker.update(detection.faces, threshold: threshold)
-                } else {
-                    tracker.reset()
-                }
-            }
-            if let error = detection.error, error != lastError {
+        return try pipeline.runInline(maxFrames: maxFrames, shouldStop: shouldStop) { frame, outcome, fps in
+            if let error = outcome.message, error != lastError {
                 Console.note("frame \(frame.index): \(error)")
             }
-            lastError = detection.error
-            emit(Self.line(frame: frame, detection: detection, fps: fps.tick()).rendered)
-            reported += 1
+            lastError = outcome.message
+            emit(Self.line(frame: frame, outcome: outcome, fps: fps).rendered)
         }
-        return reported
     }
 
-    static func line(frame: Frame, detection: FrameDetection, fps: Double?) -> JSONText {
+    static func line(frame: Frame, outcome: FrameOutcome, fps: Double?) -> JSONText {
         var fields: [(String, JSONText)] = [
             ("frame", .int(frame.index)),
             ("timestamp", .number(frame.timestamp, decimals: 4)),
             ("width", .int(frame.width)),
             ("height", .int(frame.height)),
-            ("faces", OutputRecords.faces(detection.faces)),
+            ("faces", OutputRecords.faces(outcome.faces)),
             ("timings", .object([
-                ("detect_ms", detection.milliseconds.map { .number($0, decimals: 3) } ?? .null),
+                ("detect_ms", outcome.milliseconds.map { .number($0, decimals: 3) } ?? .null),
                 ("fps", fps.map { .number($0, decimals: 2) } ?? .null),
             ])),
-            ("memory", detection.memory.map { OutputRecords.memory($0, frameFailed: detection.error != nil) } ?? .null),
+            ("memory", outcome.memory.map { OutputRecords.memory($0, frameFailed: outcome.error != nil) } ?? .null),
         ]
-        if let error = detection.error { fields.append(("error", .string(error))) }
+        if let error = outcome.message { fields.append(("error", .string(error))) }
         return .object(fields)
-    }
-}
-
-/// Frames per second over the last second or so of wall time.
-struct FPSMeter {
-    private var stamps: [Double] = []
-
-    mutating func tick() -> Double? {
-        let now = MonotonicClock.now()
-        stamps.append(now)
-        while let first = stamps.first, now - first > 1.0, stamps.count > 2 { stamps.removeFirst() }
-        guard stamps.count >= 2, let first = stamps.first, now > first else { return nil }
-        return Double(stamps.count - 1) / (now - first)
     }
 }

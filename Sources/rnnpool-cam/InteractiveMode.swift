@@ -22,7 +22,12 @@ enum InteractiveMode {
                                   outputDirectory: settings.outputDirectory, sourceLabel: settings.sourceLabel,
                                   tracking: settings.tracking)
         let summary: LiveSummary
+        // libv4l2 writes to stderr, which the screen covers: kept until the terminal is restored.
+        LibV4L2Messages.collect()
         do {
+            defer {
+                for line in LibV4L2Messages.release() { Console.note("libv4l2 said: \(line)") }
+            }
             summary = try LiveUI.run(source: source, detector: detector, options: options)
         } catch let error as TerminalUnavailableError {
             throw CLIFailure(message: error.description)   // one line, like every other failure

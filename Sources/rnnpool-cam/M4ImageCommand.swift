@@ -44,7 +44,7 @@ struct M4ImageCommand: ParsableCommand {
             Console.note("m4-image: \(failure.message)")
             throw ExitCode(1)
         } catch {
-            Console.note("m4-image: \(error)")
+            Console.note("m4-image: \(CLIWording.describe(error))")
             throw ExitCode(1)
         }
     }

@@ -28,12 +28,4 @@ final class RequiredArenaTests: XCTestCase {
         let short = try RNNPoolDetector(model: model, ramCapBytes: required - 1)
         XCTAssertThrowsError(try detect(short, 640, 480), "one byte less does not")
     }
-
-    func testAdviceNamesTheNeedAndTheSmallestOptionThatHoldsIt() {
-        XCTAssertEqual(RAMCapAdvice.tooSmall(capBytes: 102_400, requiredBytes: 234_112),
-                       "RAM cap 102,400 B is too small: the detector needs 234,112 B; try --ram-cap 229K")
-        XCTAssertEqual(RAMCapAdvice.option(for: 229 * 1024), "--ram-cap 229K", "an exact KiB needs no rounding")
-        XCTAssertEqual(RAMCapAdvice.grouped(999), "999")
-        XCTAssertEqual(RAMCapAdvice.grouped(1_000_000), "1,000,000")
-    }
 }

@@ -1,5 +1,6 @@
 import XCTest
 import FrameIO
+import LivePipeline
 import RNNPoolEngine
 @testable import TerminalUI
 

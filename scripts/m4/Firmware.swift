@@ -1,4 +1,4 @@
-// The Cortex-M4 firmware: the engine core (scripts/m4/engine-sources.txt, compiled
+// The Cortex-M4 firmware: the engine core (every file of Sources/RNNPoolEngine/Core, compiled
 // unchanged from Sources/RNNPoolEngine) runs each linked frame and prints its boxes
 // and the memory it used over semihosting. The weights and frames are in flash
 // (image.S, image.swift: written by `rnnpool-cam m4-image`); the arena and everything

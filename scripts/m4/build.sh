@@ -39,13 +39,12 @@ stack=${M4_STACK_BYTES:-16384}
 heap=$((arena + 64 + ${M4_OBJECT_HEAP_BYTES:-24576}))
 
 cpu=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
-engine=()
-while read -r f; do
-    if [[ -z $f || $f == \#* ]]; then continue; fi
-    if [[ $f == */ ]]; then engine+=("$root/Sources/RNNPoolEngine/$f"*.swift); else engine+=("$root/Sources/RNNPoolEngine/$f"); fi
-done < "$here/engine-sources.txt"
+# The engine's firmware core: every file under Sources/RNNPoolEngine/Core, nothing else
+# (the host side, Sources/RNNPoolEngine/Host, reads model files and plans baselines).
+mapfile -t engine < <(find "$root/Sources/RNNPoolEngine/Core" -name '*.swift' | sort)
 
 swiftc -target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo -Osize -parse-as-library \
+    -D RNNPOOL_FIRMWARE \
     -module-name Firmware -import-objc-header "$here/runtime.h" \
     -Xcc -mfloat-abi=hard -Xcc -mfpu=fpv4-sp-d16 -Xcc -mcpu=cortex-m4 \
     -c -o "$out/firmware.o" "${engine[@]}" "$here/Firmware.swift" "$out/gen/image.swift"

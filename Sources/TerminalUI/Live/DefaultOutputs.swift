@@ -1,4 +1,5 @@
 import FrameIO
+import LivePipeline
 
 /// The file writers `r` and `s` use unless LiveOptions supplies others (tests do).
 enum DefaultOutputs {
@@ -12,5 +13,3 @@ enum DefaultOutputs {
     }
 }
 
-/// FrameIO's writer already has exactly this shape.
-extension Y4MWriter: FrameRecorder {}

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import FrameIO
+import LivePipeline
 
 /// How the CLI configures the live UI.
 public struct LiveOptions: Sendable {

@@ -1,13 +1,13 @@
 import Foundation
 import FrameIO
+import LivePipeline
 import RNNPoolEngine
 
 /// The interactive `rnnpool-cam SOURCE` session.
 ///
-/// Three threads: capture pulls frames as fast as the source gives them; the detector
-/// takes the newest one whenever it is free (older ones are dropped and counted); the
-/// main thread reads keys with a short timeout and redraws when something changed. So
-/// keys stay responsive however slow the detector is.
+/// Three threads: the `LivePipeline`'s capture and detector threads, and the main
+/// thread, which reads keys with a short timeout and redraws what the pipeline
+/// published whenever it changed. So keys stay responsive however slow the detector is.
 public enum LiveUI {
     /// How long the main loop waits for a key before checking for new frames.
     static let keyTimeoutMilliseconds: Int32 = 15
@@ -18,14 +18,9 @@ public enum LiveUI {
                            options: LiveOptions) throws -> LiveSummary {
         let screen = try CursesScreen()
         TerminalRestorer.install()
-        LibV4L2Messages.collect()
         defer {
             screen.stop()
             TerminalRestorer.uninstall()
-            // What libv4l2 said while the screen was ours, now that it can be read.
-            for line in LibV4L2Messages.release() {
-                FileHandle.standardError.write(Data("rnnpool-cam: libv4l2 said: \(line)\n".utf8))
-            }
         }
         var session = LiveSession(source: source, detector: detector, options: options,
                                   capabilities: screen.capabilities)
@@ -33,16 +28,12 @@ public enum LiveUI {
     }
 }
 
-/// One run of the live loop: owns the worker threads and the main thread's view state.
+/// One run of the terminal UI: the pipeline it draws and the main thread's view state.
 struct LiveSession {
     let options: LiveOptions
     let renderer: ScreenRenderer
-    let shared: LiveShared
-    let slot: LatestFrameSlot?
-    let recording = RecordingSession()
-    let sourceBox: HandOff<any FrameSource>
-    let detectorBox: HandOff<any FaceDetecting>?
-    let nominalFPS: Double?
+    let pipeline: LivePipeline
+    var recording: RecordingSession { pipeline.recording }
 
     var controls: ViewControls
     /// The last message (saved file, mode change, error); it stays until the next key.
@@ -57,23 +48,15 @@ struct LiveSession {
          capabilities: TerminalCapabilities) {
         self.options = options
         renderer = ScreenRenderer(capabilities: capabilities)
-        shared = LiveShared(threshold: options.threshold, memory: detector?.memory)
-        slot = detector == nil ? nil : LatestFrameSlot()
-        sourceBox = HandOff(source)
-        detectorBox = detector.map { HandOff($0) }
-        nominalFPS = source.nominalFPS
+        pipeline = LivePipeline(source: source, detector: detector, threshold: options.threshold,
+                                tracking: options.tracking)
         let modes = capabilities.previewModes
         let mode = options.initialMode.flatMap { modes.contains($0) ? $0 : nil } ?? modes[0]
         controls = ViewControls(mode: mode, threshold: options.threshold)
     }
 
     mutating func loop(screen: CursesScreen) -> LiveSummary {
-        let captureDone = WorkerThreads.startCapture(source: sourceBox, shared: shared, slot: slot,
-                                                     recording: recording)
-        let detectorDone = detectorBox.flatMap { detector in
-            slot.map { WorkerThreads.startDetector(detector: detector, shared: shared, slot: $0,
-                                                   tracking: options.tracking) }
-        }
+        pipeline.start()
 
         var endReason = LiveSummary.EndReason.quitKey
         var drawnVersion = -1
@@ -104,16 +87,16 @@ struct LiveSession {
                 show(failure.error ?? "recording stopped")
             }
 
-            let now = monotonicSeconds()
-            let version = shared.state.withLock { $0.version }
+            let now = MonotonicClock.now()
+            let version = pipeline.version
             guard forceDraw || version != drawnVersion || controls != drawnControls
                 || now - lastDraw >= LiveUI.idleRedrawSeconds else { continue }
 
-            let start = monotonicSeconds()
+            let start = MonotonicClock.now()
             let state = screenState(now: now)
             let grid = renderer.render(state, columns: size.columns, rows: size.rows)
             screen.paint(grid)
-            lastRenderMilliseconds = (monotonicSeconds() - start) * 1000
+            lastRenderMilliseconds = (MonotonicClock.now() - start) * 1000
             // Display FPS counts the redraws that put a new frame on screen.
             if let frame = state.frame, frame.index != shownFrame?.index || frame.timestamp != shownFrame?.timestamp {
                 shownFrame = (frame.index, frame.timestamp)
@@ -125,19 +108,11 @@ struct LiveSession {
             forceDraw = false
         }
 
-        // Shut down in an order that leaves every file whole: stop capture (the only
-        // writer of the recording), then finalise the recording, then the detector.
-        shared.state.withLock { $0.stopping = true }
-        slot?.close()
-        let captureFinished = captureDone.wait(seconds: 2)
-        if let finished = recording.stop() { recordings.append(finished.path) }
-        _ = detectorDone?.wait(seconds: 2)
-        // A source stuck in a blocking read is left alone rather than closed under it.
-        if captureFinished { sourceBox.value.close() }
+        if let finished = pipeline.stop() { recordings.append(finished.path) }
 
-        let final = shared.state.withLock { $0 }
+        let final = pipeline.state
         return LiveSummary(endReason: endReason, framesCaptured: final.framesCaptured,
-                           framesDetected: final.detectionsCompleted, framesDropped: slot?.dropped ?? 0,
+                           framesDetected: final.detectionsCompleted, framesDropped: pipeline.droppedFrames,
                            recordings: recordings, stills: stills, sourceError: final.sourceError,
                            peakArenaBytes: final.memory?.peakBytes)
     }
@@ -151,11 +126,8 @@ struct LiveSession {
         default:
             let modes = renderer.theme.capabilities.previewModes
             if let message = controls.apply(command, modes: modes) { show(message) }
-            let (threshold, paused) = (controls.threshold, controls.paused)
-            shared.state.withLock {
-                $0.threshold = threshold
-                $0.paused = paused
-            }
+            pipeline.setThreshold(controls.threshold)
+            pipeline.setPaused(controls.paused)
         }
     }
 
@@ -165,13 +137,14 @@ struct LiveSession {
             show(finished.error ?? "saved \(finished.frames) frames to \(finished.path)")
             return
         }
-        let (frame, measured) = shared.state.withLock { ($0.latestFrame, $0.captureRate.rate(now: monotonicSeconds())) }
+        let state = pipeline.state
+        let (frame, measured) = (state.latestFrame, state.captureRate.rate())
         guard let frame else {
             show("nothing to record yet: no frame has arrived")
             return
         }
         let path = OutputNames.recording(in: options.outputDirectory)
-        let fps = nominalFPS ?? measured ?? 30
+        let fps = pipeline.nominalFPS ?? measured ?? 30
         do {
             let make = options.makeRecorder ?? DefaultOutputs.makeRecorder
             let recorder = try make(path, frame.width, frame.height, fps, frame.chroma != nil)
@@ -183,7 +156,7 @@ struct LiveSession {
     }
 
     private mutating func saveFrame() {
-        guard let frame = shared.state.withLock({ $0.latestFrame }) else {
+        guard let frame = pipeline.state.latestFrame else {
             show("nothing to save yet: no frame has arrived")
             return
         }
@@ -202,14 +175,14 @@ struct LiveSession {
     }
 
     private func screenState(now: Double) -> ScreenState {
-        let live = shared.state.withLock { $0 }
+        let live = pipeline.state
         let threshold = controls.threshold
         // Hide boxes below a freshly raised threshold before the detector catches up
         // (tracked faces are held down to the tracker's hysteresis below it).
         let floor = options.tracking ? FaceTracker().detectionThreshold(for: threshold) : threshold
         let faces = (live.detection?.faces ?? []).filter { $0.score >= floor }
         let detector: StatusInfo.DetectorState
-        if detectorBox == nil {
+        if !pipeline.hasDetector {
             detector = .absent
         } else if let error = live.detectorError {
             detector = .failed(error)
@@ -224,7 +197,7 @@ struct LiveSession {
             renderMilliseconds: lastRenderMilliseconds,
             faceCount: faces.count, threshold: threshold, memory: live.memory,
             ramCapBytes: options.ramCapBytes, requiredArenaBytes: live.requiredArenaBytes,
-            droppedFrames: slot?.dropped ?? 0, paused: controls.paused,
+            droppedFrames: pipeline.droppedFrames, paused: controls.paused,
             recordingFrames: recording.framesWritten, endOfSource: live.endOfSource,
             sourceError: live.sourceError, notice: notice)
         return ScreenState(frame: live.latestFrame, faces: faces,

@@ -1,3 +1,4 @@
+import LivePipeline
 import Foundation
 import RNNPoolEngine
 

@@ -1,0 +1,53 @@
+import FrameIO
+import RNNPoolEngine
+
+/// What the pipeline's threads publish: the newest frame, the newest outcome, the rates
+/// and counters. The UI reads a copy (`LivePipeline.state`) and draws it.
+public struct PipelineState: Sendable {
+    public var latestFrame: Frame?
+    public var framesCaptured = 0
+    public var captureRate = RateMeter()
+    public var endOfSource = false
+    /// The source's error when it failed mid-run (one line naming the file or device).
+    public var sourceError: String?
+
+    /// The newest frame the detector finished without failing.
+    public var detection: FrameOutcome?
+    /// The newest failure, worded for a screen (the advice when there is one); nil
+    /// once a frame succeeds again.
+    public var detectorError: String?
+    /// What the detector needs per frame, once a frame failed for want of RAM.
+    public var requiredArenaBytes: Int?
+    public var memory: MemorySnapshot?
+    public var detectionsCompleted = 0
+    public var detectorRate = RateMeter()
+
+    /// Set through `LivePipeline`, read by its threads.
+    public var threshold: Float
+    public var paused = false
+    var stopping = false
+
+    /// Bumped on every change a screen shows, so a UI redraws only then.
+    public var version = 0
+
+    init(threshold: Float, memory: MemorySnapshot?) {
+        self.threshold = threshold
+        self.memory = memory
+    }
+
+    /// Takes in one frame's outcome.
+    mutating func record(_ outcome: FrameOutcome, at now: Double) {
+        memory = outcome.memory ?? memory
+        if outcome.error == nil {
+            detection = outcome
+            detectorError = nil
+            detectionsCompleted += 1
+            detectorRate.record(at: now)
+        } else {
+            detection = nil
+            detectorError = outcome.advice ?? outcome.error
+            requiredArenaBytes = outcome.requiredArenaBytes
+        }
+        version &+= 1
+    }
+}

@@ -1,0 +1,133 @@
+/// Every kernel of the network with its weights in the layouts the loops read. The host
+/// derives them from the model file at load time; the Cortex-M4 firmware cannot (the
+/// derived tables would not fit its RAM, and it has no file to read), so
+/// `rnnpool-cam m4-image` writes `tables` into a blob linked into flash and the firmware
+/// rebuilds the kernels around it with `init(arch:scales:linked:)`, in place.
+/// Both directions walk the tables in the order written below.
+struct NetworkKernels {
+    var stem: StemKernel
+    var pool: RNNPoolRowKernel
+    var blocks: [MBConvRowKernel]
+    var heads: [HeadRowKernel]
+
+    /// The weight tables in link order (scalars as 1-float tables).
+    var tables: [FloatBuffer] {
+        var t = [stem.weight, stem.bias, stem.tapWeights, stem.bias8]
+        for r in [pool.rnn1, pool.rnn2] {
+            t += [r.W, r.U, r.biasZ, r.biasH, FloatBuffer([r.sigmaZeta]), FloatBuffer([r.sigmaNu]),
+                  r.expNegBiasZ, r.expNeg2BiasH]
+        }
+        for b in blocks {
+            if let e = b.expandWeight { t.append(e) }
+            if let k = b.expandScale { t.append(k) }
+            t += [b.expandBias, b.dwWeight, b.dwBias, b.projectWeight, b.projectBias]
+        }
+        for h in heads { t += [h.weight, h.bias] }
+        return t
+    }
+
+    /// The kernels around tables already in memory (the firmware's flash), in the order
+    /// of `tables`; sizes follow from the architecture and are checked against the blob.
+    init(arch: Architecture, scales: ActivationScales?, linked r: inout LinkedTables) {
+        stem = StemKernel(arch: arch, linked: &r)
+        let c0 = arch.stem.outChannels
+        let rnn1 = FastGRNNLanes(input: c0, hidden: arch.rnnpool.hidden1, linked: &r)
+        let rnn2 = FastGRNNLanes(input: arch.rnnpool.hidden1, hidden: arch.rnnpool.hidden2, linked: &r)
+        pool = RNNPoolRowKernel(rnn1: rnn1, rnn2: rnn2, channels: c0, stride: arch.rnnpool.stride,
+                                patchesX: arch.patchesX, paddedWidth: arch.rnnpool.padTo[0])
+        blocks = []
+        for (i, s) in arch.blockShapes.enumerated() {
+            let inputScale = scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] }
+            blocks.append(MBConvRowKernel(shape: s, inputScale: inputScale, linked: &r))
+        }
+        heads = []
+        for k in arch.heads.indices { heads.append(HeadRowKernel(shape: arch.headShape(k), linked: &r)) }
+    }
+}
+
+// Each kernel around linked tables: the same fields its load-time init derives, in
+// the order of `NetworkKernels.tables`.
+
+extension StemKernel {
+    init(arch: Architecture, linked r: inout LinkedTables) {
+        channels = arch.stem.outChannels
+        weight = r.next(channels * 9)
+        bias = r.next(channels)
+        scale = arch.input.scale
+        offset = arch.input.offset
+        inWidth = arch.input.width
+        inHeight = arch.input.height
+        outWidth = arch.stemWidth
+        tapWeights = r.next(72)
+        bias8 = r.next(8)
+    }
+}
+
+extension FastGRNNLanes {
+    init(input: Int, hidden: Int, linked r: inout LinkedTables) {
+        self.input = input
+        self.hidden = hidden
+        W = r.next(hidden * input)
+        U = r.next(hidden * hidden)
+        biasZ = r.next(hidden)
+        biasH = r.next(hidden)
+        sigmaZeta = r.next(1).p[0]
+        sigmaNu = r.next(1).p[0]
+        expNegBiasZ = r.next(hidden)
+        expNeg2BiasH = r.next(hidden)
+        saturation = FastGRNNLanes.saturationBound(biasZ: biasZ, biasH: biasH, hidden: hidden)
+    }
+}
+
+extension MBConvRowKernel {
+    init(shape s: Architecture.BlockShape, inputScale: Float?, linked r: inout LinkedTables) {
+        let mp = s.midPadded
+        let expandWeight = s.cmid != s.cin ? r.next(s.cin * mp) : nil
+        let expandScale = expandWeight != nil && inputScale != nil ? r.next(mp) : nil
+        self.init(shape: s, inputScale: inputScale, expandWeight: expandWeight, expandScale: expandScale,
+                  expandBias: r.next(mp), dwWeight: r.next(9 * mp), dwBias: r.next(mp),
+                  projectWeight: r.next(mp * s.outStride), projectBias: r.next(s.outStride))
+    }
+}
+
+extension HeadRowKernel {
+    init(shape: Architecture.HeadShape, linked r: inout LinkedTables) {
+        self.init(shape: shape, weight: r.next(9 * shape.channels * shape.outPadded), bias: r.next(shape.outPadded))
+    }
+}
+
+/// Reads consecutive weight tables from a blob in memory: per table a UInt32 count of
+/// floats, then the floats (everything 4-byte aligned, little-endian like both targets).
+struct LinkedTables {
+    private var cursor: UnsafePointer<UInt32>
+    private let end: UnsafePointer<UInt32>
+
+    init(base: UnsafeRawPointer, byteCount: Int) {
+        cursor = base.assumingMemoryBound(to: UInt32.self)
+        end = cursor + byteCount / 4
+    }
+
+    /// The next table, which must hold `count` floats: a blob written for another
+    /// architecture or engine version stops here rather than run on shifted weights.
+    mutating func next(_ count: Int) -> FloatBuffer {
+        precondition(cursor < end && Int(cursor[0]) == count && end - (cursor + 1) >= count,
+                     "linked weight tables do not match the architecture")
+        let floats = UnsafeRawPointer(cursor + 1).assumingMemoryBound(to: Float.self)
+        cursor += 1 + count
+        return FloatBuffer(linked: floats, count: count)
+    }
+
+    /// True when every table has been read.
+    var atEnd: Bool { cursor == end }
+
+    /// The blob `next` reads, from tables in link order.
+    static func blob(_ tables: [FloatBuffer]) -> [UInt8] {
+        var out: [UInt8] = []
+        func put(_ v: UInt32) { for s in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
+        for t in tables {
+            put(UInt32(t.count))
+            for i in 0..<t.count { put(t.p[i].bitPattern) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,250 @@
+/// A FastGRNN cell stepping 16 independent sequences at once, one per SIMD lane.
+/// State and pre-activations are `hidden` vectors of 16 lanes each:
+///     a  = (W x) + U h,   z = σ(a + b_z),   h~ = tanh(a + b_h)
+///     h' = (σ(ζ)(1 − z) + σ(ν)) ⊙ h~ + z ⊙ h
+struct FastGRNNLanes {
+    let input: Int
+    let hidden: Int
+    let W: FloatBuffer       // [hidden][input]
+    let U: FloatBuffer       // [hidden][hidden]
+    let biasZ: FloatBuffer
+    let biasH: FloatBuffer
+    let sigmaZeta: Float
+    let sigmaNu: Float
+    /// e^{−b_z} and e^{−2·b_h} per hidden unit: with E = e^{−a}, the two gates need
+    /// e^{−(a+b_z)} = E·e^{−b_z} and e^{−2(a+b_h)} = E²·e^{−2b_h}, one exp for both.
+    let expNegBiasZ: FloatBuffer
+    let expNeg2BiasH: FloatBuffer
+
+    /// |a| beyond which both gates of every hidden unit are saturated to within 4.2e-8,
+    /// when clamping a there is all the overflow protection the gate maths needs; nil
+    /// when the biases are too large for that (then every exponential is clamped).
+    ///
+    /// z = σ(a + b_z) is within 4.2e-8 of 0 or 1 once |a + b_z| ≥ 17, and h~ = tanh(a + b_h)
+    /// within 3.1e-8 of ±1 once |a + b_h| ≥ 9, so clamping a to ±A with
+    /// A = max(17 + max|b_z|, 9 + max|b_h|) moves nothing by more than 4.2e-8. With |a| ≤ A
+    /// the largest product the update forms, (1 + e₁)(1 + e₂), is below
+    /// e^(3A + max|b_z| + 2·max|b_h|), which must stay under float's e^88.7.
+    /// The shipped model's biases are below 1.7, so A ≈ 18.7 and the bound holds with room.
+    let saturation: Float?
+
+    static func saturationBound(biasZ: FloatBuffer, biasH: FloatBuffer, hidden: Int) -> Float? {
+        var bz: Float = 0, bh: Float = 0
+        for j in 0..<hidden {
+            bz = max(bz, abs(biasZ.p[j]))
+            bh = max(bh, abs(biasH.p[j]))
+        }
+        let bound = max(17 + bz, 9 + bh)
+        return 3 * bound + bz + 2 * bh <= 86 ? bound : nil
+    }
+
+    /// a[j] = Σ_i W[j][i] x[i] for 16 lanes, each sum in the order of i.
+    @inline(__always)
+    func inputProjection(_ x: UnsafePointer<SIMD16<Float>>, into a: UnsafeMutablePointer<SIMD16<Float>>) {
+        let w = W.p, n = input
+        var j = 0
+        // Eight units at a time: eight independent FMA chains share each x[i] load (one
+        // chain at a time waited out its FMA latency at every step: 6% of a frame).
+        while FastGRNNLanes.eightChainProjection && j + 8 <= hidden {
+            var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0
+            let r = w + j &* n
+            for i in 0..<n {
+                let xi = x[i], ri = r + i
+                a0.addProduct(xi, ri[0]); a1.addProduct(xi, ri[n])
+                a2.addProduct(xi, ri[2 &* n]); a3.addProduct(xi, ri[3 &* n])
+                a4.addProduct(xi, ri[4 &* n]); a5.addProduct(xi, ri[5 &* n])
+                a6.addProduct(xi, ri[6 &* n]); a7.addProduct(xi, ri[7 &* n])
+            }
+            a[j] = a0; a[j &+ 1] = a1; a[j &+ 2] = a2; a[j &+ 3] = a3
+            a[j &+ 4] = a4; a[j &+ 5] = a5; a[j &+ 6] = a6; a[j &+ 7] = a7
+            j &+= 8
+        }
+        while j < hidden {
+            var acc = SIMD16<Float>()
+            let row = w + j &* n
+            for i in 0..<n { acc.addProduct(x[i], row[i]) }
+            a[j] = acc
+            j &+= 1
+        }
+    }
+
+    #if RNNPOOL_FIRMWARE
+    /// On the Cortex-M4 a 16-lane vector is 16 scalar registers of its 32: eight
+    /// accumulators spill, one chain runs 10 M fewer instructions a frame.
+    static let eightChainProjection = false
+    #else
+    static let eightChainProjection = true
+    #endif
+
+    /// The largest |h| a sweep of `steps` steps from h = 0 can reach, whatever its inputs:
+    /// h' = keep·h~ + z·h with |h~| ≤ 1, keep = σ(ζ)(1 − z) + σ(ν) and z ∈ [0, 1], so
+    /// |h'| ≤ max(σ(ζ) + σ(ν), σ(ν) + |h|) (the bound is linear in z).
+    func stateBound(steps: Int) -> Double {
+        var bound = 0.0
+        for _ in 0..<max(0, steps) { bound = max(Double(sigmaZeta) + Double(sigmaNu), Double(sigmaNu) + bound) }
+        return bound
+    }
+
+    /// True when, for inputs with |x| ≤ `inputBound`, no pre-activation of a sweep of
+    /// `steps` steps can leave ±`saturation`: |a_j| ≤ Σ_i |W_ji|·inputBound + Σ_k |U_jk|·H,
+    /// H the state bound of the step before the last. Then the bounded gates' clamp never
+    /// acts, and `UnclampedGates` (the same arithmetic without it) gives identical results.
+    /// The margin covers float rounding in a (~20 terms, relative error below 1e-5).
+    func clampIsIdle(inputBound: Double, steps: Int) -> Bool {
+        guard let limit = saturation, inputBound.isFinite else { return false }
+        let h = stateBound(steps: steps - 1)
+        var worst = 0.0
+        for j in 0..<hidden {
+            var b = 0.0
+            for i in 0..<input { b += Double(abs(W.p[j * input + i])) * inputBound }
+            for k in 0..<hidden { b += Double(abs(U.p[j * hidden + k])) * h }
+            worst = max(worst, b)
+        }
+        return worst * (1 + 1e-3) + 1e-3 <= Double(limit)
+    }
+
+    /// One time step from the input projection `a` (W x, already computed). `h` is
+    /// updated in place (`scratch`: hidden vectors); `first` means h = 0. `clampIdle`
+    /// is `clampIsIdle(...)` for the sweep's inputs: the gates then skip the clamp.
+    /// `compact`: the int8 path's exp (Activations.expWithin87Compact), where the
+    /// biases allow the bounded forms.
+    @inline(__always)
+    func step(_ a: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
+              scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, clampIdle: Bool = false, compact: Bool = false) {
+        if let bound = saturation {
+            switch (clampIdle, compact) {
+            case (true, false):
+                step(a, h: h, scratch: scratch, first: first, gates: UnclampedGates<PreciseExponential>(cell: self))
+            case (true, true):
+                step(a, h: h, scratch: scratch, first: first, gates: UnclampedGates<CompactExponential>(cell: self))
+            case (false, false):
+                step(a, h: h, scratch: scratch, first: first, gates: BoundedGates<PreciseExponential>(cell: self, bound: bound))
+            case (false, true):
+                step(a, h: h, scratch: scratch, first: first, gates: BoundedGates<CompactExponential>(cell: self, bound: bound))
+            }
+        } else {
+            step(a, h: h, scratch: scratch, first: first, gates: ClampedGates(cell: self))
+        }
+    }
+
+    @inline(__always)
+    private func step<G: GateUpdate>(_ a: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
+                                     scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, gates: G) {
+        let n = hidden
+        if first {
+            for j in 0..<n { h[j] = gates.update(a[j], j, SIMD16()) }
+            return
+        }
+        // All pre-activations first (in `scratch`), then all gates, updating h in place:
+        // 4% faster a frame than four units' multiply-adds followed by their gates and a
+        // copy of h (BENCHMARKS.md, issue 9).
+        let u = U.p
+        var j = 0
+        // Eight hidden units at a time: eight independent FMA chains over k (two FMA
+        // pipes of latency 4 need eight) share each h[k] load.
+        while j + 8 <= n {
+            var a0 = a[j], a1 = a[j &+ 1], a2 = a[j &+ 2], a3 = a[j &+ 3]
+            var a4 = a[j &+ 4], a5 = a[j &+ 5], a6 = a[j &+ 6], a7 = a[j &+ 7]
+            let r0 = u + j &* n
+            for k in 0..<n {
+                let hk = h[k], r = r0 + k
+                a0.addProduct(r[0], hk)
+                a1.addProduct(r[n], hk)
+                a2.addProduct(r[2 &* n], hk)
+                a3.addProduct(r[3 &* n], hk)
+                a4.addProduct(r[4 &* n], hk)
+                a5.addProduct(r[5 &* n], hk)
+                a6.addProduct(r[6 &* n], hk)
+                a7.addProduct(r[7 &* n], hk)
+            }
+            scratch[j] = a0; scratch[j &+ 1] = a1; scratch[j &+ 2] = a2; scratch[j &+ 3] = a3
+            scratch[j &+ 4] = a4; scratch[j &+ 5] = a5; scratch[j &+ 6] = a6; scratch[j &+ 7] = a7
+            j &+= 8
+        }
+        while j < n {
+            var aj = a[j]
+            let row = u + j &* n
+            for k in 0..<n { aj.addProduct(row[k], h[k]) }
+            scratch[j] = aj
+            j &+= 1
+        }
+        // Every pre-activation is computed, so h can be updated in place.
+        for j in 0..<n { h[j] = gates.update(scratch[j], j, h[j]) }
+    }
+}
+
+/// h' for hidden unit j from its pre-activation a: z = σ(a + b_z), h~ = tanh(a + b_h).
+///
+/// One exp serves both gates: E = e^{−a}, e₁ = E·e^{−b_z}, e₂ = E²·e^{−2b_h}; then
+/// z = 1/(1 + e₁) and h~ = (1 − e₂)/(1 + e₂), which share one division:
+/// r = 1/((1 + e₁)(1 + e₂)), z = (1 + e₂)·r, h~ = (1 − e₂)(1 + e₁)·r.
+protocol GateUpdate {
+    func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float>
+}
+
+extension FastGRNNLanes {
+    /// h' from e₁ = e^{−(a+b_z)}, e₂ = e^{−2(a+b_h)} and h, the part both gate forms share.
+    /// σ(ζ)(1 − z) + σ(ν) is computed as (σ(ζ) + σ(ν)) − σ(ζ)·z (one FMA).
+    @inline(__always)
+    func update(e1: SIMD16<Float>, e2: SIMD16<Float>, h: SIMD16<Float>) -> SIMD16<Float> {
+        let p = 1 + e1, q = 1 + e2
+        let r = 1 / (p * q)
+        let z = q * r
+        let t = (1 - e2) * p * r
+        let keep = SIMD16<Float>(repeating: sigmaZeta + sigmaNu).addingProduct(SIMD16(repeating: -sigmaZeta), z)
+        return (keep * t).addingProduct(z, h)
+    }
+}
+
+/// For any biases: e₁ and e₂ are capped at 1e18 (the gates are saturated long before),
+/// so nothing overflows to inf or NaN whatever a is. Exact to float precision for biases
+/// with |b_z| < 41 and |b_h| < 20 (e^{−b} must itself stay below the cap).
+struct ClampedGates: GateUpdate {
+    let cell: FastGRNNLanes
+
+    @inline(__always)
+    func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
+        let e = Activations.exp(-a)
+        return cell.update(e1: clampAbove(e * cell.expNegBiasZ.p[j], 1e18),
+                           e2: clampAbove(e * e * cell.expNeg2BiasH.p[j], 1e18), h: h)
+    }
+}
+
+/// The exp of the bounded gate forms: the float path's, or the int8 path's compact one.
+protocol GateExponential {
+    static func exp(_ x: SIMD16<Float>) -> SIMD16<Float>
+}
+
+enum PreciseExponential: GateExponential {
+    @inline(__always) static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> { Activations.expWithin87(x) }
+}
+
+enum CompactExponential: GateExponential {
+    @inline(__always) static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> { Activations.expWithin87Compact(x) }
+}
+
+/// For biases within `FastGRNNLanes.saturation`: one clamp of a to ±bound replaces the
+/// four the clamped form needs (two inside exp, one per gate). Equal to `ClampedGates`
+/// wherever |a| ≤ bound, and within 4.2e-8 beyond (with the precise exp).
+struct BoundedGates<E: GateExponential>: GateUpdate {
+    let cell: FastGRNNLanes
+    let bound: Float
+
+    @inline(__always)
+    func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
+        let e = E.exp(-clampBelow(clampAbove(a, bound), -bound))
+        return cell.update(e1: e * cell.expNegBiasZ.p[j], e2: e * e * cell.expNeg2BiasH.p[j], h: h)
+    }
+}
+
+/// `BoundedGates` without its clamp, for sweeps where `FastGRNNLanes.clampIsIdle` has
+/// shown that |a| never reaches the bound: the same operations on the same values.
+struct UnclampedGates<E: GateExponential>: GateUpdate {
+    let cell: FastGRNNLanes
+
+    @inline(__always)
+    func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
+        let e = E.exp(-a)
+        return cell.update(e1: e * cell.expNegBiasZ.p[j], e2: e * e * cell.expNeg2BiasH.p[j], h: h)
+    }
+}

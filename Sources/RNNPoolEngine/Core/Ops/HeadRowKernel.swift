@@ -1,0 +1,142 @@
+/// One output row of a detection head (NETWORK.md §5): optional L2Norm of the input,
+/// then the loc and conf 3×3 convolutions (padding 1) computed together. The L2Norm
+/// gain g is folded into the weights at load time, and 1/(‖x‖+1e-10) is applied per
+/// tap from a small ring of per-pixel factors, so normalised rows are never stored.
+struct HeadRowKernel {
+    let channels: Int
+    let inStride: Int
+    let outPadded: Int
+    let locCount: Int
+    let confCount: Int
+    let l2norm: Bool
+    let weight: FloatBuffer   // [9][C][outPadded]
+    let bias: FloatBuffer
+
+    /// The kernel around its tables, derived at load time or linked into flash.
+    init(shape: Architecture.HeadShape, weight: FloatBuffer, bias: FloatBuffer) {
+        channels = shape.channels
+        inStride = shape.inStride
+        outPadded = shape.outPadded
+        locCount = shape.locCount
+        confCount = shape.confCount
+        l2norm = shape.l2norm
+        self.weight = weight
+        self.bias = bias
+    }
+
+    /// Per pixel of an input row stored on `grid`, the factor that turns a stored
+    /// element into the L2-normalised input: scale/(sqrt(Σ x²) + 1e-10), x = stored · scale.
+    func inverseNorms<I: ActivationElement>(row: UnsafePointer<I>, width: Int, grid: ActivationScale,
+                                            into out: UnsafeMutablePointer<Float>) {
+        let sc = grid.scale
+        for x in 0..<width {
+            let p = row + x &* inStride
+            var s: Float = 0
+            for c in 0..<channels {
+                let v = p[c].stored * sc
+                s += v * v
+            }
+            out[x] = sc / (s.squareRoot() + 1e-10)
+        }
+    }
+
+    /// Output pixels per pass: eight independent accumulators per output vector keep
+    /// both FMA pipes busy, and share every weight load.
+    static let pixels = 8
+
+    /// Floats `run` needs after its output row: the scaled inputs of one pass, 3 rows ×
+    /// (pixels + 2) columns × channels.
+    var stagingFloats: Int { 3 * (HeadRowKernel.pixels + 2) * channels }
+
+    /// Output row `y` (width × outPadded floats: loc then conf channels). `rows[ky]` is
+    /// input row y−1+ky or nil outside the map; `norms[ky]` its factors (inverseNorms)
+    /// with L2Norm; without, every stored element is multiplied by `scale`. `staging`
+    /// holds `stagingFloats`.
+    ///
+    /// Eight output pixels at a time: their 3 × 10 input pixels are converted and scaled
+    /// once into `staging` (zeros outside the map), then each 16 (or 8) output channels
+    /// take one pass of multiply-adds broadcast from it. The products and their order are
+    /// those of the plain convolution: stored · factor, times the weight, over ky, kx, c.
+    func run<I: ActivationElement>(width: Int, rows: ThreeRows<I>, norms: ThreeRows<Float>,
+                                   scale: Float, out: UnsafeMutablePointer<Float>,
+                                   staging: UnsafeMutablePointer<Float>) {
+        // Literal channel counts make the pixel offsets in `pass` constants.
+        switch channels {
+        case 32: run(channels: 32, width: width, rows: rows, norms: norms, scale: scale, out: out, staging: staging)
+        case 64: run(channels: 64, width: width, rows: rows, norms: norms, scale: scale, out: out, staging: staging)
+        default: run(channels: channels, width: width, rows: rows, norms: norms, scale: scale, out: out, staging: staging)
+        }
+    }
+
+    @inline(__always)
+    private func run<I: ActivationElement>(channels c: Int, width: Int, rows: ThreeRows<I>, norms: ThreeRows<Float>,
+                                           scale: Float, out: UnsafeMutablePointer<Float>,
+                                           staging: UnsafeMutablePointer<Float>) {
+        let columns = HeadRowKernel.pixels + 2, lut = int8Values.p
+        let has = (rows.r0 != nil, rows.r1 != nil, rows.r2 != nil)
+        var x = 0
+        while x < width {
+            let count = min(HeadRowKernel.pixels, width - x)
+            // Column q of row ky is input column x − 1 + q, times its factor.
+            for ky in 0..<3 {
+                guard let r = rows[ky] else { continue }
+                let nrm = norms[ky]
+                for q in 0..<columns {
+                    let dst = staging + (ky &* columns &+ q) &* c
+                    let ix = x - 1 + q
+                    guard ix >= 0 && ix < width else { dst.update(repeating: 0, count: c); continue }
+                    let f = l2norm ? nrm![ix] : scale
+                    let src = r + ix &* inStride
+                    var ci = 0
+                    while ci + 16 <= c { store16(I.stored16(src + ci) * f, dst + ci); ci &+= 16 }
+                    while ci < c { dst[ci] = I.stored(src, ci, table: lut) * f; ci &+= 1 }
+                }
+            }
+            var offset = 0
+            while offset + 16 <= outPadded {
+                pass(SIMD16<Float>.self, channels: c, offset: offset, x: x, count: count, has: has, staging: staging, out: out)
+                offset += 16
+            }
+            if offset < outPadded {
+                pass(SIMD8<Float>.self, channels: c, offset: offset, x: x, count: count, has: has, staging: staging, out: out)
+            }
+            x += HeadRowKernel.pixels
+        }
+    }
+
+    @inline(__always)
+    private func pass<V: SIMD>(_: V.Type, channels c: Int, offset: Int, x: Int, count: Int, has: (Bool, Bool, Bool),
+                               staging: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>)
+    where V.Scalar == Float {
+        let op = outPadded, w = weight.p + offset, columns = HeadRowKernel.pixels + 2
+        let b = UnsafeRawPointer(bias.p + offset).loadUnaligned(as: V.self)
+        var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b
+        for ky in 0..<3 {
+            guard ky == 0 ? has.0 : (ky == 1 ? has.1 : has.2) else { continue }
+            for kx in 0..<3 {
+                // Pixel i reads staged column i + kx.
+                let s = staging + (ky &* columns &+ kx) &* c
+                let wt = w + (ky &* 3 &+ kx) &* c &* op
+                for ci in 0..<c {
+                    let wv = UnsafeRawPointer(wt + ci &* op).loadUnaligned(as: V.self)
+                    let v = s + ci
+                    a0.addProduct(v[0], wv)
+                    a1.addProduct(v[c], wv)
+                    a2.addProduct(v[2 &* c], wv)
+                    a3.addProduct(v[3 &* c], wv)
+                    a4.addProduct(v[4 &* c], wv)
+                    a5.addProduct(v[5 &* c], wv)
+                    a6.addProduct(v[6 &* c], wv)
+                    a7.addProduct(v[7 &* c], wv)
+                }
+            }
+        }
+        func store(_ v: V, _ i: Int) {
+            guard i < count else { return }
+            let index: Int = (x + i) &* op &+ offset
+            UnsafeMutableRawPointer(out + index).storeBytes(of: v, as: V.self)
+        }
+        store(a0, 0); store(a1, 1); store(a2, 2); store(a3, 3)
+        store(a4, 4); store(a5, 5); store(a6, 6); store(a7, 7)
+    }
+}

@@ -1,0 +1,336 @@
+#if RNNPOOL_HOST_X86_64
+import CKernels
+#endif
+
+/// One output row of a fused MBConv block (NETWORK.md §4): 1×1 expand + ReLU6, 3×3
+/// depthwise (stride s, zero padding) + ReLU6, 1×1 linear projection, residual.
+///
+/// The expanded map is never stored whole, not even as a ring of rows: for each group
+/// of 16 expanded channels, the kernel expands just the 3 input rows it needs into a
+/// 3 × width × 16 scratch, runs the depthwise taps and folds the group straight into the
+/// projection accumulators. Stride-1 blocks thus expand each input row three times
+/// (extra multiply-adds) in exchange for a t-times smaller line buffer: the trade that
+/// keeps the whole pipeline inside the RAM cap.
+struct MBConvRowKernel {
+    let shape: Architecture.BlockShape
+    let midPadded: Int
+    let inStride: Int      // floats per input pixel (cin rounded up to 8)
+    let outStride: Int     // floats per output pixel (cout rounded up to 8)
+    /// Float path: the float weights, [cin][midPadded]. Int8 path: `QuantizedExpand`'s
+    /// integers (as floats), with `expandScale` turning their sums back into values.
+    let expandWeight: FloatBuffer?
+    /// [midPadded] s_in · s_m on the int8 path (QuantizedExpand); nil on the float path.
+    let expandScale: FloatBuffer?
+    let expandBias: FloatBuffer
+    let dwWeight: FloatBuffer
+    let dwBias: FloatBuffer
+    let projectWeight: FloatBuffer
+    let projectBias: FloatBuffer
+
+    /// The grid of the int8 input the expand's scales were made for (1 on the float path).
+    let inputScale: Float
+    #if RNNPOOL_HOST_X86_64
+    /// The int8 expand for AVX-512 VNNI, where the CPU has it (nil: the Swift loop).
+    var vnni: VNNIExpand?
+    #endif
+
+    /// The kernel around its tables (in the layouts of `shape`'s padded sizes), however
+    /// they were made: derived from a model file at load time or linked into flash.
+    /// `inputScale`: the grid of the block's int8 input on the int8 path, nil on the float path.
+    init(shape s: Architecture.BlockShape, inputScale: Float?, expandWeight: FloatBuffer?, expandScale: FloatBuffer?,
+         expandBias: FloatBuffer, dwWeight: FloatBuffer, dwBias: FloatBuffer,
+         projectWeight: FloatBuffer, projectBias: FloatBuffer) {
+        shape = s
+        midPadded = s.midPadded
+        inStride = s.inStride
+        outStride = s.outStride
+        self.inputScale = inputScale ?? 1
+        self.expandWeight = expandWeight
+        self.expandScale = expandScale
+        self.expandBias = expandBias
+        self.dwWeight = dwWeight
+        self.dwBias = dwBias
+        self.projectWeight = projectWeight
+        self.projectBias = projectBias
+        #if RNNPOOL_HOST_X86_64
+        vnni = VNNIExpand.forBlock(integers: expandWeight, scale: expandScale, cin: s.cin, midPadded: midPadded)
+        #endif
+    }
+
+    /// Expanded channels per group (one SIMD16).
+    static let group = 16
+
+    /// Scratch floats: 3 expanded rows of one 16-channel group, (int8 path) the output
+    /// row's float accumulators, and 16 channels of 8 input pixels as floats (`staged`).
+    var scratchFloats: Int { MBConvScratch.floats(shape) }
+
+    /// Computes output row `yo`. `inputRow(r)` gives input row r (0 ≤ r < hin), stored
+    /// as `I` on grid `inGrid`; the row is stored as `O` on `outGrid`.
+    ///
+    /// Per 16-channel group g: expand the (up to) three input rows the depthwise window
+    /// needs, run the depthwise taps, fold the result into the projection accumulators.
+    func run<I: ActivationElement, O: ActivationElement>(
+        row yo: Int, inputRow: (Int) -> UnsafePointer<I>, out: UnsafeMutablePointer<O>,
+        scratch: UnsafeMutablePointer<Float>, inGrid: ActivationScale, outGrid: ActivationScale) {
+        precondition(inGrid.scale == inputScale, "expand weights were scaled for another input grid")
+        precondition(expandWeight == nil || (expandScale != nil) == (I.self == Int8.self),
+                     "int8 expand weights need int8 inputs, float weights float inputs")
+        // Float rows accumulate in place; int8 rows in scratch, stored once at the end.
+        let area = MBConvScratch(scratch, shape: shape, outStride: outStride,
+                                 sumsInto: O.self == Float.self ? UnsafeMutableRawPointer(out) : nil)
+        let rows = ThreeRows(first: shape.stride * yo - 1, height: shape.hin, row: inputRow)
+        startAccumulators(area.sums, residual: shape.residual ? inputRow(yo) : nil, inputScale: inGrid.scale)
+        var g = 0
+        while g < midPadded {
+            for ky in 0..<3 {
+                guard let src = rows[ky] else { continue }
+                expandGroup(g, row: src, into: area.expanded + ky &* shape.win, staged: area.staged,
+                            inputScale: inGrid.scale)
+            }
+            depthwiseProject(group: g, expanded: area.expanded, rows: (rows.r0 != nil, rows.r1 != nil, rows.r2 != nil),
+                             sums: area.sums)
+            g += MBConvRowKernel.group
+        }
+        if O.self != Float.self { storeRow(area.sums, to: out, grid: outGrid) }
+    }
+
+    // MARK: - Phase 1: accumulators
+
+    /// Every output pixel's accumulators start at the projection bias, plus the
+    /// residual input (same row) when the block has one.
+    @inline(__always)
+    private func startAccumulators<I: ActivationElement>(_ sums: UnsafeMutablePointer<Float>, residual: UnsafePointer<I>?,
+                                                         inputScale sIn: Float) {
+        let cp = outStride, pb = projectBias.p
+        for xo in 0..<shape.wout {
+            let o = sums + xo &* cp
+            o.update(from: pb, count: cp)
+            if let residual {
+                let r = residual + xo &* inStride
+                for c in 0..<shape.cin { o[c] += r[c].stored * sIn }
+            }
+        }
+    }
+
+    // MARK: - Phase 2: expand one group of one input row
+
+    /// Expanded channels g ..< g+16 of input row `src` into `dst` (win vectors): the
+    /// VNNI kernel where it was chosen, else the portable loop; t = 1 copies the input.
+    @inline(__always)
+    private func expandGroup<I: ActivationElement>(_ g: Int, row src: UnsafePointer<I>,
+                                                   into dst: UnsafeMutablePointer<SIMD16<Float>>,
+                                                   staged: UnsafeMutablePointer<Float>, inputScale sIn: Float) {
+        guard let ew = expandWeight else {
+            copyGroup(g, row: src, into: dst, inputScale: sIn)
+            return
+        }
+        #if RNNPOOL_HOST_X86_64
+        if I.self == Int8.self, let v = vnni, let ks = expandScale {
+            v.expand(group: g, row: UnsafeRawPointer(src).assumingMemoryBound(to: Int8.self),
+                     pixelStride: inStride, pixels: shape.win, scale: ks.p, bias: expandBias.p, into: dst)
+            return
+        }
+        #endif
+        expandGroupPortable(g, weights: ew, row: src, into: dst, staged: staged)
+    }
+
+    /// The portable expand. Float path: sums start at the bias. Int8 path: integer sums
+    /// (exact in float), then · scale + bias, the arithmetic of the VNNI kernel. (On the
+    /// float path a · 1 + 0 is a itself: the same finish for both.)
+    @inline(__always)
+    private func expandGroupPortable<I: ActivationElement>(_ g: Int, weights ew: FloatBuffer, row src: UnsafePointer<I>,
+                                                           into dst: UnsafeMutablePointer<SIMD16<Float>>,
+                                                           staged: UnsafeMutablePointer<Float>) {
+        let win = shape.win, cin = shape.cin, mp = midPadded, lut = int8Values.p
+        let wg = ew.p + g
+        let bias = load16(expandBias.p + g)
+        let k = expandScale.map { load16($0.p + g) } ?? SIMD16(repeating: 1)
+        let b = expandScale == nil ? bias : SIMD16<Float>()
+        let kb = expandScale == nil ? SIMD16<Float>() : bias
+        @inline(__always) func finish(_ a: SIMD16<Float>) -> SIMD16<Float> { relu6(a * k + kb) }
+        // Eight pixels at a time (a core with two FMA pipes of latency 4 needs eight
+        // independent chains to stay busy, and all eight share each weight load), then
+        // four, then one for the rest of the row.
+        @inline(__always) func expand(_ n: Int, at x: Int) {
+            // n is a literal at each call: the unused chains fold away.
+            let p0 = src + x &* inStride, p1 = p0 + inStride, p2 = p1 + inStride, p3 = p2 + inStride
+            let p4 = p3 + inStride, p5 = p4 + inStride, p6 = p5 + inStride, p7 = p6 + inStride
+            var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b
+            // 16 channels of each pixel converted as one vector into `staged`: the
+            // multiply-adds then broadcast from fixed offsets, instead of a byte load
+            // and a table load each, whose address arithmetic serialised the loop.
+            var c0 = 0
+            while c0 + 16 <= cin {
+                store16(I.stored16(p0 + c0), staged); store16(I.stored16(p1 + c0), staged + 16)
+                store16(I.stored16(p2 + c0), staged + 32); store16(I.stored16(p3 + c0), staged + 48)
+                if n > 4 {
+                    store16(I.stored16(p4 + c0), staged + 64); store16(I.stored16(p5 + c0), staged + 80)
+                    store16(I.stored16(p6 + c0), staged + 96); store16(I.stored16(p7 + c0), staged + 112)
+                }
+                let wc = wg + c0 &* mp
+                for k in 0..<16 {
+                    let w = load16(wc + k &* mp), v = staged + k
+                    a0.addProduct(v[0], w); a1.addProduct(v[16], w)
+                    a2.addProduct(v[32], w); a3.addProduct(v[48], w)
+                    if n > 4 {
+                        a4.addProduct(v[64], w); a5.addProduct(v[80], w)
+                        a6.addProduct(v[96], w); a7.addProduct(v[112], w)
+                    }
+                }
+                c0 &+= 16
+            }
+            for c in c0..<cin {
+                let w = load16(wg + c &* mp)
+                a0.addProduct(I.stored(p0, c, table: lut), w)
+                a1.addProduct(I.stored(p1, c, table: lut), w)
+                a2.addProduct(I.stored(p2, c, table: lut), w)
+                a3.addProduct(I.stored(p3, c, table: lut), w)
+                if n > 4 {
+                    a4.addProduct(I.stored(p4, c, table: lut), w)
+                    a5.addProduct(I.stored(p5, c, table: lut), w)
+                    a6.addProduct(I.stored(p6, c, table: lut), w)
+                    a7.addProduct(I.stored(p7, c, table: lut), w)
+                }
+            }
+            dst[x] = finish(a0)
+            dst[x &+ 1] = finish(a1)
+            dst[x &+ 2] = finish(a2)
+            dst[x &+ 3] = finish(a3)
+            if n > 4 {
+                dst[x &+ 4] = finish(a4)
+                dst[x &+ 5] = finish(a5)
+                dst[x &+ 6] = finish(a6)
+                dst[x &+ 7] = finish(a7)
+            }
+        }
+        var x = 0
+        while x + 8 <= win { expand(8, at: x); x &+= 8 }
+        if x + 4 <= win { expand(4, at: x); x &+= 4 }
+        while x < win {
+            let px = src + x &* inStride
+            var acc = b
+            for c in 0..<cin { acc.addProduct(I.stored(px, c, table: lut), load16(wg + c &* mp)) }
+            dst[x] = finish(acc)
+            x &+= 1
+        }
+    }
+
+    /// t = 1: the "expanded" map is the input itself (zero beyond cin).
+    @inline(__always)
+    private func copyGroup<I: ActivationElement>(_ g: Int, row src: UnsafePointer<I>,
+                                                 into dst: UnsafeMutablePointer<SIMD16<Float>>, inputScale sIn: Float) {
+        for x in 0..<shape.win {
+            var v = SIMD16<Float>()
+            for k in 0..<16 where g + k < shape.cin { v[k] = src[x &* inStride &+ g &+ k].stored * sIn }
+            dst[x] = v
+        }
+    }
+
+    // MARK: - Phase 3: depthwise and projection
+
+    /// The depthwise 3×3 (+ ReLU6) of group g over the expanded rows present (`rows`),
+    /// each pixel's 16 outputs folded straight into the projection accumulators (never
+    /// stored). Four output pixels at a time, 32 output channels per pass: eight
+    /// independent FMA chains, each weight load shared by four pixels. A short pass at
+    /// the row's end repeats its last pixel, which computes and stores that pixel's
+    /// values again, identically.
+    @inline(__always)
+    private func depthwiseProject(group g: Int, expanded e: UnsafeMutablePointer<SIMD16<Float>>,
+                                  rows: (Bool, Bool, Bool), sums: UnsafeMutablePointer<Float>) {
+        let s = shape, win = s.win, mp = midPadded, cp = outStride
+        let dww = dwWeight.p
+        let db = load16(dwBias.p + g)
+        let t0 = load16(dww + g), t1 = load16(dww + (mp &+ g)), t2 = load16(dww + (2 &* mp &+ g))
+        let t3 = load16(dww + (3 &* mp &+ g)), t4 = load16(dww + (4 &* mp &+ g)), t5 = load16(dww + (5 &* mp &+ g))
+        let t6 = load16(dww + (6 &* mp &+ g)), t7 = load16(dww + (7 &* mp &+ g)), t8 = load16(dww + (8 &* mp &+ g))
+        // One kernel row's three taps at centre column xc (zero padding at the edges).
+        @inline(__always) func tapRow(_ d: inout SIMD16<Float>, _ er: UnsafeMutablePointer<SIMD16<Float>>, _ xc: Int,
+                                      _ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) {
+            if xc >= 1 { d.addProduct(er[xc &- 1], a) }
+            d.addProduct(er[xc], b)
+            if xc + 1 < win { d.addProduct(er[xc &+ 1], c) }
+        }
+        let (has0, has1, has2) = rows
+        @inline(__always) func depthwise(_ xo: Int) -> SIMD16<Float> {
+            var dd = db
+            let xc = s.stride &* xo
+            if has0 { tapRow(&dd, e, xc, t0, t1, t2) }
+            if has1 { tapRow(&dd, e + win, xc, t3, t4, t5) }
+            if has2 { tapRow(&dd, e + 2 &* win, xc, t6, t7, t8) }
+            return relu6(dd)
+        }
+        let wg = projectWeight.p + g &* cp
+        var xo = 0
+        while xo < s.wout {
+            let last = min(3, s.wout &- 1 &- xo)
+            let o0 = sums + xo &* cp, o1 = sums + (xo &+ min(1, last)) &* cp
+            let o2 = sums + (xo &+ min(2, last)) &* cp, o3 = sums + (xo &+ last) &* cp
+            let d0 = depthwise(xo), d1 = depthwise(xo &+ min(1, last))
+            let d2 = depthwise(xo &+ min(2, last)), d3 = depthwise(xo &+ last)
+            var oc = 0
+            while oc + 32 <= cp {
+                let oh = oc &+ 16
+                var a00 = load16(o0 + oc), a01 = load16(o0 + oh), a10 = load16(o1 + oc), a11 = load16(o1 + oh)
+                var a20 = load16(o2 + oc), a21 = load16(o2 + oh), a30 = load16(o3 + oc), a31 = load16(o3 + oh)
+                for k in 0..<16 {
+                    let w = wg + (k &* cp &+ oc)
+                    let w0 = load16(w), w1 = load16(w + 16)
+                    a00.addProduct(d0[k], w0); a01.addProduct(d0[k], w1)
+                    a10.addProduct(d1[k], w0); a11.addProduct(d1[k], w1)
+                    a20.addProduct(d2[k], w0); a21.addProduct(d2[k], w1)
+                    a30.addProduct(d3[k], w0); a31.addProduct(d3[k], w1)
+                }
+                store16(a00, o0 + oc); store16(a01, o0 + oh); store16(a10, o1 + oc); store16(a11, o1 + oh)
+                store16(a20, o2 + oc); store16(a21, o2 + oh); store16(a30, o3 + oc); store16(a31, o3 + oh)
+                oc &+= 32
+            }
+            while oc < cp {
+                var a0 = load8(o0 + oc), a1 = load8(o1 + oc), a2 = load8(o2 + oc), a3 = load8(o3 + oc)
+                for k in 0..<16 {
+                    let w = load8(wg + (k &* cp &+ oc))
+                    a0.addProduct(d0[k], w); a1.addProduct(d1[k], w)
+                    a2.addProduct(d2[k], w); a3.addProduct(d3[k], w)
+                }
+                store8(a0, o0 + oc); store8(a1, o1 + oc); store8(a2, o2 + oc); store8(a3, o3 + oc)
+                oc &+= 8
+            }
+            xo &+= 4
+        }
+    }
+
+    // MARK: - Phase 4: store
+
+    /// The int8 path's row: the float accumulators rounded onto the output grid
+    /// (outStride is a multiple of 8: whole vectors of 8).
+    @inline(__always)
+    private func storeRow<O: ActivationElement>(_ sums: UnsafeMutablePointer<Float>, to out: UnsafeMutablePointer<O>,
+                                                grid: ActivationScale) {
+        let inv = grid.inverse
+        let q = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Int8.self)
+        for i in stride(from: 0, to: shape.wout &* outStride, by: 8) { storeInt8(load8(sums + i), inverse: inv, to: q + i) }
+    }
+}
+
+/// The MBConv kernel's scratch, in the order it is carved: 3 expanded rows of one
+/// 16-channel group (`expanded`, 3 × win SIMD16), the output row's float accumulators
+/// (`sums`, wout × outStride; on the float path the output row itself is used and this
+/// room is idle), then 16 channels of 8 input pixels as floats (`staged`).
+struct MBConvScratch {
+    let expanded: UnsafeMutablePointer<SIMD16<Float>>
+    let sums: UnsafeMutablePointer<Float>
+    let staged: UnsafeMutablePointer<Float>
+
+    static func floats(_ s: Architecture.BlockShape) -> Int {
+        3 * s.win * MBConvRowKernel.group + s.wout * s.outStride + 8 * 16
+    }
+
+    /// `sumsInto`: the float output row, which then holds the accumulators itself.
+    @inline(__always)
+    init(_ scratch: UnsafeMutablePointer<Float>, shape s: Architecture.BlockShape, outStride: Int,
+         sumsInto floatRow: UnsafeMutableRawPointer?) {
+        expanded = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
+        let ownSums = scratch + 3 * s.win * MBConvRowKernel.group
+        sums = floatRow?.assumingMemoryBound(to: Float.self) ?? ownSums
+        staged = ownSums + s.wout * outStride
+    }
+}

@@ -1,0 +1,375 @@
+#if RNNPOOL_HOST
+import CKernels
+#endif
+
+/// RNNPool over one row of 8×8 patches (NETWORK.md §3).
+///
+/// Patches overlap (stride S < P), so many RNN1 sequences are shared:
+///  - column k ≥ S of patch x is column k − S of patch x + 1: column sequences are
+///    run once per stem column (16 stem columns in the 16 SIMD lanes);
+///  - row r ≥ S of patch row y is row r − S of patch row y + 1: those row summaries are
+///    carried to the next patch row (`carry`), and only the last S rows of each patch
+///    are run fresh (4 patches × 4 rows fill the 16 lanes).
+/// RNN2 then runs four patches at a time, each contributing its four sweeps (row
+/// forward, row backward, column forward, column backward) as lanes 4p+0…4p+3; the
+/// input projection W₂·summary is computed once per summary and shared by the forward
+/// and backward sweep that read it.
+struct RNNPoolRowKernel {
+    let rnn1: FastGRNNLanes
+    let rnn2: FastGRNNLanes
+    let channels: Int        // C0
+    let stride: Int          // S
+    let patchesX: Int
+    let paddedWidth: Int
+    static let patch = 8
+
+    /// Row summaries per patch that move on to the next patch row (P − S of them).
+    var carryRows: Int { max(0, RNNPoolRowKernel.patch - stride) }
+
+    /// Floats of the carry buffer, which must live from one patch row to the next.
+    var carryFloats: Int { max(1, patchesX * carryRows * rnn1.hidden) }
+
+    /// Scratch floats the kernel needs per patch row (arena): `RNNPoolScratch`'s layout.
+    var scratchFloats: Int {
+        RNNPoolScratch.floats(channels: channels, h1: rnn1.hidden, h2: rnn2.hidden,
+                              laneTablesInProjections: laneTablesFitInProjections)
+    }
+
+    /// True when the projections and the summary (free during the sweeps) hold the lane
+    /// tables (rows, pixels and fresh-summary slots, 16 Ints each).
+    var laneTablesFitInProjections: Bool {
+        16 * (4 * rnn2.hidden + rnn1.hidden) >= RNNPoolScratch.laneTableFloats
+    }
+
+    /// The grids of what this kernel reads and stores: stem rows (`input`), RNN1
+    /// summaries (`summaries`: RNN2 reads them rounded to this grid, and the carried
+    /// ones are stored on it) and the output. All identity on the float path.
+    struct Grids {
+        var input: ActivationScale, summaries: ActivationScale, output: ActivationScale
+        static let identity = Grids(input: .identity, summaries: .identity, output: .identity)
+    }
+
+    /// `rows[r]` points at stem row (S·py + r), channels-last with `channels` elements
+    /// of type `I` per pixel; `stemWidth` is its width. `out` receives
+    /// `paddedWidth × 4·h2` elements; `carry` keeps summaries for the next patch row.
+    ///
+    /// Four patches at a time: (1) their fresh row sequences through RNN1, (2) the column
+    /// chunks they read, (3) each patch's 16 summaries through RNN2's input projection,
+    /// carrying rows on, (4) RNN2's four sweeps, (5) the outputs stored.
+    func run<I: ActivationElement, O: ActivationElement>(
+        py: Int, rows rawRows: UnsafePointer<UnsafeRawPointer>, input _: I.Type, stemWidth: Int,
+        out: UnsafeMutablePointer<O>, scratch: UnsafeMutablePointer<Float>,
+        carry: UnsafeMutablePointer<O>, grids: Grids) {
+        var pass = PatchRowPass<I, O>(kernel: self, py: py, rows: rawRows, stemWidth: stemWidth,
+                                      scratch: scratch, grids: grids)
+        var g = 0
+        while g < patchesX {
+            let count = min(4, patchesX - g)
+            pass.freshRowSummaries(firstPatch: g, count: count)
+            pass.columnChunks(firstPatch: g, count: count)
+            pass.projectSummaries(firstPatch: g, count: count, carry: carry)
+            pass.rnn2Sweeps()
+            pass.storeOutputs(firstPatch: g, count: count, into: out)
+            g += 4
+        }
+        // EdgeML's replicate padding of the last column.
+        let outC = 4 * rnn2.hidden
+        let last = out + (patchesX - 1) * outC
+        for px in patchesX..<paddedWidth { (out + px * outC).update(from: last, count: outC) }
+    }
+}
+
+/// The RNNPool kernel's scratch, in SIMD16 vectors in the order it is carved: x (RNN
+/// input), one a/h/tmp set shared by RNN1 and RNN2 (never running at once: RNN1's
+/// results are copied out after each sweep, RNN2's after each group), 4 patches'
+/// projections, one patch's 16 summaries, 3 column chunks; then in floats 4 patches × 8
+/// fresh row summaries, then 16 lane addresses (int8 gathers). The lane tables (rows,
+/// pixels, slots) reuse the projections and the summary, which only steps 3 and 4 use,
+/// or (the tiniest RNNs) get their own room after the addresses.
+struct RNNPoolScratch {
+    let x: UnsafeMutablePointer<SIMD16<Float>>
+    let a: UnsafeMutablePointer<SIMD16<Float>>
+    let h: UnsafeMutablePointer<SIMD16<Float>>
+    let tmp: UnsafeMutablePointer<SIMD16<Float>>
+    /// [4 patches][h2] vectors over 16 summaries.
+    let proj: UnsafeMutablePointer<SIMD16<Float>>
+    /// [h1] vectors over the 16 summaries of one patch.
+    let summary: UnsafeMutablePointer<SIMD16<Float>>
+    /// [3 slots][h1] vectors over 16 stem columns.
+    let chunks: UnsafeMutablePointer<SIMD16<Float>>
+    /// [4][8][h1] fresh row summaries.
+    let fresh: UnsafeMutablePointer<Float>
+    /// 16 lane input addresses.
+    let lanePointers: UnsafeMutablePointer<UnsafeRawPointer>
+    /// Per lane: first pixel (`laneBase`), input row (`laneRow`), fresh-summary slot.
+    let laneBase: UnsafeMutablePointer<Int>
+    var laneRow: UnsafeMutablePointer<Int> { laneBase + 16 }
+    var laneSlot: UnsafeMutablePointer<Int> { laneBase + 32 }
+
+    /// Floats of the lane tables: rows, pixels and fresh-summary slots, 16 Ints each.
+    static let laneTableFloats = 3 * 16 * MemoryLayout<Int>.stride / MemoryLayout<Float>.stride
+
+    static func floats(channels: Int, h1: Int, h2: Int, laneTablesInProjections: Bool) -> Int {
+        let m = max(h1, h2)
+        return 16 * (channels + 3 * m + 4 * h2 + h1 + 3 * h1) + 4 * 8 * h1 + 16 * 2
+            + (laneTablesInProjections ? 0 : laneTableFloats)
+    }
+
+    @inline(__always)
+    init(_ scratch: UnsafeMutablePointer<Float>, channels c0: Int, h1: Int, h2: Int, laneTablesInProjections: Bool) {
+        let v = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
+        let m = max(h1, h2)
+        x = v
+        a = x + c0
+        h = a + m
+        tmp = h + m
+        proj = tmp + m
+        summary = proj + 4 &* h2
+        chunks = summary + h1
+        fresh = UnsafeMutableRawPointer(chunks + 3 &* h1).assumingMemoryBound(to: Float.self)
+        lanePointers = UnsafeMutableRawPointer(fresh + 4 &* 8 &* h1).assumingMemoryBound(to: UnsafeRawPointer.self)
+        laneBase = UnsafeMutableRawPointer(laneTablesInProjections ? UnsafeMutableRawPointer(proj)
+                                                                   : UnsafeMutableRawPointer(lanePointers + 16))
+            .assumingMemoryBound(to: Int.self)
+    }
+}
+
+/// One patch row of `RNNPoolRowKernel.run`: the scratch, the grids and what the gates
+/// may skip, with one method per phase.
+struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
+    let k: RNNPoolRowKernel
+    let area: RNNPoolScratch
+    let rows: UnsafeMutablePointer<UnsafePointer<I>>
+    let stemWidth: Int
+    let sIn: Float, sSum: ActivationScale, outInv: Float
+    /// Rows 0 ..< carried of each patch come from `carry`.
+    let carried: Int
+    /// The gates' clamp is idle for RNN1 / RNN2 (FastGRNNLanes.clampIsIdle).
+    let idle1: Bool, idle2: Bool
+    /// The int8 path's gates use the compact exp (its summaries and outputs are rounded
+    /// to 8 bits); the float path keeps the precise one.
+    let compact: Bool
+    /// Which column chunk each of the 3 chunk slots holds (-1: none).
+    var chunkIDs = SIMD3<Int>(repeating: -1)
+
+    @inline(__always)
+    init(kernel: RNNPoolRowKernel, py: Int, rows rawRows: UnsafePointer<UnsafeRawPointer>, stemWidth: Int,
+         scratch: UnsafeMutablePointer<Float>, grids: RNNPoolRowKernel.Grids) {
+        k = kernel
+        area = RNNPoolScratch(scratch, channels: kernel.channels, h1: kernel.rnn1.hidden, h2: kernel.rnn2.hidden,
+                              laneTablesInProjections: kernel.laneTablesFitInProjections)
+        rows = UnsafeMutableRawPointer(mutating: rawRows).assumingMemoryBound(to: UnsafePointer<I>.self)
+        self.stemWidth = stemWidth
+        sIn = grids.input.scale
+        sSum = grids.summaries
+        outInv = grids.output.inverse
+        carried = py == 0 ? 0 : kernel.carryRows
+        // Input bounds for the gates' clamp proof: stem outputs are ReLU6 (|x| ≤ 6; on an
+        // int8 grid at most 127 steps), RNN1 summaries are bounded by RNN1's state bound,
+        // plus half a step where they are rounded.
+        let P = RNNPoolRowKernel.patch
+        let stemBound = I.self == Float.self ? 6 : Double(127 * sIn)
+        let summaryBound = kernel.rnn1.stateBound(steps: P) + (O.self == Float.self ? 0 : Double(sSum.scale) / 2)
+        idle1 = kernel.rnn1.clampIsIdle(inputBound: stemBound, steps: P)
+        idle2 = kernel.rnn2.clampIsIdle(inputBound: summaryBound, steps: P)
+        compact = O.self == Int8.self
+    }
+
+    private func floats(_ v: UnsafeMutablePointer<SIMD16<Float>>) -> UnsafeMutablePointer<Float> {
+        UnsafeMutableRawPointer(v).assumingMemoryBound(to: Float.self)
+    }
+
+    // MARK: - RNN1 over 16 lanes
+
+    /// Runs RNN1 over 8 steps for 16 lanes, final states in `area.h`. Row sweeps
+    /// (`alongRow`): lane l reads row `laneRow[l]` at pixel `laneBase[l] + t`; column
+    /// sweeps: lane l reads stem row t at pixel `laneBase[l]`.
+    @inline(__always)
+    func sweep(alongRow: Bool) {
+        let c0 = k.channels, P = RNNPoolRowKernel.patch
+        let x = area.x, a1 = area.a, hA = area.h, t1 = area.tmp
+        let laneBase = area.laneBase, laneRow = area.laneRow, lanePointers = area.lanePointers
+        if I.self == Int8.self && c0 == 4 {
+            // One 32-bit load per lane and step; column sweeps over 16 consecutive
+            // pixels are one 64-byte load.
+            for l in 0..<16 {
+                lanePointers[l] = UnsafeRawPointer(alongRow ? rows[laneRow[l]] + laneBase[l] &* 4 : rows[0] + laneBase[l] &* 4)
+            }
+            let contiguous = !alongRow && laneBase[15] == laneBase[0] &+ 15
+            for t in 0..<P {
+                let v: SIMD16<UInt32>
+                if alongRow {
+                    v = gatherQuads(lanePointers, offset: t &* 4)
+                } else if contiguous {
+                    v = UnsafeRawPointer(rows[t] + laneBase[0] &* 4).loadUnaligned(as: SIMD16<UInt32>.self)
+                } else {
+                    for l in 0..<16 { lanePointers[l] = UnsafeRawPointer(rows[t] + laneBase[l] &* 4) }
+                    v = gatherQuads(lanePointers, offset: 0)
+                }
+                unpackInt8Quads(v, scale: sIn, into: x)
+                k.rnn1.inputProjection(x, into: a1)
+                k.rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1, compact: compact)
+            }
+            return
+        }
+        let xf = floats(x)
+        for t in 0..<P {
+            for l in 0..<16 {
+                let src = alongRow ? rows[laneRow[l]] + (laneBase[l] &+ t) &* c0
+                                   : rows[t] + laneBase[l] &* c0
+                for c in 0..<c0 { xf[c &* 16 &+ l] = src[c].stored * sIn }
+            }
+            k.rnn1.inputProjection(x, into: a1)
+            k.rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1, compact: compact)
+        }
+    }
+
+    // MARK: - 1. Fresh row sequences
+
+    /// The fresh row sequences of patches first ..< first+count, 16 (patch, row) pairs
+    /// at a time, their summaries rounded to the summary grid into `area.fresh`.
+    @inline(__always)
+    func freshRowSummaries(firstPatch g: Int, count: Int) {
+        let P = RNNPoolRowKernel.patch, S = k.stride, h1 = k.rnn1.hidden
+        let laneBase = area.laneBase, laneRow = area.laneRow, laneSlot = area.laneSlot
+        let hA = area.h, hAf = floats(area.h)
+        let freshPerPatch = P - carried
+        let pairs = count * freshPerPatch
+        var first = 0
+        while first < pairs {
+            // Lane l runs pair first + l (patch p, row r), counted on without a division;
+            // lanes past the last pair repeat it.
+            var p = first / freshPerPatch, r = first % freshPerPatch
+            for l in 0..<16 {
+                if first &+ l < pairs {
+                    laneRow[l] = carried &+ r
+                    laneBase[l] = S &* (g &+ p)
+                    laneSlot[l] = p &* 8 &+ carried &+ r
+                    r &+= 1
+                    if r == freshPerPatch { r = 0; p &+= 1 }
+                } else {
+                    laneRow[l] = laneRow[l &- 1]
+                    laneBase[l] = laneBase[l &- 1]
+                }
+            }
+            sweep(alongRow: true)
+            // Row summaries rounded to the summary grid, 16 lanes at a time (the state
+            // is not read again: every sweep starts from h = 0).
+            for j in 0..<h1 { hA[j] = sSum.roundTrip(hA[j], O.self) }
+            for l in 0..<min(16, pairs - first) {
+                let dst = area.fresh + laneSlot[l] &* h1
+                for j in 0..<h1 { dst[j] = hAf[j &* 16 &+ l] }
+            }
+            first += 16
+        }
+    }
+
+    // MARK: - 2. Column chunks
+
+    /// The column chunks (16 stem columns each) patches first ..< first+count read.
+    @inline(__always)
+    mutating func columnChunks(firstPatch g: Int, count: Int) {
+        let S = k.stride
+        let lastCol = S * (g + count - 1) + RNNPoolRowKernel.patch - 1
+        for id in (S * g / 16)...(lastCol / 16) { ensureChunk(id) }
+    }
+
+    /// Makes sure column chunk `id` (stem columns 16·id ..< 16·id + 16) is computed.
+    @inline(__always)
+    private mutating func ensureChunk(_ id: Int) {
+        let slot = id % 3, h1 = k.rnn1.hidden
+        if chunkIDs[slot] == id { return }
+        for l in 0..<16 { area.laneBase[l] = min(16 &* id &+ l, stemWidth - 1) }  // lanes past the edge are unused
+        sweep(alongRow: false)
+        // Column summaries are rounded to the summary grid once, here (NETWORK.md §7).
+        for j in 0..<h1 { area.chunks[slot &* h1 &+ j] = sSum.roundTrip(area.h[j], O.self) }
+        chunkIDs[slot] = id
+    }
+
+    // MARK: - 3. Summaries → RNN2's input projections
+
+    /// Each patch's 16 summaries (carried or fresh rows, then columns) → W₂ projections
+    /// in `area.proj`; rows S ..< P move on to `carry` (row r + S of this patch row is
+    /// row r of the next one). Patches past `count` project to zero.
+    @inline(__always)
+    func projectSummaries(firstPatch g: Int, count: Int, carry: UnsafeMutablePointer<O>) {
+        let P = RNNPoolRowKernel.patch, S = k.stride, h1 = k.rnn1.hidden, h2 = k.rnn2.hidden
+        let sumf = floats(area.summary), chunkf = floats(area.chunks)
+        for p in 0..<count {
+            let px = g + p
+            let carryP = carry + px &* k.carryRows &* h1
+            for r in 0..<P {
+                if r < carried {
+                    let src = carryP + r &* h1
+                    for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j].stored * sSum.scale }
+                } else {
+                    let src = area.fresh + (p &* 8 &+ r) &* h1
+                    for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j] }
+                }
+            }
+            for c in 0..<P {
+                let col = S &* px &+ c
+                let slot: Int = (col / 16) % 3
+                let offset: Int = slot &* h1 &* 16 &+ col % 16
+                let src = chunkf + offset
+                for j in 0..<h1 { sumf[j &* 16 &+ 8 &+ c] = src[j &* 16] }
+            }
+            k.rnn2.inputProjection(area.summary, into: area.proj + p &* h2)
+            for r in 0..<k.carryRows {
+                let dst = carryP + r &* h1
+                for j in 0..<h1 { dst[j] = O(storing: sumf[j &* 16 &+ r &+ S], inverse: sSum.inverse) }
+            }
+        }
+        for p in count..<4 { (area.proj + p &* h2).update(repeating: SIMD16(), count: h2) }
+    }
+
+    // MARK: - 4. RNN2
+
+    /// RNN2's four sweeps of four patches at once: lane 4p+q reads summary s(q, t) of
+    /// patch p (row forward, row backward, column forward, column backward).
+    @inline(__always)
+    func rnn2Sweeps() {
+        let h2 = k.rnn2.hidden, proj = area.proj, a2 = area.a
+        for t in 0..<8 {
+            let s0 = t, s1 = 7 - t, s2 = 8 + t, s3 = 15 - t
+            #if RNNPOOL_HOST
+            // Lanes 0–7 from patches 0 and 1 (index 16 + s: the second vector), 8–15
+            // from patches 2 and 3: two permutes and a blend per unit.
+            let pick = SIMD16<Int32>(Int32(s0), Int32(s1), Int32(s2), Int32(s3),
+                                     Int32(16 + s0), Int32(16 + s1), Int32(16 + s2), Int32(16 + s3),
+                                     Int32(s0), Int32(s1), Int32(s2), Int32(s3),
+                                     Int32(16 + s0), Int32(16 + s1), Int32(16 + s2), Int32(16 + s3))
+            for j in 0..<h2 {
+                a2[j] = rc_pick_lanes(proj[j], proj[h2 &+ j], proj[2 &* h2 &+ j], proj[3 &* h2 &+ j], pick, pick)
+            }
+            #else
+            let a2f = floats(a2), projf = floats(proj)
+            for j in 0..<h2 {
+                let dst = a2f + j &* 16
+                for p in 0..<4 {
+                    let src = projf + (p &* h2 &+ j) &* 16
+                    dst[4 &* p] = src[s0]
+                    dst[4 &* p &+ 1] = src[s1]
+                    dst[4 &* p &+ 2] = src[s2]
+                    dst[4 &* p &+ 3] = src[s3]
+                }
+            }
+            #endif
+            k.rnn2.step(a2, h: area.h, scratch: area.tmp, first: t == 0, clampIdle: idle2, compact: compact)
+        }
+    }
+
+    // MARK: - 5. Store
+
+    /// Each patch's four final RNN2 states, stored on the output grid.
+    @inline(__always)
+    func storeOutputs(firstPatch g: Int, count: Int, into out: UnsafeMutablePointer<O>) {
+        let h2 = k.rnn2.hidden, outC = 4 * h2, hBf = floats(area.h)
+        for p in 0..<count {
+            let o = out + (g + p) &* outC
+            for q in 0..<4 {
+                for j in 0..<h2 { o[q &* h2 &+ j] = O(storing: hBf[j &* 16 &+ 4 &* p &+ q], inverse: outInv) }
+            }
+        }
+    }
+}

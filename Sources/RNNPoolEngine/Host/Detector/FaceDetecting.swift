@@ -1,0 +1,109 @@
+/// What the rest of rnnpool-cam needs from a face detector. The RNNPool engine is the
+/// real implementation; the UI and CLI tests use small fakes behind the same seam.
+public protocol FaceDetecting: AnyObject {
+    /// Finds faces in an 8-bit luma plane of `width` x `height` pixels (row stride =
+    /// `width`). Boxes come back in that plane's pixels, best score first, only those
+    /// with score >= `threshold`. Throws `ArenaOverflowError` when the RAM cap is too
+    /// small for a layer; the caller reports it and carries on without crashing.
+    func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+                threshold: Float) throws -> DetectionResult
+
+    /// Memory figures as of now (cap, current, peak, per-layer peaks, baseline).
+    var memory: MemorySnapshot { get }
+
+    /// The arena bytes one frame needs, whatever the cap; nil when unknown. What a
+    /// too-small `--ram-cap` is told to grow to.
+    var requiredArenaBytes: Int? { get }
+
+    /// The detector's own score threshold (a model file's `score_threshold`, chosen on
+    /// validation photos); nil when it has none.
+    var defaultThreshold: Float? { get }
+}
+
+extension FaceDetecting {
+    public var requiredArenaBytes: Int? { nil }
+    public var defaultThreshold: Float? { nil }
+}
+
+/// The outcome of one detector run.
+public struct DetectionResult: Sendable {
+    public var faces: [FaceBox]
+    /// Wall time of this run in milliseconds (letterbox, network and NMS).
+    public var milliseconds: Double
+    /// Memory figures right after this run.
+    public var memory: MemorySnapshot
+
+    public init(faces: [FaceBox], milliseconds: Double, memory: MemorySnapshot) {
+        self.faces = faces
+        self.milliseconds = milliseconds
+        self.memory = memory
+    }
+}
+
+/// Arena accounting as the UI's memory overlay and `--headless` JSON show it.
+public struct MemorySnapshot: Sendable, Equatable {
+    /// The simulated RAM cap (`--ram-cap`), in bytes.
+    public var capBytes: Int
+    /// Bytes allocated in the arena right now.
+    public var currentBytes: Int
+    /// Highest arena use since the detector was created.
+    public var peakBytes: Int
+    /// Highest arena use during the most recent frame.
+    public var framePeakBytes: Int
+    /// Per layer, in network order: the arena's high-water mark while it ran and the
+    /// bytes its own buffers hold.
+    public var layers: [LayerMemory]
+    /// Arena use sampled through the most recent frame, in order (for a timeline).
+    public var timeline: [Int]
+    /// Read-only weight bytes, counted apart as flash would be on a microcontroller.
+    public var weightBytes: Int
+    /// Conventional networks doing the same job, each with the peak activation memory
+    /// the same liveness planner gives it, for comparison (the overlay draws them all
+    /// on one scale with ours and the cap). The first is the primary comparison.
+    public var baselines: [BaselineMemory]
+
+    /// The first baseline's peak (0 when there is none): the figure `bench` and the
+    /// headless JSON have always reported as `baseline_peak_bytes`.
+    public var baselinePeakBytes: Int { baselines.first?.peakBytes ?? 0 }
+
+    public init(capBytes: Int, currentBytes: Int, peakBytes: Int, framePeakBytes: Int,
+                layers: [LayerMemory], timeline: [Int], weightBytes: Int, baselines: [BaselineMemory]) {
+        self.capBytes = capBytes
+        self.currentBytes = currentBytes
+        self.peakBytes = peakBytes
+        self.framePeakBytes = framePeakBytes
+        self.layers = layers
+        self.timeline = timeline
+        self.weightBytes = weightBytes
+        self.baselines = baselines
+    }
+}
+
+/// A conventional network's name and the peak activation bytes it would need.
+public struct BaselineMemory: Sendable, Equatable {
+    public var name: String
+    public var peakBytes: Int
+
+    public init(name: String, peakBytes: Int) {
+        self.name = name
+        self.peakBytes = peakBytes
+    }
+}
+
+/// One layer's share of the arena.
+public struct LayerMemory: Sendable, Equatable {
+    public var name: String
+    /// Arena bytes in use (all layers together) at the layer's high-water mark. In a
+    /// row-streamed network most buffers are live at once, so this is close to the
+    /// frame's peak for every layer.
+    public var peakBytes: Int
+    /// Bytes of the layer's own buffers (line buffers, rings, its share of scratch) at
+    /// most: where the memory goes, layer by layer.
+    public var ownBytes: Int
+
+    public init(name: String, peakBytes: Int, ownBytes: Int? = nil) {
+        self.name = name
+        self.peakBytes = peakBytes
+        self.ownBytes = ownBytes ?? peakBytes
+    }
+}

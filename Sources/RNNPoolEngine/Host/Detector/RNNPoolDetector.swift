@@ -1,0 +1,97 @@
+import Foundation
+
+/// The RNNPool face detector: letterbox into the arena, the streamed network, NMS,
+/// boxes back in source pixels. Everything per frame lives in one arena of
+/// `ramCapBytes`; a frame that does not fit throws `ArenaOverflowError` and leaves the
+/// detector ready for the next one.
+public final class RNNPoolDetector: FaceDetecting {
+    public let model: RNNPoolModel
+    public let arena: Arena
+    /// The conventional network's plan (shape-only), for comparison.
+    public let baselinePlan: LivenessPlanner.Plan
+    /// The conventional networks this detector is compared with, planned in its own
+    /// precision (int8: 1 byte per activation, float: 4): our network with strided
+    /// convolutions in place of RNNPool, and MobileNetV2-SSDLite at the same input.
+    public let baselinePlans: [(name: String, plan: LivenessPlanner.Plan)]
+    public let cost: NetworkCost
+    let network: StreamingNetwork
+    /// What the line buffers hold: int8 (compact) or float32 (the reference).
+    public let precision: Precision
+
+    /// `precision` nil picks int8 when the model carries activation scales (version 2),
+    /// float otherwise; int8 on a file without scales is a one-line `ModelFileError`.
+    public init(model: RNNPoolModel, ramCapBytes: Int, precision: Precision? = nil) throws {
+        self.model = model
+        let p = precision ?? (model.activationScales == nil ? .float : .int8)
+        if p == .int8 && model.activationScales == nil {
+            throw ModelFileError(path: model.path, reason: .noActivationScales)
+        }
+        self.precision = p
+        arena = Arena(capBytes: ramCapBytes)
+        let scales = p == .int8 ? model.activationScales : nil
+        network = StreamingNetwork(arch: model.architecture,
+                                   kernels: NetworkKernels(weights: model.weights, arch: model.architecture, scales: scales),
+                                   arena: arena, scales: scales)
+        let f = p == .int8 ? 1 : 4, a = model.architecture
+        baselinePlans = [(BaselineNetwork.name, BaselineNetwork.plan(for: a, bytesPerElement: f)),
+                         (MobileNetV2SSDLite.name,
+                          MobileNetV2SSDLite.plan(width: a.input.width, height: a.input.height, bytesPerElement: f))]
+        baselinePlan = baselinePlans[0].plan
+        cost = NetworkCost(model.architecture)
+    }
+
+    private var measuredRequirement: Int?
+
+    /// The arena bytes one frame needs: measured once, by running a blank frame through
+    /// a second detector on the same model whose arena has room to spare. Every
+    /// buffer's size follows from the architecture alone, never from the picture, so
+    /// one frame tells it for all.
+    public var requiredArenaBytes: Int? {
+        if let measuredRequirement { return measuredRequirement }
+        let w = architecture.input.width, h = architecture.input.height
+        guard let probe = try? RNNPoolDetector(model: model, ramCapBytes: 64 << 20, precision: precision) else { return nil }
+        let blank = [UInt8](repeating: 0, count: w * h)
+        guard (try? blank.withUnsafeBufferPointer({ try probe.detect(luma: $0, width: w, height: h, threshold: 1) })) != nil
+        else { return nil }
+        measuredRequirement = probe.arena.peakBytes
+        return measuredRequirement
+    }
+
+    public var architecture: Architecture { model.architecture }
+    public var defaultThreshold: Float? { architecture.postprocess.scoreThreshold }
+    public var maddsPerFrame: Int { cost.total }
+    public var layerNames: [String] { network.layerNames }
+
+    /// Bytes each layer's own buffers (line buffers, scratch) took at most: the
+    /// breakdown behind the peak, for the memory overlay and `bench`.
+    public var layerOwnBytes: [LayerMemory] {
+        zip(arena.layerNames, arena.layerOwnedPeaks).map { LayerMemory(name: $0, peakBytes: $1) }
+    }
+
+    /// Receives every layer's output rows during `detect` (tests compare them with
+    /// PyTorch). Nil by default: nothing extra is stored.
+    public var tap: LayerTap? {
+        get { network.tap }
+        set { network.tap = newValue }
+    }
+
+    public var memory: MemorySnapshot {
+        MemorySnapshot(capBytes: arena.capBytes, currentBytes: arena.currentBytes, peakBytes: arena.peakBytes,
+                       framePeakBytes: arena.framePeakBytes,
+                       layers: arena.layerNames.indices.map {
+                           LayerMemory(name: arena.layerNames[$0], peakBytes: arena.layerPeaks[$0],
+                                       ownBytes: arena.layerOwnedPeaks[$0])
+                       },
+                       timeline: arena.timeline, weightBytes: model.weightBytes,
+                       baselines: baselinePlans.map { BaselineMemory(name: $0.name, peakBytes: $0.plan.peakBytes) })
+    }
+
+    public func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+                       threshold: Float) throws -> DetectionResult {
+        let start = DispatchTime.now().uptimeNanoseconds
+        precondition(width > 0 && height > 0 && luma.count >= width * height, "luma plane smaller than width × height")
+        let faces = try network.detectFaces(luma: luma.baseAddress!, width: width, height: height, threshold: threshold)
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        return DetectionResult(faces: faces, milliseconds: ms, memory: memory)
+    }
+}

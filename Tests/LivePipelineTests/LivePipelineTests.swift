@@ -1,0 +1,163 @@
+import XCTest
+import FrameIO
+@testable import RNNPoolEngine
+@testable import LivePipeline
+
+/// Capture, the one-frame slot, the detector thread and the inline (headless) loop,
+/// without a terminal.
+final class LivePipelineTests: XCTestCase {
+    private func frame(_ index: Int) -> Frame {
+        Frame(width: 2, height: 2, luma: [0, 0, 0, 0], timestamp: 0, index: index)
+    }
+
+    func testSlotKeepsNewestFrameAndCountsReplacedOnes() {
+        let slot = LatestFrameSlot()
+        slot.put(frame(1))
+        slot.put(frame(2))
+        slot.put(frame(3))
+        XCTAssertEqual(slot.dropped, 2)
+        XCTAssertEqual(slot.take()?.index, 3)
+        slot.close()
+        XCTAssertNil(slot.take(), "closing wakes a waiting detector with nil")
+    }
+
+    func testSlowDetectorDropsFramesInsteadOfQueueing() {
+        let source = FakeSource(count: 40, interval: 0.002)
+        let detector = FakeDetector(delay: 0.03)
+        let pipeline = LivePipeline(source: source, detector: detector, threshold: 0.5, tracking: true)
+        let recorder = FakeRecorder()
+        pipeline.recording.start(recorder, path: "/tmp/fake.y4m")
+        pipeline.start()
+        XCTAssertTrue(pipeline.waitForCapture(seconds: 10))
+        XCTAssertTrue(pipeline.waitForDetector(seconds: 10))
+        let state = pipeline.state
+        let dropped = pipeline.droppedFrames
+        XCTAssertEqual(state.framesCaptured, 40)
+        XCTAssertTrue(state.endOfSource)
+        XCTAssertEqual(state.latestFrame?.index, 39, "the preview gets every frame")
+        XCTAssertGreaterThan(dropped, 0)
+        XCTAssertLessThan(state.detectionsCompleted, 40)
+        // Every captured frame was either detected, dropped, or still waiting when closed.
+        XCTAssertLessThanOrEqual(state.detectionsCompleted + dropped, 40)
+        XCTAssertGreaterThanOrEqual(state.detectionsCompleted + dropped, 39)
+        XCTAssertEqual(state.detection?.faces.count, 1)
+        XCTAssertEqual(state.detection?.faces.first?.id, 1, "the one face is tracked under one id throughout")
+        XCTAssertEqual(recorder.indices, Array(0..<40), "recording gets every captured frame, in order")
+    }
+
+    func testDetectorErrorIsReportedAndTheLoopCarriesOn() {
+        let source = FakeSource(count: 5, interval: 0.01)
+        let detector = FakeDetector(delay: 0, failing: true)
+        let pipeline = LivePipeline(source: source, detector: detector, threshold: 0.5, tracking: false)
+        pipeline.start()
+        XCTAssertTrue(pipeline.waitForCapture(seconds: 5))
+        XCTAssertTrue(pipeline.waitForDetector(seconds: 5))
+        let state = pipeline.state
+        XCTAssertEqual(state.framesCaptured, 5, "capture keeps going while detection fails")
+        XCTAssertEqual(state.detectorError, FakeOverflow().description)
+        XCTAssertNil(state.detection)
+        XCTAssertEqual(state.memory, FakeDetector.memory, "memory figures still reach the overlay")
+    }
+
+    func testSourceErrorStopsCaptureWithItsMessage() {
+        final class BrokenSource: FrameSource {
+            var label: String { "broken.y4m" }
+            var nominalFPS: Double? { nil }
+            func nextFrame() throws -> Frame? {
+                struct Truncated: Error, CustomStringConvertible { var description: String { "broken.y4m: frame 3 is cut short" } }
+                throw Truncated()
+            }
+            func close() {}
+        }
+        let pipeline = LivePipeline(source: BrokenSource(), detector: nil, threshold: 0.5, tracking: true)
+        pipeline.start()
+        XCTAssertTrue(pipeline.waitForCapture(seconds: 5))
+        XCTAssertEqual(pipeline.state.sourceError, "broken.y4m: frame 3 is cut short")
+    }
+
+    func testRecordingFailureClosesTheFileAndIsReportedOnce() {
+        let recording = RecordingSession()
+        let recorder = FakeRecorder(failAfter: 2)
+        recording.start(recorder, path: "/tmp/x.y4m")
+        for i in 0..<5 { recording.append(frame(i)) }
+        XCTAssertFalse(recording.isRecording)
+        XCTAssertTrue(recorder.closed)
+        let failure = recording.takeFailure()
+        XCTAssertEqual(failure?.frames, 2)
+        XCTAssertEqual(failure?.error, "recording /tmp/x.y4m failed: no space left on device")
+        XCTAssertNil(recording.takeFailure())
+        XCTAssertNil(recording.stop())
+    }
+
+    func testStoppingARecordingClosesItAndReportsItsLength() {
+        let recording = RecordingSession()
+        let recorder = FakeRecorder()
+        recording.start(recorder, path: "/tmp/y.y4m")
+        recording.append(frame(0))
+        recording.append(frame(1))
+        XCTAssertEqual(recording.framesWritten, 2)
+        XCTAssertEqual(recording.stop(), RecordingSession.Finished(path: "/tmp/y.y4m", frames: 2, error: nil))
+        XCTAssertTrue(recorder.closed)
+        recording.append(frame(2))
+        XCTAssertEqual(recorder.indices, [0, 1], "nothing is written after stop")
+    }
+
+    func testInlineRunReportsEveryFrameInOrderWithTrackedFaces() throws {
+        let pipeline = LivePipeline(source: FakeSource(count: 6), detector: FakeDetector(delay: 0), threshold: 0.5,
+                                    tracking: true)
+        var indices: [Int] = [], ids: [Int?] = []
+        let n = try pipeline.runInline { frame, outcome, _ in
+            indices.append(frame.index)
+            ids += outcome.faces.map(\.id)
+        }
+        XCTAssertEqual(n, 6)
+        XCTAssertEqual(indices, Array(0..<6), "headless reports every frame, none dropped")
+        XCTAssertEqual(Set(ids), [1], "one face, one id")
+        XCTAssertEqual(pipeline.state.detectionsCompleted, 6)
+    }
+
+    func testInlineRunStopsAtMaxFramesAndWhenAskedTo() throws {
+        let pipeline = LivePipeline(source: FakeSource(count: 50), detector: nil, threshold: 0.5, tracking: true)
+        XCTAssertEqual(try pipeline.runInline(maxFrames: 3) { _, outcome, _ in XCTAssertTrue(outcome.faces.isEmpty) }, 3)
+        var calls = 0
+        XCTAssertEqual(try pipeline.runInline(shouldStop: { calls += 1; return calls > 2 }) { _, _, _ in }, 2)
+    }
+
+    func testFacesAreClippedToTheFrame() {
+        final class EdgeDetector: FaceDetecting {
+            var memory: MemorySnapshot { FakeDetector.memory }
+            func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int, threshold: Float) throws -> DetectionResult {
+                DetectionResult(faces: [FaceBox(x: -2, y: 0, w: 3, h: 1.5, score: 0.9),
+                                        FaceBox(x: 20, y: 20, w: 4, h: 4, score: 0.8)],
+                                milliseconds: 1, memory: memory)
+            }
+        }
+        var processor = FrameProcessor(detector: EdgeDetector(), tracking: false)
+        let outcome = processor.process(frame(0), threshold: 0.5)   // a 2x2 frame
+        XCTAssertEqual(outcome.faces, [FaceBox(x: 0, y: 0, w: 1, h: 1.5, score: 0.9)],
+                       "the part inside is kept, a box wholly outside is dropped")
+    }
+
+    func testOverflowAdviceNamesWhatAFrameNeeds() {
+        final class SmallArenaDetector: FaceDetecting {
+            var memory: MemorySnapshot { FakeDetector.memory }
+            var requiredArenaBytes: Int? { 234_112 }
+            func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int, threshold: Float) throws -> DetectionResult {
+                throw ArenaOverflowError(layer: "rnnpool", requestedBytes: 40_000, availableBytes: 12_400, capBytes: 102_400)
+            }
+        }
+        var processor = FrameProcessor(detector: SmallArenaDetector(), tracking: true)
+        let outcome = processor.process(frame(0), threshold: 0.5)
+        XCTAssertEqual(outcome.requiredArenaBytes, 234_112)
+        XCTAssertEqual(outcome.advice, "RAM cap 102,400 B is too small: the detector needs 234,112 B; try --ram-cap 229K")
+        XCTAssertEqual(outcome.message, "\(outcome.error!); \(outcome.advice!)")
+        XCTAssertTrue(outcome.faces.isEmpty)
+    }
+
+    func testRAMCapAdviceRoundsUpToWholeKiB() {
+        XCTAssertEqual(RAMCapAdvice.option(for: 229 * 1024), "--ram-cap 229K", "an exact KiB needs no rounding")
+        XCTAssertEqual(RAMCapAdvice.option(for: 229 * 1024 + 1), "--ram-cap 230K")
+        XCTAssertEqual(RAMCapAdvice.grouped(999), "999")
+        XCTAssertEqual(RAMCapAdvice.grouped(1_000_000), "1,000,000")
+    }
+}
