@@ -310,7 +310,9 @@ public final class V4L2Camera: FrameSource {
         var ioErrorsInARow = 0
         while true {
             if StopRequest.isRequested { return nil }
-            if system.now() - start >= V4L2Camera.stallSeconds { throw stallError(dropped) }
+            if system.now() - start >= V4L2Camera.stallSeconds {
+                throw dropped.stallError(devicePath: devicePath, framesCaptured: framesCaptured)
+            }
             switch system.poll(fd, timeoutMilliseconds: V4L2Camera.pollMilliseconds) {
             case .ready:
                 break
@@ -353,28 +355,6 @@ public final class V4L2Camera: FrameSource {
             framesCaptured += 1
             return frame
         }
-    }
-
-    /// Buffers thrown away while waiting for one frame, by why.
-    private struct DroppedBuffers {
-        var damaged = 0, empty = 0, short = 0, ioErrors = 0
-        var total: Int { damaged + empty + short + ioErrors }
-    }
-
-    private func stallError(_ d: DroppedBuffers) -> FrameSourceError {
-        let seconds = Int(V4L2Camera.stallSeconds)
-        let after = "stopped after \(framesCaptured) frame\(framesCaptured == 1 ? "" : "s")"
-        guard d.total > 0 else {
-            return FrameSourceError(.timeout, path: devicePath, "no frame for \(seconds) seconds (the camera stalled); \(after)")
-        }
-        var parts: [String] = []
-        if d.damaged > 0 { parts.append("\(d.damaged) damaged (V4L2_BUF_FLAG_ERROR)") }
-        if d.short > 0 { parts.append("\(d.short) short") }
-        if d.empty > 0 { parts.append("\(d.empty) empty") }
-        if d.ioErrors > 0 { parts.append("\(d.ioErrors) undecodable (EIO)") }
-        return FrameSourceError(.timeout, path: devicePath,
-            "no usable frame for \(seconds) seconds, only broken buffers: \(parts.joined(separator: ", ")); "
-            + "the USB link may be overloaded (try a smaller --size, a lower --fps or another port); \(after)")
     }
 
     /// Seconds since the first frame. The driver's stamp is used only when it is on
