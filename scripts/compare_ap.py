@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Compare the Swift engine's val AP50 with the Python reference's (must agree within 0.01).
 
-  python scripts/compare_ap.py --binary .build/release/rnnpool-cam                  # both precisions
-  python scripts/compare_ap.py --binary .build/release/rnnpool-cam --precision int8
+  python -m scripts.compare_ap --binary .build/release/rnnpool-cam                  # both precisions
+  python -m scripts.compare_ap --binary .build/release/rnnpool-cam --precision int8
 
 With a model that carries int8 activation scales (version 2) the default `--precision
 both` runs each step for the float and the int8 path (`detect --precision ...`, and the
@@ -29,9 +29,8 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(HERE, "train"))
-from dataset import DEFAULT_DATA, load_labels  # noqa: E402
-from evaluate import evaluate, format_result, load_jsonl_detections, predict  # noqa: E402
+from scripts.train.dataset import DEFAULT_DATA, load_labels
+from scripts.train.evaluate import evaluate, format_result, load_jsonl_detections, predict
 
 
 def default_binary():
@@ -81,7 +80,7 @@ def main(argv=None):
         files.append(p)
     import torch
     torch.set_num_threads(2)
-    from rpm import check_model, read_rpm
+    from scripts.train.rpm import check_model, read_rpm
     header, tensors = read_rpm(args.model)
     check_model(header, tensors, args.model)
     if args.precision == "both":

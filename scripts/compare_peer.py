@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Our detector beside Ultra-Light RFB-320 on the val split, in one table.
 
-  python scripts/compare_peer.py                       # assets/models/rnnpool-face.rpm
-  python scripts/compare_peer.py --model other.rpm --markdown
+  python -m scripts.compare_peer                       # assets/models/rnnpool-face.rpm
+  python -m scripts.compare_peer --model other.rpm --markdown
 
 Both detectors see the same pixels: each val JPEG through our exact letterbox to
 320x240 gray (RFB-320 gets the gray plane replicated to RGB, `(p - 127) / 128`, as its
@@ -22,11 +22,10 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(HERE, "train"))
-from boxes import nms  # noqa: E402
-from dataset import DEFAULT_DATA, face_arrays, load_labels  # noqa: E402
-from evaluate import BUCKETS, bucket_of, evaluate, match_image, predict  # noqa: E402
-from letterbox import boxes_to_source, letterbox  # noqa: E402
+from scripts.train.boxes import nms
+from scripts.train.dataset import DEFAULT_DATA, face_arrays, load_labels
+from scripts.train.evaluate import BUCKETS, bucket_of, evaluate, match_image, predict
+from scripts.train.letterbox import boxes_to_source, letterbox
 
 PEER = os.path.normpath(os.path.join(REPO, "..", "shared", "peers", "version-RFB-320.onnx"))
 
@@ -81,7 +80,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     import onnxruntime as ort
     import torch
-    from rpm import check_model, read_rpm
+    from scripts.train.rpm import check_model, read_rpm
     torch.set_num_threads(2)
     entries = load_labels(args.data, "val")
     images = [np.asarray(Image.open(os.path.join(args.data, e["image"])).convert("L"), np.uint8) for e in entries]

@@ -16,8 +16,8 @@ labels: 1 = face, 0 = background, -1 = excluded (ignore regions), as matching.py
 """
 import numpy as np
 
-from boxes import encode, iou_matrix
-from matching import exclude_ignored
+from .boxes import encode, iou_matrix
+from .matching import exclude_ignored
 
 
 def anchor_levels(heads, fmap_sizes):

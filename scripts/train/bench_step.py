@@ -1,7 +1,7 @@
 """Time one training step (forward + backward of a batch) with each RNNPool variant,
 interleaved round-robin so that a busy machine slows every variant alike.
 
-  python scripts/train/bench_step.py --rounds 7 --batch 32
+  python -m scripts.train.bench_step --rounds 7 --batch 32
 
 Variants: `reference` (model.rnnpool: every patch runs RNN1 on its own 8 rows and 8
 columns), `shared` (model.rnnpool_shared: each row/column segment once) and
@@ -16,8 +16,8 @@ import time
 
 import torch
 
-import model as M
-from model import DEFAULT_ARCH, Detector, flatten_outputs
+from . import model as M
+from .model import DEFAULT_ARCH, Detector, flatten_outputs
 
 
 def main(argv=None):

@@ -1,8 +1,8 @@
 """VOC-style AP at IoU 0.5 on the val split, ignore-aware, overall / per set / per size.
 
-  python scripts/train/evaluate.py --model assets/models/rnnpool-face.rpm
-  python scripts/train/evaluate.py --checkpoint /work/train-runs/run1/best.pt
-  python scripts/train/evaluate.py --detections swift.jsonl      (rnnpool-cam detect --json)
+  python -m scripts.train.evaluate --model assets/models/rnnpool-face.rpm
+  python -m scripts.train.evaluate --checkpoint /work/train-runs/run1/best.pt
+  python -m scripts.train.evaluate --detections swift.jsonl      (rnnpool-cam detect --json)
 
 The model is always run from its folded tensors (the .rpm or the folded checkpoint)
 at 320x240 through the exact letterbox of NETWORK.md section 1; detections are mapped
@@ -23,9 +23,8 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from boxes import iou_matrix  # noqa: E402
-from dataset import DEFAULT_DATA, face_arrays, load_labels  # noqa: E402
+from .boxes import iou_matrix
+from .dataset import DEFAULT_DATA, face_arrays, load_labels
 
 BUCKETS = [("<16", 0, 16), ("16-32", 16, 32), ("32-64", 32, 64), ("64-128", 64, 128), (">=128", 128, 1e9)]
 
@@ -123,8 +122,8 @@ def format_result(r):
 def predict(header, tensors, images, threshold=0.05, batch=32):
     """Run a folded model on source images (list of uint8 planes); detections in
     source pixels, best first."""
-    from letterbox import boxes_to_source, letterbox
-    from reference import as_torch, detect_letterboxed
+    from .letterbox import boxes_to_source, letterbox
+    from .reference import as_torch, detect_letterboxed
     T = as_torch(tensors)
     w, h = header["input"]["width"], header["input"]["height"]
     out = []
@@ -174,11 +173,11 @@ def main(argv=None):
         from PIL import Image
         torch.set_num_threads(2)
         if args.model:
-            from rpm import check_model, read_rpm
+            from .rpm import check_model, read_rpm
             header, tensors = read_rpm(args.model)
             check_model(header, tensors, args.model)
         else:
-            from export import load_checkpoint_model, model_header, model_tensors
+            from .export import load_checkpoint_model, model_header, model_tensors
             m, _ = load_checkpoint_model(args.checkpoint)
             header, tensors = model_header(m), model_tensors(m)
         images = [np.asarray(Image.open(os.path.join(args.data, e["image"])).convert("L"), np.uint8)

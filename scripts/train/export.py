@@ -1,9 +1,9 @@
 """Export: fold BatchNorm, write the `.rpm` model, and write golden fixtures.
 
-  python scripts/train/export.py model --checkpoint CKPT --out assets/models/rnnpool-face.rpm
-  python scripts/train/export.py fixture --model M.rpm --source astronaut --threshold 0.5 --out F.rpm
-  python scripts/train/export.py random-fixtures --out-dir Tests/RNNPoolEngineTests/Fixtures
-  python scripts/train/export.py int8-fixtures --out-dir Tests/RNNPoolEngineTests/Fixtures
+  python -m scripts.train.export model --checkpoint CKPT --out assets/models/rnnpool-face.rpm
+  python -m scripts.train.export fixture --model M.rpm --source astronaut --threshold 0.5 --out F.rpm
+  python -m scripts.train.export random-fixtures --out-dir Tests/RNNPoolEngineTests/Fixtures
+  python -m scripts.train.export int8-fixtures --out-dir Tests/RNNPoolEngineTests/Fixtures
 """
 import argparse
 import copy
@@ -13,12 +13,11 @@ import sys
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import Detector  # noqa: E402
-from reference import run_model  # noqa: E402
-from rpm import check_model, read_rpm, write_rpm  # noqa: E402
-from sources import load_source  # noqa: E402
-from letterbox import letterbox  # noqa: E402
+from .model import Detector
+from .reference import run_model
+from .rpm import check_model, read_rpm, write_rpm
+from .sources import load_source
+from .letterbox import letterbox
 
 
 def fold_bn(conv_bn):
@@ -176,7 +175,7 @@ def pick_threshold(scores, lo=6, hi=30, min_gap=2e-3, min_sep=5e-5):
 
 def min_nms_margin(net_boxes_all, nms_iou):
     """Smallest |IoU - nms_iou| over candidate pairs: NMS decisions must be robust."""
-    from boxes import iou_matrix
+    from .boxes import iou_matrix
     if len(net_boxes_all) < 2:
         return 1.0
     iou = iou_matrix(net_boxes_all, net_boxes_all)
@@ -186,7 +185,7 @@ def min_nms_margin(net_boxes_all, nms_iou):
 
 def make_random_fixtures(out_dir, seed=1234):
     """Random model + golden fixtures on the astronaut and the gradient pattern."""
-    from boxes import anchors_for, decode
+    from .boxes import anchors_for, decode
     os.makedirs(out_dir, exist_ok=True)
     srcs = {n: load_source(n) for n in ("astronaut", "gradient")}
     for s in range(seed, seed + 50):  # first seed whose scores allow robust thresholds
@@ -225,7 +224,7 @@ def make_int8_fixtures(out_dir):
     calibrated, as quantize.py does, on the two fixture sources, so no data set is
     needed) and its int8 golden fixtures random-int8-{astronaut,gradient}.rpm, made by
     the int8 reference path (header "precision": "int8")."""
-    from quantize import calibrate, quantized_header
+    from .quantize import calibrate, quantized_header
     mpath = os.path.join(out_dir, "random-model.rpm")
     header, tensors = read_rpm(mpath)
     srcs = {n: load_source(n) for n in ("astronaut", "gradient")}

@@ -52,7 +52,7 @@ def focal_diou_loss(loc_p, logits, loc_t, labels, anchors, pos_w=None, alpha=0.2
     anchors: [N, 4] (cx, cy, w, h) tensor on the same device. pos_w [B, N]: per-positive
     weights (assign.py: 1 / positives of its face); scaled so the positives' total weight
     stays their count, every face then carries the same share."""
-    from boxes import decode
+    from .boxes import decode
     pos = labels == 1
     valid = labels >= 0
     norm = max(int(pos.sum()), 1)

@@ -1,6 +1,6 @@
 """Count multiply-adds per 320x240 frame of a model file's architecture.
 
-  python scripts/train/macs.py assets/models/rnnpool-face.rpm
+  python -m scripts.train.macs assets/models/rnnpool-face.rpm
 
 Counts the multiplications of convolutions and of the RNN matrix-vector products
 (W x and U h for every step, as NETWORK.md writes them, including the t = 0 step
@@ -41,8 +41,7 @@ def count_macs(header):
 
 
 def main():
-    sys.path.insert(0, __import__("os").path.dirname(__file__))
-    from rpm import read_rpm
+    from .rpm import read_rpm
     header, tensors = read_rpm(sys.argv[1])
     params = sum(v.size for v in tensors.values())
     for k, v in count_macs(header).items():

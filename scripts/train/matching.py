@@ -4,7 +4,7 @@ labels: 1 = face, 0 = background (candidate for hard negative mining), -1 = excl
 """
 import numpy as np
 
-from boxes import encode, iou_matrix
+from .boxes import encode, iou_matrix
 
 
 def match(anchors, faces, ignores, pos_iou=0.35, ign_iou=0.4, comp_iou=0.1, comp_n=3):

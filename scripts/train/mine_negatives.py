@@ -1,6 +1,6 @@
 """List the face-free train photos a checkpoint finds "faces" on: the hard negatives.
 
-  python scripts/train/mine_negatives.py --checkpoint scripts/train/checkpoints/last.pt \
+  python -m scripts.train.mine_negatives --checkpoint scripts/train/checkpoints/last.pt \
       --out scripts/train/hard_negatives.json
 
 Runs the checkpoint's EMA weights (folded, 320x240 letterbox, as the engine) on every
@@ -19,10 +19,9 @@ import sys
 import numpy as np
 from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dataset import DEFAULT_DATA, load_labels  # noqa: E402
-from evaluate import predict  # noqa: E402
-from export import load_checkpoint_model, model_header, model_tensors  # noqa: E402
+from .dataset import DEFAULT_DATA, load_labels
+from .evaluate import predict
+from .export import load_checkpoint_model, model_header, model_tensors
 
 
 def hard_negatives(entries, dets, min_score):

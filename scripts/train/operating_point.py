@@ -1,6 +1,6 @@
 """Choose the model's post-processing settings from val and write them into the model file.
 
-  python scripts/train/operating_point.py --model assets/models/rnnpool-face.rpm --nested 0.7 --box-vote 0.5 --top-k 300 --write
+  python -m scripts.train.operating_point --model assets/models/rnnpool-face.rpm --nested 0.7 --box-vote 0.5 --top-k 300 --write
 
 Run it after quantize.py: the model file runs on the path the engine takes by default
 (int8 when the file carries activation scales), so the threshold fits that path.
@@ -25,10 +25,9 @@ import sys
 import numpy as np
 from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dataset import DEFAULT_DATA, face_arrays, load_labels  # noqa: E402
-from evaluate import evaluate, format_result, match_image, predict  # noqa: E402
-from rpm import check_model, read_rpm, write_rpm  # noqa: E402
+from .dataset import DEFAULT_DATA, face_arrays, load_labels
+from .evaluate import evaluate, format_result, match_image, predict
+from .rpm import check_model, read_rpm, write_rpm
 
 
 def threshold_at_precision(entries, dets, precision):

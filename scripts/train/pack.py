@@ -1,6 +1,6 @@
 """Pack a split of the faces data set into one compact file for a remote training machine.
 
-  python scripts/train/pack.py --out .gpu/faces-train.npz --scale 0.75 --quality 62
+  python -m scripts.train.pack --out .gpu/faces-train.npz --scale 0.75 --quality 62
 
 The device machine lent to some sessions takes at most 64 MiB of files per call, and the
 data set is ~250 MiB of JPEGs, so each photo is re-encoded as WebP at a smaller size
@@ -19,8 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dataset import DEFAULT_DATA, load_labels  # noqa: E402
+from .dataset import DEFAULT_DATA, load_labels
 
 
 def _encode(job):

@@ -1,6 +1,6 @@
 """Calibrate the int8 activation scales of a float model file and write a version-2 file.
 
-  python scripts/train/quantize.py --model assets/models/rnnpool-face.rpm --out assets/models/rnnpool-face.rpm
+  python -m scripts.train.quantize --model assets/models/rnnpool-face.rpm --out assets/models/rnnpool-face.rpm
 
 Reads a model file (version 1, or version 2 whose scales are then replaced), runs the
 float reference forward (reference.py) over --images training images taken evenly
@@ -22,11 +22,10 @@ import numpy as np
 import torch
 from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dataset import DEFAULT_DATA, load_labels  # noqa: E402
-from letterbox import letterbox  # noqa: E402
-from reference import activation_names, as_torch, forward_tensors  # noqa: E402
-from rpm import check_model, read_rpm, write_rpm  # noqa: E402
+from .dataset import DEFAULT_DATA, load_labels
+from .letterbox import letterbox
+from .reference import activation_names, as_torch, forward_tensors
+from .rpm import check_model, read_rpm, write_rpm
 
 
 def calibration_images(data_dir, count, width, height):

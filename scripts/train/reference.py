@@ -8,10 +8,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from boxes import anchors_for, postprocess
-from letterbox import boxes_to_source, letterbox
-from model import fastgrnn, rnnpool
-from rpm import activation_names  # noqa: F401  (re-exported for calibration)
+from .boxes import anchors_for, postprocess
+from .letterbox import boxes_to_source, letterbox
+from .model import fastgrnn, rnnpool
+from .rpm import activation_names  # noqa: F401  (re-exported for calibration)
 
 
 def fake_quant(x, scale):

@@ -1,7 +1,7 @@
 """Train the RNNPool face detector on the faces data set (CPU, time-budgeted).
 
-  python scripts/train/train.py --out /work/train-runs/run1 --minutes 60
-  python scripts/train/train.py --out /work/train-runs/run1 --minutes 60 --resume
+  python -m scripts.train.train --out /work/train-runs/run1 --minutes 60
+  python -m scripts.train.train --out /work/train-runs/run1 --minutes 60 --resume
 
 The learning-rate schedule (linear warm-up, then cosine) runs on wall-clock time, so
 `--minutes` fixes the length of the run whatever the throughput; a resumed run picks
@@ -21,23 +21,22 @@ import time
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from assign import anchor_levels, atss_match  # noqa: E402
-from augment import Augmenter, mosaic  # noqa: E402
-from boxes import anchors_for  # noqa: E402
-from dataset import DEFAULT_DATA, ImageStore, face_arrays, load_labels  # noqa: E402
-from evaluate import evaluate, predict  # noqa: E402
-from grow import grown_state_dict  # noqa: E402
-from export import model_header, model_tensors  # noqa: E402
-from loss import focal_diou_loss, multibox_loss  # noqa: E402
-from matching import match  # noqa: E402
+from .assign import anchor_levels, atss_match
+from .augment import Augmenter, mosaic
+from .boxes import anchors_for
+from .dataset import DEFAULT_DATA, ImageStore, face_arrays, load_labels
+from .evaluate import evaluate, predict
+from .grow import grown_state_dict
+from .export import model_header, model_tensors
+from .loss import focal_diou_loss, multibox_loss
+from .matching import match
 
 # Sampling weight of each set's photos (per photo, relative to cwf). Sets rich in small
 # faces and crowds (kmask, crowd) and the hard negatives are drawn more often.
 SET_WEIGHTS = {"cwf": 1.0, "ilc": 2.0, "kmask": 2.5, "mfd": 1.5, "crowd": 6.0, "shwd": 1.0,
                "rwmfd": 1.0, "yale": 0.5, "neg": 1.2}
-import model as M  # noqa: E402
-from model import DEFAULT_ARCH, Detector, count_parameters, flatten_outputs  # noqa: E402
+from . import model as M
+from .model import DEFAULT_ARCH, Detector, count_parameters, flatten_outputs
 
 
 def train_anchors(arch, w, h):
@@ -305,7 +304,7 @@ def main(argv=None):
             save("best.pt")
         return rec
 
-    # Ctrl-C, kill or `pkill -f train.py` (which also reaches the loader process) end the
+    # Ctrl-C, kill or `pkill -f scripts.train.train` (which also reaches the loader process) end the
     # stretch at the next step boundary with last.pt written, instead of an exception
     # somewhere inside the loader or a compiled region.
     stop = {"signal": None}

@@ -1,9 +1,9 @@
 """ATSS assignment: every face gets positives, small faces about as many as large ones."""
 import numpy as np
 
-from assign import atss_match
-from model import DEFAULT_ARCH
-from train import train_anchors
+from scripts.train.assign import atss_match
+from scripts.train.model import DEFAULT_ARCH
+from scripts.train.train import train_anchors
 
 
 def _positives(faces, ignores=np.zeros((0, 4), np.float32)):
@@ -25,7 +25,7 @@ def test_two_faces_each_weigh_one():
 
 
 def test_targets_decode_back_to_the_face():
-    from boxes import decode
+    from scripts.train.boxes import decode
     face = np.asarray([[50.3, 61.7, 20.5, 27.0]], np.float32)
     labels, loc_t, anchors, _ = _positives(face)
     pos = labels == 1

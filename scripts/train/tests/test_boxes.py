@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from boxes import anchors_for, box_vote, cxcywh_to_xywh, decode, encode, iou_matrix, nms, postprocess
+from scripts.train.boxes import anchors_for, box_vote, cxcywh_to_xywh, decode, encode, iou_matrix, nms, postprocess
 
 
 def test_encode_decode_round_trip():

@@ -4,7 +4,7 @@ import copy
 import torch
 import torch.nn as nn
 
-from train import ema_update
+from scripts.train.train import ema_update
 
 
 def test_ema_averages_weights_and_batchnorm_statistics():

@@ -1,6 +1,6 @@
 import numpy as np
 
-from evaluate import evaluate, voc_ap
+from scripts.train.evaluate import evaluate, voc_ap
 
 
 def entry(faces, set_name="cwf"):

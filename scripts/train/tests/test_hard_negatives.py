@@ -2,8 +2,8 @@ import json
 
 import numpy as np
 
-from mine_negatives import hard_negatives
-from train import hard_negative_factors
+from scripts.train.mine_negatives import hard_negatives
+from scripts.train.train import hard_negative_factors
 
 
 def test_hard_negatives_lists_photos_reaching_the_score_best_first():

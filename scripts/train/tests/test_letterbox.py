@@ -1,6 +1,6 @@
 import numpy as np
 
-from letterbox import boxes_to_source, letterbox, letterbox_geometry, round_half_away
+from scripts.train.letterbox import boxes_to_source, letterbox, letterbox_geometry, round_half_away
 
 
 def letterbox_loops(src, ow=320, oh=240):

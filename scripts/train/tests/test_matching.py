@@ -1,7 +1,7 @@
 import numpy as np
 
-from boxes import decode
-from matching import match
+from scripts.train.boxes import decode
+from scripts.train.matching import match
 
 
 def grid_anchors():

@@ -1,6 +1,6 @@
 import numpy as np
 
-from operating_point import threshold_for_face_free
+from scripts.train.operating_point import threshold_for_face_free
 
 
 def dets(*scores):

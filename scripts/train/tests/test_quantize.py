@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 import torch
 
-from export import model_header, model_tensors, random_model
-from quantize import calibrate, quantized_header, scale_of
-from reference import fake_quant, forward_tensors, as_torch
-from rpm import RpmError, activation_names, check_model, decode_rpm, encode_rpm
-from sources import load_source
-from letterbox import letterbox
+from scripts.train.export import model_header, model_tensors, random_model
+from scripts.train.quantize import calibrate, quantized_header, scale_of
+from scripts.train.reference import fake_quant, forward_tensors, as_torch
+from scripts.train.rpm import RpmError, activation_names, check_model, decode_rpm, encode_rpm
+from scripts.train.sources import load_source
+from scripts.train.letterbox import letterbox
 
 
 def quantized_random():

@@ -1,7 +1,7 @@
 """The training RNNPool (each RNN1 segment once) computes what the reference RNNPool does."""
 import torch
 
-from model import FastGRNNCell, rnnpool, rnnpool_shared
+from scripts.train.model import FastGRNNCell, rnnpool, rnnpool_shared
 
 
 def test_shared_segments_give_the_reference_outputs_and_gradients():
@@ -21,7 +21,7 @@ def test_shared_segments_give_the_reference_outputs_and_gradients():
 def test_compiled_fastgrnn_gives_the_eager_outputs_and_gradients():
     """train.py runs the FastGRNN loop through torch.compile on the CPU; it must be the
     same function (training mode: fast tanh) with the same gradients."""
-    import model as M
+    import scripts.train.model as M
     torch.manual_seed(4)
     rnn1, rnn2 = FastGRNNCell(4, 16).train(), FastGRNNCell(16, 16).train()
     x = torch.randn(2, 4, 40, 32, requires_grad=True)

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 import torch
 
-from export import export_model, fold_bn, random_model
-from letterbox import letterbox
-from model import Detector
-from reference import run_model
-from rpm import RpmError, check_model, decode_rpm, encode_rpm, expected_model_shapes, read_rpm
+from scripts.train.export import export_model, fold_bn, random_model
+from scripts.train.letterbox import letterbox
+from scripts.train.model import Detector
+from scripts.train.reference import run_model
+from scripts.train.rpm import RpmError, check_model, decode_rpm, encode_rpm, expected_model_shapes, read_rpm
 
 
 def test_export_read_round_trip(tmp_path):
@@ -55,7 +55,7 @@ def test_reader_rejects_corruption():
 
 def test_shape_check_names_tensor():
     m = random_model(3)
-    from export import model_header, model_tensors
+    from scripts.train.export import model_header, model_tensors
     h, t = model_header(m), model_tensors(m)
     t["blocks.1.dw.weight"] = t["blocks.1.dw.weight"][:-1]
     with pytest.raises(RpmError, match="blocks.1.dw.weight"):
