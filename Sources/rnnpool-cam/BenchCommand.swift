@@ -39,6 +39,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Line buffers in int8 or float (default: int8 when the model carries activation scales).")
     var precision: Precision?
 
+    @Flag(name: .customLong("hold-frame"),
+          help: "Time and count the detector with the whole input frame held in its RAM (by default rows stream in 3 at a time).")
+    var holdFrame = false
+
     @Flag(name: .long, help: "Print one JSON object instead of the table.")
     var json = false
 
@@ -66,7 +70,7 @@ struct BenchCommand: ParsableCommand {
                                   + "(looked for \(ModelLocator.relativePath) above the executable and the current directory)")
         }
         let m = try RNNPoolModel.load(path: path)
-        let detector = try RNNPoolDetector(model: m, ramCapBytes: ramCap.bytes, precision: precision)
+        let detector = try RNNPoolDetector(model: m, ramCapBytes: ramCap.bytes, precision: precision, holdFrame: holdFrame)
         let frame = try image.map(BenchFrame.read) ?? BenchFrame.synthetic(width: size.width, height: size.height)
         let thr = threshold ?? m.architecture.postprocess.scoreThreshold
 
@@ -88,7 +92,8 @@ struct BenchCommand: ParsableCommand {
             model: path, precision: detector.precision.rawValue, frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
             frames: frames, msPerFrameMedian: median, msPerFrameMin: times.first!, msPerFrameMax: times.last!,
             fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,
-            ramCapBytes: mem.capBytes, weightBytes: mem.weightBytes, baselinePeakBytes: mem.baselinePeakBytes,
+            input: mem.inputHeld ? "held" : "streamed", streamedPeakBytes: mem.streamedPeakBytes,
+            heldFramePeakBytes: mem.heldFramePeakBytes, ramCapBytes: mem.capBytes, weightBytes: mem.weightBytes, baselinePeakBytes: mem.baselinePeakBytes,
             baselinePeakLayer: detector.baselinePlan.peakLayer,
             baselines: detector.baselinePlans.map {
                 .init(name: $0.name, peakBytes: $0.plan.peakBytes, peakLayer: $0.plan.peakLayer,

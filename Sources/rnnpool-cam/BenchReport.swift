@@ -33,6 +33,10 @@ struct BenchReport: Encodable {
     var fps: Double
     var maddsPerFrame: Int
     var peakArenaBytes: Int
+    /// "streamed" (3 input rows at a time, the default) or "held" (--hold-frame).
+    var input: String
+    var streamedPeakBytes: Int?
+    var heldFramePeakBytes: Int?
     var ramCapBytes: Int
     var weightBytes: Int
     var baselinePeakBytes: Int
@@ -48,6 +52,7 @@ struct BenchReport: Encodable {
         case frames, msPerFrameMedian = "ms_per_frame_median", msPerFrameMin = "ms_per_frame_min"
         case msPerFrameMax = "ms_per_frame_max", fps, maddsPerFrame = "madds_per_frame"
         case peakArenaBytes = "peak_arena_bytes", ramCapBytes = "ram_cap_bytes", weightBytes = "weight_bytes"
+        case input, streamedPeakBytes = "streamed_peak_bytes", heldFramePeakBytes = "held_frame_peak_bytes"
         case baselinePeakBytes = "baseline_peak_bytes", baselinePeakLayer = "baseline_peak_layer", baselines
         case layers = "layer_peak_bytes", layerMAdds = "layer_madds", facesFound = "faces_found", render
     }
@@ -60,7 +65,9 @@ struct BenchReport: Encodable {
           median             \(String(format: "%.3f", msPerFrameMedian)) ms/frame (min \(String(format: "%.3f", msPerFrameMin)), max \(String(format: "%.3f", msPerFrameMax)))
           FPS                \(String(format: "%.1f", fps))
           multiply-adds      \(String(format: "%.1f", Double(maddsPerFrame) / 1e6)) M per frame
-          peak arena         \(kib(peakArenaBytes))   cap \(kib(ramCapBytes))
+          peak arena         \(kib(peakArenaBytes))   cap \(kib(ramCapBytes))   input \(input)
+          input streamed     \(streamedPeakBytes.map(kib) ?? "unknown")   (3 rows at a time)
+          input held whole   \(heldFramePeakBytes.map(kib) ?? "unknown")   (--hold-frame)
           weights (flash)    \(kib(weightBytes))
           faces found        \(facesFound)
         conventional networks, planned in the same precision (\(precision)):

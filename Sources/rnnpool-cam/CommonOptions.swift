@@ -18,6 +18,10 @@ struct DetectorOptions: ParsableArguments {
     @Option(help: "Line buffers in int8 (compact) or float (the exact reference). Default: int8 when the model file carries activation scales (version 2), else float.")
     var precision: Precision?
 
+    @Flag(name: .customLong("hold-frame"),
+          help: "Letterbox the whole input frame into the detector's RAM before it runs (the old accounting, for comparison); by default rows stream in 3 at a time.")
+    var holdFrame = false
+
     func validate() throws {
         guard ramCap.isValid else { throw optionError(ramCap.problem(option: "--ram-cap")) }
         if let threshold, !(threshold >= 0 && threshold <= 1 && threshold.isFinite) {

@@ -54,7 +54,8 @@ struct LiveCommand: ParsableCommand {
             let frameSource = try SourceOpening.open(path, options: sourceOptions)
             defer { frameSource.close() }
             let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes,
-                                                                  precision: detectorOptions.precision)
+                                                            precision: detectorOptions.precision,
+                                                            holdFrame: detectorOptions.holdFrame)
             if headless {
                 // The interactive UI handles signals itself (it must restore the terminal).
                 StopSignal.install()

@@ -23,6 +23,11 @@ enum OutputRecords {
             ("peak_bytes", .int(m.peakBytes)),
             ("frame_peak_bytes", .int(m.framePeakBytes)),
             ("weight_bytes", .int(m.weightBytes)),
+            // The input frame: streamed 3 rows at a time (default) or held whole
+            // (--hold-frame), and the peak under each accounting.
+            ("input", .string(m.inputHeld ? "held" : "streamed")),
+            ("streamed_peak_bytes", m.streamedPeakBytes.map { .int($0) } ?? .null),
+            ("held_frame_peak_bytes", m.heldFramePeakBytes.map { .int($0) } ?? .null),
             ("baseline_peak_bytes", .int(m.baselinePeakBytes)),
             // Each conventional network's peak and its ratio to ours (same precision).
             ("baselines", .array(m.baselines.map {

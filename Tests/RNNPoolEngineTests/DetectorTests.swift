@@ -36,8 +36,14 @@ final class DetectorTests: XCTestCase {
         XCTAssertEqual(m.currentBytes, 0, "everything is freed between frames")
         XCTAssertLessThanOrEqual(m.framePeakBytes, m.capBytes)
         XCTAssertEqual(m.peakBytes, m.framePeakBytes)
-        // The input copy alone is 76,800 bytes; the peak holds it plus line buffers.
-        XCTAssertGreaterThan(m.framePeakBytes, 320 * 240)
+        // Streamed (the default): the network's input costs 3 rows, never the 76,800-byte
+        // frame; held whole (--hold-frame), the peak holds most of the frame too.
+        XCTAssertFalse(m.inputHeld)
+        XCTAssertEqual(m.layers.first { $0.name == "input" }?.ownBytes, 3 * 320)
+        XCTAssertEqual(m.streamedPeakBytes, m.framePeakBytes)
+        let held = try XCTUnwrap(m.heldFramePeakBytes)
+        XCTAssertGreaterThan(held, 320 * 240)
+        XCTAssertGreaterThan(held, m.framePeakBytes + 320 * 240 / 2)
         XCTAssertEqual(m.layers.map(\.name).prefix(4), ["input", "scratch", "stem", "rnnpool"])
         XCTAssertEqual(m.layers.map(\.peakBytes).max(), m.framePeakBytes)
         XCTAssertEqual(m.timeline.max(), m.framePeakBytes)
@@ -61,5 +67,23 @@ final class DetectorTests: XCTestCase {
         let img = frame(width: 64, height: 48)
         _ = try img.withUnsafeBufferPointer { try det.detect(luma: $0, width: 64, height: 48, threshold: 0.0) }
         XCTAssertEqual(rows, ["stem", "rnnpool", "blocks.0", "heads.0.loc", "heads.0.conf"])
+    }
+
+    func testStreamedAndHeldInputFindTheSameBoxesBitForBit() throws {
+        for name in ["random-model", "random-model-int8"] {
+            let model = try RNNPoolModel.load(path: Fixtures.path(name))
+            let streamed = try RNNPoolDetector(model: model, ramCapBytes: 1 << 20)
+            let held = try RNNPoolDetector(model: model, ramCapBytes: 1 << 20, holdFrame: true)
+            // Same size, 2:1, k:1, and a general box filter with an odd letterbox.
+            for (w, h) in [(320, 240), (640, 480), (1280, 960), (97, 61), (300, 400)] {
+                let img = frame(width: w, height: h)
+                let a = try img.withUnsafeBufferPointer { try streamed.detect(luma: $0, width: w, height: h, threshold: 0.05) }
+                let b = try img.withUnsafeBufferPointer { try held.detect(luma: $0, width: w, height: h, threshold: 0.05) }
+                XCTAssertEqual(a.faces.map { [$0.x, $0.y, $0.w, $0.h, $0.score].map(\.bitPattern) },
+                               b.faces.map { [$0.x, $0.y, $0.w, $0.h, $0.score].map(\.bitPattern) }, "\(name) \(w)x\(h)")
+                XCTAssertTrue(b.memory.inputHeld)
+                XCTAssertLessThan(a.memory.framePeakBytes, b.memory.framePeakBytes)
+            }
+        }
     }
 }

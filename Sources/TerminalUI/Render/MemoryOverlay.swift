@@ -24,12 +24,12 @@ enum MemoryOverlay {
             }
             return lines
         }
-        let names = ["ours (RNNPool)"] + m.baselines.map(\.name)
+        let names = ["ours (RNNPool)", "ours, rows streamed"] + m.baselines.map(\.name)
         let labelWidth = min(21, (names.map(\.count).max() ?? 14) + 1), valueWidth = 10, ratioWidth = 7
         let barWidth = max(4, innerWidth - labelWidth - valueWidth - ratioWidth - 1)
         // Ours: the peak within the last complete frame; after a failure, what a frame needs.
         let ours = frameFailed ? requiredBytes : m.framePeakBytes
-        let scale = max(1, ([m.capBytes, ours ?? 0] + m.baselines.map(\.peakBytes)).max() ?? 1)
+        let scale = max(1, ([m.capBytes, ours ?? 0, m.otherAccountingPeakBytes ?? 0] + m.baselines.map(\.peakBytes)).max() ?? 1)
         func barLine(_ label: String, _ bytes: Int, colour: CellColor?, ratio: String = "", bold: Bool = false) -> PanelLine {
             [Run(pad(label, labelWidth), bold: bold)]
                 + bar(Double(bytes) / Double(scale), width: barWidth, colour: colour, theme: theme)
@@ -47,6 +47,11 @@ enum MemoryOverlay {
             lines.append([Run(pad("ours (RNNPool)", labelWidth), bold: true), Run("no frame measured yet")])
         } else {
             lines.append(barLine("ours (RNNPool)", m.framePeakBytes, colour: theme.barFilled, bold: true))
+        }
+        if !frameFailed, m.framePeakBytes > 0, let other = m.otherAccountingPeakBytes {
+            // The same detector with the input frame held whole / streamed, for comparison.
+            lines.append(barLine(m.inputHeld ? "ours, rows streamed" : "ours, frame held", other,
+                                 colour: theme.barFilled))
         }
         lines.append(barLine("RAM cap", m.capBytes, colour: theme.panelForeground))
         for baseline in m.baselines {

@@ -22,66 +22,67 @@ public struct Letterbox: Sendable, Equatable {
 
     /// Fills `dst` (width × height bytes) from `src` (sourceWidth × sourceHeight).
     public func apply(source src: UnsafePointer<UInt8>, into dst: UnsafeMutablePointer<UInt8>) {
-        apply(source: src) { dst + $0 * width }
+        for y in 0..<height { fillRow(y, source: src, into: dst + y * width) }
     }
 
-    /// The same into rows that need not be contiguous: `row(y)` is destination row y.
-    public func apply(source src: UnsafePointer<UInt8>, row: (Int) -> UnsafeMutablePointer<UInt8>) {
-        for y in 0..<height { row(y).update(repeating: 0, count: width) }
-        let w0 = sourceWidth, h0 = sourceHeight
+    /// Writes destination row `y` (width bytes) from the source rows its bins cover, and
+    /// nothing else: the network streams its input a row at a time, so the letterboxed
+    /// frame never has to exist whole (the same pixels as `apply`, row for row).
+    public func fillRow(_ y: Int, source src: UnsafePointer<UInt8>, into row: UnsafeMutablePointer<UInt8>) {
+        let w0 = sourceWidth, h0 = sourceHeight, yy = y - oy
+        guard yy >= 0 && yy < dh else {
+            row.update(repeating: 0, count: width)
+            return
+        }
+        row.update(repeating: 0, count: ox)
+        (row + ox + dw).update(repeating: 0, count: width - ox - dw)
+        let d = row + ox
         if dw == w0 && dh == h0 {
             // Same size: every bin is one pixel, the mean is the pixel.
-            for y in 0..<dh { (row(oy + y) + ox).update(from: src + y * w0, count: w0) }
+            d.update(from: src + yy * w0, count: w0)
             return
         }
         if w0 == 2 * dw && h0 == 2 * dh {
             // Exact 2:1 (640×480 cameras), the commonest case, unrolled.
-            for y in 0..<dh {
-                let a = src + 2 * y * w0, b = a + w0, d = row(oy + y) + ox
-                for x in 0..<dw {
-                    let s = Int(a[2 &* x]) &+ Int(a[2 &* x &+ 1]) &+ Int(b[2 &* x]) &+ Int(b[2 &* x &+ 1])
-                    d[x] = UInt8(truncatingIfNeeded: (s &+ 2) >> 2)
-                }
+            let a = src + 2 * yy * w0, b = a + w0
+            for x in 0..<dw {
+                let s = Int(a[2 &* x]) &+ Int(a[2 &* x &+ 1]) &+ Int(b[2 &* x]) &+ Int(b[2 &* x &+ 1])
+                d[x] = UInt8(truncatingIfNeeded: (s &+ 2) >> 2)
             }
             return
         }
         if w0 % dw == 0 && h0 % dh == 0 && w0 / dw == h0 / dh {
             // Exact k:1 (640×480 → k = 2, 1280×720 → k = 4): every bin is a k×k block.
             let k = w0 / dw, n = k * k
-            for y in 0..<dh {
-                let top = src + k * y * w0, d = row(oy + y) + ox
-                for x in 0..<dw {
-                    var sum = 0
-                    for sy in 0..<k {
-                        let p = top + (sy &* w0 &+ k &* x)
-                        for sx in 0..<k { sum &+= Int(p[sx]) }
-                    }
-                    d[x] = UInt8(truncatingIfNeeded: Letterbox.roundedMean(sum, n))
+            let top = src + k * yy * w0
+            for x in 0..<dw {
+                var sum = 0
+                for sy in 0..<k {
+                    let p = top + (sy &* w0 &+ k &* x)
+                    for sx in 0..<k { sum &+= Int(p[sx]) }
                 }
+                d[x] = UInt8(truncatingIfNeeded: Letterbox.roundedMean(sum, n))
             }
             return
         }
-        for y in 0..<dh {
-            let y0 = y * h0 / dh, y1 = max((y + 1) * h0 / dh, y0 + 1)
-            let drow = row(oy + y) + ox
-            // x0 = ⌊x·W0/dw⌋ advanced incrementally (quotient and remainder), so the
-            // inner loop has no division.
-            let stepQ = w0 / dw, stepR = w0 % dw
-            var x0 = 0, r0 = 0
-            for x in 0..<dw {
-                var x1 = x0 &+ stepQ, r1 = r0 &+ stepR
-                if r1 >= dw { x1 &+= 1; r1 &-= dw }
-                let xe = max(x1, x0 &+ 1)
-                var sum = 0
-                for sy in y0..<y1 {
-                    let srow = src + sy &* w0
-                    for sx in x0..<xe { sum &+= Int(srow[sx]) }
-                }
-                let n = (y1 &- y0) &* (xe &- x0)
-                drow[x] = UInt8(truncatingIfNeeded: Letterbox.roundedMean(sum, n))
-                x0 = x1
-                r0 = r1
+        let y0 = yy * h0 / dh, y1 = max((yy + 1) * h0 / dh, y0 + 1)
+        // x0 = ⌊x·W0/dw⌋ advanced incrementally (quotient and remainder), so the inner
+        // loop has no division.
+        let stepQ = w0 / dw, stepR = w0 % dw
+        var x0 = 0, r0 = 0
+        for x in 0..<dw {
+            var x1 = x0 &+ stepQ, r1 = r0 &+ stepR
+            if r1 >= dw { x1 &+= 1; r1 &-= dw }
+            let xe = max(x1, x0 &+ 1)
+            var sum = 0
+            for sy in y0..<y1 {
+                let srow = src + sy &* w0
+                for sx in x0..<xe { sum &+= Int(srow[sx]) }
             }
+            let n = (y1 &- y0) &* (xe &- x0)
+            d[x] = UInt8(truncatingIfNeeded: Letterbox.roundedMean(sum, n))
+            x0 = x1
+            r0 = r1
         }
     }
 

@@ -3,8 +3,9 @@ extension StreamingNetwork {
     /// letterbox writes the network's input into the arena, the streamed network sends
     /// candidates into a bounded list in the arena, NMS keeps the best, and the boxes
     /// come back in the source's pixels, best first.
-    func detectFaces(luma: UnsafePointer<UInt8>, width: Int, height: Int,
-                     threshold: Float) throws(ArenaOverflowError) -> [FaceBox] {
+    /// `holdFrame`: letterbox the whole input into the arena first (see `run`).
+    func detectFaces(luma: UnsafePointer<UInt8>, width: Int, height: Int, threshold: Float,
+                     holdFrame: Bool = false) throws(ArenaOverflowError) -> [FaceBox] {
         let letterbox = Letterbox(sourceWidth: width, sourceHeight: height,
                                   width: arch.input.width, height: arch.input.height)
         arena.beginFrame()
@@ -14,8 +15,8 @@ extension StreamingNetwork {
             let capacity = arch.postprocess.topK
             let storage = try arena.allocate(Candidate.self, count: capacity)
             var list = CandidateList(storage: storage, capacity: capacity)
-            try run(threshold: threshold, fillInput: { row in
-                letterbox.apply(source: luma, row: row)
+            try run(threshold: threshold, holdFrame: holdFrame, inputRow: { y, row in
+                letterbox.fillRow(y, source: luma, into: row)
             }, candidate: { list.insert($0) })
             arena.enter(nmsLayer)
             let sorted = list.sorted()

@@ -101,16 +101,26 @@ final class StreamingNetwork {
         }
     }
 
-    /// Input rows per arena buffer: the input is held in chunks so that the rows the
-    /// stem has passed go back to the arena while the rest of the network streams on.
-    /// Two rows (640 B): the rings allocated early in the frame then fit into the holes
-    /// the stem leaves (8-row chunks left the int8 peak 3,840 B higher).
+    /// Input rows per arena buffer when the frame is held: the input is held in chunks
+    /// so that the rows the stem has passed go back to the arena while the rest of the
+    /// network streams on. Two rows (640 B): the rings allocated early in the frame then
+    /// fit into the holes the stem leaves (8-row chunks left the int8 peak 3,840 B higher).
     static let inputChunkRows = 2
 
-    /// Runs one frame. `fillInput` writes the 8-bit network input, row by row through
-    /// the row accessor it is given; `candidate` receives every anchor at or above
+    /// Input rows held when the input is streamed: the stem's 3×3 window at stride 2
+    /// reads rows 2y−1, 2y, 2y+1, and row 2y+1 is read again for the next output row.
+    static let streamedInputRows = 3
+
+    /// Runs one frame. `inputRow(y, dst)` writes row y of the 8-bit network input
+    /// (width bytes) into `dst`; `candidate` receives every anchor at or above
     /// `threshold`.
-    func run(threshold: Float, fillInput: ((Int) -> UnsafeMutablePointer<UInt8>) -> Void,
+    ///
+    /// Streamed (`holdFrame` false): only the 3 rows the stem's window covers are in the
+    /// arena, each written just before the stem first reads it, so the network's input
+    /// costs 3 rows however large the frame. Held: the whole input is written first and
+    /// given back in chunks as the stem passes them (the accounting before 2026-12-06,
+    /// kept for comparison: `--hold-frame`).
+    func run(threshold: Float, holdFrame: Bool, inputRow: (Int, UnsafeMutablePointer<UInt8>) -> Void,
              candidate: @escaping (Candidate) -> Void) throws(ArenaOverflowError) {
         for b in blocks { b.reset() }
         for h in heads {
@@ -121,12 +131,17 @@ final class StreamingNetwork {
         pool.reset()
         stem.reset()
         arena.enter(inputLayer)
-        let w = arch.input.width, h = arch.input.height, k = StreamingNetwork.inputChunkRows
+        let w = arch.input.width, h = arch.input.height
+        let k = holdFrame ? StreamingNetwork.inputChunkRows : StreamingNetwork.streamedInputRows
         var chunks: [UnsafeMutablePointer<UInt8>?] = []
-        for c in 0..<((h + k - 1) / k) {
-            chunks.append(try arena.allocate(UInt8.self, count: w * min(k, h - c * k)))
+        if holdFrame {
+            for c in 0..<((h + k - 1) / k) {
+                chunks.append(try arena.allocate(UInt8.self, count: w * min(k, h - c * k)))
+            }
+        } else {
+            chunks.append(try arena.allocate(UInt8.self, count: w * k))
         }
-        let row = { (y: Int) -> UnsafeMutablePointer<UInt8> in chunks[y / k]! + (y % k) * w }
+        let heldRow = { (y: Int) -> UnsafeMutablePointer<UInt8> in chunks[y / k]! + (y % k) * w }
         arena.enter(scratchLayer)
         let scratch = try arena.allocate(Float.self, count: sharedScratchFloats)
         defer { arena.free(scratch) }
@@ -134,15 +149,29 @@ final class StreamingNetwork {
         for b in blocks { b.scratch = scratch }
         for h in heads { h.out = scratch }
         arena.enter(inputLayer)
-        fillInput(row)
-        var released = 0
         pool.onPatchRow = { [arena] in arena.sample() }
-        try stem.run(inputRow: { UnsafePointer(row($0)) }) { below in
-            while (released + 1) * k <= below || (released < chunks.count && below >= h) {
-                arena.free(chunks[released]!)
-                chunks[released] = nil
-                released += 1
+        if holdFrame {
+            for y in 0..<h { inputRow(y, heldRow(y)) }
+            var released = 0
+            try stem.run(inputRow: { UnsafePointer(heldRow($0)) }) { below in
+                while (released + 1) * k <= below || (released < chunks.count && below >= h) {
+                    arena.free(chunks[released]!)
+                    chunks[released] = nil
+                    released += 1
+                }
             }
+        } else {
+            // Rows are asked for in increasing order, each at most 2 rows below the
+            // newest one written, so slot y % 3 still holds row y when it is read.
+            let ring = chunks[0]!
+            var written = -1
+            try stem.run(inputRow: { y in
+                while written < y {
+                    written += 1
+                    inputRow(written, ring + (written % k) * w)
+                }
+                return UnsafePointer(ring + (y % k) * w)
+            }) { _ in }
         }
         for c in chunks { if let c { arena.free(c) } }
     }

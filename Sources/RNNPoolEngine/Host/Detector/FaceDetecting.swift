@@ -62,12 +62,24 @@ public struct MemorySnapshot: Sendable, Equatable {
     /// on one scale with ours and the cap). The first is the primary comparison.
     public var baselines: [BaselineMemory]
 
+    /// True when the input frame was letterboxed whole into the arena (`--hold-frame`);
+    /// false when it streamed in 3 rows at a time (the default).
+    public var inputHeld: Bool
+    /// The same detector's peak under the other accounting (held ↔ streamed), shown
+    /// beside ours for comparison; nil when unknown.
+    public var otherAccountingPeakBytes: Int?
+
+    /// The peak with the frame held whole and with rows streamed, when both are known.
+    public var heldFramePeakBytes: Int? { inputHeld ? framePeakBytes : otherAccountingPeakBytes }
+    public var streamedPeakBytes: Int? { inputHeld ? otherAccountingPeakBytes : framePeakBytes }
+
     /// The first baseline's peak (0 when there is none): the figure `bench` and the
     /// headless JSON have always reported as `baseline_peak_bytes`.
     public var baselinePeakBytes: Int { baselines.first?.peakBytes ?? 0 }
 
     public init(capBytes: Int, currentBytes: Int, peakBytes: Int, framePeakBytes: Int,
-                layers: [LayerMemory], timeline: [Int], weightBytes: Int, baselines: [BaselineMemory]) {
+                layers: [LayerMemory], timeline: [Int], weightBytes: Int, baselines: [BaselineMemory],
+                inputHeld: Bool = false, otherAccountingPeakBytes: Int? = nil) {
         self.capBytes = capBytes
         self.currentBytes = currentBytes
         self.peakBytes = peakBytes
@@ -76,6 +88,8 @@ public struct MemorySnapshot: Sendable, Equatable {
         self.timeline = timeline
         self.weightBytes = weightBytes
         self.baselines = baselines
+        self.inputHeld = inputHeld
+        self.otherAccountingPeakBytes = otherAccountingPeakBytes
     }
 }
 

@@ -17,11 +17,15 @@ public final class RNNPoolDetector: FaceDetecting {
     let network: StreamingNetwork
     /// What the line buffers hold: int8 (compact) or float32 (the reference).
     public let precision: Precision
+    /// Letterbox the whole input into the arena before the network runs (the accounting
+    /// before 2026-12-06), instead of streaming it 3 rows at a time (the default).
+    public let holdFrame: Bool
 
     /// `precision` nil picks int8 when the model carries activation scales (version 2),
     /// float otherwise; int8 on a file without scales is a one-line `ModelFileError`.
-    public init(model: RNNPoolModel, ramCapBytes: Int, precision: Precision? = nil) throws {
+    public init(model: RNNPoolModel, ramCapBytes: Int, precision: Precision? = nil, holdFrame: Bool = false) throws {
         self.model = model
+        self.holdFrame = holdFrame
         let p = precision ?? (model.activationScales == nil ? .float : .int8)
         if p == .int8 && model.activationScales == nil {
             throw ModelFileError(path: model.path, reason: .noActivationScales)
@@ -41,20 +45,34 @@ public final class RNNPoolDetector: FaceDetecting {
     }
 
     private var measuredRequirement: Int?
+    private var measuredOtherAccounting: Int?
 
     /// The arena bytes one frame needs: measured once, by running a blank frame through
     /// a second detector on the same model whose arena has room to spare. Every
     /// buffer's size follows from the architecture alone, never from the picture, so
     /// one frame tells it for all.
     public var requiredArenaBytes: Int? {
-        if let measuredRequirement { return measuredRequirement }
-        let w = architecture.input.width, h = architecture.input.height
-        guard let probe = try? RNNPoolDetector(model: model, ramCapBytes: 64 << 20, precision: precision) else { return nil }
-        let blank = [UInt8](repeating: 0, count: w * h)
-        guard (try? blank.withUnsafeBufferPointer({ try probe.detect(luma: $0, width: w, height: h, threshold: 1) })) != nil
-        else { return nil }
-        measuredRequirement = probe.arena.peakBytes
+        if measuredRequirement == nil { measuredRequirement = probePeak(holdFrame: holdFrame) }
         return measuredRequirement
+    }
+
+    /// What one frame needs with the input held whole (`holdFrame` false) or streamed
+    /// (`holdFrame` true): the other accounting, shown beside this one for comparison.
+    public var otherAccountingArenaBytes: Int? {
+        if measuredOtherAccounting == nil { measuredOtherAccounting = probePeak(holdFrame: !holdFrame) }
+        return measuredOtherAccounting
+    }
+
+    private func probePeak(holdFrame hold: Bool) -> Int? {
+        let w = architecture.input.width, h = architecture.input.height
+        guard let probe = try? RNNPoolDetector(model: model, ramCapBytes: 64 << 20, precision: precision,
+                                               holdFrame: hold) else { return nil }
+        let blank = [UInt8](repeating: 0, count: w * h)
+        // The network alone: `detect` would report the probe's memory, which probes again.
+        guard (try? blank.withUnsafeBufferPointer({
+            try probe.network.detectFaces(luma: $0.baseAddress!, width: w, height: h, threshold: 1, holdFrame: hold)
+        })) != nil else { return nil }
+        return probe.arena.peakBytes
     }
 
     public var architecture: Architecture { model.architecture }
@@ -83,14 +101,16 @@ public final class RNNPoolDetector: FaceDetecting {
                                        ownBytes: arena.layerOwnedPeaks[$0])
                        },
                        timeline: arena.timeline, weightBytes: model.weightBytes,
-                       baselines: baselinePlans.map { BaselineMemory(name: $0.name, peakBytes: $0.plan.peakBytes) })
+                       baselines: baselinePlans.map { BaselineMemory(name: $0.name, peakBytes: $0.plan.peakBytes) },
+                       inputHeld: holdFrame, otherAccountingPeakBytes: otherAccountingArenaBytes)
     }
 
     public func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
                        threshold: Float) throws -> DetectionResult {
         let start = DispatchTime.now().uptimeNanoseconds
         precondition(width > 0 && height > 0 && luma.count >= width * height, "luma plane smaller than width × height")
-        let faces = try network.detectFaces(luma: luma.baseAddress!, width: width, height: height, threshold: threshold)
+        let faces = try network.detectFaces(luma: luma.baseAddress!, width: width, height: height, threshold: threshold,
+                                            holdFrame: holdFrame)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return DetectionResult(faces: faces, milliseconds: ms, memory: memory)
     }
