@@ -59,7 +59,7 @@ struct BenchCommand: ParsableCommand {
         } catch {
             // Model-file, arena, picture and source errors: each is one line naming
             // what is wrong.
-            FileHandle.standardError.write(Data("rnnpool-cam bench: \(CLIWording.describe(error))\n".utf8))
+            Console.note(CLIWording.describe(error), mode: "bench")
             throw ExitCode(1)
         }
     }
@@ -106,9 +106,9 @@ struct BenchCommand: ParsableCommand {
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
-            print(String(decoding: try enc.encode(report), as: UTF8.self))
+            Console.emit(String(decoding: try enc.encode(report), as: UTF8.self))
         } else {
-            print(report.table())
+            Console.emit(report.table())
         }
     }
 }

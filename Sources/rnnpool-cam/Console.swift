@@ -3,17 +3,32 @@ import Foundation
 import FrameIO
 
 /// Where the CLI talks: JSON and results on stdout, one-line messages on stderr.
+///
+/// Both are written with plain write(2), never through a path that traps on failure:
+/// stdout that cannot take a line (a full disk, a closed pipe with SIGPIPE ignored, a
+/// closed descriptor) ends the run with one line on stderr, where stderr works, and exit
+/// status 1; a closed pipe under SIGPIPE's default ends it by the signal, as other tools
+/// do. A message that stderr cannot take is dropped: there is nowhere left to say it.
 enum Console {
     static let programName = "rnnpool-cam"
 
-    /// One line on stderr, prefixed with the program name.
-    static func note(_ message: String) {
-        FileHandle.standardError.write(Data("\(programName): \(message)\n".utf8))
+    /// One line on stderr, prefixed with the program name (and the subcommand, `mode`).
+    static func note(_ message: String, mode: String? = nil) {
+        _ = write(STDERR_FILENO, "\(programName)\(mode.map { " " + $0 } ?? ""): \(message)\n")
     }
 
-    /// One line on stdout, flushed at once so pipes see each frame as it happens.
+    /// One line on stdout, written at once so pipes see each frame as it happens.
     static func emit(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        if let code = write(STDOUT_FILENO, line + "\n") {
+            note("cannot write to standard output: \(String(cString: strerror(code)))")
+            exit(1)
+        }
+    }
+
+    /// nil when every byte went out, else the errno.
+    private static func write(_ fd: Int32, _ text: String) -> Int32? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { writeFully(fd, UnsafeRawBufferPointer($0)) }
     }
 }
 

@@ -7,7 +7,7 @@ import Darwin
 /// Writes every byte of `raw` to `fd`, retrying short writes and EINTR. Returns nil on
 /// success, else the errno of the failing write (callers turn it into a one-line
 /// message naming their file).
-func writeFully(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Int32? {
+public func writeFully(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Int32? {
     var offset = 0
     while offset < raw.count {
         let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
