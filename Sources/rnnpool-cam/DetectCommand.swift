@@ -30,8 +30,7 @@ struct DetectCommand: ParsableCommand {
             // Each image on its own: raw detections, no tracking across files.
             var processor = FrameProcessor(detector: detector, tracking: false)
             var failures = 0, done = 0
-            // SIGINT/SIGTERM stop the run between images: every line written is whole.
-            StopSignal.install()
+            // A stop signal ends the run between images: every line written is whole.
             for file in files {
                 if StopSignal.requested { break }
                 defer { done += 1 }

@@ -57,8 +57,6 @@ struct LiveCommand: ParsableCommand {
                                                             precision: detectorOptions.precision,
                                                             holdFrame: detectorOptions.holdFrame)
             if headless {
-                // The interactive UI handles signals itself (it must restore the terminal).
-                StopSignal.install()
                 let runner = HeadlessRunner(source: frameSource, detector: detector,
                                             threshold: detectorOptions.threshold(for: detector), maxFrames: frames,
                                             tracking: !noTrack,

@@ -45,7 +45,6 @@ struct RecordCommand: ParsableCommand {
             }
             let frameSource = try SourceOpening.open(source, options: sourceOptions)
             defer { frameSource.close() }
-            StopSignal.install()
             var writer: Y4MWriter?
             var sourceError: Error?
             do {

@@ -57,4 +57,35 @@ final class SignalTests: XCTestCase {
         XCTAssertEqual(scratch.read("hour.y4m"), Array((header + "FRAME\nabcd").utf8), "the source's rate, one whole frame")
         print("record stopped \(seconds) s after SIGINT")
     }
+
+    /// SIGHUP and SIGQUIT end every mode like SIGINT does, with their own status and no
+    /// crash report (issue 19, F3: SIGQUIT used to print a backtrace and run on).
+    func testHangUpAndQuitStopHeadlessAndDetectCleanly() throws {
+        for signal in [SIGHUP, SIGQUIT] {
+            let child = try BinaryRunner.start([Self.oneFramePerHour, "--headless"])
+            let (r, seconds) = stop(child, with: signal) { fileSize(child.outPath) > 0 }
+            XCTAssertEqual(r.status, 128 + signal, r.stderr)
+            XCTAssertEqual(r.stderr, "", "no crash report for a signal a user sends")
+            XCTAssertLessThan(seconds, 2)
+        }
+        let pgm = scratch.write("quit.pgm", Array("P5\n64 48\n255\n".utf8) + [UInt8](repeating: 128, count: 64 * 48))
+        let child = try BinaryRunner.start(["detect", "--json"] + Array(repeating: pgm, count: 3000))
+        let (r, _) = stop(child, with: SIGQUIT) { fileSize(child.outPath) > 0 }
+        XCTAssertEqual(r.status, 128 + SIGQUIT, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("rnnpool-cam: stopped by SIGQUIT after "), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+    }
+
+    /// A FIFO with no writer blocks open(2); the handlers are in place before it and do
+    /// not restart it, so SIGINT ends the run at once with its status (issue 19, F7).
+    func testSIGINTEndsAnOpenBlockedOnAFIFO() throws {
+        let fifo = scratch.path("nobody-writes.y4m")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let child = try BinaryRunner.start([fifo, "--headless"])
+        Thread.sleep(forTimeInterval: 0.5)
+        let (r, seconds) = stop(child, with: SIGINT) { child.process.isRunning }
+        XCTAssertEqual(r.status, 130, r.stderr)
+        XCTAssertEqual(r.stderr, "rnnpool-cam: stopped by SIGINT\n")
+        XCTAssertLessThan(seconds, 2)
+    }
 }
