@@ -48,9 +48,12 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard ramCap.isValid else { throw optionError(ramCap.problem(option: "--ram-cap")) }
-        guard frames > 0 else { throw optionError("--frames must be positive (got \(frames))") }
-        guard warmup >= 0 else { throw optionError("--warmup must not be negative (got \(warmup))") }
-        guard renderFrames >= 0 else { throw optionError("--render-frames must not be negative (got \(renderFrames))") }
+        // Bounded so that no count overflows or reserves absurd memory (issue 19, F4).
+        guard (1...1_000_000).contains(frames) else { throw optionError("--frames must be 1 to 1000000 (got \(frames))") }
+        guard (0...100_000).contains(warmup) else { throw optionError("--warmup must be 0 to 100000 (got \(warmup))") }
+        guard (0...100_000).contains(renderFrames) else {
+            throw optionError("--render-frames must be 0 to 100000 (got \(renderFrames))")
+        }
     }
 
     func run() throws {

@@ -54,4 +54,35 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("missing"), r.stderr)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1)
     }
+
+    /// The streamed input is the default accounting; the held frame is reported beside it
+    /// and becomes the accounting with --hold-frame (issue 23).
+    func testStreamedAndHeldFramePeaksAreBothReported() throws {
+        var peaks: [Bool: [String: Any]] = [:]
+        for hold in [false, true] {
+            let r = try BinaryRunner.run(["bench", "--frames", "1", "--warmup", "0", "--render-frames", "0", "--json"]
+                                         + (hold ? ["--hold-frame"] : []))
+            XCTAssertEqual(r.status, 0, r.stderr)
+            peaks[hold] = try jsonObject(r.stdout)
+        }
+        let streamed = try XCTUnwrap(peaks[false]), held = try XCTUnwrap(peaks[true])
+        XCTAssertEqual(streamed["input"] as? String, "streamed")
+        XCTAssertEqual(held["input"] as? String, "held")
+        let s = try XCTUnwrap(streamed["peak_arena_bytes"] as? Int), h = try XCTUnwrap(held["peak_arena_bytes"] as? Int)
+        XCTAssertEqual(streamed["streamed_peak_bytes"] as? Int, s)
+        XCTAssertEqual(streamed["held_frame_peak_bytes"] as? Int, h)
+        XCTAssertEqual(held["streamed_peak_bytes"] as? Int, s)
+        XCTAssertGreaterThan(h - s, 320 * 240 / 2, "the held frame costs most of its 76,800 bytes")
+        XCTAssertLessThan(s, 64 * 1024, "the shipped model streams in under 64 KiB")
+    }
+
+    /// Counts that would overflow or reserve absurd memory are usage errors (issue 19, F4).
+    func testOutOfRangeCountsAreUsageErrors() throws {
+        for args in [["--frames", "9223372036854775807", "--warmup", "1"], ["--frames", "1", "--render-frames", "2305843009213693951"],
+                     ["--warmup", "100001"], ["--frames", "0"]] {
+            let r = try BinaryRunner.run(["bench"] + args)
+            XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        }
+    }
 }

@@ -97,6 +97,9 @@ final class HostileInputTests: XCTestCase {
         try modelError(Self.repro + "rpm-crash-block-expand-2p62.rpm", says: "blocks.0.expand 4611686018427387904 is outside 1...16")
         try modelError(Self.repro + "rpm-crash-head-background-intmax.rpm", says: "heads.0.background 9223372036854775807 is outside 1...255")
         try modelError(Self.repro + "rpm-crash-topk-2p62-at-detect.rpm", says: "postprocess.top_k 4611686018427387904 is outside 1...100000")
+        // Every value within its own limit, yet over 2^31 anchors (issue 19, F1).
+        try modelError(Self.repro + "rpm-crash-anchor-count-int32.rpm",
+                       says: "anchors over all heads 3221225472 is outside 1...16777216")
     }
 
     func testFileTextInModelErrorsIsEscaped() throws {

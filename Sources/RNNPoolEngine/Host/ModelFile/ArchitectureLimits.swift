@@ -15,10 +15,16 @@ public enum ArchitectureLimits {
     public static let background = 1...255
     public static let topK = 1...100_000
     public static let maxDetections = 1...10_000
+    /// Anchors over all heads: 2^24, far above any face detector's (ours: 3,744 at the
+    /// training crop, 6,300 at 320×240) and far below Int32, the candidate index's type.
+    public static let anchors = 1...(1 << 24)
 
     /// Why `a` is out of range, or nil when every value is within the limits.
     static func problem(_ a: Architecture) -> String? {
         func outside(_ what: String, _ v: Int, _ r: ClosedRange<Int>) -> String? {
+            r.contains(v) ? nil : "\(what) \(v) is outside \(r.lowerBound)...\(r.upperBound)"
+        }
+        func between(_ what: String, _ v: Float, _ r: ClosedRange<Float>) -> String? {
             r.contains(v) ? nil : "\(what) \(v) is outside \(r.lowerBound)...\(r.upperBound)"
         }
         func notFinite(_ what: String, _ values: [Float]) -> String? {
@@ -33,6 +39,9 @@ public enum ArchitectureLimits {
             outside("postprocess.top_k", a.postprocess.topK, topK),
             outside("postprocess.max_detections", a.postprocess.maxDetections, maxDetections),
             notFinite("postprocess values", a.postprocess.variances + [a.postprocess.nmsIoU, a.postprocess.scoreThreshold]),
+            between("postprocess.score_threshold", a.postprocess.scoreThreshold, 0...1),
+            between("postprocess.nms_iou", a.postprocess.nmsIoU, 0...1),
+            a.postprocess.variances.allSatisfy({ $0 > 0 }) ? nil : "postprocess.variances must be positive",
         ]
         if a.rnnpool.padTo.count == 2 {
             checks += [outside("rnnpool.pad_to width", a.rnnpool.padTo[0], inputSide.lowerBound / 16...inputSide.upperBound),
@@ -45,8 +54,14 @@ public enum ArchitectureLimits {
         for (k, h) in a.heads.enumerated() {
             checks += [outside("heads.\(k): number of sizes", h.sizes.count, anchorsPerHead),
                        outside("heads.\(k).background", h.background, background),
-                       notFinite("heads.\(k).step/sizes", [h.step] + h.sizes)]
+                       notFinite("heads.\(k).step/sizes", [h.step] + h.sizes),
+                       ([h.step] + h.sizes).allSatisfy({ $0 > 0 }) ? nil : "heads.\(k).step and sizes must be positive",
+                       a.blocks.indices.contains(h.block) ? nil : "head \(k) reads block \(h.block), which does not exist"]
         }
-        return checks.lazy.compactMap { $0 }.first
+        if let first = checks.lazy.compactMap({ $0 }).first { return first }
+        // Only now that every value is in range are the maps' sizes safe to form.
+        let shapes = a.blockShapes
+        let total = a.heads.reduce(0) { $0 + shapes[$1.block].wout * shapes[$1.block].hout * $1.sizes.count }
+        return outside("anchors over all heads", total, anchors)
     }
 }
