@@ -17,9 +17,10 @@ struct HeadlessRunner {
 
     /// Returns the number of frames reported.
     func run() throws -> Int {
-        let pipeline = LivePipeline(source: source, detector: detector, threshold: threshold, tracking: tracking)
+        let pipeline = LivePipeline(source: source, detector: detector, threshold: threshold, tracking: tracking,
+                                    maxFrames: maxFrames)
         var lastError: String?
-        return try pipeline.runInline(maxFrames: maxFrames, shouldStop: shouldStop) { frame, outcome, fps in
+        return try pipeline.runInline(shouldStop: shouldStop) { frame, outcome, fps in
             if let error = outcome.message, error != lastError {
                 Console.note("frame \(frame.index): \(error)")
             }

@@ -12,6 +12,8 @@ struct InteractiveSettings {
     var sourceLabel: String
     /// Steady boxes with ids (false: --no-track, raw detections).
     var tracking: Bool = true
+    /// --frames: the source ends after this many frames.
+    var maxFrames: Int?
 }
 
 /// The one call into the interactive UI (`rnnpool-cam [SOURCE]` without --headless).
@@ -20,7 +22,7 @@ enum InteractiveMode {
     static func run(source: any FrameSource, detector: (any FaceDetecting)?, settings: InteractiveSettings) throws {
         let options = LiveOptions(threshold: settings.threshold, ramCapBytes: settings.ramCapBytes,
                                   outputDirectory: settings.outputDirectory, sourceLabel: settings.sourceLabel,
-                                  tracking: settings.tracking)
+                                  tracking: settings.tracking, maxFrames: settings.maxFrames)
         let summary: LiveSummary
         // libv4l2 writes to stderr, which the screen covers: kept until the terminal is restored.
         LibV4L2Messages.collect()

@@ -67,7 +67,8 @@ struct LiveCommand: ParsableCommand {
                 let settings = InteractiveSettings(threshold: detectorOptions.threshold(for: detector),
                                                    ramCapBytes: detectorOptions.ramCap.bytes,
                                                    outputDirectory: outputDirectory,
-                                                   sourceLabel: frameSource.label, tracking: !noTrack)
+                                                   sourceLabel: frameSource.label, tracking: !noTrack,
+                                                   maxFrames: frames)
                 try InteractiveMode.run(source: frameSource, detector: detector, settings: settings)
             }
         }

@@ -115,4 +115,17 @@ final class ModelLoadingTests: XCTestCase {
         let lowFaces = try XCTUnwrap(try jsonObject(low.stdoutLines[0])["faces"] as? [[String: Any]])
         XCTAssertTrue(lowFaces.contains { ($0["score"] as? Double ?? 1) < threshold }, "no box under the default threshold at 0.05")
     }
+
+    /// A looping replay shows its one face as one face with id 1 through every restart:
+    /// no ghost of the last pass's box beside it, no growing ids (issue 20).
+    func testALoopingReplayHasNoGhostFaceAtItsRestart() throws {
+        let r = try BinaryRunner.run([BinaryRunner.demo, "--headless", "--as-fast-as-possible", "--loop", "--frames", "64"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdoutLines.count, 64, "the 60-frame clip and the start of its second pass")
+        for line in r.stdoutLines {
+            let faces = try XCTUnwrap(try jsonObject(line)["faces"] as? [[String: Any]])
+            XCTAssertEqual(faces.count, 1, line)
+            XCTAssertEqual(faces.first?["id"] as? Int, 1, line)
+        }
+    }
 }

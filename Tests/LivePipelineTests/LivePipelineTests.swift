@@ -117,10 +117,47 @@ final class LivePipelineTests: XCTestCase {
     }
 
     func testInlineRunStopsAtMaxFramesAndWhenAskedTo() throws {
+        let three = LivePipeline(source: FakeSource(count: 50), detector: nil, threshold: 0.5, tracking: true, maxFrames: 3)
+        XCTAssertEqual(try three.runInline { _, outcome, _ in XCTAssertTrue(outcome.faces.isEmpty) }, 3)
         let pipeline = LivePipeline(source: FakeSource(count: 50), detector: nil, threshold: 0.5, tracking: true)
-        XCTAssertEqual(try pipeline.runInline(maxFrames: 3) { _, outcome, _ in XCTAssertTrue(outcome.faces.isEmpty) }, 3)
         var calls = 0
         XCTAssertEqual(try pipeline.runInline(shouldStop: { calls += 1; return calls > 2 }) { _, _, _ in }, 2)
+    }
+
+    /// --frames ends the source for the threaded (UI) run too.
+    func testThreadedRunEndsAfterMaxFrames() {
+        let pipeline = LivePipeline(source: FakeSource(count: 50), detector: FakeDetector(delay: 0), threshold: 0.5,
+                                    tracking: true, maxFrames: 10)
+        pipeline.start()
+        XCTAssertTrue(pipeline.waitForCapture(seconds: 5))
+        XCTAssertEqual(pipeline.state.framesCaptured, 10)
+        XCTAssertTrue(pipeline.state.endOfSource)
+        _ = pipeline.stop()
+    }
+
+    /// A source that starts over (a replay's loop) starts the tracks over: no ghost of
+    /// the last pass's face, ids from 1 again.
+    func testANewPassRestartsTheTracks() {
+        /// One face whose left edge is the frame's first luma value.
+        final class MovingFace: FaceDetecting {
+            var memory: MemorySnapshot { FakeDetector.memory }
+            func detect(luma: UnsafeBufferPointer<UInt8>, width: Int, height: Int, threshold: Float) throws -> DetectionResult {
+                DetectionResult(faces: [FaceBox(x: Float(luma[0]), y: 10, w: 12, h: 12, score: 0.9)], milliseconds: 1,
+                                memory: memory)
+            }
+        }
+        func at(_ x: UInt8, newPass: Bool = false) -> Frame {
+            Frame(width: 64, height: 64, luma: [UInt8](repeating: x, count: 64 * 64), timestamp: 0, index: 0,
+                  startsNewPass: newPass)
+        }
+        var looping = FrameProcessor(detector: MovingFace(), tracking: true)
+        var jumping = FrameProcessor(detector: MovingFace(), tracking: true)
+        XCTAssertEqual(looping.process(at(40), threshold: 0.5).faces.map(\.id), [1])
+        XCTAssertEqual(jumping.process(at(40), threshold: 0.5).faces.map(\.id), [1])
+        // The face is elsewhere in the next frame: a new pass forgets the old track...
+        XCTAssertEqual(looping.process(at(2, newPass: true), threshold: 0.5).faces.map(\.id), [1])
+        // ...where within one pass the old one is held a while beside the new one.
+        XCTAssertEqual(jumping.process(at(2), threshold: 0.5).faces.count, 2)
     }
 
     func testFacesAreClippedToTheFrame() {

@@ -14,9 +14,12 @@ public struct Frame: Sendable {
     public var timestamp: Double
     /// 0-based position of this frame in its source.
     public var index: Int
+    /// True for the first frame after the source jumped (a replay starting over with
+    /// `--loop`): the frames before it are not its past, so tracks must not carry over.
+    public var startsNewPass: Bool
 
     public init(width: Int, height: Int, luma: [UInt8], chroma: ChromaPlanes? = nil,
-                timestamp: Double, index: Int) {
+                timestamp: Double, index: Int, startsNewPass: Bool = false) {
         precondition(width > 0 && height > 0 && luma.count == width * height,
                      "luma plane must hold width*height bytes")
         self.width = width
@@ -25,6 +28,7 @@ public struct Frame: Sendable {
         self.chroma = chroma
         self.timestamp = timestamp
         self.index = index
+        self.startsNewPass = startsNewPass
     }
 }
 

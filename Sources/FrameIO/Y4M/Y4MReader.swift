@@ -103,7 +103,8 @@ public final class Y4MReader: FrameSource {
         }
         // A stop requested while waiting for the frame's time ends the replay here.
         if pacing && !pacer.waitForNextFrame() { return nil }
-        let frame = makeFrame()
+        var frame = makeFrame()
+        frame.startsNewPass = framesThisPass == 0 && delivered > 0
         delivered += 1
         framesThisPass += 1
         return frame

@@ -18,12 +18,11 @@ public struct FrameProcessor {
         self.tracking = tracking
     }
 
-    /// Forget tracked faces (the source jumped: a loop or a seek).
-    public mutating func resetTracks() { tracker.reset() }
-
     public mutating func process(_ frame: Frame, threshold: Float) -> FrameOutcome {
         var outcome = FrameOutcome(frameWidth: frame.width, frameHeight: frame.height)
         guard let detector else { return outcome }
+        // A replay that started over: no ghost of the last pass's face, ids from 1 again.
+        if frame.startsNewPass { tracker.restart() }
         let detectionThreshold = tracking ? tracker.detectionThreshold(for: threshold) : threshold
         do {
             let result = try frame.luma.withUnsafeBufferPointer {

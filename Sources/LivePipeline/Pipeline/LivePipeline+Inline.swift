@@ -6,7 +6,7 @@ extension LivePipeline {
     /// frame rate so far. Stops at the end of the source, after `maxFrames`, or when
     /// `shouldStop` says so; a source error is thrown after the frames before it were
     /// published. Returns the number of frames published.
-    public func runInline(maxFrames: Int? = nil, shouldStop: () -> Bool = { false },
+    public func runInline(shouldStop: () -> Bool = { false },
                           publish: (Frame, FrameOutcome, Double?) throws -> Void) throws -> Int {
         var published = 0
         while !shouldStop() {

@@ -23,9 +23,13 @@ public final class LivePipeline: Sendable {
     /// The source's own frame rate, when it has one (a .y4m header, a camera's setting).
     public let nominalFPS: Double?
     public let hasDetector: Bool
+    /// `--frames`: the source ends after this many frames, in the UI and headless alike.
+    public let maxFrames: Int?
     private let threads = Mutex<(capture: ThreadFinished?, detector: ThreadFinished?)>((nil, nil))
 
-    public init(source: any FrameSource, detector: (any FaceDetecting)?, threshold: Float, tracking: Bool) {
+    public init(source: any FrameSource, detector: (any FaceDetecting)?, threshold: Float, tracking: Bool,
+                maxFrames: Int? = nil) {
+        self.maxFrames = maxFrames
         shared = Mutex(PipelineState(threshold: threshold, memory: detector?.memory))
         slot = detector == nil ? nil : LatestFrameSlot()
         self.source = HandOff(source)
@@ -91,7 +95,8 @@ public final class LivePipeline: Sendable {
                     continue
                 }
                 do {
-                    guard let frame = try source.value.nextFrame() else {
+                    let done = maxFrames.map { max in shared.withLock { $0.framesCaptured >= max } } ?? false
+                    guard !done, let frame = try source.value.nextFrame() else {
                         shared.withLock {
                             $0.endOfSource = true
                             $0.version &+= 1

@@ -16,6 +16,8 @@ public struct LiveOptions: Sendable {
     public var sourceLabel: String
     /// Preview mode to start in; nil picks the best the terminal can show.
     public var initialMode: PreviewMode?
+    /// `--frames`: the source ends after this many frames.
+    public var maxFrames: Int?
     /// Track faces across frames (steady boxes with ids); false shows raw detections.
     public var tracking: Bool
     /// Opens a recording (path, width, height, fps, colour). nil uses FrameIO's `Y4MWriter`.
@@ -26,7 +28,7 @@ public struct LiveOptions: Sendable {
     public static let thresholdStep: Float = 0.05
 
     public init(threshold: Float = 0.5, ramCapBytes: Int = 256 * 1024, outputDirectory: String = ".",
-                sourceLabel: String, initialMode: PreviewMode? = nil, tracking: Bool = true,
+                sourceLabel: String, initialMode: PreviewMode? = nil, tracking: Bool = true, maxFrames: Int? = nil,
                 makeRecorder: (@Sendable (String, Int, Int, Double, Bool) throws -> any FrameRecorder)? = nil,
                 saveStill: (@Sendable (Frame, String) throws -> Void)? = nil) {
         self.threshold = threshold
@@ -34,6 +36,7 @@ public struct LiveOptions: Sendable {
         self.outputDirectory = outputDirectory
         self.sourceLabel = sourceLabel
         self.initialMode = initialMode
+        self.maxFrames = maxFrames
         self.tracking = tracking
         self.makeRecorder = makeRecorder
         self.saveStill = saveStill

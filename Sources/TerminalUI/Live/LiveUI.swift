@@ -49,7 +49,7 @@ struct LiveSession {
         self.options = options
         renderer = ScreenRenderer(capabilities: capabilities)
         pipeline = LivePipeline(source: source, detector: detector, threshold: options.threshold,
-                                tracking: options.tracking)
+                                tracking: options.tracking, maxFrames: options.maxFrames)
         let modes = capabilities.previewModes
         let mode = options.initialMode.flatMap { modes.contains($0) ? $0 : nil } ?? modes[0]
         controls = ViewControls(mode: mode, threshold: options.threshold)

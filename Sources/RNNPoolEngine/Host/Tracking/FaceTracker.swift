@@ -76,6 +76,13 @@ public struct FaceTracker: Sendable {
     /// Forgets every track (ids keep counting up).
     public mutating func reset() { tracks.removeAll() }
 
+    /// Forgets every track and numbers the next faces from 1 again: the source started
+    /// over (a replay's loop), so its faces are new, not the old ones come back.
+    public mutating func restart() {
+        tracks.removeAll()
+        nextID = 1
+    }
+
     static func blend(_ a: FaceBox, toward b: FaceBox, weight: Float) -> FaceBox {
         func mix(_ p: Float, _ q: Float) -> Float { p + (q - p) * weight }
         return FaceBox(x: mix(a.x, b.x), y: mix(a.y, b.y), w: mix(a.w, b.w), h: mix(a.h, b.h),
