@@ -75,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "rnnpool-cam",
             dependencies: [
-                "FrameIO", "RNNPoolEngine", "LivePipeline", "TerminalUI",
+                "InputSafety", "FrameIO", "RNNPoolEngine", "LivePipeline", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -25,6 +25,12 @@ public enum Printable {
         return out
     }
 
+    /// A whole message made one printable line: every non-printable character escaped,
+    /// nothing cut (the CLI's stderr lines, which can quote a user's file names).
+    public static func line(_ text: String) -> String {
+        text.unicodeScalars.map(escaped).joined()
+    }
+
     private static func escaped(_ s: Unicode.Scalar) -> String {
         switch s.value {
         case 0x20..<0x7F: return String(s)

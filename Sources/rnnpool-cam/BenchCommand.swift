@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "A picture (PGM/PPM) or a .y4m clip (its first frame) to time instead of the synthetic frame, e.g. assets/demo.y4m.")
     var image: String?
 
-    @Option(name: .long, help: "Size of the synthetic frame, WxH (the detector letterboxes it to 320x240).")
+    @Option(name: .long, parsing: .unconditional, help: "Size of the synthetic frame, WxH (the detector letterboxes it to 320x240).")
     var size = FrameSize(width: 320, height: 240)
 
     @Option(name: .long, parsing: .unconditional, help: "Score threshold.")

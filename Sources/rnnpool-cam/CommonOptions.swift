@@ -39,7 +39,7 @@ struct DetectorOptions: ParsableArguments {
 
 /// Options that say how to open a frame source.
 struct SourceOptions: ParsableArguments {
-    @Option(help: "Camera capture size, WxH (the driver may pick the nearest it supports).")
+    @Option(parsing: .unconditional, help: "Camera capture size, WxH (the driver may pick the nearest it supports).")
     var size: FrameSize = FrameSize(width: 640, height: 480)
 
     @Option(parsing: .unconditional, help: "Camera frame rate to ask for.")

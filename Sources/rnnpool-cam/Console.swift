@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FrameIO
+import InputSafety
 
 /// Where the CLI talks: JSON and results on stdout, one-line messages on stderr.
 ///
@@ -13,8 +14,10 @@ enum Console {
     static let programName = "rnnpool-cam"
 
     /// One line on stderr, prefixed with the program name (and the subcommand, `mode`).
+    /// Control bytes in it (from a file name, an option's value) are escaped, so it stays
+    /// one line and cannot drive the terminal.
     static func note(_ message: String, mode: String? = nil) {
-        _ = write(STDERR_FILENO, "\(programName)\(mode.map { " " + $0 } ?? ""): \(message)\n")
+        _ = write(STDERR_FILENO, "\(programName)\(mode.map { " " + $0 } ?? ""): \(Printable.line(message))\n")
     }
 
     /// One line on stdout, written at once so pipes see each frame as it happens.

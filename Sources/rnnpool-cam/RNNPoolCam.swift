@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct RNNPoolCam: ParsableCommand {
@@ -17,4 +18,26 @@ struct RNNPoolCam: ParsableCommand {
     )
 
     static let version = "0.1.0"
+
+    /// ArgumentParser's own entry, except that a command-line error is one line naming
+    /// what is wrong (its control bytes escaped) and one hint, with exit status 64,
+    /// instead of its Error/Help/Usage block that echoes the bytes raw. --help and
+    /// --version print as ArgumentParser prints them.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success, !(error is ExitCode) else { exit(withError: error) }
+            let text = fullMessage(for: error)
+            // Empty: the option's own check already said what is wrong (optionError).
+            guard !text.isEmpty else { Foundation.exit(code.rawValue) }
+            let first = text.split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let message = first.hasPrefix("Error: ") ? String(first.dropFirst("Error: ".count)) : first
+            Console.note(message)
+            Console.note("see rnnpool-cam --help (each subcommand has --help too)")
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

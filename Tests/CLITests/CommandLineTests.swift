@@ -84,4 +84,35 @@ final class CommandLineTests: XCTestCase {
             XCTAssertTrue(r.stdout.isEmpty, "\(args)")
         }
     }
+
+    /// Every command-line error is one line saying what is wrong, plus one hint line,
+    /// exit 64, and bytes from the user's arguments never reach the terminal raw
+    /// (issue 19, F5: control bytes were echoed, parser errors took 3-4 lines).
+    func testCommandLineErrorsAreOnePrintableLineAndAHint() throws {
+        let esc = "\u{1B}[2J"
+        for args in [["--size", esc], ["--bogus"], ["--size", "-1x-1"], ["--frames", "abc"], ["bench", "--size", esc],
+                     ["detect"]] {
+            let r = try BinaryRunner.run(args)
+            XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
+            let lines = r.stderr.split(separator: "\n").map(String.init)
+            XCTAssertEqual(lines.count, 2, "\(args): \(r.stderr)")
+            XCTAssertEqual(lines.last, "rnnpool-cam: see rnnpool-cam --help (each subcommand has --help too)")
+            XCTAssertTrue(r.stderr.utf8.allSatisfy { $0 == 0x0A || (0x20...0x7E).contains($0) },
+                          "unprintable bytes: \(r.stderr.debugDescription)")
+        }
+        let cap = try BinaryRunner.run(["--ram-cap", esc])
+        XCTAssertEqual(cap.status, 64)
+        XCTAssertEqual(cap.stderr, "rnnpool-cam: --ram-cap must be from 1 byte to 1024M: bytes, or with a K or M suffix (got \\x1B[2J)\n")
+        let dir = try BinaryRunner.run(["--output-dir", "/nonexistent/\u{1B}x"])
+        XCTAssertTrue(dir.stderr.contains("/nonexistent/\\x1Bx"), dir.stderr)
+    }
+
+    func testARecordingNameWithAControlByteIsEscapedInTheSummary() throws {
+        let out = NSTemporaryDirectory() + "rnnpool-\(getpid())-a\u{1B}b.y4m"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = try BinaryRunner.run(["record", BinaryRunner.demo, "-o", out, "--frames", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stderr.contains("\u{1B}"), r.stderr.debugDescription)
+        XCTAssertTrue(r.stderr.contains("a\\x1Bb.y4m"), r.stderr)
+    }
 }
