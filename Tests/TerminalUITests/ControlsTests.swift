@@ -100,6 +100,24 @@ final class ControlsTests: XCTestCase {
         XCTAssertEqual(controls.threshold, 0.05, accuracy: 1e-6)
     }
 
+    /// A threshold outside the keys' range is never moved the wrong way, and `0` returns
+    /// to the session's starting threshold (issue 20: + at 0.99 set 0.95).
+    func testThresholdKeysNeverMoveTheWrongWayAndZeroRestores() {
+        var high = ViewControls(mode: .ascii, threshold: 0.99)
+        high.apply(.raiseThreshold, modes: [.ascii])
+        XCTAssertEqual(high.threshold, 0.99, accuracy: 1e-6, "+ does not lower it")
+        high.apply(.lowerThreshold, modes: [.ascii])
+        XCTAssertEqual(high.threshold, 0.95, accuracy: 1e-6)
+        var low = ViewControls(mode: .ascii, threshold: 0.01)
+        low.apply(.lowerThreshold, modes: [.ascii])
+        XCTAssertEqual(low.threshold, 0.01, accuracy: 1e-6, "- does not raise it")
+        var model = ViewControls(mode: .ascii, threshold: 0.5323)
+        for _ in 0..<3 { model.apply(.raiseThreshold, modes: [.ascii]) }
+        XCTAssertEqual(model.apply(.resetThreshold, modes: [.ascii]), "threshold 0.53, as at the start")
+        XCTAssertEqual(model.threshold, 0.5323)
+        XCTAssertEqual(KeyCommand(key: Int32(UInt8(ascii: "0")), resizeCode: -1), .resetThreshold)
+    }
+
     func testModeCyclingAndOverlays() {
         var controls = ViewControls(mode: .halfBlock, threshold: 0.5)
         XCTAssertEqual(controls.apply(.cycleMode, modes: [.halfBlock, .ascii]), "preview: ASCII")

@@ -10,6 +10,7 @@ public enum KeyCommand: Sendable, Equatable {
     case cycleMode
     case raiseThreshold
     case lowerThreshold
+    case resetThreshold
     case toggleRecording
     case saveFrame
     case toggleHelp
@@ -33,6 +34,7 @@ public enum KeyCommand: Sendable, Equatable {
         case "c", "C": self = .cycleMode
         case "+", "=": self = .raiseThreshold
         case "-", "_": self = .lowerThreshold
+        case "0": self = .resetThreshold
         case "r", "R": self = .toggleRecording
         case "s", "S": self = .saveFrame
         case "h", "H", "?": self = .toggleHelp
@@ -63,7 +65,11 @@ public struct ViewControls: Sendable, Equatable {
     public var overlay: Overlay
     public var threshold: Float
     public var paused: Bool
+    /// The threshold the session started with (the model's own unless --threshold): `0`.
+    public let initialThreshold: Float
 
+    /// Where `+` and `-` step to; a threshold outside it (--threshold 0.99) is left
+    /// alone by the key that would move it further out, never moved the other way.
     public static let thresholdRange: ClosedRange<Float> = 0.05...0.95
 
     public init(mode: PreviewMode, overlay: Overlay = .none, threshold: Float, paused: Bool = false) {
@@ -71,6 +77,7 @@ public struct ViewControls: Sendable, Equatable {
         self.overlay = overlay
         self.threshold = threshold
         self.paused = paused
+        initialThreshold = threshold
     }
 
     /// Applies a view command; returns a short notice for the status bar, if any.
@@ -100,8 +107,12 @@ public struct ViewControls: Sendable, Equatable {
             let step = command == .raiseThreshold ? LiveOptions.thresholdStep : -LiveOptions.thresholdStep
             // Round to the step so repeated presses land on 0.50, 0.55, ... exactly.
             let next = ((threshold + step) / LiveOptions.thresholdStep).rounded() * LiveOptions.thresholdStep
-            threshold = min(Self.thresholdRange.upperBound, max(Self.thresholdRange.lowerBound, next))
+            let clamped = min(Self.thresholdRange.upperBound, max(Self.thresholdRange.lowerBound, next))
+            threshold = command == .raiseThreshold ? max(threshold, clamped) : min(threshold, clamped)
             return String(format: "threshold %.2f", threshold)
+        case .resetThreshold:
+            threshold = initialThreshold
+            return String(format: "threshold %.2f, as at the start", threshold)
         case .quit, .toggleRecording, .saveFrame, .resize:
             return nil
         }

@@ -70,12 +70,13 @@ struct LiveSession {
                 endReason = reason
                 break mainLoop
             }
-            if let key = screen.readKey(timeoutMilliseconds: LiveUI.keyTimeoutMilliseconds),
-               let command = KeyCommand.read(first: key, next: { screen.pendingKey() },
-                                             resizeCode: CursesScreen.resizeKey) {
+            if let key = screen.readKey(timeoutMilliseconds: LiveUI.keyTimeoutMilliseconds) {
+                let command = KeyCommand.read(first: key, next: { screen.pendingKey() },
+                                              resizeCode: CursesScreen.resizeKey)
                 if command == .quit { break mainLoop }
+                // The notice lasts until the next key, bound to a command or not.
                 if command != .resize { notice = nil }
-                handle(command, screen: screen)
+                if let command { handle(command, screen: screen) }
                 if command == .resize {
                     size = screen.size
                     screen.invalidate()

@@ -7,6 +7,7 @@ enum HelpOverlay {
         ("m", "memory overlay"),
         ("c", "preview: symbols / half-block / ASCII"),
         ("+ / -", "raise / lower the detection threshold"),
+        ("0", "back to the starting threshold"),
         ("r", "start / stop recording to a .y4m"),
         ("s", "save the current frame as .pgm"),
         ("h / ?", "this help"),
