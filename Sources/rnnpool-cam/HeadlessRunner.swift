@@ -15,18 +15,20 @@ struct HeadlessRunner {
     var shouldStop: () -> Bool = { false }
     var emit: (String) -> Void
 
-    /// Returns the number of frames reported.
-    func run() throws -> Int {
+    /// Returns the number of frames reported and how many of them the detector failed on.
+    func run() throws -> (reported: Int, failed: Int, lastFailure: String?) {
         let pipeline = LivePipeline(source: source, detector: detector, threshold: threshold, tracking: tracking,
                                     maxFrames: maxFrames)
         var lastError: String?
-        return try pipeline.runInline(shouldStop: shouldStop) { frame, outcome, fps in
+        let reported = try pipeline.runInline(shouldStop: shouldStop) { frame, outcome, fps in
             if let error = outcome.message, error != lastError {
                 Console.note("frame \(frame.index): \(error)")
             }
             lastError = outcome.message
             emit(Self.line(frame: frame, outcome: outcome, fps: fps).rendered)
         }
+        let state = pipeline.state
+        return (reported, state.detectionsFailed, state.lastFailure)
     }
 
     static func line(frame: Frame, outcome: FrameOutcome, fps: Double?) -> JSONText {

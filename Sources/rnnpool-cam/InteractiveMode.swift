@@ -42,5 +42,10 @@ enum InteractiveMode {
         }
         // Ended by a signal: exit as a shell reports it (130 SIGINT, 143 SIGTERM, …).
         if let signal = summary.endReason.signal { throw ExitCode(128 + signal) }
+        if summary.framesFailed > 0 {
+            throw CLIFailure(message: FailedFrames.summary(failed: summary.framesFailed,
+                                                           of: summary.framesFailed + summary.framesDetected,
+                                                           last: summary.lastFailure))
+        }
     }
 }

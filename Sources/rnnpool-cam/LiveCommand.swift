@@ -61,8 +61,11 @@ struct LiveCommand: ParsableCommand {
                                             threshold: detectorOptions.threshold(for: detector), maxFrames: frames,
                                             tracking: !noTrack,
                                             shouldStop: { StopSignal.requested }, emit: Console.emit)
-                _ = try runner.run()
+                let run = try runner.run()
                 try StopSignal.exitIfStopped()
+                if run.failed > 0 {
+                    throw CLIFailure(message: FailedFrames.summary(failed: run.failed, of: run.reported, last: run.lastFailure))
+                }
             } else {
                 let settings = InteractiveSettings(threshold: detectorOptions.threshold(for: detector),
                                                    ramCapBytes: detectorOptions.ramCap.bytes,

@@ -85,7 +85,7 @@ final class HeadlessJSONTests: XCTestCase {
         var lines: [String] = []
         let runner = HeadlessRunner(source: ListSource(frames(3)), detector: detector, threshold: 0.7,
                                     maxFrames: nil, tracking: false, emit: { lines.append($0) })
-        XCTAssertEqual(try runner.run(), 3)
+        XCTAssertEqual(try runner.run().reported, 3)
         XCTAssertEqual(lines.count, 3)
         XCTAssertEqual(detector.calls.map(\.firstPixel), [1, 2, 3], "the full-size luma of each frame")
         XCTAssertTrue(detector.calls.allSatisfy { $0.width == 64 && $0.height == 48 && $0.threshold == 0.7 })
@@ -129,7 +129,7 @@ final class HeadlessJSONTests: XCTestCase {
         var lines: [String] = []
         let runner = HeadlessRunner(source: ListSource(frames(3)), detector: detector, threshold: 0.7,
                                     maxFrames: nil, emit: { lines.append($0) })
-        XCTAssertEqual(try runner.run(), 3)
+        XCTAssertEqual(try runner.run().reported, 3)
         XCTAssertTrue(detector.calls.allSatisfy { abs($0.threshold - 0.6) < 1e-6 },
                       "the detector reports down to the tracker's hysteresis below the threshold")
         for line in lines {
@@ -146,7 +146,9 @@ final class HeadlessJSONTests: XCTestCase {
         var lines: [String] = []
         let runner = HeadlessRunner(source: ListSource(frames(3)), detector: detector, threshold: 0.5,
                                     maxFrames: nil, emit: { lines.append($0) })
-        XCTAssertEqual(try runner.run(), 3)
+        let run = try runner.run()
+        XCTAssertEqual(run.reported, 3)
+        XCTAssertEqual(run.failed, 1, "the failure is counted for the exit status")
         let failed = try jsonObject(lines[1])
         XCTAssertEqual((failed["faces"] as? [Any])?.count, 0)
         XCTAssertEqual(failed["error"] as? String, "layer rnnpool needs 120000 bytes, 100000 available, 20000 missing")
@@ -162,7 +164,7 @@ final class HeadlessJSONTests: XCTestCase {
         var lines: [String] = []
         let runner = HeadlessRunner(source: ListSource(frames(2)), detector: nil, threshold: 0.5,
                                     maxFrames: nil, emit: { lines.append($0) })
-        XCTAssertEqual(try runner.run(), 2)
+        XCTAssertEqual(try runner.run().reported, 2)
         let o = try jsonObject(lines[0])
         XCTAssertEqual((o["faces"] as? [Any])?.count, 0)
         XCTAssertTrue(o["memory"] is NSNull)
@@ -172,11 +174,11 @@ final class HeadlessJSONTests: XCTestCase {
     func testFrameLimitAndStopRequest() throws {
         var lines: [String] = []
         XCTAssertEqual(try HeadlessRunner(source: ListSource(frames(5)), detector: nil, threshold: 0.5,
-                                          maxFrames: 2, emit: { lines.append($0) }).run(), 2)
+                                          maxFrames: 2, emit: { lines.append($0) }).run().reported, 2)
         var polled = 0
         let stopping = HeadlessRunner(source: ListSource(frames(5)), detector: nil, threshold: 0.5, maxFrames: nil,
                                       shouldStop: { polled += 1; return polled > 3 }, emit: { _ in })
-        XCTAssertEqual(try stopping.run(), 3)
+        XCTAssertEqual(try stopping.run().reported, 3)
     }
 
     func testJSONEscaping() {

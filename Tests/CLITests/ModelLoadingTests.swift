@@ -69,8 +69,14 @@ final class ModelLoadingTests: XCTestCase {
             let error = try XCTUnwrap(o["error"] as? String)
             XCTAssertTrue(error.contains("missing"), error)
         }
-        // Said once on stderr, not once per frame.
-        XCTAssertEqual(r.stderr.components(separatedBy: "missing").count - 1, 1, r.stderr)
+        // Said once on stderr when it first happens, not once per frame, and the run
+        // ends with a line saying how many frames failed, and status 1 (issue 20: it
+        // exited 0 though every frame failed).
+        let errors = r.stderr.split(separator: "\n").map(String.init)
+        XCTAssertEqual(errors.count, 2, r.stderr)
+        XCTAssertTrue(errors.first?.hasPrefix("rnnpool-cam: frame 0: ") == true && errors[0].contains("missing"), r.stderr)
+        XCTAssertTrue(errors.last?.hasPrefix("rnnpool-cam: the detector failed on 3 of 3 frames: ") == true, r.stderr)
+        XCTAssertEqual(r.status, 1)
     }
 
     func testTheShippedModelFindsTheAstronautsFace() throws {

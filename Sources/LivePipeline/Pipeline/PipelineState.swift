@@ -20,6 +20,9 @@ public struct PipelineState: Sendable {
     public var requiredArenaBytes: Int?
     public var memory: MemorySnapshot?
     public var detectionsCompleted = 0
+    /// Frames the detector failed on (a too-small --ram-cap), and the last failure.
+    public var detectionsFailed = 0
+    public var lastFailure: String?
     public var detectorRate = RateMeter()
 
     /// Set through `LivePipeline`, read by its threads.
@@ -45,6 +48,8 @@ public struct PipelineState: Sendable {
             detectorRate.record(at: now)
         } else {
             detection = nil
+            detectionsFailed += 1
+            lastFailure = outcome.message
             detectorError = outcome.advice ?? outcome.error
             requiredArenaBytes = outcome.requiredArenaBytes
         }

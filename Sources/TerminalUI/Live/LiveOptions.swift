@@ -80,6 +80,9 @@ public struct LiveSummary: Sendable, Equatable {
     public var framesDetected: Int
     /// Frames the detector never saw because it was still busy with an earlier one.
     public var framesDropped: Int
+    /// Frames the detector failed on, and the last failure (one line).
+    public var framesFailed: Int = 0
+    public var lastFailure: String?
     public var recordings: [String]
     public var stills: [String]
     /// The source's error when it failed mid-run (one line naming the file or device);

@@ -112,10 +112,13 @@ struct LiveSession {
         if let finished = pipeline.stop() { recordings.append(finished.path) }
 
         let final = pipeline.state
-        return LiveSummary(endReason: endReason, framesCaptured: final.framesCaptured,
+        var summary = LiveSummary(endReason: endReason, framesCaptured: final.framesCaptured,
                            framesDetected: final.detectionsCompleted, framesDropped: pipeline.droppedFrames,
                            recordings: recordings, stills: stills, sourceError: final.sourceError,
                            peakArenaBytes: final.memory?.peakBytes)
+        summary.framesFailed = final.detectionsFailed
+        summary.lastFailure = final.lastFailure
+        return summary
     }
 
     private mutating func handle(_ command: KeyCommand, screen: CursesScreen) {
