@@ -81,6 +81,7 @@ struct BenchCommand: ParsableCommand {
         var faces = 0
         try frame.pixels.withUnsafeBufferPointer { buf in
             for i in 0..<(warmup + frames) {
+                try StopSignal.exitIfStopped(saying: true)
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let r = try detector.detect(luma: buf, width: frame.width, height: frame.height, threshold: thr)
                 let t1 = DispatchTime.now().uptimeNanoseconds

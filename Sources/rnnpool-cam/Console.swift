@@ -42,11 +42,10 @@ struct CLIFailure: Error {
 }
 
 /// Runs a mode's body and turns its failures into one line on stderr plus a non-zero
-/// exit, instead of ArgumentParser's generic "Error: ..." output. The stop signals are
-/// handled from the first line on (StopSignal); a failure that a stop signal caused (a
-/// blocked open or read interrupted) ends with the signal's status, not as an error.
+/// exit, instead of ArgumentParser's generic "Error: ..." output. A failure that a stop
+/// signal caused (a blocked open or read interrupted, StopSignal) ends with the
+/// signal's status, not as an error.
 func reportingFailures(_ body: () throws -> Void) throws {
-    StopSignal.install()
     do {
         try body()
     } catch let failure as CLIFailure {

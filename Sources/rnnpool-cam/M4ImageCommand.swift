@@ -47,6 +47,7 @@ struct M4ImageCommand: ParsableCommand {
             Console.note("m4-image: \(CLIWording.describe(error))")
             throw ExitCode(1)
         }
+        try StopSignal.exitIfStopped(saying: true)   // a stop asked for while it wrote
     }
 
     private func write() throws {

@@ -24,6 +24,9 @@ struct RNNPoolCam: ParsableCommand {
     /// instead of its Error/Help/Usage block that echoes the bytes raw. --help and
     /// --version print as ArgumentParser prints them.
     static func main() {
+        // Before anything else, so that a stop signal is never met by its default action
+        // once the program runs (a recording interrupted at once leaves no half file).
+        StopSignal.install()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -6,7 +6,8 @@ import FrameIO
 /// to stop after the current frame, so that a recording ends on a whole frame and the
 /// camera is released properly. They raise FrameIO's `StopRequest`, which every wait for
 /// a frame (pacing, camera polls) checks, so the stop is prompt even when the next frame
-/// is far off. Installed first thing in every mode, before anything can block.
+/// is far off. Installed first thing in `RNNPoolCam.main`, before anything can block;
+/// the terminal UI puts its own handlers over these while it owns the screen.
 ///
 /// No SA_RESTART: a system call blocked when the signal lands (opening a FIFO that has
 /// no writer, a read from it) returns EINTR instead of blocking again, and the mode ends
@@ -15,7 +16,6 @@ enum StopSignal {
     static let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     static func install() {
-        StopRequest.reset()
         var action = sigaction()
         // Storing to an atomic and _exit are async-signal-safe; the handler does nothing else.
         action.__sigaction_handler.sa_handler = { signal in

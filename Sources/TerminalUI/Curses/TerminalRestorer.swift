@@ -30,7 +30,7 @@ enum TerminalRestorer {
     nonisolated(unsafe) private static var installed = false
 
     static func install() {
-        StopRequest.reset()
+        // No reset: a stop asked for before the UI started (while the model loaded) ends it.
         guard !installed else { return }
         installed = true
         var stop = sigaction()
