@@ -49,7 +49,8 @@ final class Y4MReaderTests: XCTestCase {
         var bytes = Array("YUV4MPEG2 W4 H3 F30000:1001 Ip A128:117 Cmono XYSCSS=420JPEG XCOLORRANGE=FULL\n".utf8)
         bytes += Array("FRAME\n".utf8) + payloads[0]
         bytes += Array("FRAME Ip XFOO=bar\n".utf8) + payloads[1]
-        bytes += Array("FRAME A1:1\n".utf8) + payloads[2]
+        // A parameter longer than any buffer is read past, not taken for pixels (issue 19).
+        bytes += Array(("FRAME A1:1 X" + String(repeating: "p", count: 5000) + "\n").utf8) + payloads[2]
         let reader = try Y4MReader(path: files.write("tags.y4m", bytes), pacing: false)
         XCTAssertEqual(reader.header.aspect, "128:117")
         XCTAssertEqual(reader.header.extensions, ["YSCSS=420JPEG", "COLORRANGE=FULL"])
@@ -79,6 +80,7 @@ final class Y4MReaderTests: XCTestCase {
             XCTAssertEqual(f.index, i)
             XCTAssertEqual(f.luma, payloads[i % 2])
             XCTAssertEqual(f.timestamp, Double(i) / 10, accuracy: 1e-9)
+            XCTAssertEqual(f.startsNewPass, i == 2 || i == 4, "the first frame of each later pass says so")
         }
     }
 

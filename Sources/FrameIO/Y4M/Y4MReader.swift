@@ -139,8 +139,9 @@ public final class Y4MReader: FrameSource {
                     "the file was cut in the middle of frame \(framesThisPass + 1)'s FRAME line; played \(framesThisPass) whole frames")
             }
             if c == 10 { break }
-            line.append(UInt8(c))
-            if line.count > 1024 { break }
+            // FRAME parameters (ignored here) may be any length: only the start is kept
+            // for the tag check, the rest of the line is read past, never as pixels.
+            if line.count < 64 { line.append(UInt8(c)) }
         }
         let tag = Array("FRAME".utf8)
         guard line.starts(with: tag), line.count == tag.count || line[tag.count] == 32 else {
