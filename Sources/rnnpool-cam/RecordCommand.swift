@@ -90,6 +90,12 @@ struct RecordCommand: ParsableCommand {
             Console.note("\(self.source) has no colour; recording grayscale (Cmono)")
             keepColour = false
         }
+        // A .y4m source's rate is copied as the rational its header states (F1:2147483647
+        // was rounded to F25:1 through a Double); others are rounded to the nearest one.
+        if let y4m = source as? Y4MReader {
+            return try Y4MWriter(path: output, width: frame.width, height: frame.height,
+                                 rate: (y4m.header.fpsNumerator, y4m.header.fpsDenominator), color: keepColour)
+        }
         let fps = source.nominalFPS ?? sourceOptions.fps ?? 30
         return try Y4MWriter(path: output, width: frame.width, height: frame.height, fps: fps, color: keepColour)
     }

@@ -122,4 +122,17 @@ final class RecordCommandTests: XCTestCase {
             XCTAssertTrue(r.stderr.contains("recorded \(n) frames"), r.stderr)
         }
     }
+
+    /// A .y4m's frame rate is copied exactly, even where no Double rounds back to it
+    /// (issue 19: F2147483647:1 and F1:2147483647 were both written as F25:1).
+    func testTheSourcesExactRateIsKept() throws {
+        for rate in ["2147483647:1", "1:2147483647", "30000:1001"] {
+            let input = scratch.write("rate.y4m", Array("YUV4MPEG2 W2 H2 F\(rate) Cmono\nFRAME\nabcd".utf8))
+            let out = scratch.path("rate-out.y4m")
+            let r = try BinaryRunner.run(["record", input, "-o", out, "-y", "--as-fast-as-possible"])
+            XCTAssertEqual(r.status, 0, "\(rate): \(r.stderr)")
+            XCTAssertEqual(scratch.read("rate-out.y4m"), Array("YUV4MPEG2 W2 H2 F\(rate) Ip A1:1 Cmono\nFRAME\nabcd".utf8),
+                           "\(rate): the recording is the source, bit for bit")
+        }
+    }
 }

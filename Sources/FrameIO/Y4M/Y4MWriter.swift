@@ -22,7 +22,14 @@ public final class Y4MWriter {
     /// File length after the last whole frame: a failed write (disk full) is cut back to it.
     private var validLength = 0
 
-    public init(path: String, width: Int, height: Int, fps: Double, color: Bool) throws {
+    /// `fps` is written as the nearest rational the header can state.
+    public convenience init(path: String, width: Int, height: Int, fps: Double, color: Bool) throws {
+        try self.init(path: path, width: width, height: height, rate: Y4MHeader.ratio(forFPS: fps), color: color)
+    }
+
+    /// `rate`: the frame rate as the header's F numerator:denominator, written as given
+    /// (a recording of a .y4m keeps its source's exact rate, even one no Double rounds back to).
+    public init(path: String, width: Int, height: Int, rate: (Int, Int), color: Bool) throws {
         guard width > 0, height > 0 else {
             throw FrameSourceError(.writeFailed, path: path, "cannot record a \(width)x\(height) picture")
         }
@@ -41,7 +48,6 @@ public final class Y4MWriter {
             }
         }
         fd = opened
-        let rate = Y4MHeader.ratio(forFPS: fps)
         let header = Y4MHeader(width: width, height: height, fpsNumerator: rate.0, fpsDenominator: rate.1,
                                interlacing: "p", aspect: "1:1", colourspace: color ? .c420jpeg : .mono)
         let cs: Y4MColourspace = color ? .c420jpeg : .mono
