@@ -100,6 +100,23 @@ final class HeadlessCommandTests: XCTestCase {
         XCTAssertGreaterThan(r.stdoutLines.count, 3)
         for line in r.stdoutLines { _ = try jsonObject(line) }   // no half-written line
     }
+
+    /// --loop on a FIFO plays the stream once, then says why it cannot start over and
+    /// exits 1 (issue 19: it ended quietly with 0).
+    func testLoopOnAFIFOPlaysOnceAndSaysWhy() throws {
+        let fifo = scratch.path("stream.y4m")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "cat \"$0\" > \"$1\"", BinaryRunner.demo, fifo]
+        try writer.run()
+        let r = try BinaryRunner.run([fifo, "--headless", "--loop", "--as-fast-as-possible", "--no-track"])
+        writer.waitUntilExit()
+        XCTAssertEqual(r.stdoutLines.count, 60)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(r.stderr, "rnnpool-cam: \(fifo): cannot start over for --loop: it is not a regular file (a pipe?); "
+                       + "played 60 frames once\n")
+    }
 }
 
 /// Lines written so far to a file the child is still writing.

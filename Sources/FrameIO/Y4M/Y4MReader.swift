@@ -88,7 +88,12 @@ public final class Y4MReader: FrameSource {
                 finished = true
                 return nil
             }
-            fseek(f, dataStart, SEEK_SET)
+            guard fseek(f, dataStart, SEEK_SET) == 0 else {
+                // A pipe or FIFO plays once: say why the loop stops instead of ending quietly.
+                finished = true
+                throw FrameSourceError(.notAFile, path: path,
+                    "cannot start over for --loop: it is not a regular file (a pipe?); played \(framesThisPass) frames once")
+            }
             framesThisPass = 0
             if try !readFrameLine(f) {
                 finished = true
