@@ -59,7 +59,10 @@ public enum ArchitectureLimits {
                        a.blocks.indices.contains(h.block) ? nil : "head \(k) reads block \(h.block), which does not exist"]
         }
         if let first = checks.lazy.compactMap({ $0 }).first { return first }
-        // Only now that every value is in range are the maps' sizes safe to form.
+        // The maps' sizes are safe to form only with every value in range and the shape
+        // of the header right (two pad_to values, strides 1 or 2); Architecture.problem
+        // reports what is wrong with the shape.
+        guard a.rnnpool.padTo.count == 2, a.blocks.allSatisfy({ $0.stride == 1 || $0.stride == 2 }) else { return nil }
         let shapes = a.blockShapes
         let total = a.heads.reduce(0) { $0 + shapes[$1.block].wout * shapes[$1.block].hout * $1.sizes.count }
         return outside("anchors over all heads", total, anchors)
