@@ -1,21 +1,43 @@
 import ArgumentParser
 import Foundation
+import TerminalUI
 
 @main
 struct RNNPoolCam: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rnnpool-cam",
         abstract: "Terminal face detection with RNNPool under a microcontroller-sized RAM cap.",
-        discussion: """
-        Without a subcommand, plays SOURCE (a V4L2 camera such as /dev/video0, or a .y4m \
-        file) through the detector: `rnnpool-cam [SOURCE] [--headless]`. Without SOURCE it \
-        uses /dev/video0 when it exists, else the bundled demo clip.
+        usage: """
+        rnnpool-cam [SOURCE] [options]                  live detection (the default mode)
+        rnnpool-cam record SOURCE -o out.y4m [options]  record to a .y4m file
+        rnnpool-cam detect FILE... [--json]             faces in still images
+        rnnpool-cam bench [options]                     speed and memory figures
         """,
+        discussion: liveHelp,
         version: RNNPoolCam.version,
         // Each mode is its own file; new ones (bench) join this list.
         subcommands: [LiveCommand.self, RecordCommand.self, DetectCommand.self, BenchCommand.self, M4ImageCommand.self],
         defaultSubcommand: LiveCommand.self
     )
+
+    /// What the top-level --help says of the default mode: SOURCE, the live options (as
+    /// `rnnpool-cam live --help` prints them) and the terminal UI's keys.
+    static var liveHelp: String {
+        let live = LiveCommand.helpMessage(columns: 80)
+        let options = live.range(of: "OPTIONS:").map { String(live[$0.upperBound...]) } ?? ""
+        let keys = HelpOverlay.keys.map { "  " + $0.key.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.action }
+        return """
+        Without a subcommand, plays SOURCE (a V4L2 camera such as /dev/video0, or a .y4m \
+        file) through the detector, in the terminal UI or, with --headless, as one JSON \
+        line per frame. Without SOURCE it uses /dev/video0 when it exists, else the \
+        bundled demo clip.
+
+        LIVE OPTIONS:\(options.trimmingCharacters(in: .newlines).isEmpty ? "" : "\n" + options.trimmingCharacters(in: .newlines))
+
+        KEYS (terminal UI):
+        \(keys.joined(separator: "\n"))
+        """
+    }
 
     static let version = "0.1.0"
 

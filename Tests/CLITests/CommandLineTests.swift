@@ -12,6 +12,13 @@ final class CommandLineTests: XCTestCase {
         for word in ["live (default)", "record", "detect", "rnnpool-cam [SOURCE]"] {
             XCTAssertTrue(help.stdout.contains(word), "help lacks \(word):\n\(help.stdout)")
         }
+        // The top-level help is where a new user looks: the live options and the keys
+        // are there, not only under `live --help` (issue 20).
+        XCTAssertTrue(help.stdout.contains("USAGE: rnnpool-cam [SOURCE] [options]"), help.stdout)
+        for word in ["--headless", "--ram-cap", "--hold-frame", "--loop", "KEYS (terminal UI):", "pause / resume",
+                     "back to the starting threshold"] {
+            XCTAssertTrue(help.stdout.contains(word), "top-level help lacks \(word):\n\(help.stdout)")
+        }
         let live = try BinaryRunner.run(["live", "--help"])
         for word in ["--headless", "--ram-cap", "--threshold", "--size", "--fps", "--as-fast-as-possible", "--loop"] {
             XCTAssertTrue(live.stdout.contains(word), "live help lacks \(word)")

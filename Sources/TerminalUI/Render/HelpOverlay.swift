@@ -1,6 +1,7 @@
-/// The `h`/`?` overlay: every key, as the README lists them.
-enum HelpOverlay {
-    static let keys: [(String, String)] = [
+/// The `h`/`?` overlay: every key, as the README lists them (`rnnpool-cam --help` lists
+/// the same table).
+public enum HelpOverlay {
+    public static let keys: [(key: String, action: String)] = [
         ("q", "quit"),
         ("Esc", "close this or the memory overlay"),
         ("space", "pause / resume"),
