@@ -9,6 +9,8 @@
 #include <langinfo.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
+#include <unistd.h>
 
 static const attr_t RC_A_BOLD = A_BOLD;
 static const attr_t RC_A_REVERSE = A_REVERSE;
@@ -38,6 +40,20 @@ static inline int rc_colors(void) { return COLORS; }
 static inline int rc_color_pairs(void) { return COLOR_PAIRS; }
 /// newterm on the process's own terminal; NULL when TERM is unusable.
 static inline SCREEN *rc_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
+
+/// newterm as terminal `type` instead of $TERM (a direct-colour variant of it).
+static inline SCREEN *rc_newterm_type(const char *type) { return newterm(type, stdout, stdin); }
+
+/// 1 when the terminfo database has an entry for `type` (looked up quietly).
+static inline int rc_terminfo_exists(const char *type) {
+    int err = 0;
+    TERMINAL *saved = cur_term;
+    if (setupterm(type, STDOUT_FILENO, &err) != OK) { set_curterm(saved); return 0; }
+    TERMINAL *found = cur_term;
+    set_curterm(saved);
+    del_curterm(found);
+    return 1;
+}
 
 /// An ncurses screen that paints into /dev/null as terminal `type` (for the paint
 /// benchmark: ncurses' own work without a terminal's speed). NULL on failure; the

@@ -137,4 +137,21 @@ final class ControlsTests: XCTestCase {
         controls.apply(.togglePause, modes: [])
         XCTAssertTrue(controls.paused)
     }
+
+    func testCOLORTERMPicksTheDirectColourEntryOfTERMsFamily() {
+        let all: (String) -> Bool = { _ in true }
+        XCTAssertEqual(TerminalCapabilities.directColourTerminfo(
+            environment: ["TERM": "xterm-256color", "COLORTERM": "truecolor"], exists: all), "xterm-direct")
+        XCTAssertEqual(TerminalCapabilities.directColourTerminfo(
+            environment: ["TERM": "tmux-256color", "COLORTERM": "24bit"], exists: all), "tmux-direct")
+        XCTAssertNil(TerminalCapabilities.directColourTerminfo(
+            environment: ["TERM": "xterm-256color"], exists: all), "no COLORTERM: TERM as it is")
+        XCTAssertNil(TerminalCapabilities.directColourTerminfo(
+            environment: ["TERM": "xterm-256color", "COLORTERM": "truecolor", "NO_COLOR": "1"], exists: all))
+        XCTAssertNil(TerminalCapabilities.directColourTerminfo(
+            environment: ["TERM": "xterm-direct", "COLORTERM": "truecolor"], exists: all), "already direct")
+        XCTAssertNil(TerminalCapabilities.directColourTerminfo(
+            environment: ["TERM": "screen-256color", "COLORTERM": "truecolor"], exists: { $0 != "screen-direct" }),
+            "no such entry: TERM as it is")
+    }
 }

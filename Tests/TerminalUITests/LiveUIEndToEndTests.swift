@@ -296,6 +296,19 @@ final class LiveUIEndToEndTests: XCTestCase {
         XCTAssertTrue(try tmux.waitForScreen { $0.contains("EXIT:0") }.ok)
     }
 
+    /// COLORTERM=truecolor with TERM=xterm-256color, the usual setup, is 24-bit colour
+    /// too (the UI runs as xterm-direct), as chafa and timg read it (issue 20).
+    func testCOLORTERMTruecolorGetsTwentyFourBitColour() throws {
+        let (binary, demo) = try requirements()
+        try startUIInShell(binary: binary, demo: demo, environment: "COLORTERM=truecolor")
+        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
+        XCTAssertTrue(started.ok, "the UI starts:\n\(started.screen)")
+        let styled = try tmux.run(["capture-pane", "-p", "-e", "-t", "ui"])
+        XCTAssertTrue(styled.contains("38;2;") && styled.contains("48;2;"), "24-bit colours reach the terminal")
+        try tmux.send("q")
+        XCTAssertTrue(try tmux.waitForScreen { $0.contains("EXIT:0") }.ok)
+    }
+
     func testNoColorShowsAnASCIIPictureWithoutAnyColour() throws {
         let (binary, demo) = try requirements()
         try startUIInShell(binary: binary, demo: demo, environment: "NO_COLOR=1")

@@ -31,7 +31,9 @@ final class CursesScreen {
         }
         setlocale(LC_ALL, "")
         let codeset = String(cString: rc_codeset())
-        guard let screen = rc_newterm_stdio() else {
+        // COLORTERM=truecolor with a palette TERM: run as its -direct entry for 24-bit colour.
+        let direct = TerminalCapabilities.directColourTerminfo(environment: environment) { rc_terminfo_exists($0) != 0 }
+        guard let screen = direct.flatMap({ rc_newterm_type($0) }) ?? rc_newterm_stdio() else {
             throw TerminalUnavailableError(description:
                 "cannot start ncurses for TERM=\(term); use --headless for JSON lines, or set TERM to your terminal's type")
         }

@@ -59,6 +59,19 @@ public struct TerminalCapabilities: Sendable, Equatable {
 
     /// COLORFGBG's last field is the background's colour number: 7 (light grey) and
     /// 15 (white) are light, as are 9-14 (the bright colours); 0-6 and 8 are dark.
+    /// The terminfo type to run as for 24-bit colour when the terminal says it has it the
+    /// way chafa, timg and most tools read it (COLORTERM=truecolor or 24bit) while TERM
+    /// names a palette entry (xterm-256color): TERM's family with `-direct`
+    /// (xterm-direct, tmux-direct, …) when `exists` finds it; nil to run as TERM.
+    public static func directColourTerminfo(environment: [String: String], exists: (String) -> Bool) -> String? {
+        let colorTerm = (environment["COLORTERM"] ?? "").lowercased()
+        guard colorTerm == "truecolor" || colorTerm == "24bit", (environment["NO_COLOR"] ?? "").isEmpty,
+              let term = environment["TERM"], !term.isEmpty, !term.hasSuffix("-direct") else { return nil }
+        let family = term.split(separator: "-", maxSplits: 1).first.map(String.init) ?? term
+        let candidate = family + "-direct"
+        return exists(candidate) ? candidate : nil
+    }
+
     static func lightBackground(colorFgBg: String?) -> Bool {
         guard let field = colorFgBg?.split(separator: ";").last, let background = Int(field) else { return false }
         return background == 7 || (9...15).contains(background)
