@@ -55,7 +55,7 @@ struct DetectCommand: ParsableCommand {
                     let n = detection.faces.count
                     Console.emit("\(file): \(frame.width)x\(frame.height), \(n) face\(n == 1 ? "" : "s")")
                     for f in detection.faces {
-                        Console.emit("  x=\(Int(f.x.rounded())) y=\(Int(f.y.rounded())) w=\(Int(f.w.rounded())) h=\(Int(f.h.rounded())) score=\(f.score)")
+                        Console.emit("  x=\(Int(f.x.rounded())) y=\(Int(f.y.rounded())) w=\(Int(f.w.rounded())) h=\(Int(f.h.rounded())) score=\(String(format: "%.4f", f.score))")
                     }
                 }
             }

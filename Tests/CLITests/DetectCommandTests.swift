@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 final class DetectCommandTests: XCTestCase {
@@ -24,6 +25,27 @@ final class DetectCommandTests: XCTestCase {
         let r = try BinaryRunner.run(["detect", pgm])
         XCTAssertEqual(r.status, 0)
         XCTAssertTrue(r.stdout.hasPrefix("\(pgm): 3x2, "), r.stdout)
+    }
+
+    /// Text output gives scores to 4 decimals, like the JSON (issue 20: it printed 8).
+    func testPlainOutputScoresHaveFourDecimals() throws {
+        let pgm = scratch.write("face.pgm", try Self.demoFirstFrame())
+        let r = try BinaryRunner.run(["detect", pgm])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let faceLines = r.stdoutLines.filter { $0.hasPrefix("  x=") }
+        XCTAssertFalse(faceLines.isEmpty, r.stdout)
+        for line in faceLines {
+            let score = try XCTUnwrap(line.components(separatedBy: "score=").last)
+            XCTAssertEqual(score.count, 6, "0.dddd: \(line)")
+        }
+    }
+
+    /// The first frame of the bundled demo (the astronaut) as a binary PGM.
+    static func demoFirstFrame() throws -> [UInt8] {
+        let clip = try XCTUnwrap(FileManager.default.contents(atPath: BinaryRunner.demo))
+        let header = clip.prefix { $0 != 0x0A }.count + 1
+        let frame = header + "FRAME\n".utf8.count
+        return Array("P5\n320 240\n255\n".utf8) + Array(clip[frame..<(frame + 320 * 240)])
     }
 
     func testBadImagesAreReportedAndTheOthersStillRun() throws {

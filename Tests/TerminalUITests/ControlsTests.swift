@@ -154,4 +154,12 @@ final class ControlsTests: XCTestCase {
             environment: ["TERM": "screen-256color", "COLORTERM": "truecolor"], exists: { $0 != "screen-direct" }),
             "no such entry: TERM as it is")
     }
+
+    /// A box's colour follows its label: a score shown as "0.80" is green like 0.8 (issue 20).
+    func testBoxColourFollowsTheTwoDecimalLabel() {
+        let theme = Theme(TerminalCapabilities(unicode: true, colors: .palette256))
+        XCTAssertEqual(theme.boxColour(score: 0.7996), theme.boxColour(score: 0.8))
+        XCTAssertEqual(theme.boxColour(score: 0.8), 46)
+        XCTAssertEqual(theme.boxColour(score: 0.794), 226)
+    }
 }

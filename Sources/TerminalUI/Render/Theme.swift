@@ -17,7 +17,9 @@ public struct Theme: Sendable {
 
     /// Face boxes and their labels: the colour says how sure the detector is (green
     /// from 0.8, yellow from 0.6, orange below); without colours, bold only.
-    func boxColour(score: Float) -> CellColor? {
+    func boxColour(score raw: Float) -> CellColor? {
+        // By the score as its label shows it (two decimals): "0.80" is green.
+        let score = (raw * 100).rounded() / 100
         switch capabilities.colors {
         case .none: return nil
         case .basic, .sixteen: return score >= 0.8 ? 2 : (score >= 0.6 ? 3 : 1)
