@@ -286,27 +286,26 @@ final class LiveUIEndToEndTests: XCTestCase {
     /// TERM=xterm-direct (terminfo from ncurses-term, which setup installs): the picture
     /// arrives in 24-bit colour (SGR 38;2 / 48;2), through ncurses' extended pairs.
     func testDirectColourTerminalGetsTwentyFourBitColour() throws {
-        let (binary, demo) = try requirements()
-        try startUIInShell(binary: binary, demo: demo, environment: "TERM=xterm-direct")
-        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
-        XCTAssertTrue(started.ok, "the UI starts on xterm-direct:\n\(started.screen)")
-        let styled = try tmux.run(["capture-pane", "-p", "-e", "-t", "ui"])
-        XCTAssertTrue(styled.contains("38;2;") && styled.contains("48;2;"), "24-bit colours reach the terminal")
-        try tmux.send("q")
-        XCTAssertTrue(try tmux.waitForScreen { $0.contains("EXIT:0") }.ok)
+        try assertTwentyFourBitColour(environment: "TERM=xterm-direct")
     }
 
     /// COLORTERM=truecolor with TERM=xterm-256color, the usual setup, is 24-bit colour
     /// too (the UI runs as xterm-direct), as chafa and timg read it (issue 20).
     func testCOLORTERMTruecolorGetsTwentyFourBitColour() throws {
+        try assertTwentyFourBitColour(environment: "COLORTERM=truecolor")
+    }
+
+    private func assertTwentyFourBitColour(environment: String, file: StaticString = #filePath,
+                                           line: UInt = #line) throws {
         let (binary, demo) = try requirements()
-        try startUIInShell(binary: binary, demo: demo, environment: "COLORTERM=truecolor")
+        try startUIInShell(binary: binary, demo: demo, environment: environment)
         let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
-        XCTAssertTrue(started.ok, "the UI starts:\n\(started.screen)")
+        XCTAssertTrue(started.ok, "the UI starts with \(environment):\n\(started.screen)", file: file, line: line)
         let styled = try tmux.run(["capture-pane", "-p", "-e", "-t", "ui"])
-        XCTAssertTrue(styled.contains("38;2;") && styled.contains("48;2;"), "24-bit colours reach the terminal")
+        XCTAssertTrue(styled.contains("38;2;") && styled.contains("48;2;"), "24-bit colours reach the terminal",
+                      file: file, line: line)
         try tmux.send("q")
-        XCTAssertTrue(try tmux.waitForScreen { $0.contains("EXIT:0") }.ok)
+        XCTAssertTrue(try tmux.waitForScreen { $0.contains("EXIT:0") }.ok, file: file, line: line)
     }
 
     func testNoColorShowsAnASCIIPictureWithoutAnyColour() throws {
