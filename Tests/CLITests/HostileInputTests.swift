@@ -81,6 +81,18 @@ final class HostileInputTests: XCTestCase {
         assertOneLineError(r, naming: "/dev/zero", says: "larger than the 64 MiB limit")
     }
 
+    /// A 64 MB P5 refused for its last sample stays under 100 MB: the raster is checked
+    /// before the samples are allocated (issue 19, F6: it peaked at 149 MB).
+    func testALargeImageRefusedForItsLastSampleStaysUnder100MB() throws {
+        let side = 8000
+        var bytes = Array("P5\n\(side) \(side)\n1\n".utf8) + [UInt8](repeating: 0, count: side * side)
+        bytes[bytes.count - 1] = 5
+        let file = scratch.write("maxval1-bad-last.pgm", bytes)
+        bytes = []
+        let r = try runBounded(["detect", file])
+        assertOneLineError(r, naming: file, says: "sample 5 exceeds maxval 1")
+    }
+
     // MARK: Models
 
     func modelError(_ model: String, says what: String, file f: StaticString = #filePath, line: UInt = #line) throws {

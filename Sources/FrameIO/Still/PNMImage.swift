@@ -103,7 +103,9 @@ private struct PNMScanner {
                 throw FrameSourceError(.truncated, path: path, "the file was cut: \(max(0, bytes.count - pos - 1)) of \(count) raster bytes present")
             }
         }
-        var samples = [UInt8](repeating: 0, count: count)
+        // The raster is checked whole before the samples are allocated, so a file refused
+        // for its last sample never costs its size twice in memory.
+        let rasterStart = pos
         if ascii {
             for i in 0..<count {
                 guard let v = try asciiSample() else {
@@ -112,17 +114,21 @@ private struct PNMScanner {
                 guard v <= maxval else {
                     throw FrameSourceError(.badHeader, path: path, "sample \(v) exceeds maxval \(maxval)")
                 }
-                samples[i] = UInt8(v)
             }
+        } else if maxval < 255, let bad = bytes[(pos + 1)..<(pos + 1 + count)].first(where: { Int($0) > maxval }) {
+            throw FrameSourceError(.badHeader, path: path, "sample \(bad) exceeds maxval \(maxval)")
+        }
+        var samples = [UInt8](repeating: 0, count: count)
+        if ascii {
+            pos = rasterStart
+            for i in 0..<count { samples[i] = UInt8(try asciiSample()!) }   // checked above
         } else {
             // Exactly one whitespace byte separates maxval from the raster.
             pos += 1
-            for i in 0..<count {
-                let v = Int(bytes[pos + i])
-                guard v <= maxval else {
-                    throw FrameSourceError(.badHeader, path: path, "sample \(v) exceeds maxval \(maxval)")
+            samples.withUnsafeMutableBufferPointer { dst in
+                bytes.withUnsafeBufferPointer { src in
+                    dst.baseAddress!.update(from: src.baseAddress! + pos, count: count)
                 }
-                samples[i] = bytes[pos + i]
             }
         }
         if maxval != 255 {
