@@ -44,6 +44,13 @@ static inline SCREEN *rc_newterm_stdio(void) { return newterm(NULL, stdout, stdi
 /// newterm as terminal `type` instead of $TERM (a direct-colour variant of it).
 static inline SCREEN *rc_newterm_type(const char *type) { return newterm(type, stdout, stdin); }
 
+/// 1 when the terminal has an alternate screen (terminfo smcup), which endwin leaves
+/// for the shell's screen as it was; 0 when the UI drew on the shell's own screen.
+static inline int rc_has_alternate_screen(void) {
+    const char *smcup = tigetstr("smcup");
+    return smcup != NULL && smcup != (char *)-1 && smcup[0] != 0;
+}
+
 /// 1 when the terminfo database has an entry for `type` (looked up quietly).
 static inline int rc_terminfo_exists(const char *type) {
     int err = 0;

@@ -308,6 +308,21 @@ final class LiveUIEndToEndTests: XCTestCase {
         XCTAssertTrue(try tmux.waitForScreen { $0.contains("EXIT:0") }.ok, file: file, line: line)
     }
 
+    /// A terminal without an alternate screen (TERM=vt100): the UI clears what it drew
+    /// when it quits, so the shell does not write over a stale frame (issue 20).
+    func testQuittingOnATerminalWithoutAlternateScreenLeavesItClear() throws {
+        let (binary, demo) = try requirements()
+        try startUIInShell(binary: binary, demo: demo, environment: "TERM=vt100")
+        let started = try tmux.waitForScreen { $0.contains("demo.y4m") && $0.contains("h help") }
+        XCTAssertTrue(started.ok, "the UI starts on vt100:\n\(started.screen)")
+        try tmux.send("q")
+        let exited = try tmux.waitForScreen { $0.contains("END") }
+        XCTAssertTrue(exited.ok, "q quits:\n\(exited.screen)")
+        XCTAssertTrue(exited.screen.contains("EXIT:0"), exited.screen)
+        XCTAssertFalse(exited.screen.contains("h help") || exited.screen.contains("demo.y4m"),
+                       "nothing of the UI is left:\n\(exited.screen)")
+    }
+
     func testNoColorShowsAnASCIIPictureWithoutAnyColour() throws {
         let (binary, demo) = try requirements()
         try startUIInShell(binary: binary, demo: demo, environment: "NO_COLOR=1")

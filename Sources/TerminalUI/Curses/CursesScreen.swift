@@ -148,6 +148,12 @@ final class CursesScreen {
             return
         }
         TerminalRestorer.cursesActive.store(false, ordering: .relaxed)
+        // Without an alternate screen (TERM=vt100) the UI drew on the shell's screen:
+        // clear it, or the last frame stays and the shell's prompt lands in it.
+        if rc_has_alternate_screen() == 0 {
+            erase()
+            refresh()
+        }
         curs_set(1)
         endwin()
     }
