@@ -79,6 +79,11 @@ struct BenchCommand: ParsableCommand {
 
         var times: [Double] = []
         var faces = 0
+        // On a terminal, say what is being timed: the defaults take a few minutes.
+        let progress = isatty(STDERR_FILENO) != 0
+        if progress {
+            Console.note("timing the detector on \(warmup + frames) frames (\(warmup) untimed)…", mode: "bench")
+        }
         try frame.pixels.withUnsafeBufferPointer { buf in
             for i in 0..<(warmup + frames) {
                 try StopSignal.exitIfStopped(saying: true)
@@ -106,7 +111,7 @@ struct BenchCommand: ParsableCommand {
             layers: mem.layers.map { .init(name: $0.name, peakBytes: $0.peakBytes, ownBytes: $0.ownBytes) },
             layerMAdds: detector.cost.layers.map { .init(name: $0.name, madds: $0.madds) },
             facesFound: faces,
-            render: renderFrames > 0 ? RenderBenchmark.run(frames: renderFrames).measurements.map(BenchReport.Render.init) : [])
+            render: renderFrames > 0 ? timedRender(progress: progress) : [])
         if json {
             let enc = JSONEncoder()
             enc.outputFormatting = [.sortedKeys]
@@ -118,6 +123,17 @@ struct BenchCommand: ParsableCommand {
 }
 
 /// "640x480" → (640, 480); nil unless both are positive and at most 8192.
+extension BenchCommand {
+    /// The terminal render benchmark, announced on a terminal (it takes the longest).
+    func timedRender(progress: Bool) -> [BenchReport.Render] {
+        if progress {
+            Console.note("timing the terminal render, \(renderFrames) frames in each of 8 settings (--render-frames 0 skips it)…",
+                         mode: "bench")
+        }
+        return RenderBenchmark.run(frames: renderFrames).measurements.map(BenchReport.Render.init)
+    }
+}
+
 struct BenchInputError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }

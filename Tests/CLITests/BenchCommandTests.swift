@@ -85,4 +85,23 @@ final class BenchCommandTests: XCTestCase {
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
         }
     }
+
+    /// On a terminal, bench says what it is timing before the minutes it takes (issue 20:
+    /// its defaults ran 2 min 21 s in silence); through a pipe it prints only the report.
+    func testOnATerminalBenchSaysWhatItTimes() throws {
+        let binary = try BinaryRunner.binaryPath()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        p.arguments = ["-qec", "\(binary) bench --frames 2 --warmup 1 --render-frames 0", "/dev/null"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("rnnpool-cam bench: timing the detector on 3 frames (1 untimed)"), text)
+        let piped = try BinaryRunner.run(["bench", "--frames", "2", "--warmup", "1", "--render-frames", "0"])
+        XCTAssertEqual(piped.stderr, "")
+    }
 }
