@@ -64,7 +64,7 @@ final class ScreenSnapshotTests: XCTestCase {
     }
 
     func testStatusBarLabelsTheRAMFigures() {
-        XCTAssertTrue(StatusBar.measurementSegments(Fixtures.status()).contains("RAM peak 188.0 of 256.0 KiB"))
+        XCTAssertTrue(StatusBar.measurementSegments(Fixtures.status()).contains("arena 188.0 of 256.0 KiB"))
     }
 
     /// --ram-cap too small: the frame failed, so its figures are partial. The status bar
@@ -80,7 +80,7 @@ final class ScreenSnapshotTests: XCTestCase {
         partial.peakBytes = 92 * 1024
         partial.framePeakBytes = 92 * 1024
         status.memory = partial
-        XCTAssertTrue(StatusBar.measurementSegments(status).contains("RAM needs 228.6 KiB, cap 100.0 KiB"))
+        XCTAssertTrue(StatusBar.measurementSegments(status).contains("arena needs 228.6 KiB, cap 100.0 KiB"))
         let plain = screen(.full, status: status, columns: 100, rows: 12)
         XCTAssertTrue(plain.textRows.joined().contains("the detector needs 234,112 B; try --ram-cap 229K"))
         Snapshot.assert(plain, named: "screen-ram-too-small")

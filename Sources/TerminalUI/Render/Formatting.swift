@@ -10,7 +10,7 @@ enum Formatting {
         return String(format: "%.2f MiB", value / (1024 * 1024))
     }
 
-    /// KiB with one decimal and no unit ("228.6"), for "RAM peak 228.6 of 256.0 KiB".
+    /// KiB with one decimal and no unit ("228.6"), for "arena 228.6 of 256.0 KiB".
     static func kibibytes(_ count: Int) -> String {
         String(format: "%.1f", Double(count) / 1024)
     }

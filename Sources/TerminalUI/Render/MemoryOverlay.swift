@@ -36,7 +36,7 @@ enum MemoryOverlay {
                 + [Run(" " + padLeft(Formatting.bytes(bytes), valueWidth - 1)),
                    Run(padLeft(ratio, ratioWidth), bold: true)]
         }
-        lines.append([Run("peak RAM for one frame, all on one scale:", bold: true)])
+        lines.append([Run("arena (the detector's RAM): peak of one frame, one scale", bold: true)])
         if frameFailed {
             if let need = requiredBytes {
                 lines.append(barLine("ours needs", need, colour: theme.alertForeground, bold: true))
@@ -68,7 +68,7 @@ enum MemoryOverlay {
         }
         for line in Formatting.wrap(whatRNNPoolDoes, width: innerWidth) { lines.append([Run(line)]) }
         lines.append([Run(pad("weights", 9)),
-                      Run("\(Formatting.bytes(m.weightBytes)) read-only (flash), outside the arena")])
+                      Run("\(Formatting.bytes(m.weightBytes)) read-only (flash on an MCU), not in the arena")])
         if let rss = processRSSBytes {
             lines.append([Run(pad("process", 9)),
                           Run("\(Formatting.bytes(rss)) RSS (whole Swift process, for contrast)")])

@@ -89,12 +89,13 @@ enum StatusBar {
             // A failed frame's figures are partial: say what a frame needs instead.
             if s.detectorFailed {
                 let need = s.requiredArenaBytes.map { "needs \(Formatting.kibibytes($0)) KiB, " } ?? "over cap, "
-                segments.append("RAM \(need)cap \(Formatting.kibibytes(m.capBytes)) KiB")
+                segments.append("arena \(need)cap \(Formatting.kibibytes(m.capBytes)) KiB")
             } else {
-                segments.append("RAM peak \(Formatting.kibibytes(m.peakBytes)) of \(Formatting.kibibytes(m.capBytes)) KiB")
+                // "arena": the detector's working RAM, the word the memory overlay uses.
+                segments.append("arena \(Formatting.kibibytes(m.peakBytes)) of \(Formatting.kibibytes(m.capBytes)) KiB")
             }
         } else if let cap = s.ramCapBytes {
-            segments.append("RAM cap \(Formatting.kibibytes(cap)) KiB")
+            segments.append("arena cap \(Formatting.kibibytes(cap)) KiB")
         }
         if s.detector != .absent { segments.append("dropped \(s.droppedFrames)") }
         return segments
