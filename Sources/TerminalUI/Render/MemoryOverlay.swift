@@ -66,6 +66,11 @@ enum MemoryOverlay {
             lines.append([Run("the cap is too small: try \(RAMCapAdvice.option(for: need))",
                               foreground: theme.alertForeground, bold: true)])
         }
+        if theme.hasColor {
+            // What the bar colours mean (without colour, the figures say it).
+            lines.append([Run(String(theme.barFull), foreground: theme.barFilled), Run(" fits the cap   "),
+                          Run(String(theme.barFull), foreground: theme.barWarning), Run(" over the cap")])
+        }
         for line in Formatting.wrap(whatRNNPoolDoes, width: innerWidth) { lines.append([Run(line)]) }
         lines.append([Run(pad("weights", 9)),
                       Run("\(Formatting.bytes(m.weightBytes)) read-only (flash on an MCU), not in the arena")])
@@ -96,6 +101,8 @@ enum MemoryOverlay {
             }
             if cut {
                 lines.append([Run("\(theme.ellipsis) \(m.layers.count - shownCount) more layers (enlarge the terminal)")])
+            } else if remaining > shownCount, m.layers.contains(where: { $0.ownBytes == 0 }) {
+                lines.append([Run("0 B: the layer reads its block's rows and needs no buffer of its own")])
             }
         }
         return lines
