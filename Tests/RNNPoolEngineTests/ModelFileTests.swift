@@ -109,6 +109,23 @@ final class ModelFileTests: XCTestCase {
         expectError(refreshCRC(d), contains: "bad JSON header")
     }
 
+    /// What is wrong with the header's JSON is said, not just "not valid JSON" (issue 19).
+    func testJSONProblemsNameTheKeyAndTheReason() throws {
+        func with(_ section: String, _ key: String, _ value: Any) throws -> Data {
+            var w = RPMWriter.tinyModel()
+            var part = w.header[section] as! [String: Any]
+            part[key] = value
+            w.header[section] = part
+            return try w.encode()
+        }
+        expectError(try with("input", "width", "320"), contains: "input.width is not an integer")
+        expectError(try with("rnnpool", "pad_to", 40), contains: "rnnpool.pad_to is not a list")
+        expectError(try with("input", "scale", NSNull()), contains: "input.scale is null, expected a number")
+        // Foundation's decoder gives no key for a number its field cannot hold (320.5 for
+        // an integer, 1e39 for a float): the message says that much.
+        expectError(try with("input", "width", 320.5), contains: "a number out of its field's range")
+    }
+
     func testHeadReadingMissingBlockIsRejected() throws {
         var w = RPMWriter.tinyModel()
         var heads = w.header["heads"] as! [[String: Any]]

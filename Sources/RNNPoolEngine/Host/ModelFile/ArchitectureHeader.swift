@@ -46,12 +46,33 @@ extension Architecture {
             return try JSONDecoder().decode(Architecture.self, from: json)
         } catch let DecodingError.keyNotFound(key, ctx) {
             throw ModelFileError(path: path, reason: .badHeader("missing key \(keyPath(ctx.codingPath + [key]))"))
-        } catch let DecodingError.typeMismatch(_, ctx) {
-            throw ModelFileError(path: path, reason: .badHeader("wrong type at \(keyPath(ctx.codingPath))"))
-        } catch let DecodingError.valueNotFound(_, ctx) {
-            throw ModelFileError(path: path, reason: .badHeader("null at \(keyPath(ctx.codingPath))"))
+        } catch let DecodingError.typeMismatch(type, ctx) {
+            throw ModelFileError(path: path, reason: .badHeader("\(keyPath(ctx.codingPath)) is not \(expected(type))"))
+        } catch let DecodingError.valueNotFound(type, ctx) {
+            throw ModelFileError(path: path, reason: .badHeader("\(keyPath(ctx.codingPath)) is null, expected \(expected(type))"))
+        } catch let DecodingError.dataCorrupted(ctx) where !ctx.codingPath.isEmpty {
+            // A number that does not fit its field: 320.5 for an integer, 1e39 for a float.
+            throw ModelFileError(path: path, reason: .badHeader(
+                "\(keyPath(ctx.codingPath)) does not fit its type (\(Printable.excerpt(ctx.debugDescription)))"))
+        } catch let DecodingError.dataCorrupted(ctx) {
+            // Not JSON at all, or a number no field type holds: the parser's reason where it gives one.
+            let why = ctx.underlyingError.map { " (\(Printable.excerpt("\($0)")))" } ?? ""
+            throw ModelFileError(path: path, reason: .badHeader("not valid JSON, or a number out of its field's range\(why)"))
         } catch {
             throw ModelFileError(path: path, reason: .badHeader("not valid JSON"))
+        }
+    }
+
+    /// "an integer", "a number", … for a field of `type`.
+    private static func expected(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: return "an integer"
+        case is Float.Type, is Double.Type: return "a number"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        default:
+            let name = "\(type)"
+            return name.hasPrefix("Array") ? "a list" : (name.hasPrefix("Dictionary") ? "an object" : "a \(name)")
         }
     }
 
