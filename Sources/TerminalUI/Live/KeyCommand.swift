@@ -48,13 +48,15 @@ extension KeyCommand {
     /// returns nil when none is). An Esc with more bytes right behind it is not the Esc
     /// key but an escape sequence ncurses did not decode (Alt+key arrives as Esc then
     /// the key; some terminals' Home/End/F-keys are missing from terminfo): the whole
-    /// sequence is swallowed so that, for example, Alt+q does not quit.
-    public static func read(first: Int32, next: () -> Int32?, resizeCode: Int32) -> KeyCommand? {
-        if first == escapeKey, next() != nil {
+    /// sequence is swallowed so that, for example, Alt+q does not quit. A resize right
+    /// behind an Esc is not part of a sequence: both come back, in order.
+    public static func read(first: Int32, next: () -> Int32?, resizeCode: Int32) -> [KeyCommand] {
+        if first == escapeKey, let second = next() {
+            if second == resizeCode { return [.escape, .resize] }
             while next() != nil {}
-            return nil
+            return []
         }
-        return KeyCommand(key: first, resizeCode: resizeCode)
+        return KeyCommand(key: first, resizeCode: resizeCode).map { [$0] } ?? []
     }
 }
 

@@ -71,15 +71,17 @@ struct LiveSession {
                 break mainLoop
             }
             if let key = screen.readKey(timeoutMilliseconds: LiveUI.keyTimeoutMilliseconds) {
-                let command = KeyCommand.read(first: key, next: { screen.pendingKey() },
-                                              resizeCode: CursesScreen.resizeKey)
-                if command == .quit { break mainLoop }
+                let commands = KeyCommand.read(first: key, next: { screen.pendingKey() },
+                                               resizeCode: CursesScreen.resizeKey)
+                if commands.contains(.quit) { break mainLoop }
                 // The notice lasts until the next key, bound to a command or not.
-                if command != .resize { notice = nil }
-                if let command { handle(command, screen: screen) }
-                if command == .resize {
-                    size = screen.size
-                    screen.invalidate()
+                if commands != [.resize] { notice = nil }
+                for command in commands {
+                    handle(command, screen: screen)
+                    if command == .resize {
+                        size = screen.size
+                        screen.invalidate()
+                    }
                 }
                 forceDraw = true
             }
