@@ -79,12 +79,8 @@ enum StatusBar {
             segments.append("det \(Formatting.milliseconds(s.detectorMilliseconds)) ms "
                             + "\(Formatting.fps(s.detectorFPS)) fps")
         }
-        segments.append("shown \(Formatting.fps(s.displayFPS)) fps")
-        segments.append("draw \(Formatting.milliseconds(s.renderMilliseconds)) ms")
-        if s.detector != .absent {
-            segments.append("faces \(s.faceCount)")
-            segments.append(String(format: "thr %.2f", s.threshold))
-        }
+        // The arena figure is the demo's point: it and the faces come before the
+        // display's own figures, so a narrow terminal cuts those first.
         if let m = s.memory {
             // A failed frame's figures are partial: say what a frame needs instead.
             if s.detectorFailed {
@@ -97,6 +93,12 @@ enum StatusBar {
         } else if let cap = s.ramCapBytes {
             segments.append("arena cap \(Formatting.kibibytes(cap)) KiB")
         }
+        if s.detector != .absent {
+            segments.append("faces \(s.faceCount)")
+            segments.append(String(format: "thr %.2f", s.threshold))
+        }
+        segments.append("shown \(Formatting.fps(s.displayFPS)) fps")
+        segments.append("draw \(Formatting.milliseconds(s.renderMilliseconds)) ms")
         if s.detector != .absent { segments.append("dropped \(s.droppedFrames)") }
         return segments
     }
