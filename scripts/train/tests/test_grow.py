@@ -1,0 +1,38 @@
+import copy
+
+import torch
+
+from scripts.train.grow import grown_state_dict
+from scripts.train.model import DEFAULT_ARCH, Detector
+
+
+def test_a_grown_model_keeps_the_old_weights_and_the_later_heads_outputs():
+    torch.manual_seed(0)
+    narrow = Detector(DEFAULT_ARCH).eval()
+    wide_arch = copy.deepcopy(DEFAULT_ARCH)
+    for b in wide_arch["blocks"][:2]:
+        b["out_channels"] = 48
+    wide = Detector(wide_arch).eval()
+    wide.load_state_dict(grown_state_dict(wide, narrow.state_dict()))
+    old, new = narrow.state_dict(), wide.state_dict()
+    for k, v in old.items():
+        if v.dtype.is_floating_point:
+            assert torch.equal(new[k][tuple(slice(0, s) for s in v.shape)], v), k
+    # Block 2 onward see the new channels through zero weights: their outputs are the same.
+    x = torch.randn(1, 1, 240, 320) * 0.5
+    with torch.no_grad():
+        a, b = narrow(x), wide(x)
+    for (l1, c1), (l2, c2) in list(zip(a, b))[2:]:
+        assert torch.allclose(l1, l2, atol=1e-5) and torch.allclose(c1, c2, atol=1e-5)
+
+
+def test_growing_into_a_smaller_shape_is_refused():
+    narrow_arch = copy.deepcopy(DEFAULT_ARCH)
+    narrow_arch["blocks"][0]["out_channels"] = 16
+    small = Detector(narrow_arch)
+    try:
+        grown_state_dict(small, Detector(DEFAULT_ARCH).state_dict())
+    except ValueError as e:
+        assert "cannot grow" in str(e)
+    else:
+        raise AssertionError("shrinking must be refused")
