@@ -13,14 +13,11 @@ extension LivePipeline {
             if let maxFrames, published >= maxFrames { break }
             guard let frame = try source.value.nextFrame() else { break }
             let threshold = shared.withLock { $0.threshold }
-            let outcome = processor?.value.process(frame, threshold: threshold)
-                ?? FrameOutcome(frameWidth: frame.width, frameHeight: frame.height)
+            let outcome = processor.value.process(frame, threshold: threshold)
             let now = MonotonicClock.now()
             let fps = shared.withLock { state -> Double? in
-                state.latestFrame = frame
-                state.framesCaptured += 1
-                state.captureRate.record(at: now)
-                if processor != nil { state.record(outcome, at: now) }
+                state.recordCaptured(frame, at: now)
+                if hasDetector { state.record(outcome, at: now) }
                 return state.captureRate.rate(now: now)
             }
             try publish(frame, outcome, fps)

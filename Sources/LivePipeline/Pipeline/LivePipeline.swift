@@ -17,7 +17,7 @@ public final class LivePipeline: Sendable {
     let shared: Mutex<PipelineState>
     private let slot: LatestFrameSlot?
     let source: HandOff<any FrameSource>
-    let processor: ProcessorOwner?
+    let processor: ProcessorOwner
     /// The `r` recording, fed by the capture thread with every captured frame.
     public let recording = RecordingSession()
     /// The source's own frame rate, when it has one (a .y4m header, a camera's setting).
@@ -33,7 +33,7 @@ public final class LivePipeline: Sendable {
         shared = Mutex(PipelineState(threshold: threshold, memory: detector?.memory))
         slot = detector == nil ? nil : LatestFrameSlot()
         self.source = HandOff(source)
-        processor = detector.map { ProcessorOwner(FrameProcessor(detector: $0, tracking: tracking)) }
+        processor = ProcessorOwner(FrameProcessor(detector: detector, tracking: tracking))
         nominalFPS = source.nominalFPS
         hasDetector = detector != nil
     }
@@ -106,12 +106,7 @@ public final class LivePipeline: Sendable {
                     recording.append(frame)
                     slot?.put(frame)
                     let now = MonotonicClock.now()
-                    shared.withLock {
-                        $0.latestFrame = frame
-                        $0.framesCaptured += 1
-                        $0.captureRate.record(at: now)
-                        $0.version &+= 1
-                    }
+                    shared.withLock { $0.recordCaptured(frame, at: now) }
                 } catch {
                     let message = String(describing: error)
                     shared.withLock {
@@ -128,7 +123,7 @@ public final class LivePipeline: Sendable {
     }
 
     private func startDetector() -> ThreadFinished? {
-        guard let slot, let processor else { return nil }
+        guard let slot else { return nil }
         let finished = ThreadFinished()
         let thread = Thread { [self] in
             defer { finished.signal() }

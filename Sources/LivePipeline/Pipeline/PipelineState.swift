@@ -38,6 +38,14 @@ public struct PipelineState: Sendable {
         self.memory = memory
     }
 
+    /// Takes in a frame the source delivered.
+    mutating func recordCaptured(_ frame: Frame, at now: Double) {
+        latestFrame = frame
+        framesCaptured += 1
+        captureRate.record(at: now)
+        version &+= 1
+    }
+
     /// Takes in one frame's outcome.
     mutating func record(_ outcome: FrameOutcome, at now: Double) {
         memory = outcome.memory ?? memory
