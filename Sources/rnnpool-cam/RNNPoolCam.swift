@@ -24,7 +24,8 @@ struct RNNPoolCam: ParsableCommand {
     /// `rnnpool-cam live --help` prints them) and the terminal UI's keys.
     static var liveHelp: String {
         let live = LiveCommand.helpMessage(columns: 80)
-        let options = live.range(of: "OPTIONS:").map { String(live[$0.upperBound...]) } ?? ""
+        let options = (live.range(of: "OPTIONS:").map { String(live[$0.upperBound...]) } ?? "")
+            .trimmingCharacters(in: .newlines)
         let keys = HelpOverlay.keys.map { "  " + $0.key.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.action }
         return """
         Without a subcommand, plays SOURCE (a V4L2 camera such as /dev/video0, or a .y4m \
@@ -32,7 +33,7 @@ struct RNNPoolCam: ParsableCommand {
         line per frame. Without SOURCE it uses /dev/video0 when it exists, else the \
         bundled demo clip.
 
-        LIVE OPTIONS:\(options.trimmingCharacters(in: .newlines).isEmpty ? "" : "\n" + options.trimmingCharacters(in: .newlines))
+        LIVE OPTIONS:\(options.isEmpty ? "" : "\n" + options)
 
         KEYS (terminal UI):
         \(keys.joined(separator: "\n"))
