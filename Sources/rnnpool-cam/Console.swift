@@ -30,8 +30,7 @@ enum Console {
 
     /// nil when every byte went out, else the errno.
     private static func write(_ fd: Int32, _ text: String) -> Int32? {
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { writeFully(fd, UnsafeRawBufferPointer($0)) }
+        Array(text.utf8).withUnsafeBytes { writeFully(fd, $0) }
     }
 }
 
