@@ -57,6 +57,32 @@ final class DetectorTests: XCTestCase {
         }
     }
 
+    /// Issue 23's target: the shipped detector at 320×240, int8, input streamed, in at
+    /// most 48 KiB of arena, whatever the source size; the frame held costs the input.
+    func testShippedModelStreamsIn48KiB() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../assets/models/rnnpool-face.rpm").standardizedFileURL.path
+        let model = try RNNPoolModel.load(path: path)
+        let det = try RNNPoolDetector(model: model, ramCapBytes: 48 * 1024, precision: .int8)
+        for (w, h) in [(320, 240), (640, 480), (1280, 720)] {
+            let img = frame(width: w, height: h)
+            let r = try img.withUnsafeBufferPointer { try det.detect(luma: $0, width: w, height: h, threshold: 0.05) }
+            XCTAssertLessThanOrEqual(r.memory.framePeakBytes, 48 * 1024, "\(w)×\(h)")
+            // No layer but the input ring holds anything that grows with the frame.
+            XCTAssertEqual(r.memory.layers.first { $0.name == "input" }?.ownBytes, 3 * 320)
+            XCTAssertEqual(r.memory.layers.filter { $0.name.hasPrefix("heads.") }.map(\.ownBytes).max(), 0,
+                           "head outputs and norms live in the shared scratch")
+        }
+        XCTAssertEqual(det.requiredArenaBytes, try img320Peak(det))
+        XCTAssertGreaterThan(try XCTUnwrap(det.otherAccountingArenaBytes), 96 * 1024, "the frame held does not fit")
+    }
+
+    private func img320Peak(_ det: RNNPoolDetector) throws -> Int {
+        let img = frame(width: 320, height: 240)
+        return try img.withUnsafeBufferPointer { try det.detect(luma: $0, width: 320, height: 240, threshold: 0.5) }
+            .memory.framePeakBytes
+    }
+
     func testTinyModelRunsAtItsOwnResolution() throws {
         let path = try RPMWriter.tinyModel().write()
         defer { try? FileManager.default.removeItem(atPath: path) }

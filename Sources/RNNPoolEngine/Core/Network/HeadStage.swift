@@ -16,10 +16,12 @@ final class HeadStage: RowConsumer {
     var tap: LayerTap?
     var threshold: Float = 0.5
     var candidates: (Candidate) -> Void = { _ in }
-    private var norms: UnsafeMutablePointer<Float>?
-    /// The network's shared scratch (valid during a frame): holds one output row from
-    /// `kernel.run` to the end of `decode`, with no other stage running in between, and
-    /// after it the kernel's staging.
+    /// The network's shared scratch (valid during a frame): holds one pass of output
+    /// pixels from the kernel to the end of its `decode`, with no other stage running in
+    /// between, after it the kernel's staging, then (L2-normalised heads) the window's
+    /// three rows of inverse norms. Those are recomputed for each output row rather than
+    /// kept across rows (3 × width floats of arena saved for 3 × width × channels
+    /// multiply-adds).
     var out: UnsafeMutablePointer<Float>?
     private var next = 0
 
@@ -41,46 +43,65 @@ final class HeadStage: RowConsumer {
 
     var anchorCount: Int { width * height * sizes.count }
 
+    /// Scratch floats this head needs: one pass of output pixels, the kernel's staging
+    /// and, for an L2-normalised head, three rows of inverse norms.
+    var scratchFloats: Int {
+        HeadRowKernel.pixels * kernel.outPadded + kernel.stagingFloats + (kernel.l2norm ? 3 * width : 0)
+    }
+
     /// Forgets any half-finished frame (after an arena overflow the arena is wiped).
-    func reset() { next = 0; norms = nil }
+    func reset() { next = 0 }
 
     func accept(row r: Int) throws(ArenaOverflowError) {
-        arena.enter(layer)
-        if kernel.l2norm && norms == nil { norms = try arena.allocate(Float.self, count: 3 * width) }
+        arena.enter(layer)   // owns no arena; samples taken while it runs are its layer's
         let src = input()
-        if src.elementBytes == 1 { try run(Int8.self, src, upTo: r) } else { try run(Float.self, src, upTo: r) }
-        if next == height, let n = norms {
-            arena.free(n)
-            norms = nil
-        }
+        if src.elementBytes == 1 { run(Int8.self, src, upTo: r) } else { run(Float.self, src, upTo: r) }
     }
 
     /// Computes (and decodes) every output row whose input window ends at or before row r.
-    private func run<I: ActivationElement>(_: I.Type, _ src: FeatureRing, upTo r: Int) throws(ArenaOverflowError) {
-        if let norms { kernel.inverseNorms(row: src.row(r, as: I.self), width: width, grid: src.scale,
-                                           into: norms + (r % 3) * width) }
+    private func run<I: ActivationElement>(_: I.Type, _ src: FeatureRing, upTo r: Int) {
         while next < height && min(next + 1, height - 1) <= r {
             let y = next
             let rows = ThreeRows(first: y - 1, height: height) { UnsafePointer(src.row($0, as: I.self)) }
-            let ns = norms.map { n in ThreeRows(first: y - 1, height: height) { UnsafePointer(n + ($0 % 3) * width) } }
-                ?? ThreeRows(nil, nil, nil)
-            kernel.run(width: width, rows: rows, norms: ns, scale: src.scale.scale, out: out!,
-                       staging: out! + width * kernel.outPadded)
-            if let tap {
-                tap("heads.\(index).loc", y, width, kernel.locCount, kernel.outPadded, out!)
-                tap("heads.\(index).conf", y, width, kernel.confCount, kernel.outPadded, out! + kernel.locCount)
+            let pass = out!, staging = pass + HeadRowKernel.pixels * kernel.outPadded
+            var ns = ThreeRows<Float>(nil, nil, nil)
+            if kernel.l2norm {
+                let norms = staging + kernel.stagingFloats
+                for k in 0..<3 {
+                    guard let row = rows[k] else { continue }
+                    kernel.inverseNorms(row: row, width: width, grid: src.scale, into: norms + k * width)
+                }
+                ns = ThreeRows(first: y - 1, height: height) { UnsafePointer(norms + ($0 - (y - 1)) * width) }
             }
-            decode(row: y)
+            // Taps (tests, debugging) see whole rows: gathered outside the arena.
+            var tapped = tap == nil ? [] : [Float](repeating: 0, count: width * kernel.outPadded)
+            var x = 0
+            while x < width {
+                let count = min(HeadRowKernel.pixels, width - x)
+                kernel.runPass(x: x, width: width, rows: rows, norms: ns, scale: src.scale.scale, out: pass,
+                               staging: staging)
+                if !tapped.isEmpty {
+                    for i in 0..<(count * kernel.outPadded) { tapped[x * kernel.outPadded + i] = pass[i] }
+                }
+                decode(row: y, pixels: x, count: count, from: pass)
+                x += count
+            }
+            if let tap {
+                tapped.withUnsafeBufferPointer { t in
+                    tap("heads.\(index).loc", y, width, kernel.locCount, kernel.outPadded, t.baseAddress!)
+                    tap("heads.\(index).conf", y, width, kernel.confCount, kernel.outPadded, t.baseAddress! + kernel.locCount)
+                }
+            }
             next += 1
         }
     }
 
-    /// Scores every anchor of row y; decodes the ones at or above the threshold.
-    private func decode(row y: Int) {
+    /// Scores every anchor of pixels x0 ..< x0 + count of row y (`o`: their outputs);
+    /// decodes the ones at or above the threshold.
+    private func decode(row y: Int, pixels x0: Int, count: Int, from o: UnsafeMutablePointer<Float>) {
         let op = kernel.outPadded, nl = kernel.locCount, k = background + 1, a = sizes.count
-        let o = out!
-        for x in 0..<width {
-            let px = o + x * op
+        for x in x0..<(x0 + count) {
+            let px = o + (x - x0) * op
             for ai in 0..<a {
                 let conf = px + nl + k * ai
                 var bg = conf[0]

@@ -84,9 +84,10 @@ final class StreamingNetwork {
     /// Floats of the one scratch buffer all stages share: kernels run one at a time and
     /// keep nothing in scratch across rows, so the largest need is enough.
     var sharedScratchFloats: Int {
-        var n = pool.kernel.scratchFloats
+        var n = pool.grids == nil ? pool.kernel.scratchFloats(storing: Float.self)
+                                  : pool.kernel.scratchFloats(storing: Int8.self)
         for b in blocks { n = max(n, b.kernel.scratchFloats) }
-        for h in heads { n = max(n, h.width * h.kernel.outPadded + h.kernel.stagingFloats) }
+        for h in heads { n = max(n, h.scratchFloats) }
         return n
     }
 

@@ -104,7 +104,9 @@ struct FastGRNNLanes {
     }
 
     /// One time step from the input projection `a` (W x, already computed). `h` is
-    /// updated in place (`scratch`: hidden vectors); `first` means h = 0. `clampIdle`
+    /// updated in place (`scratch`: hidden vectors for the pre-activations; it may be
+    /// `a` itself, each a[j] being read before scratch[j] is written); `first` means
+    /// h = 0. `clampIdle`
     /// is `clampIsIdle(...)` for the sweep's inputs: the gates then skip the clamp.
     /// `compact`: the int8 path's exp (Activations.expWithin87Compact), where the
     /// biases allow the bounded forms.

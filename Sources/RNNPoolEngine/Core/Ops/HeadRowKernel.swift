@@ -1,7 +1,8 @@
 /// One output row of a detection head (NETWORK.md §5): optional L2Norm of the input,
 /// then the loc and conf 3×3 convolutions (padding 1) computed together. The L2Norm
 /// gain g is folded into the weights at load time, and 1/(‖x‖+1e-10) is applied per
-/// tap from a small ring of per-pixel factors, so normalised rows are never stored.
+/// tap from per-pixel factors (three rows of them, made for each output row), so
+/// normalised rows are never stored.
 struct HeadRowKernel {
     let channels: Int
     let inStride: Int
@@ -60,52 +61,65 @@ struct HeadRowKernel {
     func run<I: ActivationElement>(width: Int, rows: ThreeRows<I>, norms: ThreeRows<Float>,
                                    scale: Float, out: UnsafeMutablePointer<Float>,
                                    staging: UnsafeMutablePointer<Float>) {
-        // Literal channel counts make the pixel offsets in `pass` constants.
-        switch channels {
-        case 32: run(channels: 32, width: width, rows: rows, norms: norms, scale: scale, out: out, staging: staging)
-        case 64: run(channels: 64, width: width, rows: rows, norms: norms, scale: scale, out: out, staging: staging)
-        default: run(channels: channels, width: width, rows: rows, norms: norms, scale: scale, out: out, staging: staging)
-        }
-    }
-
-    @inline(__always)
-    private func run<I: ActivationElement>(channels c: Int, width: Int, rows: ThreeRows<I>, norms: ThreeRows<Float>,
-                                           scale: Float, out: UnsafeMutablePointer<Float>,
-                                           staging: UnsafeMutablePointer<Float>) {
-        let columns = HeadRowKernel.pixels + 2, lut = int8Values.p
-        let has = (rows.r0 != nil, rows.r1 != nil, rows.r2 != nil)
         var x = 0
         while x < width {
-            let count = min(HeadRowKernel.pixels, width - x)
-            // Column q of row ky is input column x − 1 + q, times its factor.
-            for ky in 0..<3 {
-                guard let r = rows[ky] else { continue }
-                let nrm = norms[ky]
-                for q in 0..<columns {
-                    let dst = staging + (ky &* columns &+ q) &* c
-                    let ix = x - 1 + q
-                    guard ix >= 0 && ix < width else { dst.update(repeating: 0, count: c); continue }
-                    let f = l2norm ? nrm![ix] : scale
-                    let src = r + ix &* inStride
-                    var ci = 0
-                    while ci + 16 <= c { store16(I.stored16(src + ci) * f, dst + ci); ci &+= 16 }
-                    while ci < c { dst[ci] = I.stored(src, ci, table: lut) * f; ci &+= 1 }
-                }
-            }
-            var offset = 0
-            while offset + 16 <= outPadded {
-                pass(SIMD16<Float>.self, channels: c, offset: offset, x: x, count: count, has: has, staging: staging, out: out)
-                offset += 16
-            }
-            if offset < outPadded {
-                pass(SIMD8<Float>.self, channels: c, offset: offset, x: x, count: count, has: has, staging: staging, out: out)
-            }
+            runPass(x: x, width: width, rows: rows, norms: norms, scale: scale, out: out + x &* outPadded,
+                    staging: staging)
             x += HeadRowKernel.pixels
         }
     }
 
+    /// One pass of the same row: output pixels x ..< x + `pixels` (fewer at the row's
+    /// end) into `out` (that many × outPadded floats). A consumer that uses each pass at
+    /// once (the head stage decodes it) needs room for one pass, not the whole row.
+    func runPass<I: ActivationElement>(x: Int, width: Int, rows: ThreeRows<I>, norms: ThreeRows<Float>,
+                                       scale: Float, out: UnsafeMutablePointer<Float>,
+                                       staging: UnsafeMutablePointer<Float>) {
+        // Literal channel counts make the pixel offsets in `pass` constants.
+        switch channels {
+        case 32: runPass(channels: 32, x: x, width: width, rows: rows, norms: norms, scale: scale, out: out,
+                         staging: staging)
+        case 64: runPass(channels: 64, x: x, width: width, rows: rows, norms: norms, scale: scale, out: out,
+                         staging: staging)
+        default: runPass(channels: channels, x: x, width: width, rows: rows, norms: norms, scale: scale, out: out,
+                         staging: staging)
+        }
+    }
+
     @inline(__always)
-    private func pass<V: SIMD>(_: V.Type, channels c: Int, offset: Int, x: Int, count: Int, has: (Bool, Bool, Bool),
+    private func runPass<I: ActivationElement>(channels c: Int, x: Int, width: Int, rows: ThreeRows<I>,
+                                               norms: ThreeRows<Float>, scale: Float, out: UnsafeMutablePointer<Float>,
+                                               staging: UnsafeMutablePointer<Float>) {
+        let columns = HeadRowKernel.pixels + 2, lut = int8Values.p
+        let has = (rows.r0 != nil, rows.r1 != nil, rows.r2 != nil)
+        let count = min(HeadRowKernel.pixels, width - x)
+        // Column q of row ky is input column x − 1 + q, times its factor.
+        for ky in 0..<3 {
+            guard let r = rows[ky] else { continue }
+            let nrm = norms[ky]
+            for q in 0..<columns {
+                let dst = staging + (ky &* columns &+ q) &* c
+                let ix = x - 1 + q
+                guard ix >= 0 && ix < width else { dst.update(repeating: 0, count: c); continue }
+                let f = l2norm ? nrm![ix] : scale
+                let src = r + ix &* inStride
+                var ci = 0
+                while ci + 16 <= c { store16(I.stored16(src + ci) * f, dst + ci); ci &+= 16 }
+                while ci < c { dst[ci] = I.stored(src, ci, table: lut) * f; ci &+= 1 }
+            }
+        }
+        var offset = 0
+        while offset + 16 <= outPadded {
+            pass(SIMD16<Float>.self, channels: c, offset: offset, count: count, has: has, staging: staging, out: out)
+            offset += 16
+        }
+        if offset < outPadded {
+            pass(SIMD8<Float>.self, channels: c, offset: offset, count: count, has: has, staging: staging, out: out)
+        }
+    }
+
+    @inline(__always)
+    private func pass<V: SIMD>(_: V.Type, channels c: Int, offset: Int, count: Int, has: (Bool, Bool, Bool),
                                staging: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>)
     where V.Scalar == Float {
         let op = outPadded, w = weight.p + offset, columns = HeadRowKernel.pixels + 2
@@ -133,7 +147,7 @@ struct HeadRowKernel {
         }
         func store(_ v: V, _ i: Int) {
             guard i < count else { return }
-            let index: Int = (x + i) &* op &+ offset
+            let index: Int = i &* op &+ offset
             UnsafeMutableRawPointer(out + index).storeBytes(of: v, as: V.self)
         }
         store(a0, 0); store(a1, 1); store(a2, 2); store(a3, 3)

@@ -11,6 +11,12 @@ import CKernels
 /// projection accumulators. Stride-1 blocks thus expand each input row three times
 /// (extra multiply-adds) in exchange for a t-times smaller line buffer: the trade that
 /// keeps the whole pipeline inside the RAM cap.
+///
+/// The row is computed in tiles of `tileColumns` output pixels, each expanding only the
+/// input columns its window reads (one more on each side, recomputed by the neighbour
+/// tile), so the scratch does not grow with the frame's width: a 640-wide input needs
+/// the same scratch as a 320-wide one. Every output value is the same sum in the same
+/// order as with one tile per row.
 struct MBConvRowKernel {
     let shape: Architecture.BlockShape
     let midPadded: Int
@@ -60,38 +66,84 @@ struct MBConvRowKernel {
     /// Expanded channels per group (one SIMD16).
     static let group = 16
 
-    /// Scratch floats: 3 expanded rows of one 16-channel group, (int8 path) the output
-    /// row's float accumulators, and 16 channels of 8 input pixels as floats (`staged`).
-    var scratchFloats: Int { MBConvScratch.floats(shape) }
+    /// Scratch floats a tile may use: 8 KiB, what the RNNPool kernel and the widest
+    /// heads need anyway (the network's scratch is the largest kernel's).
+    static let tileScratchFloats = 2048
+
+    /// Output pixels per tile: the row split into the fewest tiles whose scratch fits
+    /// `tileScratchFloats`, all of about the same width. A tile expands the columns
+    /// its windows read beyond its own (2 at stride 1, 1 at stride 2) again: at 320×240
+    /// 10% more expand work than whole rows in blocks 0–1, for a scratch that no longer
+    /// grows with the frame's width.
+    var tileColumns: Int {
+        let s = shape.stride, fixed = 3 * MBConvRowKernel.group * 3 + 8 * 16
+        // 3 rows × (s·(T−1) + 3) columns × 16 floats + T × outStride sums + staging.
+        let perPixel = 3 * MBConvRowKernel.group * s + outStride
+        let most = max(1, (MBConvRowKernel.tileScratchFloats - fixed + 3 * MBConvRowKernel.group * s) / perPixel)
+        let tiles = (shape.wout + most - 1) / most
+        return (shape.wout + tiles - 1) / tiles
+    }
+
+    /// Input columns a tile reads at most (its windows' span).
+    var tileInputColumns: Int { min(shape.win, shape.stride * (tileColumns - 1) + 3) }
+
+    /// Scratch floats: 3 expanded tile rows of one 16-channel group, (int8 path) the
+    /// tile's float accumulators, and 16 channels of 8 input pixels as floats (`staged`).
+    var scratchFloats: Int {
+        MBConvScratch.floats(tileColumns: tileColumns, tileInputColumns: tileInputColumns, outStride: outStride)
+    }
 
     /// Computes output row `yo`. `inputRow(r)` gives input row r (0 ≤ r < hin), stored
     /// as `I` on grid `inGrid`; the row is stored as `O` on `outGrid`.
     ///
-    /// Per 16-channel group g: expand the (up to) three input rows the depthwise window
-    /// needs, run the depthwise taps, fold the result into the projection accumulators.
+    /// Per tile, per 16-channel group g: expand the tile's columns of the (up to) three
+    /// input rows the depthwise window needs, run the depthwise taps, fold the result
+    /// into the tile's projection accumulators.
     func run<I: ActivationElement, O: ActivationElement>(
         row yo: Int, inputRow: (Int) -> UnsafePointer<I>, out: UnsafeMutablePointer<O>,
         scratch: UnsafeMutablePointer<Float>, inGrid: ActivationScale, outGrid: ActivationScale) {
         precondition(inGrid.scale == inputScale, "expand weights were scaled for another input grid")
         precondition(expandWeight == nil || (expandScale != nil) == (I.self == Int8.self),
                      "int8 expand weights need int8 inputs, float weights float inputs")
-        // Float rows accumulate in place; int8 rows in scratch, stored once at the end.
-        let area = MBConvScratch(scratch, shape: shape, outStride: outStride,
-                                 sumsInto: O.self == Float.self ? UnsafeMutableRawPointer(out) : nil)
         let rows = ThreeRows(first: shape.stride * yo - 1, height: shape.hin, row: inputRow)
-        startAccumulators(area.sums, residual: shape.residual ? inputRow(yo) : nil, inputScale: inGrid.scale)
-        var g = 0
-        while g < midPadded {
-            for ky in 0..<3 {
-                guard let src = rows[ky] else { continue }
-                expandGroup(g, row: src, into: area.expanded + ky &* shape.win, staged: area.staged,
-                            inputScale: inGrid.scale)
+        let present = (rows.r0 != nil, rows.r1 != nil, rows.r2 != nil)
+        let span = tileInputColumns
+        var x0 = 0
+        while x0 < shape.wout {
+            let tile = Tile(first: x0, count: min(tileColumns, shape.wout - x0), shape: shape)
+            // Float rows accumulate in place; int8 tiles in scratch, stored once at the end.
+            let area = MBConvScratch(scratch, tileColumns: tileColumns, tileInputColumns: span, outStride: outStride,
+                                     sumsInto: O.self == Float.self ? UnsafeMutableRawPointer(out + x0 &* outStride) : nil)
+            startAccumulators(area.sums, tile: tile, residual: shape.residual ? inputRow(yo) : nil,
+                              inputScale: inGrid.scale)
+            var g = 0
+            while g < midPadded {
+                for ky in 0..<3 {
+                    guard let src = rows[ky] else { continue }
+                    expandGroup(g, row: src + tile.firstInput &* inStride, pixels: tile.inputCount,
+                                into: area.expanded + ky &* span, staged: area.staged, inputScale: inGrid.scale)
+                }
+                depthwiseProject(group: g, expanded: area.expanded, span: span, tile: tile, rows: present,
+                                 sums: area.sums)
+                g += MBConvRowKernel.group
             }
-            depthwiseProject(group: g, expanded: area.expanded, rows: (rows.r0 != nil, rows.r1 != nil, rows.r2 != nil),
-                             sums: area.sums)
-            g += MBConvRowKernel.group
+            if O.self != Float.self { storeTile(area.sums, pixels: tile.count, to: out + x0 &* outStride, grid: outGrid) }
+            x0 &+= tile.count
         }
-        if O.self != Float.self { storeRow(area.sums, to: out, grid: outGrid) }
+    }
+
+    /// Output pixels first ..< first + count of a row, and the input columns their 3×3
+    /// windows read (clipped to the row: the zero padding is never expanded).
+    struct Tile {
+        let first: Int, count: Int
+        let firstInput: Int, inputCount: Int
+
+        init(first: Int, count: Int, shape s: Architecture.BlockShape) {
+            self.first = first
+            self.count = count
+            firstInput = max(0, s.stride * first - 1)
+            inputCount = min(s.win, s.stride * (first + count - 1) + 2) - firstInput
+        }
     }
 
     // MARK: - Phase 1: accumulators
@@ -99,14 +151,14 @@ struct MBConvRowKernel {
     /// Every output pixel's accumulators start at the projection bias, plus the
     /// residual input (same row) when the block has one.
     @inline(__always)
-    private func startAccumulators<I: ActivationElement>(_ sums: UnsafeMutablePointer<Float>, residual: UnsafePointer<I>?,
-                                                         inputScale sIn: Float) {
+    private func startAccumulators<I: ActivationElement>(_ sums: UnsafeMutablePointer<Float>, tile: Tile,
+                                                         residual: UnsafePointer<I>?, inputScale sIn: Float) {
         let cp = outStride, pb = projectBias.p
-        for xo in 0..<shape.wout {
-            let o = sums + xo &* cp
+        for i in 0..<tile.count {
+            let o = sums + i &* cp
             o.update(from: pb, count: cp)
             if let residual {
-                let r = residual + xo &* inStride
+                let r = residual + (tile.first &+ i) &* inStride
                 for c in 0..<shape.cin { o[c] += r[c].stored * sIn }
             }
         }
@@ -114,24 +166,25 @@ struct MBConvRowKernel {
 
     // MARK: - Phase 2: expand one group of one input row
 
-    /// Expanded channels g ..< g+16 of input row `src` into `dst` (win vectors): the
-    /// VNNI kernel where it was chosen, else the portable loop; t = 1 copies the input.
+    /// Expanded channels g ..< g+16 of `pixels` input pixels from `src` into `dst`
+    /// (`pixels` vectors): the VNNI kernel where it was chosen, else the portable loop;
+    /// t = 1 copies the input.
     @inline(__always)
-    private func expandGroup<I: ActivationElement>(_ g: Int, row src: UnsafePointer<I>,
+    private func expandGroup<I: ActivationElement>(_ g: Int, row src: UnsafePointer<I>, pixels: Int,
                                                    into dst: UnsafeMutablePointer<SIMD16<Float>>,
                                                    staged: UnsafeMutablePointer<Float>, inputScale sIn: Float) {
         guard let ew = expandWeight else {
-            copyGroup(g, row: src, into: dst, inputScale: sIn)
+            copyGroup(g, row: src, pixels: pixels, into: dst, inputScale: sIn)
             return
         }
         #if RNNPOOL_HOST_X86_64
         if I.self == Int8.self, let v = vnni, let ks = expandScale {
             v.expand(group: g, row: UnsafeRawPointer(src).assumingMemoryBound(to: Int8.self),
-                     pixelStride: inStride, pixels: shape.win, scale: ks.p, bias: expandBias.p, into: dst)
+                     pixelStride: inStride, pixels: pixels, scale: ks.p, bias: expandBias.p, into: dst)
             return
         }
         #endif
-        expandGroupPortable(g, weights: ew, row: src, into: dst, staged: staged)
+        expandGroupPortable(g, weights: ew, row: src, pixels: pixels, into: dst, staged: staged)
     }
 
     /// The portable expand. Float path: sums start at the bias. Int8 path: integer sums
@@ -139,9 +192,9 @@ struct MBConvRowKernel {
     /// float path a · 1 + 0 is a itself: the same finish for both.)
     @inline(__always)
     private func expandGroupPortable<I: ActivationElement>(_ g: Int, weights ew: FloatBuffer, row src: UnsafePointer<I>,
-                                                           into dst: UnsafeMutablePointer<SIMD16<Float>>,
+                                                           pixels win: Int, into dst: UnsafeMutablePointer<SIMD16<Float>>,
                                                            staged: UnsafeMutablePointer<Float>) {
-        let win = shape.win, cin = shape.cin, mp = midPadded, lut = int8Values.p
+        let cin = shape.cin, mp = midPadded, lut = int8Values.p
         let wg = ew.p + g
         let bias = load16(expandBias.p + g)
         let k = expandScale.map { load16($0.p + g) } ?? SIMD16(repeating: 1)
@@ -217,9 +270,9 @@ struct MBConvRowKernel {
 
     /// t = 1: the "expanded" map is the input itself (zero beyond cin).
     @inline(__always)
-    private func copyGroup<I: ActivationElement>(_ g: Int, row src: UnsafePointer<I>,
+    private func copyGroup<I: ActivationElement>(_ g: Int, row src: UnsafePointer<I>, pixels: Int,
                                                  into dst: UnsafeMutablePointer<SIMD16<Float>>, inputScale sIn: Float) {
-        for x in 0..<shape.win {
+        for x in 0..<pixels {
             var v = SIMD16<Float>()
             for k in 0..<16 where g + k < shape.cin { v[k] = src[x &* inStride &+ g &+ k].stored * sIn }
             dst[x] = v
@@ -228,16 +281,19 @@ struct MBConvRowKernel {
 
     // MARK: - Phase 3: depthwise and projection
 
-    /// The depthwise 3×3 (+ ReLU6) of group g over the expanded rows present (`rows`),
-    /// each pixel's 16 outputs folded straight into the projection accumulators (never
-    /// stored). Four output pixels at a time, 32 output channels per pass: eight
-    /// independent FMA chains, each weight load shared by four pixels. A short pass at
-    /// the row's end repeats its last pixel, which computes and stores that pixel's
-    /// values again, identically.
+    /// The depthwise 3×3 (+ ReLU6) of group g over the expanded rows present (`rows`,
+    /// `span` vectors apart, holding the tile's input columns), each pixel's 16 outputs
+    /// folded straight into the tile's projection accumulators (never stored). Four
+    /// output pixels at a time, 32 output channels per pass: eight independent FMA
+    /// chains, each weight load shared by four pixels. A short pass at the tile's end
+    /// repeats its last pixel, which computes and stores that pixel's values again,
+    /// identically.
     @inline(__always)
-    private func depthwiseProject(group g: Int, expanded e: UnsafeMutablePointer<SIMD16<Float>>,
-                                  rows: (Bool, Bool, Bool), sums: UnsafeMutablePointer<Float>) {
+    private func depthwiseProject(group g: Int, expanded e0: UnsafeMutablePointer<SIMD16<Float>>, span: Int,
+                                  tile: Tile, rows: (Bool, Bool, Bool), sums: UnsafeMutablePointer<Float>) {
         let s = shape, win = s.win, mp = midPadded, cp = outStride
+        // Column xc of the row is vector xc − firstInput of the tile's expanded rows.
+        let e = e0 - tile.firstInput
         let dww = dwWeight.p
         let db = load16(dwBias.p + g)
         let t0 = load16(dww + g), t1 = load16(dww + (mp &+ g)), t2 = load16(dww + (2 &* mp &+ g))
@@ -255,14 +311,17 @@ struct MBConvRowKernel {
             var dd = db
             let xc = s.stride &* xo
             if has0 { tapRow(&dd, e, xc, t0, t1, t2) }
-            if has1 { tapRow(&dd, e + win, xc, t3, t4, t5) }
-            if has2 { tapRow(&dd, e + 2 &* win, xc, t6, t7, t8) }
+            if has1 { tapRow(&dd, e + span, xc, t3, t4, t5) }
+            if has2 { tapRow(&dd, e + 2 &* span, xc, t6, t7, t8) }
             return relu6(dd)
         }
         let wg = projectWeight.p + g &* cp
-        var xo = 0
-        while xo < s.wout {
-            let last = min(3, s.wout &- 1 &- xo)
+        // xo counts the tile's pixels; depthwise() takes the row's pixel index.
+        let sums = sums - tile.first &* cp
+        var xo = tile.first
+        let end = tile.first &+ tile.count
+        while xo < end {
+            let last = min(3, end &- 1 &- xo)
             let o0 = sums + xo &* cp, o1 = sums + (xo &+ min(1, last)) &* cp
             let o2 = sums + (xo &+ min(2, last)) &* cp, o3 = sums + (xo &+ last) &* cp
             let d0 = depthwise(xo), d1 = depthwise(xo &+ min(1, last))
@@ -300,37 +359,39 @@ struct MBConvRowKernel {
 
     // MARK: - Phase 4: store
 
-    /// The int8 path's row: the float accumulators rounded onto the output grid
-    /// (outStride is a multiple of 8: whole vectors of 8).
+    /// The int8 path's tile: the float accumulators of `pixels` output pixels rounded
+    /// onto the output grid (outStride is a multiple of 8: whole vectors of 8).
     @inline(__always)
-    private func storeRow<O: ActivationElement>(_ sums: UnsafeMutablePointer<Float>, to out: UnsafeMutablePointer<O>,
-                                                grid: ActivationScale) {
+    private func storeTile<O: ActivationElement>(_ sums: UnsafeMutablePointer<Float>, pixels: Int,
+                                                 to out: UnsafeMutablePointer<O>, grid: ActivationScale) {
         let inv = grid.inverse
         let q = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Int8.self)
-        for i in stride(from: 0, to: shape.wout &* outStride, by: 8) { storeInt8(load8(sums + i), inverse: inv, to: q + i) }
+        for i in stride(from: 0, to: pixels &* outStride, by: 8) { storeInt8(load8(sums + i), inverse: inv, to: q + i) }
     }
 }
 
-/// The MBConv kernel's scratch, in the order it is carved: 3 expanded rows of one
-/// 16-channel group (`expanded`, 3 × win SIMD16), the output row's float accumulators
-/// (`sums`, wout × outStride; on the float path the output row itself is used and this
-/// room is idle), then 16 channels of 8 input pixels as floats (`staged`).
+/// The MBConv kernel's scratch, in the order it is carved: 3 expanded tile rows of one
+/// 16-channel group (`expanded`, 3 × tileInputColumns SIMD16), the tile's float
+/// accumulators (`sums`, tileColumns × outStride; on the float path the output row
+/// itself is used and this room is idle), then 16 channels of 8 input pixels as floats
+/// (`staged`).
 struct MBConvScratch {
     let expanded: UnsafeMutablePointer<SIMD16<Float>>
     let sums: UnsafeMutablePointer<Float>
     let staged: UnsafeMutablePointer<Float>
 
-    static func floats(_ s: Architecture.BlockShape) -> Int {
-        3 * s.win * MBConvRowKernel.group + s.wout * s.outStride + 8 * 16
+    static func floats(tileColumns: Int, tileInputColumns span: Int, outStride: Int) -> Int {
+        3 * span * MBConvRowKernel.group + tileColumns * outStride + 8 * 16
     }
 
-    /// `sumsInto`: the float output row, which then holds the accumulators itself.
+    /// `sumsInto`: the tile's place in the float output row, which then holds the
+    /// accumulators itself.
     @inline(__always)
-    init(_ scratch: UnsafeMutablePointer<Float>, shape s: Architecture.BlockShape, outStride: Int,
+    init(_ scratch: UnsafeMutablePointer<Float>, tileColumns: Int, tileInputColumns span: Int, outStride: Int,
          sumsInto floatRow: UnsafeMutableRawPointer?) {
         expanded = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
-        let ownSums = scratch + 3 * s.win * MBConvRowKernel.group
+        let ownSums = scratch + 3 * span * MBConvRowKernel.group
         sums = floatRow?.assumingMemoryBound(to: Float.self) ?? ownSums
-        staged = ownSums + s.wout * outStride
+        staged = ownSums + tileColumns * outStride
     }
 }

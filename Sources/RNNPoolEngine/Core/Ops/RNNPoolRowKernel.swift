@@ -29,16 +29,35 @@ struct RNNPoolRowKernel {
     /// Floats of the carry buffer, which must live from one patch row to the next.
     var carryFloats: Int { max(1, patchesX * carryRows * rnn1.hidden) }
 
-    /// Scratch floats the kernel needs per patch row (arena): `RNNPoolScratch`'s layout.
-    var scratchFloats: Int {
-        RNNPoolScratch.floats(channels: channels, h1: rnn1.hidden, h2: rnn2.hidden,
-                              laneTablesInProjections: laneTablesFitInProjections)
+    /// Scratch floats the kernel needs per patch row (arena) when its summaries are
+    /// stored as `O` (float32, or int8 on the int8 path): `RNNPoolScratch`'s layout.
+    func scratchFloats<O: ActivationElement>(storing _: O.Type) -> Int {
+        RNNPoolScratch.floats(channels: channels, h1: rnn1.hidden, h2: rnn2.hidden, chunkSlots: chunkSlots,
+                              laneTablesInProjections: laneTablesFitInProjections,
+                              summaryBytes: MemoryLayout<O>.stride)
     }
 
-    /// True when the projections and the summary (free during the sweeps) hold the lane
-    /// tables (rows, pixels and fresh-summary slots, 16 Ints each).
+    /// Scratch floats for either path (the float path's, the larger).
+    var scratchFloats: Int { scratchFloats(storing: Float.self) }
+
+    /// Column chunks (16 stem columns each) kept at once: the most that the columns of
+    /// one group of 4 patches (3S + P of them, starting at a multiple of 4S) span. The
+    /// next group starts at or after this group's last chunk, so a slot per chunk of a
+    /// group is enough: 2 at stride 4, never more than 3 (P = 8, S ≤ 8).
+    var chunkSlots: Int {
+        let span = 3 * stride + RNNPoolRowKernel.patch
+        var most = 1
+        for i in 0..<16 {
+            let offset = (4 * stride * i) % 16
+            most = max(most, (offset + span - 1) / 16 + 1)
+        }
+        return most
+    }
+
+    /// True when the projections (free during RNN1's sweeps) hold the lane tables (rows,
+    /// pixels and fresh-summary slots, 16 Ints each).
     var laneTablesFitInProjections: Bool {
-        16 * (4 * rnn2.hidden + rnn1.hidden) >= RNNPoolScratch.laneTableFloats
+        16 * 4 * rnn2.hidden >= RNNPoolScratch.laneTableFloats
     }
 
     /// The grids of what this kernel reads and stores: stem rows (`input`), RNN1
@@ -80,25 +99,29 @@ struct RNNPoolRowKernel {
 }
 
 /// The RNNPool kernel's scratch, in SIMD16 vectors in the order it is carved: x (RNN
-/// input), one a/h/tmp set shared by RNN1 and RNN2 (never running at once: RNN1's
-/// results are copied out after each sweep, RNN2's after each group), 4 patches'
-/// projections, one patch's 16 summaries, 3 column chunks; then in floats 4 patches × 8
-/// fresh row summaries, then 16 lane addresses (int8 gathers). The lane tables (rows,
-/// pixels, slots) reuse the projections and the summary, which only steps 3 and 4 use,
-/// or (the tiniest RNNs) get their own room after the addresses.
+/// input), one a/h set shared by RNN1 and RNN2 (never running at once: RNN1's results
+/// are copied out after each sweep, RNN2's after each group; a step writes its
+/// pre-activations over `a`, which it no longer needs), 4 patches' projections; then 16
+/// lane addresses (int8 gathers); then the RNN1 summaries kept across phases, as the
+/// path stores them (int8 on the int8 path, where they are rounded to the summary grid
+/// anyway: a quarter of the bytes): the column chunks and 4 patches × 8 fresh row
+/// summaries. Phases share room where their lifetimes allow: one patch's 16 summaries
+/// (step 3) use `a`, idle between the RNN1 and RNN2 sweeps; the lane tables (rows,
+/// pixels, slots; steps 1–2) use the projections, written only in step 3, or (the
+/// tiniest RNN2) get their own room after the addresses. Every byte here is arena: the
+/// RNNPool scratch is the largest of the kernels', so it sets the shared one's size.
 struct RNNPoolScratch {
     let x: UnsafeMutablePointer<SIMD16<Float>>
     let a: UnsafeMutablePointer<SIMD16<Float>>
     let h: UnsafeMutablePointer<SIMD16<Float>>
-    let tmp: UnsafeMutablePointer<SIMD16<Float>>
     /// [4 patches][h2] vectors over 16 summaries.
     let proj: UnsafeMutablePointer<SIMD16<Float>>
-    /// [h1] vectors over the 16 summaries of one patch.
-    let summary: UnsafeMutablePointer<SIMD16<Float>>
-    /// [3 slots][h1] vectors over 16 stem columns.
-    let chunks: UnsafeMutablePointer<SIMD16<Float>>
-    /// [4][8][h1] fresh row summaries.
-    let fresh: UnsafeMutablePointer<Float>
+    /// [h1] vectors over the 16 summaries of one patch (in `a`).
+    var summary: UnsafeMutablePointer<SIMD16<Float>> { a }
+    /// [chunkSlots][h1][16 stem columns] column summaries, stored as the path's element.
+    let chunks: UnsafeMutableRawPointer
+    /// [4][8][h1] fresh row summaries, stored as the path's element.
+    let fresh: UnsafeMutableRawPointer
     /// 16 lane input addresses.
     let lanePointers: UnsafeMutablePointer<UnsafeRawPointer>
     /// Per lane: first pixel (`laneBase`), input row (`laneRow`), fresh-summary slot.
@@ -109,28 +132,29 @@ struct RNNPoolScratch {
     /// Floats of the lane tables: rows, pixels and fresh-summary slots, 16 Ints each.
     static let laneTableFloats = 3 * 16 * MemoryLayout<Int>.stride / MemoryLayout<Float>.stride
 
-    static func floats(channels: Int, h1: Int, h2: Int, laneTablesInProjections: Bool) -> Int {
+    static func floats(channels: Int, h1: Int, h2: Int, chunkSlots: Int, laneTablesInProjections: Bool,
+                       summaryBytes: Int) -> Int {
         let m = max(h1, h2)
-        return 16 * (channels + 3 * m + 4 * h2 + h1 + 3 * h1) + 4 * 8 * h1 + 16 * 2
-            + (laneTablesInProjections ? 0 : laneTableFloats)
+        let kept = (chunkSlots * h1 * 16 + 4 * 8 * h1) * summaryBytes
+        return 16 * (channels + 2 * m + 4 * h2) + 16 * 2 + (laneTablesInProjections ? 0 : laneTableFloats)
+            + (kept + 3) / 4
     }
 
     @inline(__always)
-    init(_ scratch: UnsafeMutablePointer<Float>, channels c0: Int, h1: Int, h2: Int, laneTablesInProjections: Bool) {
+    init(_ scratch: UnsafeMutablePointer<Float>, channels c0: Int, h1: Int, h2: Int, chunkSlots: Int,
+         laneTablesInProjections: Bool, summaryBytes: Int) {
         let v = UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: SIMD16<Float>.self)
         let m = max(h1, h2)
         x = v
         a = x + c0
         h = a + m
-        tmp = h + m
-        proj = tmp + m
-        summary = proj + 4 &* h2
-        chunks = summary + h1
-        fresh = UnsafeMutableRawPointer(chunks + 3 &* h1).assumingMemoryBound(to: Float.self)
-        lanePointers = UnsafeMutableRawPointer(fresh + 4 &* 8 &* h1).assumingMemoryBound(to: UnsafeRawPointer.self)
-        laneBase = UnsafeMutableRawPointer(laneTablesInProjections ? UnsafeMutableRawPointer(proj)
-                                                                   : UnsafeMutableRawPointer(lanePointers + 16))
+        proj = h + m
+        lanePointers = UnsafeMutableRawPointer(proj + 4 &* h2).assumingMemoryBound(to: UnsafeRawPointer.self)
+        let afterPointers = UnsafeMutableRawPointer(lanePointers + 16)
+        laneBase = (laneTablesInProjections ? UnsafeMutableRawPointer(proj) : afterPointers)
             .assumingMemoryBound(to: Int.self)
+        chunks = afterPointers + (laneTablesInProjections ? 0 : 4 * RNNPoolScratch.laneTableFloats)
+        fresh = chunks + chunkSlots &* h1 &* 16 &* summaryBytes
     }
 }
 
@@ -149,15 +173,23 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
     /// The int8 path's gates use the compact exp (its summaries and outputs are rounded
     /// to 8 bits); the float path keeps the precise one.
     let compact: Bool
-    /// Which column chunk each of the 3 chunk slots holds (-1: none).
+    /// Which column chunk each chunk slot holds (-1: none); `chunkSlots` ≤ 3 are used.
     var chunkIDs = SIMD3<Int>(repeating: -1)
+    let chunkSlots: Int
+    /// The kept RNN1 summaries (`RNNPoolScratch.chunks`, `.fresh`) as the path stores them.
+    let chunks: UnsafeMutablePointer<O>
+    let fresh: UnsafeMutablePointer<O>
 
     @inline(__always)
     init(kernel: RNNPoolRowKernel, py: Int, rows rawRows: UnsafePointer<UnsafeRawPointer>, stemWidth: Int,
          scratch: UnsafeMutablePointer<Float>, grids: RNNPoolRowKernel.Grids) {
         k = kernel
         area = RNNPoolScratch(scratch, channels: kernel.channels, h1: kernel.rnn1.hidden, h2: kernel.rnn2.hidden,
-                              laneTablesInProjections: kernel.laneTablesFitInProjections)
+                              chunkSlots: kernel.chunkSlots, laneTablesInProjections: kernel.laneTablesFitInProjections,
+                              summaryBytes: MemoryLayout<O>.stride)
+        chunks = area.chunks.assumingMemoryBound(to: O.self)
+        fresh = area.fresh.assumingMemoryBound(to: O.self)
+        chunkSlots = kernel.chunkSlots
         rows = UnsafeMutableRawPointer(mutating: rawRows).assumingMemoryBound(to: UnsafePointer<I>.self)
         self.stemWidth = stemWidth
         sIn = grids.input.scale
@@ -187,7 +219,7 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
     @inline(__always)
     func sweep(alongRow: Bool) {
         let c0 = k.channels, P = RNNPoolRowKernel.patch
-        let x = area.x, a1 = area.a, hA = area.h, t1 = area.tmp
+        let x = area.x, a1 = area.a, hA = area.h
         let laneBase = area.laneBase, laneRow = area.laneRow, lanePointers = area.lanePointers
         if I.self == Int8.self && c0 == 4 {
             // One 32-bit load per lane and step; column sweeps over 16 consecutive
@@ -208,7 +240,7 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                 }
                 unpackInt8Quads(v, scale: sIn, into: x)
                 k.rnn1.inputProjection(x, into: a1)
-                k.rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1, compact: compact)
+                k.rnn1.step(a1, h: hA, scratch: a1, first: t == 0, clampIdle: idle1, compact: compact)
             }
             return
         }
@@ -220,7 +252,7 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                 for c in 0..<c0 { xf[c &* 16 &+ l] = src[c].stored * sIn }
             }
             k.rnn1.inputProjection(x, into: a1)
-            k.rnn1.step(a1, h: hA, scratch: t1, first: t == 0, clampIdle: idle1, compact: compact)
+            k.rnn1.step(a1, h: hA, scratch: a1, first: t == 0, clampIdle: idle1, compact: compact)
         }
     }
 
@@ -232,7 +264,7 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
     func freshRowSummaries(firstPatch g: Int, count: Int) {
         let P = RNNPoolRowKernel.patch, S = k.stride, h1 = k.rnn1.hidden
         let laneBase = area.laneBase, laneRow = area.laneRow, laneSlot = area.laneSlot
-        let hA = area.h, hAf = floats(area.h)
+        let hAf = floats(area.h)
         let freshPerPatch = P - carried
         let pairs = count * freshPerPatch
         var first = 0
@@ -253,12 +285,10 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                 }
             }
             sweep(alongRow: true)
-            // Row summaries rounded to the summary grid, 16 lanes at a time (the state
-            // is not read again: every sweep starts from h = 0).
-            for j in 0..<h1 { hA[j] = sSum.roundTrip(hA[j], O.self) }
+            // Row summaries stored on the summary grid (NETWORK.md §7).
             for l in 0..<min(16, pairs - first) {
-                let dst = area.fresh + laneSlot[l] &* h1
-                for j in 0..<h1 { dst[j] = hAf[j &* 16 &+ l] }
+                let dst = fresh + laneSlot[l] &* h1
+                for j in 0..<h1 { dst[j] = O(storing: hAf[j &* 16 &+ l], inverse: sSum.inverse) }
             }
             first += 16
         }
@@ -277,12 +307,13 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
     /// Makes sure column chunk `id` (stem columns 16·id ..< 16·id + 16) is computed.
     @inline(__always)
     private mutating func ensureChunk(_ id: Int) {
-        let slot = id % 3, h1 = k.rnn1.hidden
+        let slot = id % chunkSlots, h1 = k.rnn1.hidden
         if chunkIDs[slot] == id { return }
         for l in 0..<16 { area.laneBase[l] = min(16 &* id &+ l, stemWidth - 1) }  // lanes past the edge are unused
         sweep(alongRow: false)
-        // Column summaries are rounded to the summary grid once, here (NETWORK.md §7).
-        for j in 0..<h1 { area.chunks[slot &* h1 &+ j] = sSum.roundTrip(area.h[j], O.self) }
+        // Column summaries are stored on the summary grid once, here (NETWORK.md §7).
+        let hf = floats(area.h), dst = chunks + slot &* h1 &* 16
+        for i in 0..<(h1 &* 16) { dst[i] = O(storing: hf[i], inverse: sSum.inverse) }
         chunkIDs[slot] = id
     }
 
@@ -294,7 +325,7 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
     @inline(__always)
     func projectSummaries(firstPatch g: Int, count: Int, carry: UnsafeMutablePointer<O>) {
         let P = RNNPoolRowKernel.patch, S = k.stride, h1 = k.rnn1.hidden, h2 = k.rnn2.hidden
-        let sumf = floats(area.summary), chunkf = floats(area.chunks)
+        let sumf = floats(area.summary), scale = sSum.scale
         for p in 0..<count {
             let px = g + p
             let carryP = carry + px &* k.carryRows &* h1
@@ -303,16 +334,16 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                     let src = carryP + r &* h1
                     for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j].stored * sSum.scale }
                 } else {
-                    let src = area.fresh + (p &* 8 &+ r) &* h1
-                    for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j] }
+                    let src = fresh + (p &* 8 &+ r) &* h1
+                    for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j].stored * scale }
                 }
             }
             for c in 0..<P {
                 let col = S &* px &+ c
-                let slot: Int = (col / 16) % 3
+                let slot: Int = (col / 16) % chunkSlots
                 let offset: Int = slot &* h1 &* 16 &+ col % 16
-                let src = chunkf + offset
-                for j in 0..<h1 { sumf[j &* 16 &+ 8 &+ c] = src[j &* 16] }
+                let src = chunks + offset
+                for j in 0..<h1 { sumf[j &* 16 &+ 8 &+ c] = src[j &* 16].stored * scale }
             }
             k.rnn2.inputProjection(area.summary, into: area.proj + p &* h2)
             for r in 0..<k.carryRows {
@@ -355,7 +386,7 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                 }
             }
             #endif
-            k.rnn2.step(a2, h: area.h, scratch: area.tmp, first: t == 0, clampIdle: idle2, compact: compact)
+            k.rnn2.step(a2, h: area.h, scratch: a2, first: t == 0, clampIdle: idle2, compact: compact)
         }
     }
 
