@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "A picture (PGM/PPM) or a .y4m clip (its first frame) to time instead of the synthetic frame, e.g. assets/demo.y4m.")
     var image: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "Size of the synthetic frame, WxH (the detector letterboxes it to 320x240).")
+    @Option(name: .long, parsing: .unconditional, help: "Size of the synthetic frame, WxH (the detector letterboxes it to its input size).")
     var size = FrameSize(width: 320, height: 240)
 
     @Option(name: .long, parsing: .unconditional, help: "Score threshold.")
@@ -43,11 +43,16 @@ struct BenchCommand: ParsableCommand {
           help: "Time and count the detector with the whole input frame held in its RAM (by default rows stream in 3 at a time).")
     var holdFrame = false
 
+    @Option(name: .customLong("input-size"), parsing: .unconditional,
+            help: ArgumentHelp(InputSizeOption.help, valueName: "WxH"))
+    var inputSize: FrameSize?
+
     @Flag(name: .long, help: "Print one JSON object instead of the table.")
     var json = false
 
     func validate() throws {
         guard ramCap.isValid else { throw optionError(ramCap.problem(option: "--ram-cap")) }
+        try InputSizeOption.validate(inputSize)
         // Bounded so that no count overflows or reserves absurd memory (issue 19, F4).
         guard (1...1_000_000).contains(frames) else { throw optionError("--frames must be 1 to 1000000 (got \(frames))") }
         guard (0...100_000).contains(warmup) else { throw optionError("--warmup must be 0 to 100000 (got \(warmup))") }
@@ -73,7 +78,8 @@ struct BenchCommand: ParsableCommand {
                                   + "(looked for \(ModelLocator.relativePath) above the executable and the current directory)")
         }
         let m = try RNNPoolModel.load(path: path)
-        let detector = try RNNPoolDetector(model: m, ramCapBytes: ramCap.bytes, precision: precision, holdFrame: holdFrame)
+        let detector = try RNNPoolDetector(model: m, ramCapBytes: ramCap.bytes, precision: precision, holdFrame: holdFrame,
+                                           inputSize: InputSizeOption.engineSize(inputSize))
         let frame = try image.map(BenchFrame.read) ?? BenchFrame.synthetic(width: size.width, height: size.height)
         let thr = threshold ?? m.architecture.postprocess.scoreThreshold
 
@@ -99,6 +105,7 @@ struct BenchCommand: ParsableCommand {
         let mem = detector.memory
         let report = BenchReport(
             model: path, precision: detector.precision.rawValue, frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
+            inputWidth: detector.inputSize.width, inputHeight: detector.inputSize.height,
             frames: frames, msPerFrameMedian: median, msPerFrameMin: times.first!, msPerFrameMax: times.last!,
             fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,
             input: mem.inputHeld ? "held" : "streamed", streamedPeakBytes: mem.streamedPeakBytes,

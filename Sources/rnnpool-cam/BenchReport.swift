@@ -28,6 +28,8 @@ struct BenchReport: Encodable {
     var precision: String
     var frameWidth: Int, frameHeight: Int
     var frameSource: String
+    /// The network's input (--input-size; the model's own by default).
+    var inputWidth: Int, inputHeight: Int
     var frames: Int
     var msPerFrameMedian: Double, msPerFrameMin: Double, msPerFrameMax: Double
     var fps: Double
@@ -49,6 +51,7 @@ struct BenchReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case model, precision, frameWidth = "frame_width", frameHeight = "frame_height", frameSource = "frame_source"
+        case inputWidth = "input_width", inputHeight = "input_height"
         case frames, msPerFrameMedian = "ms_per_frame_median", msPerFrameMin = "ms_per_frame_min"
         case msPerFrameMax = "ms_per_frame_max", fps, maddsPerFrame = "madds_per_frame"
         case peakArenaBytes = "peak_arena_bytes", ramCapBytes = "ram_cap_bytes", weightBytes = "weight_bytes"
@@ -62,6 +65,7 @@ struct BenchReport: Encodable {
         var s = """
         rnnpool-cam bench: \(model) (\(precision) line buffers)
           frame              \(frameWidth)x\(frameHeight) (\(frameSource)), \(frames) frames, single thread
+          network input      \(inputWidth)x\(inputHeight)
           median             \(String(format: "%.3f", msPerFrameMedian)) ms/frame (min \(String(format: "%.3f", msPerFrameMin)), max \(String(format: "%.3f", msPerFrameMax)))
           FPS                \(String(format: "%.1f", fps))
           multiply-adds      \(String(format: "%.1f", Double(maddsPerFrame) / 1e6)) M per frame

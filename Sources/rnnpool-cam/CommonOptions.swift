@@ -22,8 +22,13 @@ struct DetectorOptions: ParsableArguments {
           help: "Letterbox the whole input frame into the detector's RAM before it runs (the old accounting, for comparison); by default rows stream in 3 at a time.")
     var holdFrame = false
 
+    @Option(name: .customLong("input-size"), parsing: .unconditional,
+            help: ArgumentHelp(InputSizeOption.help, valueName: "WxH"))
+    var inputSize: FrameSize?
+
     func validate() throws {
         guard ramCap.isValid else { throw optionError(ramCap.problem(option: "--ram-cap")) }
+        try InputSizeOption.validate(inputSize)
         if let threshold, !(threshold >= 0 && threshold <= 1 && threshold.isFinite) {
             throw optionError("--threshold must be between 0 and 1 (got \(threshold))")
         }

@@ -24,9 +24,7 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes,
-                                                            precision: detectorOptions.precision,
-                                                            holdFrame: detectorOptions.holdFrame)
+            let detector = try DetectorLoading.loadDetector(detectorOptions)
             // Each image on its own: raw detections, no tracking across files.
             var processor = FrameProcessor(detector: detector, tracking: false)
             var failures = 0, done = 0

@@ -53,9 +53,7 @@ struct LiveCommand: ParsableCommand {
             let path = try SourceOpening.resolve(source)
             let frameSource = try SourceOpening.open(path, options: sourceOptions)
             defer { frameSource.close() }
-            let detector = try DetectorLoading.loadDetector(ramCapBytes: detectorOptions.ramCap.bytes,
-                                                            precision: detectorOptions.precision,
-                                                            holdFrame: detectorOptions.holdFrame)
+            let detector = try DetectorLoading.loadDetector(detectorOptions)
             if headless {
                 let runner = HeadlessRunner(source: frameSource, detector: detector,
                                             threshold: detectorOptions.threshold(for: detector), maxFrames: frames,

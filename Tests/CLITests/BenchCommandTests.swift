@@ -23,6 +23,29 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(Set(render.compactMap { $0["columns"] as? Int }), [120, 240])
     }
 
+    /// Issue 23: at --input-size 640x480 the shipped detector, input streamed, stays
+    /// within 96 KiB, and the report says which input it timed.
+    func testInputSize640x480FitsIn96KiB() throws {
+        let r = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.shippedModel, "--input-size", "640x480",
+                                      "--size", "640x480", "--frames", "1", "--warmup", "0", "--render-frames", "0",
+                                      "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let o = try jsonObject(r.stdoutLines[0])
+        XCTAssertEqual(o["input_width"] as? Int, 640)
+        XCTAssertEqual(o["input_height"] as? Int, 480)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(o["peak_arena_bytes"] as? Int), 96 * 1024)
+        XCTAssertGreaterThan(try XCTUnwrap(o["held_frame_peak_bytes"] as? Int), 640 * 480, "held, the frame alone is 300 KiB")
+    }
+
+    func testAnInputSizeTheEngineCannotRunIsAUsageError() throws {
+        for mode in [["bench", "--frames", "1"], ["detect", "x.pgm"], ["--headless"]] {
+            let r = try BinaryRunner.run(mode + ["--input-size", "641x480"])
+            XCTAssertEqual(r.status, 64, "\(mode): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("--input-size"), r.stderr)
+            XCTAssertTrue(r.stderr.contains("641x480"), r.stderr)
+        }
+    }
+
     func testInt8ModelFitsIn128KiBAndShowsBothBaselinesInItsPrecision() throws {
         let int8Model = ModelLoadingTests.randomModel.replacingOccurrences(of: "random-model.rpm", with: "random-model-int8.rpm")
         var figures: [String: (peak: Int, baselines: [Int])] = [:]

@@ -7,12 +7,17 @@ public struct Letterbox: Sendable, Equatable {
     public let width: Int, height: Int
     public let dw: Int, dh: Int, ox: Int, oy: Int
 
-    public init(sourceWidth w0: Int, sourceHeight h0: Int, width: Int, height: Int) {
+    /// `upscale` false keeps a source smaller than the canvas at its own size (scale at
+    /// most 1), centred: for a network run larger than its model's input
+    /// (`--input-size`), where enlarging adds no detail and shows the network blocky
+    /// faces it never trained on (val AP50 0.768 enlarged, 0.843 not, at 640×480).
+    public init(sourceWidth w0: Int, sourceHeight h0: Int, width: Int, height: Int, upscale: Bool = true) {
         sourceWidth = w0
         sourceHeight = h0
         self.width = width
         self.height = height
-        let s = min(Double(width) / Double(w0), Double(height) / Double(h0))
+        let fit = min(Double(width) / Double(w0), Double(height) / Double(h0))
+        let s = upscale ? fit : min(fit, 1)
         // .rounded() is round-half-away-from-zero, as the contract says.
         dw = max(1, Int((Double(w0) * s).rounded()))
         dh = max(1, Int((Double(h0) * s).rounded()))

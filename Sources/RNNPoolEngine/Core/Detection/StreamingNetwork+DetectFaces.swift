@@ -4,10 +4,18 @@ extension StreamingNetwork {
     /// candidates into a bounded list in the arena, NMS keeps the best, and the boxes
     /// come back in the source's pixels, best first.
     /// `holdFrame`: letterbox the whole input into the arena first (see `run`).
+    /// `coarse`: the same weights at a smaller input (the model's own 320×240 when this
+    /// network runs larger, `--input-size`), run after this one in the same arena; its
+    /// candidates from heads whose anchors, scaled to this input, are all larger than
+    /// this network's largest join the same list before NMS, so faces too large for
+    /// this network's anchors are still found. With a coarse pass, a source smaller
+    /// than this network's input is not enlarged (Letterbox `upscale`).
     func detectFaces(luma: UnsafePointer<UInt8>, width: Int, height: Int, threshold: Float,
-                     holdFrame: Bool = false) throws(ArenaOverflowError) -> [FaceBox] {
+                     holdFrame: Bool = false, coarse: StreamingNetwork? = nil) throws(ArenaOverflowError) -> [FaceBox] {
+        // Run larger than the model's input (a coarse pass exists), the source is never
+        // enlarged (Letterbox `upscale`).
         let letterbox = Letterbox(sourceWidth: width, sourceHeight: height,
-                                  width: arch.input.width, height: arch.input.height)
+                                  width: arch.input.width, height: arch.input.height, upscale: coarse == nil)
         arena.beginFrame()
         let kept: [Candidate]
         do throws(ArenaOverflowError) {
@@ -18,6 +26,14 @@ extension StreamingNetwork {
             try run(threshold: threshold, holdFrame: holdFrame, inputRow: { y, row in
                 letterbox.fillRow(y, source: luma, into: row)
             }, candidate: { list.insert($0) })
+            if let coarse {
+                let small = Letterbox(sourceWidth: width, sourceHeight: height,
+                                      width: coarse.arch.input.width, height: coarse.arch.input.height)
+                let map = CoarseCandidates(from: small, to: letterbox, coarse: coarse, fine: self)
+                try coarse.run(threshold: threshold, holdFrame: holdFrame, inputRow: { y, row in
+                    small.fillRow(y, source: luma, into: row)
+                }, candidate: { if let c = map.fine($0) { list.insert(c) } })
+            }
             arena.enter(nmsLayer)
             let sorted = list.sorted()
             let survivors = NonMaximumSuppression.run(sorted, iou: arch.postprocess.nmsIoU,

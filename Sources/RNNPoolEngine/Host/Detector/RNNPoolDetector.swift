@@ -15,6 +15,11 @@ public final class RNNPoolDetector: FaceDetecting {
     public let baselinePlans: [(name: String, plan: LivenessPlanner.Plan)]
     public let cost: NetworkCost
     let network: StreamingNetwork
+    /// The model's own input size, run after `network` when that one runs larger
+    /// (`inputSize`), for faces beyond its largest anchors (CoarseCandidates).
+    let coarse: StreamingNetwork?
+    /// The architecture the network runs: the model's, at `inputSize` when one is given.
+    public let runningArchitecture: Architecture
     /// What the line buffers hold: int8 (compact) or float32 (the reference).
     public let precision: Precision
     /// Letterbox the whole input into the arena before the network runs (the accounting
@@ -23,9 +28,16 @@ public final class RNNPoolDetector: FaceDetecting {
 
     /// `precision` nil picks int8 when the model carries activation scales (version 2),
     /// float otherwise; int8 on a file without scales is a one-line `ModelFileError`.
-    public init(model: RNNPoolModel, ramCapBytes: Int, precision: Precision? = nil, holdFrame: Bool = false) throws {
+    /// `inputSize` runs the network on a letterboxed input of that size instead of the
+    /// model's own (`InputSize`); larger than the model's, a pass at the model's own
+    /// size follows for the largest faces. A size it cannot run is `InputSizeError`.
+    public init(model: RNNPoolModel, ramCapBytes: Int, precision: Precision? = nil, holdFrame: Bool = false,
+                inputSize: (width: Int, height: Int)? = nil) throws {
         self.model = model
         self.holdFrame = holdFrame
+        let native = model.architecture
+        let a = try inputSize.map { try native.running(width: $0.width, height: $0.height) } ?? native
+        runningArchitecture = a
         let p = precision ?? (model.activationScales == nil ? .float : .int8)
         if p == .int8 && model.activationScales == nil {
             throw ModelFileError(path: model.path, reason: .noActivationScales)
@@ -33,16 +45,29 @@ public final class RNNPoolDetector: FaceDetecting {
         self.precision = p
         arena = Arena(capBytes: ramCapBytes)
         let scales = p == .int8 ? model.activationScales : nil
-        network = StreamingNetwork(arch: model.architecture,
-                                   kernels: NetworkKernels(weights: model.weights, arch: model.architecture, scales: scales),
+        network = StreamingNetwork(arch: a, kernels: NetworkKernels(weights: model.weights, arch: a, scales: scales),
                                    arena: arena, scales: scales)
-        let f = p == .int8 ? 1 : 4, a = model.architecture
+        let larger = a.input.width * a.input.height > native.input.width * native.input.height
+        // Same layer names as `network` (same blocks and heads): the arena's per-layer
+        // figures count both passes.
+        coarse = larger ? StreamingNetwork(arch: native, kernels: NetworkKernels(weights: model.weights, arch: native,
+                                                                                 scales: scales),
+                                           arena: arena, scales: scales) : nil
+        let f = p == .int8 ? 1 : 4
         baselinePlans = [(BaselineNetwork.name, BaselineNetwork.plan(for: a, bytesPerElement: f)),
                          (MobileNetV2SSDLite.name,
                           MobileNetV2SSDLite.plan(width: a.input.width, height: a.input.height, bytesPerElement: f))]
         baselinePlan = baselinePlans[0].plan
-        cost = NetworkCost(model.architecture)
+        var c = NetworkCost(a)
+        if larger {
+            let extra = NetworkCost(native)
+            for i in c.layers.indices { c.layers[i].madds += extra.layers[i].madds }
+        }
+        cost = c
     }
+
+    /// The network's input, width × height.
+    public var inputSize: (width: Int, height: Int) { (runningArchitecture.input.width, runningArchitecture.input.height) }
 
     private var measuredRequirement: Int?
     private var measuredOtherAccounting: Int?
@@ -64,13 +89,14 @@ public final class RNNPoolDetector: FaceDetecting {
     }
 
     private func probePeak(holdFrame hold: Bool) -> Int? {
-        let w = architecture.input.width, h = architecture.input.height
+        let w = runningArchitecture.input.width, h = runningArchitecture.input.height
         guard let probe = try? RNNPoolDetector(model: model, ramCapBytes: 64 << 20, precision: precision,
-                                               holdFrame: hold) else { return nil }
+                                               holdFrame: hold, inputSize: (w, h)) else { return nil }
         let blank = [UInt8](repeating: 0, count: w * h)
         // The network alone: `detect` would report the probe's memory, which probes again.
         guard (try? blank.withUnsafeBufferPointer({
-            try probe.network.detectFaces(luma: $0.baseAddress!, width: w, height: h, threshold: 1, holdFrame: hold)
+            try probe.network.detectFaces(luma: $0.baseAddress!, width: w, height: h, threshold: 1, holdFrame: hold,
+                                          coarse: probe.coarse)
         })) != nil else { return nil }
         return probe.arena.peakBytes
     }
@@ -90,7 +116,7 @@ public final class RNNPoolDetector: FaceDetecting {
     /// PyTorch). Nil by default: nothing extra is stored.
     public var tap: LayerTap? {
         get { network.tap }
-        set { network.tap = newValue }
+        set { network.tap = newValue }   // the fine pass's layers only
     }
 
     public var memory: MemorySnapshot {
@@ -110,7 +136,7 @@ public final class RNNPoolDetector: FaceDetecting {
         let start = DispatchTime.now().uptimeNanoseconds
         precondition(width > 0 && height > 0 && luma.count >= width * height, "luma plane smaller than width × height")
         let faces = try network.detectFaces(luma: luma.baseAddress!, width: width, height: height, threshold: threshold,
-                                            holdFrame: holdFrame)
+                                            holdFrame: holdFrame, coarse: coarse)
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return DetectionResult(faces: faces, milliseconds: ms, memory: memory)
     }

@@ -10,8 +10,13 @@ extension NetworkKernels {
         pool = RNNPoolRowKernel(rnn1: FastGRNNLanes(w.rnn1), rnn2: FastGRNNLanes(w.rnn2),
                                 channels: arch.stem.outChannels, stride: arch.rnnpool.stride,
                                 patchesX: arch.patchesX, paddedWidth: arch.rnnpool.padTo[0])
+        // The weights' layouts depend on channels only; the maps' sizes come from `arch`,
+        // which may run the model at another input size (InputSize).
+        let shapes = arch.blockShapes
         blocks = w.blocks.enumerated().map { i, bw in
-            MBConvRowKernel(bw, inputScale: scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] })
+            var sized = bw
+            sized.shape = shapes[i]
+            return MBConvRowKernel(sized, inputScale: scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] })
         }
         heads = w.heads.map { HeadRowKernel($0) }
     }

@@ -1,0 +1,96 @@
+import XCTest
+@testable import RNNPoolEngine
+
+/// `--input-size`: the same weights on a larger input, its memory and its coarse pass.
+final class InputSizeTests: XCTestCase {
+    static let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../assets/models/rnnpool-face.rpm").standardizedFileURL.path
+
+    func testArchitectureAt640x480PadsLikeTheModelAndDoublesEveryMap() throws {
+        let native = try RNNPoolModel.load(path: InputSizeTests.shipped).architecture
+        let a = try native.running(width: 640, height: 480)
+        XCTAssertEqual(a.rnnpool.padTo, [80, 60], "one patch of padding, as at 320x240 (39 -> 40)")
+        XCTAssertEqual(native.rnnpool.padTo, [40, 30])
+        for (s, n) in zip(a.blockShapes, native.blockShapes) {
+            XCTAssertEqual(s.wout, 2 * n.wout)
+            XCTAssertTrue(s.hout == 2 * n.hout || s.hout == 2 * n.hout - 1, "15 rows at 640x480 where 8 (of 7.5) at 320x240")
+            XCTAssertEqual(s.cout, n.cout)
+        }
+        XCTAssertEqual(try native.running(width: 320, height: 240), native)
+    }
+
+    func testSizesTheEngineCannotRunAreOneLineErrors() throws {
+        let native = try RNNPoolModel.load(path: InputSizeTests.shipped).architecture
+        for (w, h) in [(641, 480), (640, 484 + 2), (32, 32), (4096, 480)] {
+            XCTAssertThrowsError(try native.running(width: w, height: h)) { e in
+                let text = "\(e)"
+                XCTAssertTrue(text.contains("\(w)x\(h)"), text)
+                XCTAssertFalse(text.contains("\n"), text)
+            }
+        }
+    }
+
+    /// A 640×480 picture: the demo frame enlarged 2× (each pixel four times).
+    func bigFrame() throws -> (pixels: [UInt8], small: [UInt8]) {
+        let y4m = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../assets/demo.y4m").standardizedFileURL.path
+        let data = try Data(contentsOf: URL(fileURLWithPath: y4m))
+        // First FRAME's luma: after the stream header line and the "FRAME\n" line.
+        let header = data.firstIndex(of: 0x0A)!
+        let start = data.index(after: data[data.index(after: header)...].firstIndex(of: 0x0A)!)
+        let small = [UInt8](data[start..<(start + 320 * 240)])
+        var big = [UInt8](repeating: 0, count: 640 * 480)
+        for y in 0..<480 { for x in 0..<640 { big[y * 640 + x] = small[(y / 2) * 320 + x / 2] } }
+        return (big, small)
+    }
+
+    func testAt640x480TheDetectorFitsIn96KiBAndFindsTheSameFaceAsAt320() throws {
+        let model = try RNNPoolModel.load(path: InputSizeTests.shipped)
+        let (big, small) = try bigFrame()
+        let native = try RNNPoolDetector(model: model, ramCapBytes: 256 * 1024)
+        let ref = try small.withUnsafeBufferPointer { try native.detect(luma: $0, width: 320, height: 240, threshold: 0.5) }
+        let face = try XCTUnwrap(ref.faces.first, "the demo frame has a face")
+        let large = try RNNPoolDetector(model: model, ramCapBytes: 96 * 1024, inputSize: (640, 480))
+        XCTAssertEqual(large.inputSize.width, 640)
+        let r = try big.withUnsafeBufferPointer { try large.detect(luma: $0, width: 640, height: 480, threshold: 0.5) }
+        XCTAssertLessThanOrEqual(r.memory.framePeakBytes, 96 * 1024)
+        XCTAssertEqual(r.memory.layers.first { $0.name == "input" }?.ownBytes, 3 * 640, "three input rows of 640")
+        XCTAssertGreaterThan(large.maddsPerFrame, 4 * native.maddsPerFrame, "4x the pixels, plus the coarse pass")
+        let found = try XCTUnwrap(r.faces.first, "the face, 2x larger, is found")
+        let iou = FaceTracker.iou(FaceBox(x: face.x * 2, y: face.y * 2, w: face.w * 2, h: face.h * 2, score: 1), found)
+        XCTAssertGreaterThan(iou, 0.6, "\(found) against 2x \(face)")
+    }
+
+    func testAFaceLargerThanEveryAnchorIsFoundByTheCoarsePass() throws {
+        let model = try RNNPoolModel.load(path: InputSizeTests.shipped)
+        let (_, small) = try bigFrame()
+        // The 160×120 window around the demo face, enlarged 4× to 640×480: the face is
+        // about 260 px wide, beyond the 192 px anchor (head 4's largest) at this input.
+        var huge = [UInt8](repeating: 0, count: 640 * 480)
+        for y in 0..<480 { for x in 0..<640 { huge[y * 640 + x] = small[(10 + y / 4) * 320 + 50 + x / 4] } }
+        let large = try RNNPoolDetector(model: model, ramCapBytes: 1 << 20, inputSize: (640, 480))
+        let with = try huge.withUnsafeBufferPointer { try large.detect(luma: $0, width: 640, height: 480, threshold: 0.5) }
+        let without = try huge.withUnsafeBufferPointer {
+            try large.network.detectFaces(luma: $0.baseAddress!, width: 640, height: 480, threshold: 0.5, coarse: nil)
+        }
+        XCTAssertTrue(without.isEmpty, "the 640x480 pass alone misses it: \(without)")
+        let found = try XCTUnwrap(with.faces.first, "the 320x240 pass finds it")
+        let native = try RNNPoolDetector(model: model, ramCapBytes: 256 * 1024)
+        let face = try XCTUnwrap(try small.withUnsafeBufferPointer {
+            try native.detect(luma: $0, width: 320, height: 240, threshold: 0.5)
+        }.faces.first)
+        let expected = FaceBox(x: (face.x - 50) * 4, y: (face.y - 10) * 4, w: face.w * 4, h: face.h * 4, score: 1)
+        XCTAssertGreaterThan(FaceTracker.iou(expected, found), 0.7, "\(found) against \(expected)")
+    }
+
+    func testStreamedAndHeldAgreeAt640x480() throws {
+        let model = try RNNPoolModel.load(path: InputSizeTests.shipped)
+        let (big, _) = try bigFrame()
+        let a = try RNNPoolDetector(model: model, ramCapBytes: 1 << 20, inputSize: (640, 480))
+        let b = try RNNPoolDetector(model: model, ramCapBytes: 1 << 20, holdFrame: true, inputSize: (640, 480))
+        let ra = try big.withUnsafeBufferPointer { try a.detect(luma: $0, width: 640, height: 480, threshold: 0.05) }
+        let rb = try big.withUnsafeBufferPointer { try b.detect(luma: $0, width: 640, height: 480, threshold: 0.05) }
+        XCTAssertEqual(ra.faces, rb.faces)
+        XCTAssertGreaterThan(rb.memory.framePeakBytes, ra.memory.framePeakBytes + 640 * 480 / 2)
+    }
+}
