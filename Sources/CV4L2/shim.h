@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/types.h>
+#include <sys/sysmacros.h>
 #include <linux/videodev2.h>
 #include <stdio.h>
 #include <libv4l2.h>
@@ -64,5 +66,8 @@ static inline void rc_set_v4l2_log_file(FILE *f) { v4l2_log_file = f; }
 
 // mmap's MAP_FAILED is a cast macro.
 static inline int rc_is_map_failed(void *p) { return p == MAP_FAILED; }
+/* The device number's major: 81 for every video4linux node. */
+static inline unsigned rc_dev_major(dev_t d) { return major(d); }
+static const unsigned RC_VIDEO4LINUX_MAJOR = 81;
 
 #endif

@@ -16,6 +16,10 @@ final class FakeV4L2Device: V4L2System {
         case emptyBuffer
         /// SIGINT arrives while polling (StopRequest is raised; tests reset it).
         case stopRequest
+        /// poll reports POLLERR; the next event answers the DQBUF that follows.
+        case pollError
+        /// poll says ready, DQBUF says EAGAIN (libv4l2 could not convert the frame).
+        case unconvertible
     }
 
     enum FormatAnswer {
@@ -37,6 +41,9 @@ final class FakeV4L2Device: V4L2System {
     var grantedBuffers: UInt32 = 4
     var extraBufferBytes = 0
     var mmapFailsAtBuffer: Int?
+    /// QBUF succeeds this many times, then fails with the errno (a requeue failure).
+    var qbufFailsAfter: (count: Int, error: Int32)?
+    private var qbufCalls = 0
     var frameInterval: (UInt32, UInt32) = (1, 30)
     var script: [Event] = []
     /// The field order S_FMT answers with.
@@ -142,6 +149,8 @@ final class FakeV4L2Device: V4L2System {
         case RC_VIDIOC_QBUF:
             let b = arg.assumingMemoryBound(to: v4l2_buffer.self)
             if let e = failing["QBUF"] { return e }
+            qbufCalls += 1
+            if let f = qbufFailsAfter, qbufCalls > f.count { return f.error }
             if queue.contains(b.pointee.index) { doubleQueued = true; return EINVAL }
             queue.append(b.pointee.index)
             return 0
@@ -170,6 +179,8 @@ final class FakeV4L2Device: V4L2System {
                 return deliver(bytes, damaged: true, into: b)
             case .emptyBuffer:
                 return deliver([], damaged: false, into: b)
+            case .unconvertible:
+                return EAGAIN
             default:
                 return EAGAIN
             }
@@ -238,6 +249,9 @@ final class FakeV4L2Device: V4L2System {
         case .pollFailure(let e):
             script.removeFirst()
             return .failed(e)
+        case .pollError:
+            script.removeFirst()
+            return .errorPending
         default:
             return .ready
         }

@@ -71,7 +71,58 @@ final class V4L2CameraFaultTests: XCTestCase {
         XCTAssertEqual(LibV4L2Messages.release(), [])
     }
 
-    // 3. EIO is transient for a few tries.
+    // 3. EIO is transient for a few tries; POLLERR is read through DQBUF.
+
+    func testPOLLERRWithATransientEIOIsSkippedLikeAnyEIO() throws {
+        let fake = FakeV4L2Device()
+        let cam = try open(fake)
+        fake.script = [.pollError, .dequeueError(EIO), .pollError, .dequeueError(EIO), .frame([7, 8])]
+        XCTAssertEqual(try cam.nextFrame()?.luma, [7, 8])
+    }
+
+    func testPOLLERRFromAnUnpluggedCameraSaysUnplugged() throws {
+        let fake = FakeV4L2Device()
+        let cam = try open(fake)
+        fake.script = [.frame([1, 1]), .pollError, .dequeueError(ENODEV)]
+        XCTAssertNotNil(try cam.nextFrame())
+        XCTAssertThrowsError(try cam.nextFrame()) { e in
+            XCTAssertEqual((e as! FrameSourceError).kind, .deviceLost)
+            XCTAssertTrue("\(e)".contains("device unplugged (ENODEV); stopped cleanly after 1 frame"), "\(e)")
+        }
+        XCTAssertTrue(fake.isTornDown)
+    }
+
+    func testPOLLERRWithNothingToDequeueCountsAsAnIOError() throws {
+        let fake = FakeV4L2Device()
+        let cam = try open(fake)
+        fake.script = Array(repeating: .pollError, count: V4L2Camera.ioErrorsInARowAllowed + 1)
+            .flatMap { [$0, .unconvertible] }
+        XCTAssertThrowsError(try cam.nextFrame()) { e in
+            XCTAssertEqual((e as! FrameSourceError).kind, .deviceLost)
+            XCTAssertTrue("\(e)".contains("I/O error from the device"), "\(e)")
+        }
+    }
+
+    func testFramesLibV4L2CannotConvertAreNamedInTheStallMessage() throws {
+        let fake = FakeV4L2Device()
+        let cam = try open(fake)
+        fake.script = Array(repeating: .unconvertible, count: 1000)
+        expectStall(cam, counting: "not converted by libv4l2 (EAGAIN)")
+    }
+
+    func testAFrameWhoseBufferCannotBeQueuedAgainIsStillDelivered() throws {
+        let fake = FakeV4L2Device()
+        fake.qbufFailsAfter = (4, EINVAL)   // the 4 initial QBUFs succeed, the first requeue fails
+        let cam = try open(fake)
+        fake.script = [.frame([5, 6]), .frame([7, 8])]
+        XCTAssertEqual(try cam.nextFrame()?.luma, [5, 6], "the converted frame is not lost")
+        XCTAssertThrowsError(try cam.nextFrame()) { e in
+            XCTAssertEqual((e as! FrameSourceError).kind, .deviceFailed)
+            XCTAssertTrue("\(e)".contains("cannot queue capture buffer 0 (QBUF:"), "\(e)")
+        }
+        XCTAssertTrue(fake.isTornDown)
+    }
+
 
     func testAFewEIOsInARowAreSkipped() throws {
         let fake = FakeV4L2Device()

@@ -211,6 +211,13 @@ final class V4L2CameraTests: XCTestCase {
         }
     }
 
+    func testAnotherKindOfCharacterDeviceIsNeverOpened() {
+        let fake = FakeV4L2Device()
+        fake.pathKind = .otherCharacterDevice(major: 10)   // /dev/watchdog: opening it arms it
+        assertFails(fake, .notACaptureDevice, "not a V4L2 capture device (a character device of major 10")
+        XCTAssertFalse(fake.log.contains("open"), "\(fake.log)")
+    }
+
     func testPermissionDeniedSaysHowToJoinTheVideoGroup() {
         let fake = FakeV4L2Device()
         fake.openError = EACCES

@@ -2,7 +2,10 @@
 /// what the stall message tells the user when no usable frame came in time.
 struct DroppedBuffers {
     var damaged = 0, empty = 0, short = 0, ioErrors = 0
-    var total: Int { damaged + empty + short + ioErrors }
+    /// DQBUF said EAGAIN after poll said ready: libv4l2 took a frame from the driver
+    /// and could not convert it (a corrupt MJPEG frame, say).
+    var unconverted = 0
+    var total: Int { damaged + empty + short + ioErrors + unconverted }
 
     func stallError(devicePath: String, framesCaptured: Int) -> FrameSourceError {
         let seconds = Int(V4L2Camera.stallSeconds)
@@ -15,6 +18,7 @@ struct DroppedBuffers {
         if short > 0 { parts.append("\(short) short") }
         if empty > 0 { parts.append("\(empty) empty") }
         if ioErrors > 0 { parts.append("\(ioErrors) undecodable (EIO)") }
+        if unconverted > 0 { parts.append("\(unconverted) not converted by libv4l2 (EAGAIN)") }
         return FrameSourceError(.timeout, path: devicePath,
             "no usable frame for \(seconds) seconds, only broken buffers: \(parts.joined(separator: ", ")); "
             + "the USB link may be overloaded (try a smaller --size, a lower --fps or another port); \(after)")

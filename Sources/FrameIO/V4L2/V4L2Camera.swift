@@ -37,6 +37,9 @@ public final class V4L2Camera: FrameSource {
     private var buffers: [(address: UnsafeMutableRawPointer, length: Int)] = []
     private var streaming = false
     private var firstTimestamp: Double?
+    /// A failure after a frame was already converted (its buffer could not be queued
+    /// again): the frame is delivered, the failure ends the next call.
+    private var pendingError: FrameSourceError?
 
     public convenience init(devicePath: String, width: Int, height: Int, fps: Double?) throws {
         try self.init(devicePath: devicePath, width: width, height: height, fps: fps, system: LibV4L2System())
@@ -77,6 +80,9 @@ public final class V4L2Camera: FrameSource {
             throw FrameSourceError(.notACaptureDevice, path: devicePath, "not a V4L2 capture device (it is a regular file; .y4m recordings must end in .y4m)")
         case .other:
             throw FrameSourceError(.notACaptureDevice, path: devicePath, "not a V4L2 capture device (not a character device)")
+        case .otherCharacterDevice(let major):
+            throw FrameSourceError(.notACaptureDevice, path: devicePath,
+                "not a V4L2 capture device (a character device of major \(major), not video4linux's 81; cameras are /dev/video*)")
         case .inaccessible(let code):
             throw openError(code)
         case .characterDevice:
@@ -291,6 +297,11 @@ public final class V4L2Camera: FrameSource {
     // MARK: Streaming
 
     public func nextFrame() throws -> Frame? {
+        if let e = pendingError {
+            pendingError = nil
+            close()
+            throw e
+        }
         guard fd >= 0, streaming else { return nil }
         do {
             return try captureFrame()
@@ -313,9 +324,12 @@ public final class V4L2Camera: FrameSource {
             if system.now() - start >= V4L2Camera.stallSeconds {
                 throw dropped.stallError(devicePath: devicePath, framesCaptured: framesCaptured)
             }
+            var flagged = false
             switch system.poll(fd, timeoutMilliseconds: V4L2Camera.pollMilliseconds) {
             case .ready:
                 break
+            case .errorPending:
+                flagged = true
             case .interrupted, .timeout:
                 continue
             case .failed(let code):
@@ -324,8 +338,17 @@ public final class V4L2Camera: FrameSource {
             var buf = v4l2_buffer()
             buf.type = RC_V4L2_BUF_TYPE_VIDEO_CAPTURE
             buf.memory = RC_V4L2_MEMORY_MMAP
-            let rc = system.ioctl(fd, RC_VIDIOC_DQBUF, &buf)
-            if rc == EAGAIN || rc == EINTR { continue }
+            var rc = system.ioctl(fd, RC_VIDIOC_DQBUF, &buf)
+            if rc == EINTR { continue }
+            if rc == EAGAIN {
+                // Ready, yet nothing to dequeue: libv4l2 could not convert the frame it
+                // took from the driver. After POLLERR, the error the driver flagged.
+                if !flagged {
+                    dropped.unconverted += 1
+                    continue
+                }
+                rc = EIO
+            }
             if rc == EIO && ioErrorsInARow < V4L2Camera.ioErrorsInARowAllowed {
                 ioErrorsInARow += 1
                 dropped.ioErrors += 1
@@ -351,8 +374,12 @@ public final class V4L2Camera: FrameSource {
             let frame = format.frame(from: UnsafeRawBufferPointer(start: buffers[index].address, count: used),
                                      width: width, height: height, stride: stride,
                                      timestamp: stamp, index: framesCaptured)
-            try queue(UInt32(index))
             framesCaptured += 1
+            do {
+                try queue(UInt32(index))
+            } catch let e as FrameSourceError {
+                pendingError = e
+            }
             return frame
         }
     }

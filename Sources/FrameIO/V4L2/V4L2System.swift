@@ -6,7 +6,11 @@ import Glibc
 /// What kind of file a path names, as far as opening a camera cares.
 public enum V4L2PathKind: Sendable, Equatable {
     case missing
+    /// A video4linux node (major 81): a camera, a capture card, a loopback device.
     case characterDevice
+    /// A character device of another kind (a watchdog, a tty): never opened, since
+    /// opening some of them acts (opening /dev/watchdog arms it).
+    case otherCharacterDevice(major: UInt32)
     case directory
     case regularFile
     case other
@@ -31,8 +35,8 @@ public protocol V4L2System: AnyObject {
     /// Maps a buffer read-only/shared: the address, or nil and errno.
     func mmap(fd: Int32, length: Int, offset: Int) -> (address: UnsafeMutableRawPointer?, error: Int32)
     func munmap(_ address: UnsafeMutableRawPointer, length: Int) -> Int32
-    /// Waits for the descriptor to be readable: `.ready`, `.timeout`, or `.failed(errno)`;
-    /// POLLERR/POLLHUP come back as `.failed(EIO)`/`.failed(ENODEV)`.
+    /// Waits for the descriptor to be readable: `.ready`, `.timeout`, `.errorPending`
+    /// (POLLERR: DQBUF tells what), or `.failed(errno)` (POLLHUP: ENODEV).
     func poll(_ fd: Int32, timeoutMilliseconds: Int32) -> V4L2PollResult
     func close(_ fd: Int32) -> Int32
     /// Seconds on CLOCK_MONOTONIC: stall timing and frame timestamps (a fake device
@@ -48,6 +52,9 @@ public enum V4L2PollResult: Sendable, Equatable {
     case ready
     case timeout
     case interrupted
+    /// POLLERR: the driver flags an error; the next DQBUF returns it (EIO for a
+    /// transient one, ENODEV for an unplugged camera) or a buffer.
+    case errorPending
     case failed(Int32)
 }
 
@@ -61,7 +68,9 @@ public final class LibV4L2System: V4L2System {
             return errno == ENOENT || errno == ENOTDIR ? .missing : .inaccessible(errno)
         }
         switch st.st_mode & S_IFMT {
-        case S_IFCHR: return .characterDevice
+        case S_IFCHR:
+            let major = UInt32(rc_dev_major(st.st_rdev))
+            return major == RC_VIDEO4LINUX_MAJOR ? .characterDevice : .otherCharacterDevice(major: major)
         case S_IFDIR: return .directory
         case S_IFREG: return .regularFile
         default: return .other
@@ -103,7 +112,7 @@ public final class LibV4L2System: V4L2System {
         if p.revents & Int16(POLLIN) != 0 { return .ready }
         if p.revents & Int16(POLLHUP) != 0 { return .failed(ENODEV) }
         if p.revents & Int16(POLLNVAL) != 0 { return .failed(EBADF) }
-        return .failed(EIO)
+        return .errorPending
     }
 
     public func close(_ fd: Int32) -> Int32 {
