@@ -18,6 +18,7 @@ static inline int rc_v4l2_ioctl(int fd, unsigned long request, void *arg) { retu
 
 static const unsigned long RC_VIDIOC_QUERYCAP = VIDIOC_QUERYCAP;
 static const unsigned long RC_VIDIOC_ENUM_FMT = VIDIOC_ENUM_FMT;
+static const unsigned long RC_VIDIOC_ENUM_FRAMESIZES = VIDIOC_ENUM_FRAMESIZES;
 static const unsigned long RC_VIDIOC_G_FMT = VIDIOC_G_FMT;
 static const unsigned long RC_VIDIOC_S_FMT = VIDIOC_S_FMT;
 static const unsigned long RC_VIDIOC_S_PARM = VIDIOC_S_PARM;
@@ -55,6 +56,10 @@ static const unsigned int RC_V4L2_BUF_FLAG_ERROR = V4L2_BUF_FLAG_ERROR;
 static const unsigned int RC_V4L2_BUF_FLAG_TIMESTAMP_MASK = V4L2_BUF_FLAG_TIMESTAMP_MASK;
 static const unsigned int RC_V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
 static const unsigned int RC_V4L2_BUF_FLAG_TIMESTAMP_COPY = V4L2_BUF_FLAG_TIMESTAMP_COPY;
+static const unsigned int RC_V4L2_FMT_FLAG_EMULATED = V4L2_FMT_FLAG_EMULATED;
+static const unsigned int RC_V4L2_FRMSIZE_TYPE_DISCRETE = V4L2_FRMSIZE_TYPE_DISCRETE;
+static const unsigned int RC_V4L2_FRMSIZE_TYPE_CONTINUOUS = V4L2_FRMSIZE_TYPE_CONTINUOUS;
+static const unsigned int RC_V4L2_FRMSIZE_TYPE_STEPWISE = V4L2_FRMSIZE_TYPE_STEPWISE;
 static const unsigned int RC_V4L2_CAP_VIDEO_CAPTURE = V4L2_CAP_VIDEO_CAPTURE;
 static const unsigned int RC_V4L2_CAP_STREAMING = V4L2_CAP_STREAMING;
 static const unsigned int RC_V4L2_CAP_DEVICE_CAPS = V4L2_CAP_DEVICE_CAPS;

@@ -38,6 +38,9 @@ final class FakeV4L2Device: V4L2System {
         .settle(f, w, h, 0)
     }
     var failing: [String: Int32] = [:]
+    /// What ENUM_FMT and ENUM_FRAMESIZES list: nil answers ENOTTY (a driver that does
+    /// not enumerate), so S_FMT alone negotiates.
+    var offered: [(fourcc: UInt32, emulated: Bool, sizes: [(Int, Int)])]?
     var grantedBuffers: UInt32 = 4
     var extraBufferBytes = 0
     var mmapFailsAtBuffer: Int?
@@ -120,6 +123,23 @@ final class FakeV4L2Device: V4L2System {
                 format = (f, w, h, stride)
                 return 0
             }
+        case RC_VIDIOC_ENUM_FMT:
+            guard let offered else { return ENOTTY }
+            let d = arg.assumingMemoryBound(to: v4l2_fmtdesc.self)
+            guard Int(d.pointee.index) < offered.count else { return EINVAL }
+            let o = offered[Int(d.pointee.index)]
+            d.pointee.pixelformat = o.fourcc
+            d.pointee.flags = o.emulated ? RC_V4L2_FMT_FLAG_EMULATED : 0
+            return 0
+        case RC_VIDIOC_ENUM_FRAMESIZES:
+            let f = arg.assumingMemoryBound(to: v4l2_frmsizeenum.self)
+            guard let o = offered?.first(where: { $0.fourcc == f.pointee.pixel_format }),
+                  Int(f.pointee.index) < o.sizes.count else { return EINVAL }
+            let (w, h) = o.sizes[Int(f.pointee.index)]
+            f.pointee.type = RC_V4L2_FRMSIZE_TYPE_DISCRETE
+            f.pointee.discrete.width = UInt32(w)
+            f.pointee.discrete.height = UInt32(h)
+            return 0
         case RC_VIDIOC_S_PARM:
             let p = arg.assumingMemoryBound(to: v4l2_streamparm.self)
             let t = p.pointee.parm.capture.timeperframe

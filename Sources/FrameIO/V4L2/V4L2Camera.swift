@@ -14,9 +14,9 @@ public final class V4L2Camera: FrameSource {
     public private(set) var label: String
     public private(set) var nominalFPS: Double?
     /// What the driver settled on (it may differ from what was asked for).
-    public private(set) var width = 0
-    public private(set) var height = 0
-    public private(set) var pixelFormatName = ""
+    public internal(set) var width = 0
+    public internal(set) var height = 0
+    public internal(set) var pixelFormatName = ""
     public private(set) var bufferCount = 0
     public private(set) var framesCaptured = 0
 
@@ -30,10 +30,11 @@ public final class V4L2Camera: FrameSource {
     /// Largest width or height taken from a driver (as for .y4m files).
     static let maxSide = 16384
 
-    private let system: V4L2System
-    private var fd: Int32 = -1
-    private var format = CapturePixelFormat.grey
-    private var stride = 0
+    let system: V4L2System
+    private(set) var fd: Int32 = -1
+    /// Set by format negotiation (V4L2Camera+Format.swift).
+    var format = CapturePixelFormat.grey
+    var stride = 0
     private var buffers: [(address: UnsafeMutableRawPointer, length: Int)] = []
     private var streaming = false
     private var firstTimestamp: Double?
@@ -107,7 +108,7 @@ public final class V4L2Camera: FrameSource {
         }
     }
 
-    private func busyError() -> FrameSourceError {
+    func busyError() -> FrameSourceError {
         FrameSourceError(.deviceBusy, path: devicePath, "device busy (another program is using the camera; close it and try again)")
     }
 
@@ -140,65 +141,6 @@ public final class V4L2Camera: FrameSource {
             return String(decoding: bytes, as: UTF8.self)
         }
         return name.isEmpty ? "the device" : "\"\(name)\""
-    }
-
-    /// Asks for each format in `requestOrder` at the requested size and takes the first
-    /// answer (the driver may substitute another format or size) that we can convert.
-    private func negotiateFormat(width: Int, height: Int) throws {
-        var offered: [String] = []
-        for wanted in CapturePixelFormat.requestOrder {
-            var fmt = v4l2_format()
-            fmt.type = RC_V4L2_BUF_TYPE_VIDEO_CAPTURE
-            fmt.fmt.pix.width = UInt32(width)
-            fmt.fmt.pix.height = UInt32(height)
-            fmt.fmt.pix.pixelformat = wanted.fourcc
-            fmt.fmt.pix.field = RC_V4L2_FIELD_NONE   // progressive, please; checked below
-            let rc = system.ioctl(fd, RC_VIDIOC_S_FMT, &fmt)
-            if rc == EBUSY { throw busyError() }
-            if rc == ENODEV { throw lostError(ENODEV) }
-            guard rc == 0 else { continue }
-            let got = fmt.fmt.pix.pixelformat
-            let gotWidth = Int(fmt.fmt.pix.width), gotHeight = Int(fmt.fmt.pix.height)
-            guard let usable = CapturePixelFormat(fourcc: got), gotWidth > 0, gotHeight > 0 else {
-                let name = fourccName(got)
-                if !offered.contains(name) { offered.append(name) }
-                continue
-            }
-            // What the driver says is checked like a file header: a buggy driver's
-            // 4-billion-pixel answer must not overflow the buffer-size arithmetic.
-            guard gotWidth <= V4L2Camera.maxSide, gotHeight <= V4L2Camera.maxSide else {
-                throw FrameSourceError(.noUsableFormat, path: devicePath,
-                    "the driver settled on \(gotWidth)x\(gotHeight), above the \(V4L2Camera.maxSide)x\(V4L2Camera.maxSide) limit")
-            }
-            try checkField(fmt.fmt.pix.field)
-            format = usable
-            self.width = gotWidth
-            self.height = gotHeight
-            stride = max(Int(fmt.fmt.pix.bytesperline), usable.minimumStride(width: gotWidth))
-            pixelFormatName = fourccName(got)
-            return
-        }
-        let what = offered.isEmpty ? "it accepted none of them" : "it offers \(offered.joined(separator: ", "))"
-        throw FrameSourceError(.noUsableFormat, path: devicePath,
-            "no usable format (asked for GREY, YUYV or YU12 at \(width)x\(height); \(what))")
-    }
-
-    /// Accepts progressive frames (NONE, or ANY from drivers that do not say) and
-    /// interlaced fields woven into whole frames (INTERLACED*: full height, combing on
-    /// motion). Refuses sources that deliver one field per buffer or the fields one after
-    /// the other, which would be half-height or doubled pictures.
-    private func checkField(_ field: UInt32) throws {
-        switch field {
-        case RC_V4L2_FIELD_ANY, RC_V4L2_FIELD_NONE, RC_V4L2_FIELD_INTERLACED,
-             RC_V4L2_FIELD_INTERLACED_TB, RC_V4L2_FIELD_INTERLACED_BT:
-            return
-        default:
-            let names: [UInt32: String] = [RC_V4L2_FIELD_TOP: "TOP", RC_V4L2_FIELD_BOTTOM: "BOTTOM",
-                                           RC_V4L2_FIELD_SEQ_TB: "SEQ_TB", RC_V4L2_FIELD_SEQ_BT: "SEQ_BT",
-                                           RC_V4L2_FIELD_ALTERNATE: "ALTERNATE"]
-            throw FrameSourceError(.noUsableFormat, path: devicePath,
-                "unsupported interlaced video (field order \(names[field] ?? "code \(field)")): only progressive or woven-interlaced frames are supported")
-        }
     }
 
     /// Best effort: many drivers ignore or round the interval, and that is fine.
@@ -286,7 +228,7 @@ public final class V4L2Camera: FrameSource {
         }
     }
 
-    private func lostError(_ code: Int32) -> FrameSourceError {
+    func lostError(_ code: Int32) -> FrameSourceError {
         let frames = "stopped cleanly after \(framesCaptured) frame\(framesCaptured == 1 ? "" : "s")"
         if code == ENODEV || code == ENXIO {
             return FrameSourceError(.deviceLost, path: devicePath, "device unplugged (ENODEV); \(frames)")
