@@ -93,6 +93,30 @@ final class HostileInputTests: XCTestCase {
         assertOneLineError(r, naming: file, says: "sample 5 exceeds maxval 1")
     }
 
+    /// F6: recording a 64 MiB-a-frame clip whose second frame is cut holds one frame at a
+    /// time (the reader hands its buffer to the frame, the writer writes the planes
+    /// from it), and keeps the whole first frame.
+    func testRecordingA64MiBFrameClipCutInItsSecondFrameStaysUnder100MB() throws {
+        let side = 8192
+        let header = Array("YUV4MPEG2 W\(side) H\(side) F15:1 Ip A1:1 Cmono\n".utf8)
+        var first = [UInt8](repeating: 0, count: side * side)
+        first[side * side - 1] = 77
+        let file = scratch.write("big-cut.y4m", header + Array("FRAME\n".utf8) + first + Array("FRAME\n".utf8)
+                                 + [UInt8](repeating: 1, count: side * side / 2))
+        first = []
+        let out = scratch.directory + "/rec.y4m"
+        let r = try runBounded(["record", file, "-o", out])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(file): the file was cut: frame 2 has 33554432 of 67108864 bytes; played 1 whole frames"),
+                      r.stderr)
+        XCTAssertTrue(r.stderr.contains("recorded 1 frame (8192x8192 mono)"), r.stderr)
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: out)[.size] as? Int)
+        XCTAssertEqual(size, header.count + 6 + side * side, "the header and the one whole frame")
+        let h = try FileHandle(forReadingFrom: URL(fileURLWithPath: out))
+        try h.seek(toOffset: UInt64(size - 1))
+        XCTAssertEqual(try h.readToEnd(), Data([77]), "its last pixel")
+    }
+
     // MARK: Models
 
     func modelError(_ model: String, says what: String, file f: StaticString = #filePath, line: UInt = #line) throws {

@@ -115,10 +115,21 @@ public final class Y4MReader: FrameSource {
         return frame
     }
 
-    /// Reads the next frame's bytes into `payload`, growing it at most 1 MiB ahead of
-    /// what the file delivered. Returns how many bytes were read.
+    /// Reads the next frame's bytes into `payload`. Returns how many bytes were read.
+    ///
+    /// From a regular file the frame is allocated once, at its size, and only when the
+    /// file still holds that many bytes (a cut last frame is reported without reading
+    /// it); from a pipe the buffer grows at most 1 MiB ahead of what arrived. Either way
+    /// a header that promises a huge frame costs nothing until the bytes are there.
     private func readPayload(_ f: UnsafeMutablePointer<FILE>) -> Int {
         let total = header.frameBytes
+        if let left = bytesLeftInRegularFile(f) {
+            guard left >= total else { return left }
+            payload = [UInt8](unsafeUninitializedCapacity: total) { buf, count in
+                count = fread(buf.baseAddress!, 1, total, f)
+            }
+            return payload.count
+        }
         var got = 0
         while got < total {
             let want = min(total - got, 1 << 20)
@@ -130,6 +141,15 @@ public final class Y4MReader: FrameSource {
             if n < want { break }
         }
         return got
+    }
+
+    /// Bytes from the read position to the end, when `f` is a regular file.
+    private func bytesLeftInRegularFile(_ f: UnsafeMutablePointer<FILE>) -> Int? {
+        var st = stat()
+        guard fstat(fileno(f), &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+        let at = ftello(f)
+        guard at >= 0 else { return nil }
+        return max(0, Int(st.st_size) - Int(at))
     }
 
     /// Reads one `FRAME[ params]\n` line. Returns false at a clean end of file.
@@ -157,10 +177,13 @@ public final class Y4MReader: FrameSource {
         return true
     }
 
+    /// The frame, its luma plane the payload buffer itself (the chroma planes are
+    /// copied out first and the buffer cut to the luma): a big frame is never held
+    /// twice. The next frame reads into a new buffer.
     private func makeFrame() -> Frame {
         let w = header.width, h = header.height
         let lumaCount = w * h
-        let luma = Array(payload[0..<lumaCount])
+        defer { payload = [] }
         var chroma: ChromaPlanes?
         if let stored = header.colourspace.storedChromaSize(width: w, height: h),
            let sub = header.colourspace.frameSubsampling {
@@ -176,6 +199,8 @@ public final class Y4MReader: FrameSource {
             }
             chroma = ChromaPlanes(subsampling: sub, width: cw, height: stored.height, cb: cb, cr: cr)
         }
+        payload.removeSubrange(lumaCount...)
+        let luma = payload
         return Frame(width: w, height: h, luma: luma, chroma: chroma,
                      timestamp: Double(delivered) / header.fps, index: delivered)
     }

@@ -6,10 +6,11 @@ import Darwin
 
 /// Records frames as YUV4MPEG2: `Cmono`, or `C420jpeg` when `color` is set.
 ///
-/// The header goes out when the file is created and every frame (its FRAME line and
-/// planes) goes out as one buffer with a write loop that survives EINTR, so a
-/// recording stopped between frames (Ctrl-C, SIGTERM) is always a valid file: the
-/// header plus whole frames, never a partial one at the end.
+/// The header goes out when the file is created, and every frame (its FRAME line, then
+/// its planes straight from the frame, never copied into one buffer: an 8192×8192
+/// frame is 64 MiB) through a write loop that survives EINTR. A stop (Ctrl-C, SIGTERM)
+/// is acted on between frames, and a failed write is cut back to the last whole frame,
+/// so a recording is always a valid file: the header plus whole frames.
 public final class Y4MWriter {
     public let path: String
     public let width: Int
@@ -18,7 +19,7 @@ public final class Y4MWriter {
     public private(set) var framesWritten = 0
 
     private var fd: Int32
-    private var buffer: [UInt8]
+    private static let frameLine = Array("FRAME\n".utf8)
     /// File length after the last whole frame: a failed write (disk full) is cut back to it.
     private var validLength = 0
 
@@ -50,9 +51,6 @@ public final class Y4MWriter {
         fd = opened
         let header = Y4MHeader(width: width, height: height, fpsNumerator: rate.0, fpsDenominator: rate.1,
                                interlacing: "p", aspect: "1:1", colourspace: color ? .c420jpeg : .mono)
-        let cs: Y4MColourspace = color ? .c420jpeg : .mono
-        buffer = Array("FRAME\n".utf8)
-        buffer.reserveCapacity(6 + cs.frameBytes(width: width, height: height))
         do {
             try writeAll(Array(header.line.utf8))
         } catch {
@@ -75,14 +73,14 @@ public final class Y4MWriter {
             throw FrameSourceError(.writeFailed, path: path,
                 "frame is \(frame.width)x\(frame.height) but the recording is \(width)x\(height)")
         }
-        buffer.removeSubrange(6...)
-        buffer.append(contentsOf: frame.luma)
+        try writePart(Y4MWriter.frameLine)
+        try writePart(frame.luma)
         if color {
             let planes = ChromaResampling.planes420(of: frame)
-            buffer.append(contentsOf: planes.cb)
-            buffer.append(contentsOf: planes.cr)
+            try writePart(planes.cb)
+            try writePart(planes.cr)
         }
-        try writeAll(buffer)
+        validLength = partLength
         framesWritten += 1
     }
 
@@ -99,13 +97,23 @@ public final class Y4MWriter {
         }
     }
 
+    /// Writes the header (whole, or the file is not a recording).
     private func writeAll(_ bytes: [UInt8]) throws {
+        try writePart(bytes)
+        validLength = partLength
+    }
+
+    /// File length including the parts of the frame being written.
+    private var partLength = 0
+
+    private func writePart(_ bytes: [UInt8]) throws {
         if let code = bytes.withUnsafeBytes({ writeFully(fd, $0) }) {
             // Cut back to the last whole frame so the file stays valid.
             _ = ftruncate(fd, off_t(validLength))
+            partLength = validLength
             let why = code == ENOSPC ? "the disk is full" : errnoText(code)
             throw FrameSourceError(.writeFailed, path: path, "write failed after \(framesWritten) frames: \(why)")
         }
-        validLength += bytes.count
+        partLength += bytes.count
     }
 }
