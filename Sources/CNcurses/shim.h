@@ -16,6 +16,8 @@ static const attr_t RC_A_BOLD = A_BOLD;
 static const attr_t RC_A_REVERSE = A_REVERSE;
 static const attr_t RC_A_NORMAL = A_NORMAL;
 static const int RC_KEY_RESIZE = KEY_RESIZE;
+static const int RC_KEY_LEFT = KEY_LEFT;
+static const int RC_KEY_RIGHT = KEY_RIGHT;
 static inline attr_t rc_color_pair(short n) { return COLOR_PAIR(n); }
 
 /// Puts one wide character with attributes and colour pair at (y, x) of `win`.

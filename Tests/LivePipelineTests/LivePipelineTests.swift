@@ -135,6 +135,40 @@ final class LivePipelineTests: XCTestCase {
         _ = pipeline.stop()
     }
 
+    /// The player keys' requests: while paused a step delivers one frame, a seek moves
+    /// from the frame shown and delivers it; a camera (not seekable) ignores seeks.
+    func testStepAndSeekWhilePausedOnAFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("seek-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var bytes = Array("YUV4MPEG2 W2 H2 F10:1 Ip A1:1 Cmono\n".utf8)
+        for k in 0..<40 { bytes += Array("FRAME\n".utf8) + [UInt8](repeating: UInt8(k), count: 4) }
+        let path = dir.appendingPathComponent("clip.y4m").path
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let pipeline = LivePipeline(source: try Y4MReader(path: path, pacing: false), detector: nil, threshold: 0.5,
+                                    tracking: false)
+        XCTAssertTrue(pipeline.canSeek)
+        pipeline.setPaused(true)
+        pipeline.start()
+        defer { _ = pipeline.stop() }
+        func shown(after action: () -> Void, file: StaticString = #filePath, line: UInt = #line) -> UInt8? {
+            let before = pipeline.state.framesCaptured
+            action()
+            let deadline = Date().addingTimeInterval(5)
+            while pipeline.state.framesCaptured == before && Date() < deadline { usleep(1000) }
+            usleep(50_000)   // nothing more arrives while paused
+            XCTAssertEqual(pipeline.state.framesCaptured, before + 1, "exactly one frame", file: file, line: line)
+            return pipeline.state.latestFrame?.luma[0]
+        }
+        XCTAssertEqual(shown { pipeline.step() }, 0)
+        XCTAssertEqual(shown { pipeline.step() }, 1)
+        XCTAssertEqual(shown { pipeline.seek(byFrames: 20) }, 21)
+        XCTAssertTrue(pipeline.state.latestFrame?.startsNewPass ?? false, "tracks restart after a seek")
+        XCTAssertEqual(shown { pipeline.seek(byFrames: -1) }, 20)
+        XCTAssertEqual(shown { pipeline.seek(byFrames: -100) }, 0, "clamped to the first frame")
+        XCTAssertFalse(LivePipeline(source: FakeSource(count: 3), detector: nil, threshold: 0.5, tracking: false).canSeek)
+    }
+
     /// A source that starts over (a replay's loop) starts the tracks over: no ghost of
     /// the last pass's face, ids from 1 again.
     func testANewPassRestartsTheTracks() {

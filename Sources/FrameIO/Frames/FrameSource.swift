@@ -11,3 +11,13 @@ public protocol FrameSource: AnyObject {
     /// Releases the device or file. Safe to call more than once.
     func close()
 }
+
+/// A source that can move its play position (a recording on disk, not a camera or a
+/// pipe): the player's step and seek keys.
+public protocol SeekableFrameSource: FrameSource {
+    /// Moves so that the next frame is `frames` frames after the last one delivered
+    /// (+1: the one that comes next anyway; 0: the last one again; −1: the one before
+    /// it), clamped to the first and the last whole frame. The next frame starts a new pass (tracks
+    /// restart) and pacing starts over. False when this source cannot move (a pipe).
+    func seek(fromLastDeliveredBy frames: Int) -> Bool
+}

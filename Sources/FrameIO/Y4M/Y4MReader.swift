@@ -7,7 +7,7 @@ import Darwin
 /// Replays a YUV4MPEG2 (.y4m) file: every 8-bit colourspace ffmpeg writes, paced at the
 /// file's frame rate unless told otherwise, optionally looping. A file cut in the middle
 /// of a frame plays its whole frames, then `nextFrame` throws a `.truncated` error.
-public final class Y4MReader: FrameSource {
+public final class Y4MReader: SeekableFrameSource {
     public let path: String
     public let header: Y4MHeader
     public let label: String
@@ -23,6 +23,11 @@ public final class Y4MReader: FrameSource {
     /// Frames read in the current pass over the file.
     private var framesThisPass = 0
     private var finished = false
+    /// File offset of each FRAME line of the file met so far (frame k of a pass at
+    /// `frameOffsets[k]`): where seeking goes back to, and forward from.
+    private var frameOffsets: [Int] = []
+    /// The next frame follows a seek: it starts a new pass for the tracker.
+    private var afterSeek = false
     /// One frame's bytes. Grows as bytes actually arrive (a header can claim a frame
     /// far larger than the file), then is reused for every frame.
     private var payload: [UInt8] = []
@@ -82,6 +87,7 @@ public final class Y4MReader: FrameSource {
 
     public func nextFrame() throws -> Frame? {
         guard !finished, let f = file else { return nil }
+        noteFrameOffset(f)
         if try !readFrameLine(f) {
             // Clean end of the file: start over when looping (if there is anything to loop).
             guard loop && framesThisPass > 0 else {
@@ -95,6 +101,7 @@ public final class Y4MReader: FrameSource {
                     "cannot start over for --loop: it is not a regular file (a pipe?); played \(framesThisPass) frames once")
             }
             framesThisPass = 0
+            noteFrameOffset(f)
             if try !readFrameLine(f) {
                 finished = true
                 return nil
@@ -109,7 +116,8 @@ public final class Y4MReader: FrameSource {
         // A stop requested while waiting for the frame's time ends the replay here.
         if pacing && !pacer.waitForNextFrame() { return nil }
         var frame = makeFrame()
-        frame.startsNewPass = framesThisPass == 0 && delivered > 0
+        frame.startsNewPass = (framesThisPass == 0 && delivered > 0) || afterSeek
+        afterSeek = false
         delivered += 1
         framesThisPass += 1
         return frame
@@ -141,6 +149,58 @@ public final class Y4MReader: FrameSource {
             if n < want { break }
         }
         return got
+    }
+
+    /// Where frame `framesThisPass` starts, remembered the first time it is reached.
+    private func noteFrameOffset(_ f: UnsafeMutablePointer<FILE>) {
+        if framesThisPass == frameOffsets.count, framesThisPass < Y4MReader.maxIndexedFrames {
+            frameOffsets.append(ftello(f))
+        }
+    }
+
+    /// Offsets kept for seeking: 8 bytes a frame, an hour at 60 fps in under 2 MB.
+    static let maxIndexedFrames = 1 << 18
+
+    public func seek(fromLastDeliveredBy frames: Int) -> Bool {
+        guard let f = file, !finished, bytesLeftInRegularFile(f) != nil, framesThisPass > 0 else { return false }
+        let target = max(0, framesThisPass - 1 + frames)
+        // The offset noted last may be the end of the file or a frame cut short.
+        while frameOffsets.count > 1, let last = frameOffsets.last, !holdsWholeFrame(f, at: last) {
+            frameOffsets.removeLast()
+        }
+        // Forward past the frames met so far: FRAME line by FRAME line, skipping the
+        // pixels, up to the target or the last whole frame.
+        while target >= frameOffsets.count, frameOffsets.count < Y4MReader.maxIndexedFrames,
+              let last = frameOffsets.last {
+            let next = last + frameLineLength(f, at: last) + header.frameBytes
+            guard holdsWholeFrame(f, at: next) else { break }
+            frameOffsets.append(next)
+        }
+        let landing = min(target, frameOffsets.count - 1)
+        guard fseeko(f, off_t(frameOffsets[landing]), SEEK_SET) == 0 else { return false }
+        framesThisPass = landing
+        afterSeek = true
+        pacer = FramePacer(fps: header.fps)
+        return true
+    }
+
+    /// True when a FRAME line and a whole frame start at `offset`.
+    private func holdsWholeFrame(_ f: UnsafeMutablePointer<FILE>, at offset: Int) -> Bool {
+        guard fseeko(f, off_t(offset), SEEK_SET) == 0, (try? readFrameLine(f)) == true,
+              let left = bytesLeftInRegularFile(f) else {
+            finished = false   // readFrameLine marks a bad line as the end; not here
+            return false
+        }
+        return left >= header.frameBytes
+    }
+
+    /// Bytes of the FRAME line at `offset` (its parameters included), or 0.
+    private func frameLineLength(_ f: UnsafeMutablePointer<FILE>, at offset: Int) -> Int {
+        guard fseeko(f, off_t(offset), SEEK_SET) == 0, (try? readFrameLine(f)) == true else {
+            finished = false
+            return 0
+        }
+        return Int(ftello(f)) - offset
     }
 
     /// Bytes from the read position to the end, when `f` is a regular file.

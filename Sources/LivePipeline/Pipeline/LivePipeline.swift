@@ -23,6 +23,8 @@ public final class LivePipeline: Sendable {
     /// The source's own frame rate, when it has one (a .y4m header, a camera's setting).
     public let nominalFPS: Double?
     public let hasDetector: Bool
+    /// The source can move its play position (a .y4m file, not a camera or a pipe).
+    public let canSeek: Bool
     /// `--frames`: the source ends after this many frames, in the UI and headless alike.
     public let maxFrames: Int?
     private let threads = Mutex<(capture: ThreadFinished?, detector: ThreadFinished?)>((nil, nil))
@@ -36,6 +38,7 @@ public final class LivePipeline: Sendable {
         processor = ProcessorOwner(FrameProcessor(detector: detector, tracking: tracking))
         nominalFPS = source.nominalFPS
         hasDetector = detector != nil
+        canSeek = source is any SeekableFrameSource
     }
 
     /// A copy of what the threads have published.
@@ -49,6 +52,20 @@ public final class LivePipeline: Sendable {
 
     public func setThreshold(_ threshold: Float) { shared.withLock { $0.threshold = threshold } }
     public func setPaused(_ paused: Bool) { shared.withLock { $0.paused = paused } }
+
+    /// Shows the frame `frames` after the one last delivered (−1: the one before it;
+    /// requests made before the capture thread acts add up), paused or not; tracks
+    /// restart there. Nothing on a source that cannot seek.
+    public func seek(byFrames frames: Int) {
+        guard canSeek else { return }
+        shared.withLock {
+            $0.pendingSeek = ($0.pendingSeek ?? 0) + frames
+            if $0.paused { $0.pendingSteps = 1 }
+        }
+    }
+
+    /// Delivers the next frame while paused.
+    public func step() { shared.withLock { $0.pendingSteps += 1 } }
 
     /// Starts the capture and detector threads.
     public func start() {
@@ -88,12 +105,17 @@ public final class LivePipeline: Sendable {
         let thread = Thread { [self] in
             defer { finished.signal() }
             while true {
-                let (stopping, paused) = shared.withLock { ($0.stopping, $0.paused) }
+                let (stopping, paused, seek) = shared.withLock { state -> (Bool, Bool, Int?) in
+                    defer { state.pendingSeek = nil }
+                    return (state.stopping, state.paused && state.pendingSteps == 0, state.pendingSeek)
+                }
                 if stopping { return }
+                if let seek, let s = source.value as? any SeekableFrameSource { _ = s.seek(fromLastDeliveredBy: seek) }
                 if paused {
                     usleep(10_000)
                     continue
                 }
+                shared.withLock { if $0.paused { $0.pendingSteps = max(0, $0.pendingSteps - 1) } }
                 do {
                     let done = maxFrames.map { max in shared.withLock { $0.framesCaptured >= max } } ?? false
                     guard !done, let frame = try source.value.nextFrame() else {

@@ -29,6 +29,11 @@ public struct PipelineState: Sendable {
     public var threshold: Float
     public var paused = false
     var stopping = false
+    /// The player's requests, carried out by the capture thread: move by this many
+    /// frames from the last one delivered (SeekableFrameSource), and deliver this many
+    /// frames even while paused.
+    var pendingSeek: Int?
+    var pendingSteps = 0
 
     /// Bumped on every change a screen shows, so a UI redraws only then.
     public var version = 0

@@ -93,6 +93,8 @@ final class CursesScreen {
     }
 
     static var resizeKey: Int32 { RC_KEY_RESIZE }
+    static var leftKey: Int32 { RC_KEY_LEFT }
+    static var rightKey: Int32 { RC_KEY_RIGHT }
 
     /// A key already waiting in the input (no wait), or nil.
     func pendingKey() -> Int32? { readKey(timeoutMilliseconds: 0) }

@@ -15,9 +15,18 @@ public enum KeyCommand: Sendable, Equatable {
     case saveFrame
     case toggleHelp
     case resize
+    /// File replay: the next frame, paused (`.`), the previous one (`,`), 5 s back
+    /// (←) or ahead (→).
+    case stepForward
+    case stepBack
+    case seekBack
+    case seekForward
 
     static let escapeKey: Int32 = 27
     static let controlC: Int32 = 3
+    /// ncurses' KEY_LEFT and KEY_RIGHT (keypad mode).
+    static let leftArrow: Int32 = 0o404
+    static let rightArrow: Int32 = 0o405
 
     /// Maps a curses key code (`wgetch`'s result) to a command; nil for other keys.
     /// Keys ncurses decodes (Home, End, function keys, arrows: codes above 255 with
@@ -26,6 +35,8 @@ public enum KeyCommand: Sendable, Equatable {
         if key == resizeCode { self = .resize; return }
         if key == Self.escapeKey { self = .escape; return }
         if key == Self.controlC { self = .quit; return }
+        if key == Self.leftArrow { self = .seekBack; return }
+        if key == Self.rightArrow { self = .seekForward; return }
         guard key > 0, key < 128, let scalar = Unicode.Scalar(UInt32(key)) else { return nil }
         switch Character(scalar) {
         case "q", "Q": self = .quit
@@ -38,6 +49,8 @@ public enum KeyCommand: Sendable, Equatable {
         case "r", "R": self = .toggleRecording
         case "s", "S": self = .saveFrame
         case "h", "H", "?": self = .toggleHelp
+        case ".", ">": self = .stepForward
+        case ",", "<": self = .stepBack
         default: return nil
         }
     }
@@ -115,7 +128,10 @@ public struct ViewControls: Sendable, Equatable {
         case .resetThreshold:
             threshold = initialThreshold
             return String(format: "threshold %.2f, as at the start", threshold)
-        case .quit, .toggleRecording, .saveFrame, .resize:
+        case .stepForward, .stepBack:
+            paused = true   // a step shows one frame and stays there
+            return nil
+        case .quit, .toggleRecording, .saveFrame, .resize, .seekBack, .seekForward:
             return nil
         }
     }

@@ -129,11 +129,32 @@ struct LiveSession {
             toggleRecording()
         case .saveFrame:
             saveFrame()
+        case .stepForward, .stepBack, .seekBack, .seekForward:
+            player(command)
         default:
             let modes = renderer.theme.capabilities.previewModes
             if let message = controls.apply(command, modes: modes) { show(message) }
             pipeline.setThreshold(controls.threshold)
             pipeline.setPaused(controls.paused)
+        }
+    }
+
+    /// The player keys: step a frame (pausing) or seek 5 s, on a file.
+    private mutating func player(_ command: KeyCommand) {
+        guard pipeline.canSeek else {
+            show("stepping and seeking need a recording file, not a camera or a pipe")
+            return
+        }
+        if command == .stepForward || command == .stepBack {
+            controls.apply(command, modes: renderer.theme.capabilities.previewModes)
+            pipeline.setPaused(true)
+        }
+        let fiveSeconds = Int(((pipeline.nominalFPS ?? 30) * 5).rounded())
+        switch command {
+        case .stepForward: pipeline.step()
+        case .stepBack: pipeline.seek(byFrames: -1)
+        case .seekBack: pipeline.seek(byFrames: -fiveSeconds)
+        default: pipeline.seek(byFrames: fiveSeconds)
         }
     }
 

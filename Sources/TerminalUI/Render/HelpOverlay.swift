@@ -11,6 +11,8 @@ public enum HelpOverlay {
         ("0", "back to the starting threshold"),
         ("r", "start / stop recording to a .y4m"),
         ("s", "save the current frame as .pgm"),
+        (". / ,", "a file: next / previous frame (pauses)"),
+        ("← / →", "a file: 5 s back / ahead"),
         ("h / ?", "this help"),
     ]
 
