@@ -50,6 +50,11 @@ struct RNNPoolCam: ParsableCommand {
         // Before anything else, so that a stop signal is never met by its default action
         // once the program runs (a recording interrupted at once leaves no half file).
         StopSignal.install()
+        // Top-level --version also names the model and its training (VersionText).
+        if Array(CommandLine.arguments.dropFirst()) == ["--version"] {
+            Console.emit(VersionText.text())
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -5,7 +5,17 @@ final class CommandLineTests: XCTestCase {
     func testVersionAndHelp() throws {
         let version = try BinaryRunner.run(["--version"])
         XCTAssertEqual(version.status, 0)
-        XCTAssertEqual(version.stdout, RNNPoolCam.version + "\n")
+        // The program, then the model it loads and what the file says of its training.
+        XCTAssertEqual(version.stdoutLines.first, "rnnpool-cam " + RNNPoolCam.version)
+        XCTAssertEqual(version.stdoutLines.count, 2, version.stdout)
+        let model = version.stdoutLines.last ?? ""
+        XCTAssertTrue(model.hasPrefix("model: ") && model.contains("assets/models/rnnpool-face.rpm"), model)
+        for fact in ["rnnpool-face-m4s32", "int8 scales", "trained 2026-11-30", "val AP50 0.808"] {
+            XCTAssertTrue(model.contains(fact), "lacks \(fact): \(model)")
+        }
+        let missing = try BinaryRunner.run(["--version"], environment: ["RNNPOOL_CAM_MODEL": "/nonexistent.rpm"])
+        XCTAssertEqual(missing.status, 0, "the version is shown whatever the model")
+        XCTAssertEqual(missing.stdoutLines.last, "model: /nonexistent.rpm: cannot read model file (no such file)")
 
         let help = try BinaryRunner.run(["--help"])
         XCTAssertEqual(help.status, 0)

@@ -282,6 +282,9 @@ def main(argv=None):
         import json
         m, ck = load_checkpoint_model(args.checkpoint, not args.no_ema)
         training = ck.get("training_info", {})
+        # The day of export unless the checkpoint or --training-json says when training
+        # ended (`rnnpool-cam --version` shows it).
+        training.setdefault("date", __import__("datetime").date.today().isoformat())
         if args.training_json:
             with open(args.training_json) as f:
                 training.update(json.load(f))

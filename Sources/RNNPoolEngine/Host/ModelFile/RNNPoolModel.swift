@@ -11,11 +11,14 @@ public final class RNNPoolModel: @unchecked Sendable {
     /// The int8 activation grids (version-2 files); nil for a version-1 file, which
     /// runs on the float path only.
     public let activationScales: ActivationScales?
+    /// What the file says of its training (date, val AP50), for `--version`.
+    public let training: TrainingSummary?
     let weights: NetworkWeights
 
     init(path: String, architecture: Architecture, weightBytes: Int, weights: NetworkWeights,
-         activationScales: ActivationScales?) {
+         activationScales: ActivationScales?, training: TrainingSummary? = nil) {
         self.path = path
+        self.training = training
         self.architecture = architecture
         self.weightBytes = weightBytes
         self.weights = weights
@@ -55,6 +58,6 @@ public final class RNNPoolModel: @unchecked Sendable {
         }
         let weights = NetworkWeights(arch: arch) { byName[$0]!.floats }
         return RNNPoolModel(path: path, architecture: arch, weightBytes: weightBytes, weights: weights,
-                            activationScales: scales)
+                            activationScales: scales, training: TrainingSummary.decode(c.headerJSON))
     }
 }
