@@ -50,17 +50,32 @@ final class ScreenSnapshotTests: XCTestCase {
         XCTAssertTrue(text.contains("MobileNetV2-SSDLite") && text.contains("12.5x"), text)
         XCTAssertTrue(text.contains("RNNPool reads the image in small overlapping patches"), text)
         XCTAssertFalse(text.contains("current"), "no 'current' figure read between frames:\n\(text)")
-        // One scale: the bars' lengths are in proportion to the bytes.
-        func bar(_ label: String) -> (filled: Int, width: Int) {
+        // One log scale, from 64 KiB (a power of two at or below half the smallest
+        // figure): the bars' lengths are in proportion to log(bytes / 64 KiB), and the
+        // cap is drawn across every bar where the cap's own bar ends.
+        XCTAssertTrue(text.contains("log scale from 64.0 KiB"), text)
+        /// A bar's length (the cap marker counted where it stands in the filled part:
+        /// inside a longer bar, or as the last cell of the cap's own), width and marker.
+        func bar(_ label: String) -> (filled: Int, width: Int, cap: Int?) {
             let row = text.split(separator: "\n").first { $0.contains(label) }.map(String.init) ?? ""
-            return (row.filter { $0 == "█" }.count, row.filter { $0 == "█" || $0 == "░" }.count)
+            let cells = Array(row.drop { !"█░┃".contains($0) }.prefix { "█░┃".contains($0) })
+            let marker = cells.firstIndex(of: "┃")
+            let inside = marker.map { $0 + 1 < cells.count && cells[$0 + 1] == "█" || label == "RAM cap" } ?? false
+            return (cells.filter { $0 == "█" }.count + (inside ? 1 : 0), cells.count, marker)
         }
         let mobile = bar("MobileNetV2-SSDLite"), width = Double(mobile.width)
         XCTAssertGreaterThan(mobile.width, 20)
         XCTAssertEqual(mobile.filled, mobile.width, "the largest fills the bar")
-        XCTAssertEqual(Double(bar("strided-conv CNN").filled), width * 1350 / 2250, accuracy: 1)
-        XCTAssertEqual(Double(bar("RAM cap").filled), width * 256 / 2250, accuracy: 1)
-        XCTAssertEqual(Double(bar("ours (RNNPool)").filled), width * 180 / 2250, accuracy: 1)
+        func expected(_ kib: Double) -> Double { width * log(kib / 64) / log(2250.0 / 64) }
+        XCTAssertEqual(Double(bar("strided-conv CNN").filled), expected(1350), accuracy: 1)
+        XCTAssertEqual(Double(bar("RAM cap").filled), expected(256), accuracy: 1)
+        XCTAssertEqual(Double(bar("ours (RNNPool)").filled), expected(180), accuracy: 1)
+        let cap = bar("RAM cap")
+        for label in ["ours (RNNPool)", "strided-conv CNN", "MobileNetV2-SSDLite"] {
+            XCTAssertEqual(bar(label).cap, cap.filled - 1, "the cap marker on \(label)'s bar")
+        }
+        XCTAssertTrue(text.contains("┃ the RAM cap"), "the marker is explained")
+        XCTAssertTrue(text.contains("frame start") && text.contains("end of frame"), "the sparkline has an axis")
     }
 
     func testStatusBarLabelsTheRAMFigures() {

@@ -3,8 +3,9 @@ import Foundation
 import RNNPoolEngine
 
 /// The `m` overlay: what the RAM cap means for this detector. Our peak within the last
-/// frame, the cap and the conventional networks' peaks as bars on one scale (they run
-/// far past the cap), with the ratio and one sentence on what RNNPool does; the weights
+/// frame, the cap and the conventional networks' peaks as bars on one logarithmic
+/// scale (they run far past the cap: on a linear one ours would be a cell wide), the
+/// cap drawn across every bar, with the ratio and one sentence on what RNNPool does; the weights
 /// and the process's RSS for contrast; arena use through the last frame; the bytes each
 /// layer holds, as far as the terminal has rows. A frame that failed (cap too small)
 /// shows what a frame needs instead of its partial figures, and no ratio.
@@ -29,14 +30,15 @@ enum MemoryOverlay {
         let barWidth = max(4, innerWidth - labelWidth - valueWidth - ratioWidth - 1)
         // Ours: the peak within the last complete frame; after a failure, what a frame needs.
         let ours = frameFailed ? requiredBytes : m.framePeakBytes
-        let scale = max(1, ([m.capBytes, ours ?? 0, m.otherAccountingPeakBytes ?? 0] + m.baselines.map(\.peakBytes)).max() ?? 1)
+        let scale = LogScale(([m.capBytes, ours ?? 0, m.otherAccountingPeakBytes ?? 0] + m.baselines.map(\.peakBytes)))
+        let capColumn = scale.column(m.capBytes, width: barWidth)
         func barLine(_ label: String, _ bytes: Int, colour: CellColor?, ratio: String = "", bold: Bool = false) -> PanelLine {
             [Run(pad(label, labelWidth), bold: bold)]
-                + bar(Double(bytes) / Double(scale), width: barWidth, colour: colour, theme: theme)
+                + bar(scale.fraction(bytes), width: barWidth, colour: colour, theme: theme, marker: capColumn)
                 + [Run(" " + padLeft(Formatting.bytes(bytes), valueWidth - 1)),
                    Run(padLeft(ratio, ratioWidth), bold: true)]
         }
-        lines.append([Run("arena (the detector's RAM): peak of one frame, one scale", bold: true)])
+        lines.append([Run("arena (detector RAM) per frame, log scale from \(Formatting.bytes(scale.low))", bold: true)])
         if frameFailed {
             if let need = requiredBytes {
                 lines.append(barLine("ours needs", need, colour: theme.alertForeground, bold: true))
@@ -66,11 +68,13 @@ enum MemoryOverlay {
             lines.append([Run("the cap is too small: try \(RAMCapAdvice.option(for: need))",
                               foreground: theme.alertForeground, bold: true)])
         }
+        // What the marks mean (without colour, the figures say which bars pass the cap).
+        var legend = [Run(String(theme.capMarker), bold: true), Run(" the RAM cap")]
         if theme.hasColor {
-            // What the bar colours mean (without colour, the figures say it).
-            lines.append([Run(String(theme.barFull), foreground: theme.barFilled), Run(" fits the cap   "),
-                          Run(String(theme.barFull), foreground: theme.barWarning), Run(" over the cap")])
+            legend += [Run("   "), Run(String(theme.barFull), foreground: theme.barFilled), Run(" fits it   "),
+                       Run(String(theme.barFull), foreground: theme.barWarning), Run(" over it")]
         }
+        lines.append(legend)
         for line in Formatting.wrap(whatRNNPoolDoes, width: innerWidth) { lines.append([Run(line)]) }
         lines.append([Run(pad("weights", 9)),
                       Run("\(Formatting.bytes(m.weightBytes)) read-only (flash on an MCU), not in the arena")])
@@ -80,11 +84,12 @@ enum MemoryOverlay {
         }
 
         var remaining = capacity - lines.count
-        if !frameFailed && !m.timeline.isEmpty && remaining >= 2 {
-            lines.append([Run("arena use through the last frame (peak \(Formatting.bytes(m.framePeakBytes))):")])
+        if !frameFailed && !m.timeline.isEmpty && remaining >= 3 {
+            lines.append([Run("arena use through the last frame, 0 to \(Formatting.bytes(m.framePeakBytes)) high:")])
             lines.append([Run(sparkline(m.timeline, width: innerWidth, theme: theme),
                               foreground: theme.barFilled)])
-            remaining -= 2
+            lines.append([Run(timeAxis(width: innerWidth, theme: theme))])
+            remaining -= 3
         }
         if !m.layers.isEmpty && remaining >= 2 {
             lines.append([Run("bytes each layer holds:")])
@@ -108,12 +113,32 @@ enum MemoryOverlay {
         return lines
     }
 
-    static func bar(_ fraction: Double, width: Int, colour: CellColor?, theme: Theme) -> [Run] {
+    /// A bar `fraction` of `width` long; `marker` (a column) draws the cap across it.
+    static func bar(_ fraction: Double, width: Int, colour: CellColor?, theme: Theme, marker: Int? = nil) -> [Run] {
         let clamped = min(1, max(0, fraction.isFinite ? fraction : 0))
         // At least one block for anything above zero, so a small peak is still seen.
         let filled = clamped > 0 ? max(1, Int((clamped * Double(width)).rounded())) : 0
-        return [Run(String(repeating: theme.barFull, count: filled), foreground: colour),
-                Run(String(repeating: theme.barEmpty, count: width - filled))]
+        func cells(_ range: Range<Int>) -> [Run] {
+            var runs: [Run] = []
+            if range.lowerBound < min(range.upperBound, filled) {
+                runs.append(Run(String(repeating: theme.barFull, count: min(range.upperBound, filled) - range.lowerBound),
+                                foreground: colour))
+            }
+            if max(range.lowerBound, filled) < range.upperBound {
+                runs.append(Run(String(repeating: theme.barEmpty, count: range.upperBound - max(range.lowerBound, filled))))
+            }
+            return runs
+        }
+        guard let m = marker, (0..<width).contains(m) else { return cells(0..<width) }
+        return cells(0..<m) + [Run(String(theme.capMarker), bold: true)] + cells((m + 1)..<width)
+    }
+
+    /// The sparkline's time axis: the frame's first row on the left, its end on the right.
+    static func timeAxis(width: Int, theme: Theme) -> String {
+        let left = "frame start", right = "end of frame"
+        guard width >= left.count + right.count + 2 else { return pad("start" + " " + "end", width) }
+        let dash: Character = theme.capabilities.unicode ? "─" : "-"
+        return left + " " + String(repeating: dash, count: width - left.count - right.count - 2) + " " + right
     }
 
     /// Resamples `values` to `width` columns (keeping each bin's maximum, so short

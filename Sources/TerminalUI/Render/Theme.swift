@@ -44,6 +44,8 @@ public struct Theme: Sendable {
     var bottomRight: Character { capabilities.unicode ? "┘" : "+" }
     var barFull: Character { capabilities.unicode ? "█" : "#" }
     var barEmpty: Character { capabilities.unicode ? "░" : "." }
+    /// Where the RAM cap falls, drawn across the memory overlay's bars.
+    var capMarker: Character { capabilities.unicode ? "┃" : "|" }
     var ellipsis: Character { capabilities.unicode ? "…" : "~" }
     var separator: String { capabilities.unicode ? " │ " : " | " }
     /// Eight heights for a sparkline, lowest first.
