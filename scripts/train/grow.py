@@ -36,6 +36,15 @@ def _grow(new, old, key):
     return out
 
 
+def transplanted_state_dict(model, old_state):
+    """The model's state dict with every tensor of old_state that has the same name and
+    shape copied in; the rest (a front end that replaces RNNPool, say) keeps its fresh
+    initialisation. For the strided-convolution twin: same stem, blocks and heads."""
+    new_state = model.state_dict()
+    return {k: old_state[k].clone() if k in old_state and old_state[k].shape == v.shape else v.clone()
+            for k, v in new_state.items()}
+
+
 def grown_state_dict(model, old_state):
     """The model's state dict with old_state grown into it (see module docstring)."""
     new_state = model.state_dict()

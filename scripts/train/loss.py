@@ -27,16 +27,23 @@ def multibox_loss(loc_p, logits, loc_t, labels, neg_ratio=3, min_neg=16):
     return loc_loss, conf_loss, int(npos.sum())
 
 
-def diou_loss(pred_xywh, gt_xywh):
-    """1 - IoU + (centre distance / enclosing diagonal)^2 (Zheng et al., AAAI 2020),
-    per box. Scale-free, so a 10 px face's box error weighs what a 100 px face's does."""
+def paired_iou(pred_xywh, gt_xywh):
+    """IoU of each predicted box with the face box in the same row (x, y, w, h)."""
     px2, py2 = pred_xywh[:, 0] + pred_xywh[:, 2], pred_xywh[:, 1] + pred_xywh[:, 3]
     gx2, gy2 = gt_xywh[:, 0] + gt_xywh[:, 2], gt_xywh[:, 1] + gt_xywh[:, 3]
     iw = (torch.minimum(px2, gx2) - torch.maximum(pred_xywh[:, 0], gt_xywh[:, 0])).clamp(min=0)
     ih = (torch.minimum(py2, gy2) - torch.maximum(pred_xywh[:, 1], gt_xywh[:, 1])).clamp(min=0)
     inter = iw * ih
     union = pred_xywh[:, 2] * pred_xywh[:, 3] + gt_xywh[:, 2] * gt_xywh[:, 3] - inter
-    iou = inter / union.clamp(min=1e-6)
+    return inter / union.clamp(min=1e-6)
+
+
+def diou_loss(pred_xywh, gt_xywh):
+    """1 - IoU + (centre distance / enclosing diagonal)^2 (Zheng et al., AAAI 2020),
+    per box. Scale-free, so a 10 px face's box error weighs what a 100 px face's does."""
+    px2, py2 = pred_xywh[:, 0] + pred_xywh[:, 2], pred_xywh[:, 1] + pred_xywh[:, 3]
+    gx2, gy2 = gt_xywh[:, 0] + gt_xywh[:, 2], gt_xywh[:, 1] + gt_xywh[:, 3]
+    iou = paired_iou(pred_xywh, gt_xywh)
     cw = torch.maximum(px2, gx2) - torch.minimum(pred_xywh[:, 0], gt_xywh[:, 0])
     ch = torch.maximum(py2, gy2) - torch.minimum(pred_xywh[:, 1], gt_xywh[:, 1])
     d2 = ((pred_xywh[:, 0] + pred_xywh[:, 2] / 2 - gt_xywh[:, 0] - gt_xywh[:, 2] / 2) ** 2 +
@@ -44,7 +51,8 @@ def diou_loss(pred_xywh, gt_xywh):
     return 1 - iou + d2 / (cw ** 2 + ch ** 2).clamp(min=1e-6)
 
 
-def focal_diou_loss(loc_p, logits, loc_t, labels, anchors, pos_w=None, alpha=0.25, gamma=2.0, box_weight=2.0):
+def focal_diou_loss(loc_p, logits, loc_t, labels, anchors, pos_w=None, alpha=0.25, gamma=2.0, box_weight=2.0,
+                    quality=False):
     """Focal loss (Lin et al., ICCV 2017) on the face-vs-background log-odds over every
     anchor that is not excluded, plus DIoU on the decoded boxes of positives; both
     normalised by the number of positives. No hard-negative mining: the focal term
@@ -62,15 +70,25 @@ def focal_diou_loss(loc_p, logits, loc_t, labels, anchors, pos_w=None, alpha=0.2
         w = pos_w * (norm / pos_w.sum().clamp(min=1e-6))
     x = logits[..., 1] - logits[..., 0]          # = logit of the two-class softmax's face score
     t = pos.float()
-    ce = F.binary_cross_entropy_with_logits(x, t, reduction="none")
-    p = torch.sigmoid(x)
-    p_t = p * t + (1 - p) * (1 - t)
-    a_t = alpha * t + (1 - alpha) * (1 - t)
-    fl = a_t * (1 - p_t) ** gamma * ce
-    conf_loss = ((fl * w)[pos].sum() + fl[valid & ~pos].sum()) / norm
     if pos.any():
         anc = anchors.unsqueeze(0).expand_as(loc_p)[pos]
-        loc_loss = box_weight * (w[pos] * diou_loss(decode(loc_p[pos], anc), decode(loc_t[pos], anc))).sum() / norm
+        pred_box, face_box = decode(loc_p[pos], anc), decode(loc_t[pos], anc)
+        loc_loss = box_weight * (w[pos] * diou_loss(pred_box, face_box)).sum() / norm
+        if quality:
+            # Quality focal loss (Li et al., "Generalized Focal Loss", NeurIPS 2020): a
+            # positive's score target is the IoU its own box reaches, so a loose box
+            # scores below a tight one and NMS keeps the tight one.
+            t = t.clone()
+            t[pos] = paired_iou(pred_box.detach(), face_box).clamp(min=0.0)
     else:
         loc_loss = loc_p.sum() * 0
+    ce = F.binary_cross_entropy_with_logits(x, t, reduction="none")
+    p = torch.sigmoid(x)
+    if quality:
+        fl = (p - t).abs() ** gamma * ce
+    else:
+        p_t = p * t + (1 - p) * (1 - t)
+        a_t = alpha * t + (1 - alpha) * (1 - t)
+        fl = a_t * (1 - p_t) ** gamma * ce
+    conf_loss = ((fl * w)[pos].sum() + fl[valid & ~pos].sum()) / norm
     return loc_loss, conf_loss, int(pos.sum())

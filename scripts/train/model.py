@@ -200,6 +200,27 @@ class Head(nn.Module):
         return self.loc(x), self.conf(x)
 
 
+class StridedConvPool(nn.Module):
+    """The conventional front end RNNPool stands in for (the memory overlay's "strided-conv
+    CNN", Sources/RNNPoolEngine/Host/Baselines/BaselineNetwork.swift): from the stem's
+    output to RNNPool's output shape with MobileNetV2-style strided stages, a 3x3 conv
+    C0->16 at stride 2, MBConv 16->24, MBConv 24->32 at stride 2, then MBConv 32->4*h2,
+    with the model's first expansion factor. The capacity study's twin (issue 24):
+    the same stem, blocks and heads, trained the same way, RNNPool replaced."""
+
+    def __init__(self, c0, cout, expand):
+        super().__init__()
+        self.conv = conv_bn(c0, 16, 3, 2)
+        self.stages = nn.ModuleList([MBConv(16, expand, 24, 1), MBConv(24, expand, 32, 2),
+                                     MBConv(32, expand, cout, 1)])
+
+    def forward(self, x):
+        y = F.relu6(self.conv(x))
+        for s in self.stages:
+            y = s(y)
+        return y
+
+
 class Detector(nn.Module):
     def __init__(self, arch=None):
         super().__init__()
@@ -208,7 +229,12 @@ class Detector(nn.Module):
         c0 = a["stem"]["out_channels"]
         rp = a["rnnpool"]
         self.stem = conv_bn(1, c0, 3, 2)
-        self.rnnpool = RNNPool(c0, rp["hidden1"], rp["hidden2"], rp["patch"], rp["stride"])
+        # "replace_with": "strided-conv" trains the conventional twin (Python only: the
+        # engine and the model file format run RNNPool).
+        if rp.get("replace_with") == "strided-conv":
+            self.rnnpool = StridedConvPool(c0, 4 * rp["hidden2"], a["blocks"][0]["expand"])
+        else:
+            self.rnnpool = RNNPool(c0, rp["hidden1"], rp["hidden2"], rp["patch"], rp["stride"])
         c = 4 * rp["hidden2"]
         chans, blocks = [], []
         for b in a["blocks"]:

@@ -26,7 +26,7 @@ from .augment import Augmenter, mosaic
 from .boxes import anchors_for
 from .dataset import DEFAULT_DATA, ImageStore, face_arrays, load_labels
 from .evaluate import evaluate, predict
-from .grow import grown_state_dict
+from .grow import grown_state_dict, transplanted_state_dict
 from .export import model_header, model_tensors
 from .loss import focal_diou_loss, multibox_loss
 from .matching import match
@@ -176,8 +176,9 @@ def main(argv=None):
     ap.add_argument("--hard-min-score", type=float, default=0.45,
                     help="only the listed photos whose top box scores at least this (0.45: about 1 in 10)")
     ap.add_argument("--assign", choices=["atss", "s3fd"], default="atss", help="anchor assignment")
-    ap.add_argument("--loss", choices=["focal", "mining"], default="focal",
-                    help="focal + DIoU, or the first model's smooth L1 + 3:1 hard-negative mining")
+    ap.add_argument("--loss", choices=["focal", "quality", "mining"], default="focal",
+                    help="focal + DIoU; quality focal (score target = the box's IoU) + DIoU; "
+                         "or the first model's smooth L1 + 3:1 hard-negative mining")
     ap.add_argument("--mosaic", type=float, default=0.4, help="share of 2x2 mosaic crops")
     ap.add_argument("--pack", help="train from a pack.py file instead of the data folder's JPEGs")
     ap.add_argument("--no-val", action="store_true", help="skip validation (e.g. on a remote machine)")
@@ -230,14 +231,17 @@ def main(argv=None):
         prior_init(model)
     init = torch.load(args.init, map_location="cpu", weights_only=False) if args.init else None
     # A checkpoint of another width (capacity study): weights grown, optimizer restarted.
+    # One with another front end (the strided-conv twin): what matches is transplanted.
     shapes = {k: v.shape for k, v in model.state_dict().items()}
-    grown = init is not None and any(shapes.get(k) != v.shape for k, v in init["model"].items())
+    transplant = init is not None and set(shapes) != set(init["model"])
+    grown = init is not None and (transplant or any(shapes.get(k) != v.shape for k, v in init["model"].items()))
+    adapt = transplanted_state_dict if transplant else grown_state_dict
     if init is not None:
-        model.load_state_dict(grown_state_dict(model, init["model"]) if grown else init["model"])
+        model.load_state_dict(adapt(model, init["model"]) if grown else init["model"])
     model.to(dev)
     ema = copy.deepcopy(model).eval()
     if init is not None:
-        ema.load_state_dict(grown_state_dict(ema, init["ema"]) if grown else init["ema"])
+        ema.load_state_dict(adapt(ema, init["ema"]) if grown else init["ema"])
     decay_params = [p for n, p in model.named_parameters() if p.ndim > 1]
     other_params = [p for n, p in model.named_parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay_params, "weight_decay": args.wd},
@@ -351,8 +355,9 @@ def main(argv=None):
                 g["lr"] = lr
             outs = model(model.normalise(img))
             loc_p, logits = flatten_outputs(arch, outs)
-            if args.loss == "focal":
-                l_loc, l_conf, npos = focal_diou_loss(loc_p, logits, loc_t, labels.long(), anchors_dev, pos_w)
+            if args.loss in ("focal", "quality"):
+                l_loc, l_conf, npos = focal_diou_loss(loc_p, logits, loc_t, labels.long(), anchors_dev, pos_w,
+                                                      quality=args.loss == "quality")
             else:
                 l_loc, l_conf, npos = multibox_loss(loc_p, logits, loc_t, labels.long())
             loss = l_loc + l_conf

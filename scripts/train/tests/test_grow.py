@@ -36,3 +36,22 @@ def test_growing_into_a_smaller_shape_is_refused():
         assert "cannot grow" in str(e)
     else:
         raise AssertionError("shrinking must be refused")
+
+
+def test_the_strided_conv_twin_matches_rnnpools_output_shape_and_takes_the_shared_weights():
+    from scripts.train.grow import transplanted_state_dict
+    twin_arch = copy.deepcopy(DEFAULT_ARCH)
+    twin_arch["rnnpool"]["replace_with"] = "strided-conv"
+    torch.manual_seed(0)
+    ours, twin = Detector(DEFAULT_ARCH).eval(), Detector(twin_arch).eval()
+    for h, w in [(240, 320), (192, 256)]:
+        x = torch.randn(2, 1, h, w)
+        with torch.no_grad():
+            a, b = ours.rnnpool(ours.stem(x)), twin.rnnpool(twin.stem(x))
+        assert a.shape == b.shape, (h, w, a.shape, b.shape)
+    state = transplanted_state_dict(twin, ours.state_dict())
+    twin.load_state_dict(state)
+    for k, v in ours.state_dict().items():
+        if not k.startswith("rnnpool."):
+            assert torch.equal(state[k], v), k
+    assert not any(k.startswith("rnnpool.rnn") for k in state), "no RNN in the twin"
