@@ -31,6 +31,15 @@ final class V4L2CameraFaultTests: XCTestCase {
         }
     }
 
+    /// Expects the next call to end capture with `kind`, its message saying `words`.
+    private func expectEnd(_ cam: V4L2Camera, _ kind: FrameSourceError.Kind, saying words: String,
+                           file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try cam.nextFrame(), file: file, line: line) { e in
+            XCTAssertEqual((e as? FrameSourceError)?.kind, kind, file: file, line: line)
+            XCTAssertTrue("\(e)".contains(words), "\(e)", file: file, line: line)
+        }
+    }
+
     // 1. Damaged and short buffers count toward the stall timeout.
 
     func testOnlyDamagedBuffersEndInAStallErrorThatSaysSo() throws {
@@ -85,10 +94,7 @@ final class V4L2CameraFaultTests: XCTestCase {
         let cam = try open(fake)
         fake.script = [.frame([1, 1]), .pollError, .dequeueError(ENODEV)]
         XCTAssertNotNil(try cam.nextFrame())
-        XCTAssertThrowsError(try cam.nextFrame()) { e in
-            XCTAssertEqual((e as! FrameSourceError).kind, .deviceLost)
-            XCTAssertTrue("\(e)".contains("device unplugged (ENODEV); stopped cleanly after 1 frame"), "\(e)")
-        }
+        expectEnd(cam, .deviceLost, saying: "device unplugged (ENODEV); stopped cleanly after 1 frame")
         XCTAssertTrue(fake.isTornDown)
     }
 
@@ -97,10 +103,7 @@ final class V4L2CameraFaultTests: XCTestCase {
         let cam = try open(fake)
         fake.script = Array(repeating: .pollError, count: V4L2Camera.ioErrorsInARowAllowed + 1)
             .flatMap { [$0, .unconvertible] }
-        XCTAssertThrowsError(try cam.nextFrame()) { e in
-            XCTAssertEqual((e as! FrameSourceError).kind, .deviceLost)
-            XCTAssertTrue("\(e)".contains("I/O error from the device"), "\(e)")
-        }
+        expectEnd(cam, .deviceLost, saying: "I/O error from the device")
     }
 
     func testFramesLibV4L2CannotConvertAreNamedInTheStallMessage() throws {
@@ -116,10 +119,7 @@ final class V4L2CameraFaultTests: XCTestCase {
         let cam = try open(fake)
         fake.script = [.frame([5, 6]), .frame([7, 8])]
         XCTAssertEqual(try cam.nextFrame()?.luma, [5, 6], "the converted frame is not lost")
-        XCTAssertThrowsError(try cam.nextFrame()) { e in
-            XCTAssertEqual((e as! FrameSourceError).kind, .deviceFailed)
-            XCTAssertTrue("\(e)".contains("cannot queue capture buffer 0 (QBUF:"), "\(e)")
-        }
+        expectEnd(cam, .deviceFailed, saying: "cannot queue capture buffer 0 (QBUF:")
         XCTAssertTrue(fake.isTornDown)
     }
 

@@ -15,6 +15,9 @@ public protocol FrameSource: AnyObject {
 /// A source that can move its play position (a recording on disk, not a camera or a
 /// pipe): the player's step and seek keys.
 public protocol SeekableFrameSource: FrameSource {
+    /// False when this source cannot move after all (a .y4m read from a pipe).
+    var canSeek: Bool { get }
+
     /// Moves so that the next frame is `frames` frames after the last one delivered
     /// (+1: the one that comes next anyway; 0: the last one again; −1: the one before
     /// it), clamped to the first and the last whole frame. The next frame starts a new pass (tracks

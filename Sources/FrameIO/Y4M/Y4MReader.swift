@@ -161,6 +161,8 @@ public final class Y4MReader: SeekableFrameSource {
     /// Offsets kept for seeking: 8 bytes a frame, an hour at 60 fps in under 2 MB.
     static let maxIndexedFrames = 1 << 18
 
+    public var canSeek: Bool { file.map { bytesLeftInRegularFile($0) != nil } ?? false }
+
     public func seek(fromLastDeliveredBy frames: Int) -> Bool {
         guard let f = file, !finished, bytesLeftInRegularFile(f) != nil, framesThisPass > 0 else { return false }
         let target = max(0, framesThisPass - 1 + frames)

@@ -38,7 +38,7 @@ public final class LivePipeline: Sendable {
         processor = ProcessorOwner(FrameProcessor(detector: detector, tracking: tracking))
         nominalFPS = source.nominalFPS
         hasDetector = detector != nil
-        canSeek = source is any SeekableFrameSource
+        canSeek = (source as? any SeekableFrameSource)?.canSeek ?? false
     }
 
     /// A copy of what the threads have published.
