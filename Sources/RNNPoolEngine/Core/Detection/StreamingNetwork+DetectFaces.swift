@@ -12,8 +12,6 @@ extension StreamingNetwork {
     /// than this network's input is not enlarged (Letterbox `upscale`).
     func detectFaces(luma: UnsafePointer<UInt8>, width: Int, height: Int, threshold: Float,
                      holdFrame: Bool = false, coarse: StreamingNetwork? = nil) throws(ArenaOverflowError) -> [FaceBox] {
-        // Run larger than the model's input (a coarse pass exists), the source is never
-        // enlarged (Letterbox `upscale`).
         let letterbox = Letterbox(sourceWidth: width, sourceHeight: height,
                                   width: arch.input.width, height: arch.input.height, upscale: coarse == nil)
         arena.beginFrame()
