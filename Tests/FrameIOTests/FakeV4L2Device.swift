@@ -38,6 +38,8 @@ final class FakeV4L2Device: V4L2System {
         .settle(f, w, h, 0)
     }
     var failing: [String: Int32] = [:]
+    /// TRY_FMT is optional for drivers: false answers ENOTTY.
+    var supportsTryFormat = true
     /// What ENUM_FMT and ENUM_FRAMESIZES list: nil answers ENOTTY (a driver that does
     /// not enumerate), so S_FMT alone negotiates.
     var offered: [(fourcc: UInt32, emulated: Bool, sizes: [(Int, Int)])]?
@@ -106,6 +108,22 @@ final class FakeV4L2Device: V4L2System {
                 for (i, b) in "Fake Cam".utf8.enumerated() { raw[i] = b }
             }
             return 0
+        case RC_VIDIOC_TRY_FMT:
+            guard supportsTryFormat else { return ENOTTY }
+            let fmt = arg.assumingMemoryBound(to: v4l2_format.self)
+            log.append("TRY_FMT \(fourccName(fmt.pointee.fmt.pix.pixelformat))")
+            if let e = failing["TRY_FMT"] { return e }
+            switch answerFormat(fmt.pointee.fmt.pix.pixelformat, Int(fmt.pointee.fmt.pix.width),
+                                Int(fmt.pointee.fmt.pix.height)) {
+            case .refuse(let e): return e
+            case .settle(let f, let w, let h, let stride):
+                fmt.pointee.fmt.pix.pixelformat = f
+                fmt.pointee.fmt.pix.width = UInt32(w)
+                fmt.pointee.fmt.pix.height = UInt32(h)
+                fmt.pointee.fmt.pix.bytesperline = UInt32(stride)
+                fmt.pointee.fmt.pix.field = fieldAnswer
+                return 0
+            }
         case RC_VIDIOC_S_FMT:
             let fmt = arg.assumingMemoryBound(to: v4l2_format.self)
             let want = fmt.pointee.fmt.pix.pixelformat

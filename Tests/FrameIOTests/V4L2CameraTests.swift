@@ -42,6 +42,39 @@ final class V4L2CameraTests: XCTestCase {
         XCTAssertEqual(Array(fake.log.filter { $0.hasPrefix("S_FMT") }), ["S_FMT GREY"])
     }
 
+    func testADriverWithoutTryFormatIsAskedWithSetFormatAlone() throws {
+        let fake = FakeV4L2Device()
+        fake.supportsTryFormat = false
+        fake.answerFormat = { f, w, h in
+            f == RC_V4L2_PIX_FMT_YUV420 ? .settle(f, w, h, w) : .settle(RC_V4L2_PIX_FMT_MJPEG, w, h, 0)
+        }
+        let cam = try open(fake, width: 2, height: 2)
+        XCTAssertEqual(fake.log.filter { $0.hasPrefix("S_FMT") }, ["S_FMT GREY", "S_FMT YUYV", "S_FMT YU12"])
+        XCTAssertEqual(cam.pixelFormatName, "YU12")
+        cam.close()
+    }
+
+    /// Odd sizes in YU12: libv4l2's `bytesused` may count chroma planes rounded down
+    /// (2x1 for a 5x3 picture) rather than up (3x2); both are read, not dropped as short.
+    func testOddSizedYU12WithChromaRoundedDownIsRead() throws {
+        let fake = FakeV4L2Device()
+        fake.answerFormat = { _, _, _ in .settle(RC_V4L2_PIX_FMT_YUV420, 5, 3, 5) }
+        let cam = try open(fake, width: 5, height: 3)
+        let luma = Array(UInt8(1)...UInt8(15))
+        fake.script = [.frame(luma + [70, 71] + [90, 91])]   // Cb 2x1, then Cr 2x1
+        let f = try XCTUnwrap(cam.nextFrame(), "not a short buffer")
+        XCTAssertEqual(f.luma, luma)
+        XCTAssertEqual(f.chroma?.width, 3)
+        XCTAssertEqual(f.chroma?.height, 2)
+        XCTAssertEqual(f.chroma?.cb, [70, 71, 71, 70, 71, 71], "the last column and row repeated")
+        XCTAssertEqual(f.chroma?.cr, [90, 91, 91, 90, 91, 91])
+        fake.script = [.frame(luma + [70, 71, 72, 73, 74, 75] + [90, 91, 92, 93, 94, 95])]   // rounded up: 3x2
+        let g = try XCTUnwrap(cam.nextFrame())
+        XCTAssertEqual(g.chroma?.cb, [70, 71, 72, 73, 74, 75])
+        XCTAssertEqual(g.chroma?.cr, [90, 91, 92, 93, 94, 95])
+        cam.close()
+    }
+
     func testDriverSubstitutesYUYVAndAnotherSize() throws {
         let fake = FakeV4L2Device()
         fake.answerFormat = { _, _, _ in .settle(RC_V4L2_PIX_FMT_YUYV, 2, 2, 0) }
@@ -66,7 +99,9 @@ final class V4L2CameraTests: XCTestCase {
             f == RC_V4L2_PIX_FMT_YUV420 ? .settle(f, w, h, w) : .settle(RC_V4L2_PIX_FMT_MJPEG, w, h, 0)
         }
         let cam = try open(fake, width: 2, height: 2)
-        XCTAssertEqual(fake.log.filter { $0.hasPrefix("S_FMT") }, ["S_FMT GREY", "S_FMT YUYV", "S_FMT YU12"])
+        // TRY_FMT finds the substitutes without setting them; S_FMT sets only the one taken.
+        XCTAssertEqual(fake.log.filter { $0.hasSuffix("_FMT GREY") || $0.hasSuffix("_FMT YUYV") || $0.hasSuffix("_FMT YU12") },
+                       ["TRY_FMT GREY", "TRY_FMT YUYV", "TRY_FMT YU12", "S_FMT YU12"])
         XCTAssertEqual(cam.pixelFormatName, "YU12")
         fake.script = [.frame([1, 2, 3, 4, 50, 60])]
         let f = try XCTUnwrap(cam.nextFrame())

@@ -85,22 +85,33 @@ public enum ColourConversion {
 
     /// A frame from planar 4:2:0 (YU12, or YV12 with `swapped`), rows `stride` bytes
     /// apart and chroma rows half that (rounded up, for odd widths) apart.
+    /// At odd sizes the chroma planes may be rounded down rather than up (how many
+    /// bytes the buffer holds tells which): then their last column and row are repeated
+    /// to the rounded-up size every frame has.
     static func frameFromPlanar420(_ src: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
                                    swapped: Bool, timestamp: Double, index: Int) -> Frame {
         let cw = (width + 1) / 2, ch = (height + 1) / 2
-        let cstride = planar420ChromaStride(lumaStride: stride)
+        let first = stride * height
+        let roundedUp = src.count >= first + 2 * planar420ChromaStride(lumaStride: stride) * ch
+        let cstride = roundedUp ? planar420ChromaStride(lumaStride: stride) : stride / 2
+        let storedWidth = roundedUp ? cw : max(1, width / 2), storedRows = roundedUp ? ch : max(1, height / 2)
         var y = [UInt8](repeating: 0, count: width * height)
-        var u = [UInt8](repeating: 128, count: cw * ch)
-        var v = [UInt8](repeating: 128, count: cw * ch)
         for row in 0..<height {
             for col in 0..<width { y[row * width + col] = src[row * stride + col] }
         }
-        let first = stride * height
-        let second = first + cstride * ch
+        // A buffer without whole chroma planes either way (a 1-pixel-wide picture):
+        // the grey picture is what it holds.
+        guard cstride > 0, src.count >= first + 2 * cstride * storedRows else {
+            return Frame(width: width, height: height, luma: y, timestamp: timestamp, index: index)
+        }
+        var u = [UInt8](repeating: 128, count: cw * ch)
+        var v = [UInt8](repeating: 128, count: cw * ch)
+        let second = first + cstride * storedRows
         for row in 0..<ch {
             for col in 0..<cw {
-                let a = src[first + row * cstride + col]
-                let b = src[second + row * cstride + col]
+                let at = min(row, storedRows - 1) * cstride + min(col, storedWidth - 1)
+                let a = src[first + at]
+                let b = src[second + at]
                 u[row * cw + col] = swapped ? b : a
                 v[row * cw + col] = swapped ? a : b
             }

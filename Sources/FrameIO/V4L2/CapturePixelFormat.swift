@@ -36,11 +36,22 @@ enum CapturePixelFormat: CaseIterable {
         }
     }
 
-    /// Bytes a buffer must hold for one picture at this stride.
+    /// Bytes one picture takes at this stride (planar 4:2:0: chroma planes of half the
+    /// width and height, rounded up).
     func imageBytes(stride: Int, height: Int) -> Int {
         switch self {
         case .yuv420, .yvu420:
             return stride * height + 2 * ColourConversion.planar420ChromaStride(lumaStride: stride) * ((height + 1) / 2)
+        default: return stride * height
+        }
+    }
+
+    /// The fewest bytes a buffer may hold for one picture: planar 4:2:0 at odd sizes may
+    /// come with chroma planes rounded down instead (libv4l2's `bytesused` says which;
+    /// ColourConversion reads either).
+    func minimumImageBytes(stride: Int, height: Int) -> Int {
+        switch self {
+        case .yuv420, .yvu420: return stride * height + 2 * (stride / 2) * (height / 2)
         default: return stride * height
         }
     }

@@ -39,6 +39,17 @@ extension V4L2Camera {
         fmt.fmt.pix.height = UInt32(height)
         fmt.fmt.pix.pixelformat = wanted.fourcc
         fmt.fmt.pix.field = RC_V4L2_FIELD_NONE   // progressive, please; checked below
+        // TRY_FMT first: a format the driver would substitute with one we cannot read
+        // is passed over without changing the device's state. Drivers without TRY_FMT
+        // (it is optional) are asked with S_FMT directly.
+        let tried = system.ioctl(fd, RC_VIDIOC_TRY_FMT, &fmt)
+        if tried == EBUSY { throw busyError() }
+        if tried == ENODEV { throw lostError(ENODEV) }
+        if tried == 0, CapturePixelFormat(fourcc: fmt.fmt.pix.pixelformat) == nil {
+            let name = fourccName(fmt.fmt.pix.pixelformat)
+            if !substitutes.contains(name) { substitutes.append(name) }
+            return false
+        }
         let rc = system.ioctl(fd, RC_VIDIOC_S_FMT, &fmt)
         if rc == EBUSY { throw busyError() }
         if rc == ENODEV { throw lostError(ENODEV) }

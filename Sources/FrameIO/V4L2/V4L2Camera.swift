@@ -177,7 +177,7 @@ public final class V4L2Camera: FrameSource {
         guard req.count >= 2 else {
             throw FrameSourceError(.deviceFailed, path: devicePath, "the driver granted \(req.count) capture buffers; streaming needs at least 2")
         }
-        let needed = format.imageBytes(stride: stride, height: height)
+        let needed = format.minimumImageBytes(stride: stride, height: height)
         for i in 0..<req.count {
             var buf = v4l2_buffer()
             buf.type = RC_V4L2_BUF_TYPE_VIDEO_CAPTURE
@@ -302,7 +302,7 @@ public final class V4L2Camera: FrameSource {
             guard index < buffers.count else {
                 throw FrameSourceError(.deviceFailed, path: devicePath, "the driver returned unknown buffer \(index)")
             }
-            let needed = format.imageBytes(stride: stride, height: height)
+            let needed = format.minimumImageBytes(stride: stride, height: height)
             let used = min(Int(buf.bytesused), buffers[index].length)
             if buf.flags & RC_V4L2_BUF_FLAG_ERROR != 0 || used < needed {
                 // V4L2_BUF_FLAG_ERROR: the data is damaged but streaming goes on.
