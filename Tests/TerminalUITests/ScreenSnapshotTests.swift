@@ -78,6 +78,19 @@ final class ScreenSnapshotTests: XCTestCase {
         XCTAssertTrue(text.contains("frame start") && text.contains("end of frame"), "the sparkline has an axis")
     }
 
+    /// The note on 0 B layers wraps to the overlay's width rather than being cut.
+    func testTheZeroByteLayerNoteIsWrappedWhole() {
+        var m = Fixtures.memory
+        m.layers.append(LayerMemory(name: "heads.0", peakBytes: 180 * 1024, ownBytes: 0))
+        let lines = MemoryOverlay.lines(memory: m, processRSSBytes: nil, innerWidth: 40, capacity: 40,
+                                        theme: Theme(.full))
+        let text = lines.map { $0.map(\.text).joined() }
+        let prose = text.filter { !$0.contains("█") && !$0.contains("░") && !$0.contains("▁") }
+        XCTAssertTrue(prose.allSatisfy { $0.count <= 40 }, "explanations wrap: \(prose)")
+        XCTAssertTrue(text.joined(separator: " ").contains("0 B: the layer reads its block's rows and needs no buffer of its own"),
+                      "\(text)")
+    }
+
     func testStatusBarLabelsTheRAMFigures() {
         XCTAssertTrue(StatusBar.measurementSegments(Fixtures.status()).contains("arena 188.0 of 256.0 KiB"))
     }

@@ -38,7 +38,10 @@ enum MemoryOverlay {
                 + [Run(" " + padLeft(Formatting.bytes(bytes), valueWidth - 1)),
                    Run(padLeft(ratio, ratioWidth), bold: true)]
         }
-        lines.append([Run("arena (detector RAM) per frame, log scale from \(Formatting.bytes(scale.low))", bold: true)])
+        for line in Formatting.wrap("arena (detector RAM) per frame, log scale from \(Formatting.bytes(scale.low))",
+                                    width: innerWidth) {
+            lines.append([Run(line, bold: true)])
+        }
         if frameFailed {
             if let need = requiredBytes {
                 lines.append(barLine("ours needs", need, colour: theme.alertForeground, bold: true))
@@ -76,16 +79,18 @@ enum MemoryOverlay {
         }
         lines.append(legend)
         for line in Formatting.wrap(whatRNNPoolDoes, width: innerWidth) { lines.append([Run(line)]) }
-        lines.append([Run(pad("weights", 9)),
-                      Run("\(Formatting.bytes(m.weightBytes)) read-only (flash on an MCU), not in the arena")])
+        var facts = [pad("weights", 9) + "\(Formatting.bytes(m.weightBytes)) read-only (flash on an MCU), not in the arena"]
         if let rss = processRSSBytes {
-            lines.append([Run(pad("process", 9)),
-                          Run("\(Formatting.bytes(rss)) RSS (whole Swift process, for contrast)")])
+            facts.append(pad("process", 9) + "\(Formatting.bytes(rss)) RSS (whole Swift process, for contrast)")
+        }
+        for fact in facts {
+            for line in Formatting.wrap(fact, width: innerWidth) { lines.append([Run(line)]) }
         }
 
         var remaining = capacity - lines.count
         if !frameFailed && !m.timeline.isEmpty && remaining >= 3 {
-            lines.append([Run("arena use through the last frame, 0 to \(Formatting.bytes(m.framePeakBytes)) high:")])
+            lines.append([Run(innerWidth >= 54 ? "arena use through the last frame, 0 to \(Formatting.bytes(m.framePeakBytes)) high:"
+                                                : "arena through a frame, 0 to \(Formatting.bytes(m.framePeakBytes)):")])
             lines.append([Run(sparkline(m.timeline, width: innerWidth, theme: theme),
                               foreground: theme.barFilled)])
             lines.append([Run(timeAxis(width: innerWidth, theme: theme))])
@@ -106,8 +111,10 @@ enum MemoryOverlay {
             }
             if cut {
                 lines.append([Run("\(theme.ellipsis) \(m.layers.count - shownCount) more layers (enlarge the terminal)")])
-            } else if remaining > shownCount, m.layers.contains(where: { $0.ownBytes == 0 }) {
-                lines.append([Run("0 B: the layer reads its block's rows and needs no buffer of its own")])
+            } else if m.layers.contains(where: { $0.ownBytes == 0 }) {
+                let note = Formatting.wrap("0 B: the layer reads its block's rows and needs no buffer of its own",
+                                           width: innerWidth)
+                if remaining - shownCount >= note.count { for line in note { lines.append([Run(line)]) } }
             }
         }
         return lines
