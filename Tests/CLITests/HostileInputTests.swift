@@ -117,6 +117,25 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try h.readToEnd(), Data([77]), "its last pixel")
     }
 
+    /// The same through a pipe: the frame's pages become resident only as bytes arrive.
+    func testRecordingA64MiBFrameClipFromAPipeStaysUnder100MB() throws {
+        let side = 8192
+        let fifo = scratch.directory + "/big-pipe.y4m"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let bytes = Array("YUV4MPEG2 W\(side) H\(side) F15:1 Ip A1:1 Cmono\nFRAME\n".utf8)
+            + [UInt8](repeating: 3, count: side * side) + Array("FRAME\n".utf8) + [UInt8](repeating: 4, count: 1 << 20)
+        let writer = Thread {
+            guard let h = FileHandle(forWritingAtPath: fifo) else { return }
+            h.write(Data(bytes))
+            try? h.close()
+        }
+        writer.start()
+        let r = try runBounded(["record", fifo, "-o", scratch.directory + "/from-pipe.y4m"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("the file was cut: frame 2 has 1048576 of 67108864 bytes; played 1 whole frames"),
+                      r.stderr)
+    }
+
     // MARK: Models
 
     func modelError(_ model: String, says what: String, file f: StaticString = #filePath, line: UInt = #line) throws {

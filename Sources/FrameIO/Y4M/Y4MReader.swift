@@ -28,8 +28,7 @@ public final class Y4MReader: SeekableFrameSource {
     private var frameOffsets: [Int] = []
     /// The next frame follows a seek: it starts a new pass for the tracker.
     private var afterSeek = false
-    /// One frame's bytes. Grows as bytes actually arrive (a header can claim a frame
-    /// far larger than the file), then is reused for every frame.
+    /// One frame's bytes, handed to the frame it becomes (readPayload).
     private var payload: [UInt8] = []
 
     public convenience init(path: String, pacing: Bool = true, loop: Bool = false) throws {
@@ -125,30 +124,23 @@ public final class Y4MReader: SeekableFrameSource {
 
     /// Reads the next frame's bytes into `payload`. Returns how many bytes were read.
     ///
-    /// From a regular file the frame is allocated once, at its size, and only when the
-    /// file still holds that many bytes (a cut last frame is reported without reading
-    /// it); from a pipe the buffer grows at most 1 MiB ahead of what arrived. Either way
-    /// a header that promises a huge frame costs nothing until the bytes are there.
+    /// The frame is allocated once, at its size (at most `Y4MHeader.maxFrameBytes`),
+    /// and never touched beyond what arrives: memory pages become resident only as the
+    /// bytes come in, so a header promising more than a pipe delivers costs only what
+    /// was delivered. From a regular file a cut last frame is reported without reading it.
     private func readPayload(_ f: UnsafeMutablePointer<FILE>) -> Int {
         let total = header.frameBytes
-        if let left = bytesLeftInRegularFile(f) {
-            guard left >= total else { return left }
-            payload = [UInt8](unsafeUninitializedCapacity: total) { buf, count in
-                count = fread(buf.baseAddress!, 1, total, f)
+        if let left = bytesLeftInRegularFile(f), left < total { return left }
+        payload = [UInt8](unsafeUninitializedCapacity: total) { buf, count in
+            var got = 0
+            while got < total {
+                let n = fread(buf.baseAddress! + got, 1, total - got, f)
+                if n == 0 { break }
+                got += n
             }
-            return payload.count
+            count = got
         }
-        var got = 0
-        while got < total {
-            let want = min(total - got, 1 << 20)
-            if payload.count < got + want {
-                payload.append(contentsOf: repeatElement(0, count: got + want - payload.count))
-            }
-            let n = payload.withUnsafeMutableBytes { fread($0.baseAddress! + got, 1, want, f) }
-            got += n
-            if n < want { break }
-        }
-        return got
+        return payload.count
     }
 
     /// Where frame `framesThisPass` starts, remembered the first time it is reached.
