@@ -62,8 +62,57 @@ VNNI_TARGET void rc_expand16_vnni(const int8_t *q, long pixelStride, long pixels
         expand_pixels(1, q + x * pixelStride, pixelStride, blocks, weights, corr, k, b, dst + x * 16);
 }
 
+int rc_has_avx2(void) {
+    const char *off = getenv("RNNPOOL_NO_VNNI");
+    int disabled = off != NULL && off[0] != '\0' && strcmp(off, "0") != 0;
+    __builtin_cpu_init();
+    return !disabled && __builtin_cpu_supports("avx2");
+}
+
+#define AVX2_TARGET __attribute__((target("avx2")))
+
+// n pixels (a constant at each call): two accumulators (lanes 0-7, 8-15) a pixel, four
+// pixels at most, so that accumulators, weights and input fit the 16 ymm registers.
+AVX2_TARGET __attribute__((always_inline)) static inline void
+expand_pixels_avx2(int n, const int8_t *q, long pixelStride, long pairs, const int16_t *w,
+                   __m256 scale_lo, __m256 scale_hi, __m256 bias_lo, __m256 bias_hi, float *dst) {
+    __m256i lo[4], hi[4];
+    for (int p = 0; p < n; p++) { lo[p] = _mm256_setzero_si256(); hi[p] = _mm256_setzero_si256(); }
+    for (long c2 = 0; c2 < pairs; c2++) {
+        __m256i w_lo = _mm256_loadu_si256((const __m256i *)(w + c2 * 32));
+        __m256i w_hi = _mm256_loadu_si256((const __m256i *)(w + c2 * 32 + 16));
+        for (int p = 0; p < n; p++) {
+            const int8_t *px = q + p * pixelStride + c2 * 2;
+            uint32_t pair = (uint32_t)(uint16_t)(int16_t)px[0] | ((uint32_t)(uint16_t)(int16_t)px[1] << 16);
+            __m256i x = _mm256_set1_epi32((int32_t)pair);
+            lo[p] = _mm256_add_epi32(lo[p], _mm256_madd_epi16(x, w_lo));
+            hi[p] = _mm256_add_epi32(hi[p], _mm256_madd_epi16(x, w_hi));
+        }
+    }
+    const __m256 zero = _mm256_setzero_ps(), six = _mm256_set1_ps(6.0f);
+    for (int p = 0; p < n; p++) {
+        __m256 a = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(lo[p]), scale_lo), bias_lo);
+        __m256 b = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(hi[p]), scale_hi), bias_hi);
+        // max(f, 0) returns +0 for f = ±0, like the Swift engine's relu6.
+        _mm256_storeu_ps(dst + p * 16, _mm256_min_ps(_mm256_max_ps(a, zero), six));
+        _mm256_storeu_ps(dst + p * 16 + 8, _mm256_min_ps(_mm256_max_ps(b, zero), six));
+    }
+}
+
+AVX2_TARGET void rc_expand16_avx2(const int8_t *q, long pixelStride, long pixels, long pairs,
+                                  const int16_t *weights, const float *scale, const float *bias, float *dst) {
+    const __m256 k_lo = _mm256_loadu_ps(scale), k_hi = _mm256_loadu_ps(scale + 8);
+    const __m256 b_lo = _mm256_loadu_ps(bias), b_hi = _mm256_loadu_ps(bias + 8);
+    long x = 0;
+    for (; x + 4 <= pixels; x += 4)
+        expand_pixels_avx2(4, q + x * pixelStride, pixelStride, pairs, weights, k_lo, k_hi, b_lo, b_hi, dst + x * 16);
+    for (; x < pixels; x++)
+        expand_pixels_avx2(1, q + x * pixelStride, pixelStride, pairs, weights, k_lo, k_hi, b_lo, b_hi, dst + x * 16);
+}
+
 #else
 
 int rc_has_avx512_vnni(void) { return 0; }
+int rc_has_avx2(void) { return 0; }
 
 #endif

@@ -3,8 +3,8 @@ import XCTest
 @testable import RNNPoolEngine
 
 /// The int8 path's MBConv expand (NETWORK.md §7): int8 weights per expanded channel, an
-/// exact integer sum, then · scale + bias. The VNNI kernel and the Swift loop must give
-/// the same bits, since the Cortex-M4 and CPUs without VNNI run the Swift loop.
+/// exact integer sum, then · scale + bias. The C kernels (VNNI, AVX2) and the Swift loop
+/// must give the same bits, since the Cortex-M4 runs the Swift loop.
 final class Int8ExpandTests: XCTestCase {
     /// Each channel's integers span ±127 and stay within half a step of the weights.
     func testWeightsQuantizePerChannelWithinHalfAStep() {
@@ -46,16 +46,16 @@ final class Int8ExpandTests: XCTestCase {
         }
     }
 
-    /// With AVX-512 VNNI (this project's CI machines have it) the C kernel and the Swift
-    /// loop give identical bits on every output.
-    func testVNNIKernelAndSwiftLoopAgreeBitForBit() throws {
+    /// The C kernel this CPU gets (AVX-512 VNNI, else AVX2) and the Swift loop give
+    /// identical bits on every output.
+    func testIntegerKernelAndSwiftLoopAgreeBitForBit() throws {
         #if RNNPOOL_HOST_X86_64
         for (stride, cin) in [(1, 32), (2, 64), (1, 5)] {
             let c = try Case(stride: stride, cin: cin)
             defer { c.release() }
-            guard c.kernel.vnni != nil else { throw XCTSkip("this CPU has no AVX-512 VNNI") }
+            guard c.kernel.integerExpand != nil else { throw XCTSkip("this CPU has neither AVX-512 VNNI nor AVX2") }
             var portable = c.kernel
-            portable.vnni = nil
+            portable.integerExpand = nil
             for yo in 0..<c.shape.hout {
                 c.run(c.kernel, row: yo)
                 let fast = (0..<(c.shape.wout * c.kernel.outStride)).map { c.out[$0].bitPattern }
@@ -65,7 +65,7 @@ final class Int8ExpandTests: XCTestCase {
             }
         }
         #else
-        throw XCTSkip("the VNNI kernel is x86-64 only")
+        throw XCTSkip("the integer kernels are x86-64 only")
         #endif
     }
 

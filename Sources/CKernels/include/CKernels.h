@@ -75,4 +75,18 @@ void rc_expand16_vnni(const int8_t *q, long pixelStride, long pixels, long cin4,
                       const float *scale, const float *bias, float *dst);
 #endif
 
+/// 1 when this CPU runs AVX2 (and rc_expand16_avx2), else 0; 0 too when RNNPOOL_NO_VNNI
+/// is set to anything but "0" (it forces the Swift loop on every CPU).
+int rc_has_avx2(void);
+
+/// The same expand for CPUs with AVX2 but not VNNI: int8 values sign-extended to int16,
+/// two channels per 32-bit lane through vpmaddwd (exact: |w·q| ≤ 127², no saturation,
+/// unlike vpmaddubsw), the same float finish. `weights`: `pairs` blocks of 16 lanes × 2
+/// int16 (block p, lane l: w[l][2p], w[l][2p+1]); q: `2·pairs` channels a pixel (the
+/// padding bytes' weights are zero). Call only where rc_has_avx2() is 1.
+#if defined(__x86_64__)
+void rc_expand16_avx2(const int8_t *q, long pixelStride, long pixels, long pairs,
+                      const int16_t *weights, const float *scale, const float *bias, float *dst);
+#endif
+
 #endif

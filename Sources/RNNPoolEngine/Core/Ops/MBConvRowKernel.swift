@@ -36,8 +36,9 @@ struct MBConvRowKernel {
     /// The grid of the int8 input the expand's scales were made for (1 on the float path).
     let inputScale: Float
     #if RNNPOOL_HOST_X86_64
-    /// The int8 expand for AVX-512 VNNI, where the CPU has it (nil: the Swift loop).
-    var vnni: VNNIExpand?
+    /// The int8 expand as a C kernel (AVX-512 VNNI or AVX2), where the CPU has one
+    /// (nil: the Swift loop).
+    var integerExpand: IntegerExpand?
     #endif
 
     /// The kernel around its tables (in the layouts of `shape`'s padded sizes), however
@@ -59,7 +60,8 @@ struct MBConvRowKernel {
         self.projectWeight = projectWeight
         self.projectBias = projectBias
         #if RNNPOOL_HOST_X86_64
-        vnni = VNNIExpand.forBlock(integers: expandWeight, scale: expandScale, cin: s.cin, midPadded: midPadded)
+        integerExpand = IntegerExpand.forBlock(integers: expandWeight, scale: expandScale, cin: s.cin,
+                                               midPadded: midPadded)
         #endif
     }
 
@@ -167,7 +169,8 @@ struct MBConvRowKernel {
     // MARK: - Phase 2: expand one group of one input row
 
     /// Expanded channels g ..< g+16 of `pixels` input pixels from `src` into `dst`
-    /// (`pixels` vectors): the VNNI kernel where it was chosen, else the portable loop;
+    /// (`pixels` vectors): the integer C kernel (VNNI or AVX2) where one was chosen, else
+    /// the portable loop;
     /// t = 1 copies the input.
     @inline(__always)
     private func expandGroup<I: ActivationElement>(_ g: Int, row src: UnsafePointer<I>, pixels: Int,
@@ -178,7 +181,7 @@ struct MBConvRowKernel {
             return
         }
         #if RNNPOOL_HOST_X86_64
-        if I.self == Int8.self, let v = vnni, let ks = expandScale {
+        if I.self == Int8.self, let v = integerExpand, let ks = expandScale {
             v.expand(group: g, row: UnsafeRawPointer(src).assumingMemoryBound(to: Int8.self),
                      pixelStride: inStride, pixels: pixels, scale: ks.p, bias: expandBias.p, into: dst)
             return
@@ -188,7 +191,7 @@ struct MBConvRowKernel {
     }
 
     /// The portable expand. Float path: sums start at the bias. Int8 path: integer sums
-    /// (exact in float), then · scale + bias, the arithmetic of the VNNI kernel. (On the
+    /// (exact in float), then · scale + bias, the arithmetic of the C kernels. (On the
     /// float path a · 1 + 0 is a itself: the same finish for both.)
     @inline(__always)
     private func expandGroupPortable<I: ActivationElement>(_ g: Int, weights ew: FloatBuffer, row src: UnsafePointer<I>,
