@@ -113,34 +113,16 @@ final class FakeV4L2Device: V4L2System {
             let fmt = arg.assumingMemoryBound(to: v4l2_format.self)
             log.append("TRY_FMT \(fourccName(fmt.pointee.fmt.pix.pixelformat))")
             if let e = failing["TRY_FMT"] { return e }
-            switch answerFormat(fmt.pointee.fmt.pix.pixelformat, Int(fmt.pointee.fmt.pix.width),
-                                Int(fmt.pointee.fmt.pix.height)) {
-            case .refuse(let e): return e
-            case .settle(let f, let w, let h, let stride):
-                fmt.pointee.fmt.pix.pixelformat = f
-                fmt.pointee.fmt.pix.width = UInt32(w)
-                fmt.pointee.fmt.pix.height = UInt32(h)
-                fmt.pointee.fmt.pix.bytesperline = UInt32(stride)
-                fmt.pointee.fmt.pix.field = fieldAnswer
-                return 0
-            }
+            return answer(fmt) ?? 0
         case RC_VIDIOC_S_FMT:
             let fmt = arg.assumingMemoryBound(to: v4l2_format.self)
-            let want = fmt.pointee.fmt.pix.pixelformat
             requestedField = fmt.pointee.fmt.pix.field
-            log.append("S_FMT \(fourccName(want))")
+            log.append("S_FMT \(fourccName(fmt.pointee.fmt.pix.pixelformat))")
             if let e = failing["S_FMT"] { return e }
-            switch answerFormat(want, Int(fmt.pointee.fmt.pix.width), Int(fmt.pointee.fmt.pix.height)) {
-            case .refuse(let e): return e
-            case .settle(let f, let w, let h, let stride):
-                fmt.pointee.fmt.pix.pixelformat = f
-                fmt.pointee.fmt.pix.width = UInt32(w)
-                fmt.pointee.fmt.pix.height = UInt32(h)
-                fmt.pointee.fmt.pix.bytesperline = UInt32(stride)
-                fmt.pointee.fmt.pix.field = fieldAnswer
-                format = (f, w, h, stride)
-                return 0
-            }
+            if let e = answer(fmt) { return e }
+            let p = fmt.pointee.fmt.pix
+            format = (p.pixelformat, Int(p.width), Int(p.height), Int(p.bytesperline))
+            return 0
         case RC_VIDIOC_ENUM_FMT:
             guard let offered else { return ENOTTY }
             let d = arg.assumingMemoryBound(to: v4l2_fmtdesc.self)
@@ -224,6 +206,22 @@ final class FakeV4L2Device: V4L2System {
             }
         default:
             return ENOTTY
+        }
+    }
+
+    /// Fills in `answerFormat`'s answer to a format request (TRY_FMT and S_FMT alike):
+    /// nil when it settled, else the errno it refused with.
+    private func answer(_ fmt: UnsafeMutablePointer<v4l2_format>) -> Int32? {
+        let p = fmt.pointee.fmt.pix
+        switch answerFormat(p.pixelformat, Int(p.width), Int(p.height)) {
+        case .refuse(let e): return e
+        case .settle(let f, let w, let h, let stride):
+            fmt.pointee.fmt.pix.pixelformat = f
+            fmt.pointee.fmt.pix.width = UInt32(w)
+            fmt.pointee.fmt.pix.height = UInt32(h)
+            fmt.pointee.fmt.pix.bytesperline = UInt32(stride)
+            fmt.pointee.fmt.pix.field = fieldAnswer
+            return nil
         }
     }
 
