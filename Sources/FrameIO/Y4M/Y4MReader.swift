@@ -159,16 +159,17 @@ public final class Y4MReader: SeekableFrameSource {
         guard let f = file, !finished, bytesLeftInRegularFile(f) != nil, framesThisPass > 0 else { return false }
         let target = max(0, framesThisPass - 1 + frames)
         // The offset noted last may be the end of the file or a frame cut short.
-        while frameOffsets.count > 1, let last = frameOffsets.last, !holdsWholeFrame(f, at: last) {
+        while frameOffsets.count > 1, let last = frameOffsets.last, wholeFrame(f, at: last) == nil {
             frameOffsets.removeLast()
         }
         // Forward past the frames met so far: FRAME line by FRAME line, skipping the
-        // pixels, up to the target or the last whole frame.
-        while target >= frameOffsets.count, frameOffsets.count < Y4MReader.maxIndexedFrames,
-              let last = frameOffsets.last {
-            let next = last + frameLineLength(f, at: last) + header.frameBytes
-            guard holdsWholeFrame(f, at: next) else { break }
+        // pixels, up to the target or the last whole frame; each line read once.
+        var pixels = frameOffsets.last.flatMap { wholeFrame(f, at: $0) }
+        while target >= frameOffsets.count, frameOffsets.count < Y4MReader.maxIndexedFrames, let p = pixels {
+            let next = p + header.frameBytes
+            guard let q = wholeFrame(f, at: next) else { break }
             frameOffsets.append(next)
+            pixels = q
         }
         let landing = min(target, frameOffsets.count - 1)
         guard fseeko(f, off_t(frameOffsets[landing]), SEEK_SET) == 0 else { return false }
@@ -178,23 +179,15 @@ public final class Y4MReader: SeekableFrameSource {
         return true
     }
 
-    /// True when a FRAME line and a whole frame start at `offset`.
-    private func holdsWholeFrame(_ f: UnsafeMutablePointer<FILE>, at offset: Int) -> Bool {
+    /// Where the pixels start of the frame whose FRAME line is at `offset`, when that
+    /// line and the whole frame are there; nil otherwise.
+    private func wholeFrame(_ f: UnsafeMutablePointer<FILE>, at offset: Int) -> Int? {
         guard fseeko(f, off_t(offset), SEEK_SET) == 0, (try? readFrameLine(f)) == true,
-              let left = bytesLeftInRegularFile(f) else {
+              let left = bytesLeftInRegularFile(f), left >= header.frameBytes else {
             finished = false   // readFrameLine marks a bad line as the end; not here
-            return false
+            return nil
         }
-        return left >= header.frameBytes
-    }
-
-    /// Bytes of the FRAME line at `offset` (its parameters included), or 0.
-    private func frameLineLength(_ f: UnsafeMutablePointer<FILE>, at offset: Int) -> Int {
-        guard fseeko(f, off_t(offset), SEEK_SET) == 0, (try? readFrameLine(f)) == true else {
-            finished = false
-            return 0
-        }
-        return Int(ftello(f)) - offset
+        return Int(ftello(f))
     }
 
     /// Bytes from the read position to the end, when `f` is a regular file.
