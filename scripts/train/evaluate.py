@@ -122,17 +122,36 @@ def format_result(r):
 def predict(header, tensors, images, threshold=0.05, batch=32):
     """Run a folded model on source images (list of uint8 planes); detections in
     source pixels, best first."""
-    from .letterbox import boxes_to_source, letterbox
     from .reference import as_torch, detect_letterboxed
     T = as_torch(tensors)
-    w, h = header["input"]["width"], header["input"]["height"]
+    return _predict_letterboxed(header["input"], images, lambda lb: detect_letterboxed(header, T, lb, threshold),
+                                batch)
+
+
+def predict_module(model, images, threshold=0.05, batch=32):
+    """`predict` through the PyTorch forward of a Detector whose architecture the model
+    file cannot hold (the strided-convolution twin): its own arch is the header."""
+    from .reference import detect_letterboxed_module
+    return _predict_letterboxed(model.arch["input"], images,
+                                lambda lb: detect_letterboxed_module(model, lb, threshold), batch)
+
+
+def _predict_letterboxed(inp, images, detect, batch):
+    from .letterbox import boxes_to_source, letterbox
+    w, h = inp["width"], inp["height"]
     out = []
     for i in range(0, len(images), batch):
         chunk = images[i:i + batch]
         lb = np.stack([letterbox(im, w, h) for im in chunk])
-        for im, d in zip(chunk, detect_letterboxed(header, T, lb, threshold)):
+        for im, d in zip(chunk, detect(lb)):
             out.append(boxes_to_source(d, im.shape[1], im.shape[0], w, h).reshape(-1, 5))
     return out
+
+
+def holds_in_model_file(model):
+    """Whether the model file (and so the folded-tensor path) can hold this architecture:
+    not for the strided-convolution twin, which the engine does not run."""
+    return model.arch["rnnpool"].get("replace_with") is None
 
 
 def load_jsonl_detections(path, entries):
@@ -179,10 +198,14 @@ def main(argv=None):
         else:
             from .export import load_checkpoint_model, model_header, model_tensors
             m, _ = load_checkpoint_model(args.checkpoint)
-            header, tensors = model_header(m), model_tensors(m)
         images = [np.asarray(Image.open(os.path.join(args.data, e["image"])).convert("L"), np.uint8)
                   for e in entries]
-        dets = predict(header, tensors, images, args.threshold)
+        if args.checkpoint and not holds_in_model_file(m):
+            dets = predict_module(m, images, args.threshold)
+        else:
+            if args.checkpoint:
+                header, tensors = model_header(m), model_tensors(m)
+            dets = predict(header, tensors, images, args.threshold)
         if args.dump_detections:
             with open(args.dump_detections, "w") as f:
                 for e, d in zip(entries, dets):

@@ -132,21 +132,36 @@ def locs_scores(header, outs):
     return torch.cat(locs, 1), torch.cat(scores, 1), sizes
 
 
+def detections_from_outputs(header, outs, threshold):
+    """Per-head (loc, conf) maps of a batch -> list of [K, 5] network-pixel detections
+    (x, y, w, h, score), best first, through the header's post-processing."""
+    loc, sc, sizes = locs_scores(header, outs)
+    anchors = anchors_for(header["heads"], sizes)
+    loc, sc, pp = loc.numpy(), sc.numpy(), header["postprocess"]
+    return [postprocess(loc[b], sc[b], anchors, threshold, pp["nms_iou"], pp["top_k"],
+                        pp["max_detections"], tuple(pp["variances"]), pp.get("nms_nested"), pp.get("box_vote"))
+            for b in range(len(loc))]
+
+
 def detect_letterboxed(header, T, imgs_u8, threshold):
     """imgs_u8: uint8 [B, 240, 320] letterboxed frames -> list of [K, 5] network-pixel
     detections (x, y, w, h, score), best first. A header with activation scales
     (version 2) runs the int8 path, as the engine does by default; drop its
     "activations" key for the float path."""
-    inp, pp = header["input"], header["postprocess"]
+    inp = header["input"]
     with torch.no_grad():
         x = torch.from_numpy(np.ascontiguousarray(imgs_u8)).float()[:, None] * inp["scale"] + inp["offset"]
         outs, _ = forward_tensors(header, T, x, activation_scales(header))
-        loc, sc, sizes = locs_scores(header, outs)
-    anchors = anchors_for(header["heads"], sizes)
-    loc, sc = loc.numpy(), sc.numpy()
-    return [postprocess(loc[b], sc[b], anchors, threshold, pp["nms_iou"], pp["top_k"],
-                        pp["max_detections"], tuple(pp["variances"]), pp.get("nms_nested"), pp.get("box_vote"))
-            for b in range(len(loc))]
+    return detections_from_outputs(header, outs, threshold)
+
+
+def detect_letterboxed_module(model, imgs_u8, threshold):
+    """detect_letterboxed through a PyTorch Detector's own forward (eval mode, float), for
+    architectures the model file cannot hold (the strided-convolution twin of issue 24)."""
+    model.eval()
+    with torch.no_grad():
+        outs = model(model.normalise(torch.from_numpy(np.ascontiguousarray(imgs_u8))[:, None]))
+    return detections_from_outputs(model.arch, outs, threshold)
 
 
 def run_model(header, tensors, source_u8: np.ndarray, threshold: float):

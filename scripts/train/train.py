@@ -25,7 +25,7 @@ from .assign import anchor_levels, atss_match
 from .augment import Augmenter, mosaic
 from .boxes import anchors_for
 from .dataset import DEFAULT_DATA, ImageStore, face_arrays, load_labels
-from .evaluate import evaluate, predict
+from .evaluate import evaluate, holds_in_model_file, predict, predict_module
 from .grow import grown_state_dict, transplanted_state_dict
 from .export import model_header, model_tensors
 from .loss import focal_diou_loss, multibox_loss
@@ -125,6 +125,9 @@ NMS_NESTED = 0.7
 
 def validate(ema, val_entries, val_images):
     m = copy.deepcopy(ema).cpu()
+    if not holds_in_model_file(m):
+        m.arch["postprocess"].setdefault("nms_nested", NMS_NESTED)
+        return evaluate(val_entries, predict_module(m, val_images, 0.05))
     header = model_header(m)
     header["postprocess"].setdefault("nms_nested", NMS_NESTED)
     return evaluate(val_entries, predict(header, model_tensors(m), val_images, 0.05))
