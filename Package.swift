@@ -55,12 +55,16 @@ let package = Package(
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // libchafa turns the frame into terminal symbols and colours for the preview.
         .systemLibrary(name: "CChafa", pkgConfig: "chafa", providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]),
+        // FFmpeg's libraries read the clips and photos people have (MP4, WebM, JPEG, PNG…).
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
 
         // Reading what files and devices say without trusting it: bounded whole-file
         // reads, overflow-checked arithmetic, printable excerpts for error messages.
         .target(name: "InputSafety", swiftSettings: optimised),
-        // Frames come in: camera capture, .y4m replay and recording, still images.
-        .target(name: "FrameIO", dependencies: ["CV4L2", "InputSafety"], swiftSettings: optimised),
+        // Frames come in: camera capture, .y4m replay and recording, still images, clips
+        // and photos through FFmpeg.
+        .target(name: "FrameIO", dependencies: ["CV4L2", "CFFmpeg", "InputSafety"], swiftSettings: optimised),
         // The detector runs: model file, RAM-capped arena, streaming RNNPool network.
         // Kernels in C for instructions Swift cannot name (AVX-512 VNNI), chosen at run time.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),

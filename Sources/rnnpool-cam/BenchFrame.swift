@@ -29,19 +29,9 @@ struct BenchFrame {
         return BenchFrame(width: width, height: height, pixels: p)
     }
 
-    /// The luma of a picture (PNMImage) or of the first frame of a .y4m clip.
+    /// The luma of a picture or of a clip's first frame (StillImage).
     static func read(_ path: String) throws -> BenchFrame {
-        let frame: Frame
-        if path.lowercased().hasSuffix(".y4m") {
-            let reader = try Y4MReader(path: path, pacing: false)
-            defer { reader.close() }
-            guard let first = try reader.nextFrame() else {
-                throw BenchInputError(message: "\(path): the clip has no frames")
-            }
-            frame = first
-        } else {
-            frame = try PNMImage.read(path: path)
-        }
+        let frame = try StillImage.read(path: path)
         return BenchFrame(width: frame.width, height: frame.height, pixels: frame.luma)
     }
 }

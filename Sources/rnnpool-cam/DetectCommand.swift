@@ -3,14 +3,14 @@ import Foundation
 import FrameIO
 import LivePipeline
 
-/// `rnnpool-cam detect FILE...`: faces in still images (PGM/PPM).
+/// `rnnpool-cam detect FILE...`: faces in still images (JPEG, PNG, WebP, PGM… or a clip's first frame).
 struct DetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect",
-        abstract: "Detect faces in PGM/PPM images (P2, P3, P5, P6)."
+        abstract: "Detect faces in images (JPEG, PNG, WebP, BMP, TIFF, PGM/PPM, a clip's first frame)."
     )
 
-    @Argument(help: "PGM or PPM images.")
+    @Argument(help: "Image files (anything FFmpeg decodes; PGM/PPM and .y4m read without it).")
     var files: [String]
 
     @Flag(help: "One JSON line per image: {\"file\",\"width\",\"height\",\"faces\":[{\"x\",\"y\",\"w\",\"h\",\"score\"}]}.")
@@ -19,7 +19,7 @@ struct DetectCommand: ParsableCommand {
     @OptionGroup var detectorOptions: DetectorOptions
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one PGM or PPM file") }
+        if files.isEmpty { throw ValidationError("give at least one image file") }
     }
 
     func run() throws {
@@ -34,7 +34,7 @@ struct DetectCommand: ParsableCommand {
                 defer { done += 1 }
                 let frame: Frame
                 do {
-                    frame = try PNMImage.read(path: file)
+                    frame = try StillImage.read(path: file)
                 } catch let error as FrameSourceError {
                     // Report and go on with the other images; the exit status says it.
                     Console.note(error.description)

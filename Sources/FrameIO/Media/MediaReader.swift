@@ -1,0 +1,415 @@
+import CFFmpeg
+import InputSafety
+
+/// Replays a video clip (MP4, MKV, WebM, MOV, AVI…) or reads a photo (JPEG, PNG, WebP,
+/// BMP, TIFF, GIF…) through FFmpeg's libraries: the picture stream decoded, each
+/// picture converted to 8-bit luma (and 4:2:0 chroma for a colour source, so that
+/// `record --color` keeps it), paced by the stream's own timestamps unless told
+/// otherwise, optionally looping, seekable in a regular file.
+///
+/// Hostile files are the normal case: only the named file is ever read (our own reads,
+/// no FFmpeg protocols, a list of container formats), probing is bounded, the picture
+/// size is checked before decoding and the decoder refuses larger ones itself, and a
+/// stream that keeps failing is given up on. Every refusal is a `FrameSourceError`
+/// naming the file.
+public final class MediaReader: SeekableFrameSource {
+    public let path: String
+    public private(set) var label: String
+    public private(set) var nominalFPS: Double?
+    /// Width and height the stream's header announces (0 when it does not say).
+    public private(set) var announcedSize = (width: 0, height: 0)
+
+    /// Container formats read (FFmpeg's demuxer names). Playlists, concatenation lists
+    /// and raw protocols are not among them: nothing here reads another file.
+    static let formats = "mov,matroska,avi,mpegts,flv,ogg,asf,gif,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,qoi_pipe,pgm_pipe,ppm_pipe,pbm_pipe,pam_pipe"
+
+    private let bytes: MediaByteSource
+    private let pacing: Bool
+    private let loop: Bool
+    private var io: UnsafeMutablePointer<AVIOContext>?
+    private var format: UnsafeMutablePointer<AVFormatContext>?
+    private var decoder: UnsafeMutablePointer<AVCodecContext>?
+    private var packet: UnsafeMutablePointer<AVPacket>?
+    private var picture: UnsafeMutablePointer<AVFrame>?
+    /// The last picture skipped on the way to a seek's target: shown if the clip ends first.
+    private var skipped: UnsafeMutablePointer<AVFrame>?
+    private var scaler: OpaquePointer?
+    private var streamIndex: Int32 = -1
+    private var timeBase = 0.0
+    private var startStamp: Int64 = 0
+
+    private var pacer = TimestampPacer()
+    /// Frames delivered so far (across loops and seeks): the next frame's index.
+    private var delivered = 0
+    /// Picture packets read and pictures delivered in the current pass.
+    private var packetsThisPass = 0
+    private var framesThisPass = 0
+    /// Stream time (seconds) of the last picture delivered, and where this pass's
+    /// times start on the frames' own clock (the frames keep counting up across loops).
+    private var lastMediaTime: Double?
+    private var passOffset = 0.0
+    private var draining = false
+    private var finished = false
+    /// Why the demuxer stopped before a clean end, reported once the decoder is drained.
+    private var readFailure: Int32?
+    private var failuresInRow = 0
+    private var packetsWithoutPicture = 0
+    private var lastDecodeFailure: Int32 = 0
+    /// After a seek: pictures stamped before this time are decoded and skipped.
+    private var seekTarget: Double?
+    private var newPass = false
+
+    public convenience init(path: String, pacing: Bool = true, loop: Bool = false) throws {
+        try self.init(bytes: try MediaByteSource(path: path), path: path, pacing: pacing, loop: loop)
+    }
+
+    /// A clip or photo held in memory (the fuzz target); `name` stands for the path.
+    public convenience init(memory: [UInt8], name: String) throws {
+        try self.init(bytes: MediaByteSource(memory: memory), path: name, pacing: false, loop: false)
+    }
+
+    private init(bytes: MediaByteSource, path: String, pacing: Bool, loop: Bool) throws {
+        self.bytes = bytes
+        self.path = path
+        self.pacing = pacing
+        self.loop = loop
+        label = MediaReader.fileName(path)
+        do {
+            try open()
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    public func close() {
+        sws_freeContext(scaler)
+        scaler = nil
+        av_frame_free(&picture)
+        av_frame_free(&skipped)
+        av_packet_free(&packet)
+        avcodec_free_context(&decoder)
+        avformat_close_input(&format)
+        MediaByteSource.freeIOContext(&io)
+        bytes.close()
+        finished = true
+    }
+
+    // MARK: Opening
+
+    private func fail(_ kind: FrameSourceError.Kind, _ problem: String) -> FrameSourceError {
+        FrameSourceError(kind, path: path, problem)
+    }
+
+    private func open() throws {
+        _ = silenceFFmpeg
+        guard let ctx = avformat_alloc_context(), let io = bytes.makeIOContext(),
+              let packet = av_packet_alloc(), let picture = av_frame_alloc(), let skipped = av_frame_alloc() else {
+            throw fail(.unreadable, "out of memory while opening it")
+        }
+        self.io = io
+        self.packet = packet
+        self.picture = picture
+        self.skipped = skipped
+        ctx.pointee.pb = io
+        ctx.pointee.format_whitelist = av_strdup(MediaReader.formats)
+        ctx.pointee.probesize = MediaLimits.probeBytes
+        ctx.pointee.max_analyze_duration = MediaLimits.analyzeMicroseconds
+        ctx.pointee.interrupt_callback.callback = { _ in StopRequest.isRequested ? 1 : 0 }
+        // No demuxer may open anything beside the file (a clip's external references).
+        ctx.pointee.io_open = { _, _, _, _, _ in rc_averror(EPERM) }
+        var opened: UnsafeMutablePointer<AVFormatContext>? = ctx
+        // No file name: formats are told apart by content alone (a name would let the
+        // image2 demuxer, which opens files by name, claim a photo by its extension).
+        let status = avformat_open_input(&opened, "", nil, nil)   // frees ctx on failure
+        guard status >= 0, let fmt = opened else {
+            if StopRequest.isRequested { throw fail(.unreadable, "stopped while reading it") }
+            let empty = bytes.seek(to: 0, whence: rc_avseek_size) == 0
+            throw fail(empty ? .emptyFile : .badMagic, empty ? "empty file (0 bytes), not a video or image"
+                       : "not a video clip or photo rnnpool-cam can read (FFmpeg: \(ffmpegErrorText(status)))")
+        }
+        format = fmt
+        var codec: UnsafePointer<AVCodec>?
+        let index = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
+        guard index >= 0, let codec, let stream = fmt.pointee.streams[Int(index)] else {
+            throw fail(.badHeader, index == rc_averror_decoder_not_found
+                       ? "its picture stream is in a format FFmpeg has no decoder for"
+                       : "it holds no picture stream (\(fmt.pointee.nb_streams) other streams)")
+        }
+        streamIndex = index
+        let par = stream.pointee.codecpar!
+        announcedSize = (Int(par.pointee.width), Int(par.pointee.height))
+        if par.pointee.width != 0 || par.pointee.height != 0,
+           let why = MediaLimits.refusal(width: Int(par.pointee.width), height: Int(par.pointee.height)) {
+            throw fail(.tooLarge, why)
+        }
+        guard let dec = avcodec_alloc_context3(codec) else { throw fail(.unreadable, "out of memory while opening it") }
+        decoder = dec
+        guard avcodec_parameters_to_context(dec, par) >= 0 else { throw fail(.badHeader, "its picture stream's parameters are damaged") }
+        dec.pointee.max_pixels = Int64(MediaLimits.maxPixels)
+        dec.pointee.thread_count = 1   // one picture in flight: bounded memory
+        // A damaged picture is an error, not a picture patched up by concealment: a cut
+        // photo must say so instead of giving faces found in its grey filler.
+        dec.pointee.err_recognition |= AV_EF_EXPLODE
+        let opened2 = avcodec_open2(dec, codec, nil)
+        guard opened2 >= 0 else {
+            throw fail(.badHeader, "cannot start its \(String(cString: avcodec_get_name(par.pointee.codec_id))) decoder (\(ffmpegErrorText(opened2)))")
+        }
+        let tb = stream.pointee.time_base
+        timeBase = tb.num > 0 && tb.den > 0 ? Double(tb.num) / Double(tb.den) : 1.0 / 90_000
+        startStamp = stream.pointee.start_time != rc_av_nopts_value ? stream.pointee.start_time : 0
+        for rate in [stream.pointee.avg_frame_rate, stream.pointee.r_frame_rate] where rate.num > 0 && rate.den > 0 {
+            let fps = Double(rate.num) / Double(rate.den)
+            if fps.isFinite, fps > 0, fps <= 1000 { nominalFPS = fps; break }
+        }
+        let codecName = String(cString: avcodec_get_name(par.pointee.codec_id))
+        label = announcedSize.width > 0
+            ? "\(MediaReader.fileName(path)) \(announcedSize.width)x\(announcedSize.height) \(codecName)"
+            : "\(MediaReader.fileName(path)) \(codecName)"
+    }
+
+    private static func fileName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    // MARK: Reading
+
+    public func nextFrame() throws -> Frame? {
+        guard !finished, let decoder, let picture else { return nil }
+        while true {
+            let received = avcodec_receive_frame(decoder, picture)
+            if received == 0 {
+                failuresInRow = 0
+                packetsWithoutPicture = 0
+                if let frame = try deliver(picture) { return frame }
+                continue
+            }
+            if received == rc_averror_eof {
+                if let frame = try endOfPass() { return frame }
+                if finished { return nil }
+                continue
+            }
+            if received != rc_averror_eagain { try noteFailure(received) }
+            try feedDecoder(decoder)
+            if finished { return nil }
+        }
+    }
+
+    /// Sends the next packet of the picture stream to the decoder (or the end-of-stream
+    /// signal once the file has no more).
+    private func feedDecoder(_ decoder: UnsafeMutablePointer<AVCodecContext>) throws {
+        guard !draining, let format, let packet else {
+            if !draining { finished = true }
+            return
+        }
+        while true {
+            let read = av_read_frame(format, packet)
+            if read < 0 {
+                if StopRequest.isRequested { finished = true; return }
+                if read != rc_averror_eof { readFailure = read }
+                draining = true
+                _ = avcodec_send_packet(decoder, nil)
+                return
+            }
+            defer { av_packet_unref(packet) }
+            guard packet.pointee.stream_index == streamIndex else { continue }
+            packetsThisPass += 1
+            packetsWithoutPicture += 1
+            if packetsWithoutPicture > MediaLimits.packetsWithoutPicture {
+                finished = true
+                throw fail(.badHeader, "\(MediaLimits.packetsWithoutPicture) packets in a row gave no picture; played \(framesThisPass) frames")
+            }
+            let sent = avcodec_send_packet(decoder, packet)
+            if sent < 0 && sent != rc_averror_eagain { try noteFailure(sent) }
+            return
+        }
+    }
+
+    private func noteFailure(_ code: Int32) throws {
+        lastDecodeFailure = code
+        failuresInRow += 1
+        if failuresInRow >= MediaLimits.failuresInRow {
+            finished = true
+            throw fail(.badHeader, "\(failuresInRow) pictures in a row failed to decode (\(decodeFailureText(code))); played \(framesThisPass) frames")
+        }
+    }
+
+    private func decodeFailureText(_ code: Int32) -> String {
+        code == rc_averror(EINVAL) || code == rc_averror_enomem
+            ? "\(ffmpegErrorText(code)); pictures above \(MediaLimits.maxPixels) pixels (3840x2160) are refused"
+            : ffmpegErrorText(code)
+    }
+
+    /// The decoder gave its last picture of this pass: a picture held back by a seek
+    /// past the end, a damaged or cut file reported, the next pass of a loop, or the end.
+    private func endOfPass() throws -> Frame? {
+        if seekTarget != nil, let skipped, skipped.pointee.width > 0 {
+            seekTarget = nil
+            return try deliver(skipped)
+        }
+        let wholeFile = framesThisPass > 0 && readFailure == nil
+        if framesThisPass == 0 && delivered == 0 {
+            finished = true
+            let why = readFailure.map { ffmpegErrorText($0) } ?? (lastDecodeFailure != 0 ? decodeFailureText(lastDecodeFailure) : "the stream is empty")
+            throw fail(.truncated, "no picture could be decoded from it (\(why))")
+        }
+        if let failure = readFailure {
+            finished = true
+            throw fail(.truncated, "cannot read past frame \(framesThisPass) (\(ffmpegErrorText(failure))); the file is cut or damaged")
+        }
+        if let cut = cutShort {
+            finished = true
+            throw fail(.truncated, cut)
+        }
+        if let expected = expectedPackets, packetsThisPass < expected {
+            finished = true
+            throw fail(.truncated, "the file was cut: its index lists \(expected) pictures, \(packetsThisPass) are there; played \(framesThisPass) frames")
+        }
+        guard loop && wholeFile else {
+            finished = true
+            return nil
+        }
+        try rewind(to: 0)
+        passOffset += (lastMediaTime ?? 0) + frameInterval
+        lastMediaTime = nil
+        framesThisPass = 0
+        packetsThisPass = 0
+        newPass = true
+        return nil
+    }
+
+    /// Pictures the container's index promises (MP4 and MOV list every sample).
+    private var expectedPackets: Int? {
+        guard let format, let stream = format.pointee.streams[Int(streamIndex)] else { return nil }
+        let n = stream.pointee.nb_frames
+        return n > 0 && n < Int64(Int32.max) ? Int(n) : nil
+    }
+
+    /// Why the pass ended early although the demuxer saw a clean end: the stream's (or
+    /// the file's) stated duration runs on past the last picture by more than a second
+    /// (a WebM cut in a cluster ends quietly).
+    private var cutShort: String? {
+        guard let format, let stream = format.pointee.streams[Int(streamIndex)], let last = lastMediaTime else { return nil }
+        var duration: Double?
+        if stream.pointee.duration > 0 && stream.pointee.duration != rc_av_nopts_value {
+            duration = Double(stream.pointee.duration) * timeBase
+        } else if format.pointee.duration > 0 && format.pointee.duration != rc_av_nopts_value {
+            duration = Double(format.pointee.duration) / Double(AV_TIME_BASE)
+        }
+        guard let duration, duration.isFinite, last + frameInterval < duration - max(1, 2 * frameInterval) else { return nil }
+        func tenths(_ x: Double) -> String { let t = Int((x * 10).rounded()); return "\(t / 10).\(t % 10)" }
+        let said = tenths(duration), got = tenths(last + frameInterval)
+        return "the file was cut: it says it lasts \(said) s, its pictures end at \(got) s; played \(framesThisPass) frames"
+    }
+
+    /// Seconds between pictures: the nominal rate's, else 1/25.
+    private var frameInterval: Double { 1 / (nominalFPS ?? 25) }
+
+    /// Moves the demuxer to the key picture at or before `seconds` into the stream and
+    /// restarts the decoder.
+    private func rewind(to seconds: Double) throws {
+        guard let format, let decoder else { return }
+        let stamp = startStamp &+ Int64((max(0, seconds) / timeBase).rounded(.down))
+        guard bytes.isSeekable, av_seek_frame(format, streamIndex, stamp, AVSEEK_FLAG_BACKWARD) >= 0 else {
+            finished = true
+            throw fail(.notAFile, bytes.isSeekable
+                ? "cannot go back in it for --loop (FFmpeg could not seek); played \(framesThisPass) frames once"
+                : "cannot start over for --loop: it is not a regular file (a pipe?); played \(framesThisPass) frames once")
+        }
+        avcodec_flush_buffers(decoder)
+        draining = false
+        readFailure = nil
+        failuresInRow = 0
+        packetsWithoutPicture = 0
+        if let skipped { av_frame_unref(skipped) }
+    }
+
+    /// Turns a decoded picture into a frame, or nil when it is skipped on the way to a
+    /// seek's target.
+    private func deliver(_ decoded: UnsafeMutablePointer<AVFrame>) throws -> Frame? {
+        let w = Int(decoded.pointee.width), h = Int(decoded.pointee.height)
+        if let why = MediaLimits.refusal(width: w, height: h) {
+            finished = true
+            throw fail(.tooLarge, why)
+        }
+        let stamp = decoded.pointee.best_effort_timestamp
+        let mediaTime = stamp != rc_av_nopts_value
+            ? Double(stamp &- startStamp) * timeBase
+            : (lastMediaTime.map { $0 + frameInterval } ?? 0)
+        if let target = seekTarget, mediaTime < target - frameInterval / 2 {
+            if let skipped, decoded != skipped {
+                av_frame_unref(skipped)
+                av_frame_move_ref(skipped, decoded)
+            }
+            return nil
+        }
+        seekTarget = nil
+        if pacing && !pacer.wait(forMediaTime: passOffset + mediaTime) {
+            finished = true
+            return nil
+        }
+        guard var frame = convert(decoded, width: w, height: h) else {
+            finished = true
+            throw fail(.badHeader, "its pictures are in a pixel format that cannot be converted to gray")
+        }
+        frame.timestamp = passOffset + mediaTime
+        frame.index = delivered
+        frame.startsNewPass = newPass
+        newPass = false
+        lastMediaTime = mediaTime
+        delivered += 1
+        framesThisPass += 1
+        av_frame_unref(decoded)
+        return frame
+    }
+
+    /// 8-bit full-range luma, plus 4:2:0 chroma for a colour picture: FFmpeg's swscale,
+    /// written straight into the frame's planes.
+    private func convert(_ decoded: UnsafeMutablePointer<AVFrame>, width w: Int, height h: Int) -> Frame? {
+        let source = AVPixelFormat(rawValue: decoded.pointee.format)
+        guard let desc = av_pix_fmt_desc_get(source) else { return nil }
+        let colour = desc.pointee.nb_components > 2 || desc.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL) != 0
+        let target = colour ? AV_PIX_FMT_YUVJ420P : AV_PIX_FMT_GRAY8
+        scaler = sws_getCachedContext(scaler, Int32(w), Int32(h), source, Int32(w), Int32(h), target,
+                                      Int32(SWS_BICUBIC), nil, nil, nil)
+        guard let scaler else { return nil }
+        let chroma = ChromaSubsampling.c420.planeSize(width: w, height: h)
+        var luma = [UInt8](repeating: 0, count: w * h)
+        var cb = [UInt8](repeating: 0, count: colour ? chroma.width * chroma.height : 0)
+        var cr = cb
+        let data = decoded.pointee.data, lines = decoded.pointee.linesize
+        var src: [UnsafePointer<UInt8>?] = [UnsafePointer(data.0), UnsafePointer(data.1), UnsafePointer(data.2), UnsafePointer(data.3)]
+        var srcStride: [Int32] = [lines.0, lines.1, lines.2, lines.3]
+        let rows = luma.withUnsafeMutableBufferPointer { y in
+            cb.withUnsafeMutableBufferPointer { u in
+                cr.withUnsafeMutableBufferPointer { v in
+                    var dst: [UnsafeMutablePointer<UInt8>?] = [y.baseAddress, u.baseAddress, v.baseAddress, nil]
+                    var dstStride: [Int32] = [Int32(w), colour ? Int32(chroma.width) : 0, colour ? Int32(chroma.width) : 0, 0]
+                    return sws_scale(scaler, &src, &srcStride, 0, Int32(h), &dst, &dstStride)
+                }
+            }
+        }
+        guard rows == Int32(h) else { return nil }
+        let planes = colour ? ChromaPlanes(subsampling: .c420, width: chroma.width, height: chroma.height, cb: cb, cr: cr) : nil
+        return Frame(width: w, height: h, luma: luma, chroma: planes, timestamp: 0, index: 0)
+    }
+
+    // MARK: Seeking
+
+    public var canSeek: Bool { bytes.isSeekable && !finished }
+
+    public func seek(fromLastDeliveredBy frames: Int) -> Bool {
+        guard canSeek, let last = lastMediaTime else { return false }
+        let target = max(0, last + Double(frames) * frameInterval)
+        guard (try? rewind(to: target)) != nil else {
+            finished = false
+            return false
+        }
+        seekTarget = target
+        newPass = true
+        pacer.restart()
+        return true
+    }
+}

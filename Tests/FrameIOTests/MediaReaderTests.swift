@@ -1,0 +1,154 @@
+@testable import FrameIO
+import Foundation
+import XCTest
+
+/// Clips and photos through FFmpeg's libraries (issue 21), on files ffmpeg makes here.
+final class MediaReaderTests: XCTestCase {
+    let files = TestFiles()
+
+    private func demoFrames() throws -> [Frame] {
+        let reader = try Y4MReader(path: MediaClips.demo, pacing: false)
+        var frames: [Frame] = []
+        while let f = try reader.nextFrame() { frames.append(f) }
+        return frames
+    }
+
+    private func allFrames(_ path: String) throws -> [Frame] {
+        let reader = try MediaReader(path: path, pacing: false)
+        var frames: [Frame] = []
+        while let f = try reader.nextFrame() { frames.append(f) }
+        return frames
+    }
+
+    private func meanDifference(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        zip(a, b).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(a.count)
+    }
+
+    func testH264AndVP8ClipsGiveTheDemosFramesAtItsTimes() throws {
+        let original = try demoFrames()
+        for name in ["demo.mp4", "demo.webm"] {
+            let frames = try allFrames(try MediaClips.clip(name, in: files.directory))
+            XCTAssertEqual(frames.count, 60, name)
+            for (k, f) in frames.enumerated() {
+                XCTAssertEqual(f.index, k)
+                XCTAssertEqual(f.timestamp, Double(k) / 15, accuracy: 1e-3, name)
+                XCTAssertEqual(f.width, 320)
+                XCTAssertEqual(f.height, 240)
+                // Lossy, but the same picture: the luma is back at full range.
+                XCTAssertLessThan(meanDifference(f.luma, original[k].luma), 4, "\(name) frame \(k)")
+            }
+        }
+    }
+
+    func testPhotosReadAsThePictureTheyHold() throws {
+        let pgm = files.path("f.pgm"), png = files.path("f.png"), jpg = files.path("f.jpg"), webp = files.path("f.webp")
+        try MediaClips.make(["-i", MediaClips.demo, "-frames:v", "1", pgm])
+        for out in [png, jpg, webp] { try MediaClips.make(["-i", pgm, "-q:v", "1"] + (out == webp ? ["-lossless", "1"] : []) + [out]) }
+        let reference = try PNMImage.read(path: pgm)
+        for (path, exact) in [(png, true), (webp, true), (jpg, false)] {
+            XCTAssertEqual(PictureFileKind.of(path: path), .media)
+            let still = try StillImage.read(path: path)
+            XCTAssertEqual([still.width, still.height], [320, 240], path)
+            if exact {
+                XCTAssertEqual(still.luma, reference.luma, path)
+            } else {
+                XCTAssertLessThan(meanDifference(still.luma, reference.luma), 1.5, path)
+            }
+        }
+        XCTAssertEqual(PictureFileKind.of(path: pgm), .pnm)
+        XCTAssertEqual(PictureFileKind.of(path: MediaClips.demo), .y4m)
+    }
+
+    func testCutClipsAndPhotosAreReportedAsCut() throws {
+        let mp4 = try MediaClips.clip("demo.mp4", in: files.directory)
+        let webm = try MediaClips.clip("demo.webm", in: files.directory)
+        let fast = files.path("fast.mp4")
+        try MediaClips.make(["-i", mp4, "-c", "copy", "-movflags", "+faststart", fast])
+        let jpg = files.path("f.jpg")
+        try MediaClips.make(["-i", MediaClips.demo, "-frames:v", "1", "-q:v", "2", jpg])
+        let cuts = [
+            MediaClips.cut(fast, to: fileSize(fast) / 2, as: "cut-fast.mp4", in: files.directory),
+            MediaClips.cut(webm, to: fileSize(webm) / 2, as: "cut.webm", in: files.directory),
+            MediaClips.cut(jpg, to: fileSize(jpg) / 3, as: "cut.jpg", in: files.directory),
+            MediaClips.cut(mp4, to: fileSize(mp4) / 2, as: "cut-index-at-end.mp4", in: files.directory),
+        ]
+        for path in cuts {
+            XCTAssertThrowsError(try allFrames(path), path) { error in
+                let e = error as! FrameSourceError
+                XCTAssertTrue(e.description.hasPrefix(path + ": "), e.description)
+                XCTAssertFalse(e.description.contains("\n"))
+                XCTAssertTrue([.truncated, .badMagic].contains(e.kind), e.description)
+            }
+        }
+    }
+
+    func testGarbageAndEmptyFilesAreRefusedWithAReason() throws {
+        var seed: UInt32 = 7
+        let noise = (0..<4096).map { _ -> UInt8 in seed = seed &* 1_103_515_245 &+ 12345; return UInt8(seed >> 24) }
+        let garbage = files.write("noise.mp4", noise)
+        XCTAssertThrowsError(try MediaReader(path: garbage)) {
+            XCTAssertEqual(($0 as! FrameSourceError).kind, .badMagic)
+            XCTAssertTrue("\($0)".contains("not a video clip or photo"), "\($0)")
+        }
+        XCTAssertThrowsError(try MediaReader(path: files.write("empty.webm", [UInt8]()))) {
+            XCTAssertEqual(($0 as! FrameSourceError).kind, .emptyFile)
+        }
+        // An audio-only file is a container FFmpeg reads, with no picture in it.
+        let wav = files.path("tone.mkv")
+        try MediaClips.make(["-f", "lavfi", "-i", "sine=duration=0.2", wav])
+        XCTAssertThrowsError(try MediaReader(path: wav)) {
+            XCTAssertTrue("\($0)".contains("no picture stream"), "\($0)")
+        }
+    }
+
+    func testPicturesAboveTheLimitAreRefusedBeforeDecoding() throws {
+        let big = files.path("big.mkv")
+        try MediaClips.make(["-f", "lavfi", "-i", "color=size=4096x2304:duration=0.04", "-c:v", "ffv1", big])
+        XCTAssertThrowsError(try MediaReader(path: big)) {
+            XCTAssertEqual(($0 as! FrameSourceError).kind, .tooLarge)
+            XCTAssertTrue("\($0)".contains("4096x2304"), "\($0)")
+        }
+    }
+
+    func testStepBackSeekAndClampToTheLastFrame() throws {
+        let clip = try MediaClips.clip("demo.mp4", in: files.directory)
+        let sequential = try allFrames(clip)
+        let reader = try MediaReader(path: clip, pacing: false)
+        XCTAssertTrue(reader.canSeek)
+        for _ in 0..<10 { _ = try reader.nextFrame() }
+        XCTAssertTrue(reader.seek(fromLastDeliveredBy: -1))   // the one before frame 9
+        let back = try XCTUnwrap(reader.nextFrame())
+        XCTAssertEqual(back.luma, sequential[8].luma)
+        XCTAssertTrue(back.startsNewPass)
+        XCTAssertTrue(reader.seek(fromLastDeliveredBy: 0))    // frame 8 again
+        XCTAssertEqual(try XCTUnwrap(reader.nextFrame()).luma, sequential[8].luma)
+        XCTAssertTrue(reader.seek(fromLastDeliveredBy: 30))   // 30 frames on: frame 38
+        XCTAssertEqual(try XCTUnwrap(reader.nextFrame()).luma, sequential[38].luma)
+        XCTAssertTrue(reader.seek(fromLastDeliveredBy: 500))  // past the end: the last frame
+        XCTAssertEqual(try XCTUnwrap(reader.nextFrame()).luma, sequential[59].luma)
+        XCTAssertNil(try reader.nextFrame())
+    }
+
+    func testLoopStartsOverWithANewPassAndTimeGoingOn() throws {
+        let clip = try MediaClips.clip("demo.webm", in: files.directory)
+        let reader = try MediaReader(path: clip, pacing: false, loop: true)
+        var frames: [Frame] = []
+        for _ in 0..<70 { frames.append(try XCTUnwrap(reader.nextFrame())) }
+        XCTAssertEqual(frames.filter(\.startsNewPass).map(\.index), [60])
+        XCTAssertEqual(frames[60].luma, frames[0].luma)
+        XCTAssertEqual(frames[60].timestamp, 4.0, accuracy: 1e-3)
+        XCTAssertEqual(frames.map(\.index), Array(0..<70))
+    }
+
+    func testAClipInMemoryReadsLikeTheFile() throws {
+        let clip = try MediaClips.clip("demo.webm", in: files.directory)
+        let reader = try MediaReader(memory: files.read(clip), name: "memory.webm")
+        var n = 0
+        while try reader.nextFrame() != nil { n += 1 }
+        XCTAssertEqual(n, 60)
+    }
+
+    private func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+    }
+}
