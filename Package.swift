@@ -55,8 +55,10 @@ let package = Package(
         .systemLibrary(name: "CNcurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         // libchafa turns the frame into terminal symbols and colours for the preview.
         .systemLibrary(name: "CChafa", pkgConfig: "chafa", providers: [.apt(["libchafa-dev", "libglib2.0-dev"])]),
-        // FFmpeg's libraries read the clips and photos people have (MP4, WebM, JPEG, PNG…).
-        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
+        // FFmpeg's libraries read the clips and photos people have (MP4, WebM, JPEG, PNG…):
+        // their headers here, the libraries loaded on first use by CFFmpegLoader (linked,
+        // they would cost every run ~29 MB resident).
+        .systemLibrary(name: "CFFmpeg",
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
 
         // Reading what files and devices say without trusting it: bounded whole-file
@@ -64,7 +66,8 @@ let package = Package(
         .target(name: "InputSafety", swiftSettings: optimised),
         // Frames come in: camera capture, .y4m replay and recording, still images, clips
         // and photos through FFmpeg.
-        .target(name: "FrameIO", dependencies: ["CV4L2", "CFFmpeg", "InputSafety"], swiftSettings: optimised),
+        .target(name: "CFFmpegLoader", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "FrameIO", dependencies: ["CV4L2", "CFFmpeg", "CFFmpegLoader", "InputSafety"], swiftSettings: optimised),
         // The detector runs: model file, RAM-capped arena, streaming RNNPool network.
         // Kernels in C for instructions Swift cannot name (AVX-512 VNNI), chosen at run time.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),

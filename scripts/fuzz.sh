@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target and runs it:
 #   scripts/fuzz.sh TARGET [SECONDS] [libFuzzer flags...]
-# TARGET is y4m (the .y4m reader), pnm (the PGM/PPM reader) or model (the .rpm loader,
-# then one detection with the model). SECONDS (default 60) bounds the run; extra flags go
+# TARGET is y4m (the .y4m reader), pnm (the PGM/PPM reader), media (clips and photos
+# through FFmpeg, read from memory) or model (the .rpm loader, then one detection with
+# the model). SECONDS (default 60) bounds the run; extra flags go
 # to libFuzzer, e.g. -runs=1000000. Seeds come from Fuzz/corpus/TARGET (committed);
 # what the run finds goes to .build/fuzz/corpus-TARGET, crashes to .build/fuzz/crashes-TARGET/.
+# The media target's seeds are tiny clips and photos the ffmpeg tool makes on first use
+# (.build/fuzz/seeds-media; no media is committed).
 # Exit status: 0 when no crash was found.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-target=${1:?usage: scripts/fuzz.sh y4m|pnm|model [SECONDS] [libFuzzer flags...]}
+target=${1:?usage: scripts/fuzz.sh y4m|pnm|media|model [SECONDS] [libFuzzer flags...]}
 seconds=${2:-60}
 shift $(( $# >= 2 ? 2 : 1 ))
 
@@ -24,11 +27,38 @@ if [[ ! -f $out/InputSafety.o || -n $(find Sources/InputSafety -newer "$out/Inpu
 fi
 
 extra=()
+seeds=Fuzz/corpus/$target
 case $target in
-    y4m | pnm)
-        # FrameIO without the camera (which needs libv4l2 and is fuzzed through its fake).
+    y4m | pnm | media)
+        # FrameIO without the camera (which needs libv4l2 and is fuzzed through its fake);
+        # FFmpeg's libraries through their module map.
         mapfile -t sources < <(find Sources/FrameIO -name '*.swift' -not -path '*/V4L2/*' | sort)
-        [[ $target == y4m ]] && entry=Fuzz/Y4MReaderFuzz.swift || entry=Fuzz/PNMImageFuzz.swift ;;
+        # FFmpeg's headers (CFFmpeg) and the loader that defines its functions.
+        loader=Sources/CFFmpegLoader
+        if [[ ! -f $out/FFmpegLoader.o || $loader/FFmpegLoader.c -nt $out/FFmpegLoader.o || $loader/include/CFFmpegLoader.h -nt $out/FFmpegLoader.o ]]; then
+            clang -O2 -g -c -I $loader/include -o "$out/FFmpegLoader.o" $loader/FFmpegLoader.c
+        fi
+        printf 'module CFFmpegLoader {\n    header "%s/%s/include/CFFmpegLoader.h"\n    export *\n}\n' "$PWD" "$loader" > "$out/CFFmpegLoader.modulemap"
+        extra=(-I Sources/CFFmpeg -Xcc -fmodule-map-file="$out/CFFmpegLoader.modulemap" "$out/FFmpegLoader.o" -ldl)
+        case $target in
+            y4m) entry=Fuzz/Y4MReaderFuzz.swift ;;
+            pnm) entry=Fuzz/PNMImageFuzz.swift ;;
+            media)
+                entry=Fuzz/MediaReaderFuzz.swift
+                seeds=$out/seeds-media
+                if [[ ! -d $seeds ]]; then
+                    mkdir -p "$seeds.tmp"
+                    src=(-f lavfi -i testsrc=size=32x24:rate=5:duration=0.6)
+                    for spec in "clip.mp4 -c:v libx264 -pix_fmt yuv420p" "clip.webm -c:v libvpx" "clip.mkv -c:v ffv1" \
+                                "clip.avi -c:v mjpeg" "clip.gif" "photo.png -frames:v 1" "photo.jpg -frames:v 1" \
+                                "photo.webp -frames:v 1" "photo.bmp -frames:v 1" "photo.tiff -frames:v 1"; do
+                        read -r name args <<< "$spec"
+                        # shellcheck disable=SC2086
+                        ffmpeg -nostdin -y -v error "${src[@]}" $args "$seeds.tmp/$name"
+                    done
+                    mv "$seeds.tmp" "$seeds"
+                fi ;;
+        esac ;;
     model)
         # The engine as the product builds it: the same build variant (Package.swift)
         # and the C kernels linked, so the fuzzer runs the product's loops.
@@ -42,12 +72,12 @@ case $target in
         extra=("${variant[@]}" -Xcc -fmodule-map-file="$out/CKernels.modulemap" "$out/CKernels.o")
         entry=Fuzz/ModelLoaderFuzz.swift ;;
     *)
-        echo "fuzz: unknown target $target (y4m, pnm or model)" >&2
+        echo "fuzz: unknown target $target (y4m, pnm, media or model)" >&2
         exit 64 ;;
 esac
 
 binary=$out/fuzz-$target
-if [[ ! -x $binary || -n $(find Sources Fuzz -name '*.swift' -newer "$binary") || -n $(find Sources/CKernels -newer "$binary") ]]; then
+if [[ ! -x $binary || -n $(find Sources Fuzz -name '*.swift' -newer "$binary") || -n $(find Sources/CKernels Sources/CFFmpegLoader -newer "$binary") ]]; then
     echo "fuzz: building $binary" >&2
     swiftc "${flags[@]}" -module-name "Fuzz_$target" -I "$out" "$entry" "${sources[@]}" "$out/InputSafety.o" \
         "${extra[@]}" -o "$binary"
@@ -58,4 +88,4 @@ crashes=$out/crashes-$target/
 mkdir -p "$corpus" "$crashes"
 # New inputs go to the first directory; the committed seeds are only read.
 exec "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$crashes" "$@" "$corpus" "Fuzz/corpus/$target"
+    -artifact_prefix="$crashes" "$@" "$corpus" "$seeds"

@@ -10,7 +10,7 @@ swift test --skip-build 2>&1 | tee .build/test-output.log
 # Fuzz smoke run: each libFuzzer target for a few seconds on the committed seeds
 # (docs/FUZZING.md); a crash fails the suite and its input is kept in .build/fuzz/.
 mkdir -p .build/fuzz
-for target in y4m pnm model; do
+for target in y4m pnm media model; do
     if ! scripts/fuzz.sh "$target" 10 > ".build/fuzz/smoke-$target.log" 2>&1; then
         echo "fuzz smoke run of $target failed:" >&2
         tail -40 ".build/fuzz/smoke-$target.log" >&2

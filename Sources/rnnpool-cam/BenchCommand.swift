@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("ram-cap"), parsing: .unconditional, help: "Simulated RAM cap in bytes (262144, 256K, 1M).")
     var ramCap: ByteSize = ByteSize(bytes: 256 * 1024)
 
-    @Option(name: .long, help: "A picture (PGM/PPM) or a .y4m clip (its first frame) to time instead of the synthetic frame, e.g. assets/demo.y4m.")
+    @Option(name: .long, help: "A picture (JPEG, PNG, PGM…) or a clip (its first frame) to time instead of the synthetic frame, e.g. assets/demo.y4m.")
     var image: String?
 
     @Option(name: .long, parsing: .unconditional, help: "Size of the synthetic frame, WxH (the detector letterboxes it to its input size).")

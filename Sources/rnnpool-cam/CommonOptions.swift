@@ -50,10 +50,10 @@ struct SourceOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Camera frame rate to ask for.")
     var fps: Double?
 
-    @Flag(name: .customLong("as-fast-as-possible"), help: "Replay .y4m files without pacing them at their frame rate.")
+    @Flag(name: .customLong("as-fast-as-possible"), help: "Replay clips and .y4m files without pacing them at their frame rate.")
     var asFastAsPossible = false
 
-    @Flag(name: .customLong("loop"), help: "Replay .y4m files from the start when they end.")
+    @Flag(name: .customLong("loop"), help: "Replay clips and .y4m files from the start when they end.")
     var loop = false
 
     func validate() throws {

@@ -7,10 +7,10 @@ import FrameIO
 struct LiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "live",
-        abstract: "Detect faces live from a camera or .y4m file (the default when no subcommand is given)."
+        abstract: "Detect faces live from a camera, a video clip or a .y4m file (the default when no subcommand is given)."
     )
 
-    @Argument(help: "A V4L2 camera (/dev/videoN) or a .y4m file. Default: /dev/video0 if present, else the bundled demo.")
+    @Argument(help: "A V4L2 camera (/dev/videoN), a video clip (MP4, MKV, WebM…) or a .y4m file. Default: /dev/video0 if present, else the bundled demo.")
     var source: String?
 
     @Flag(help: "No UI: print one JSON line per frame on stdout.")

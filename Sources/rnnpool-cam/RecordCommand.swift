@@ -7,10 +7,10 @@ import FrameIO
 struct RecordCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
-        abstract: "Record a camera or .y4m file to a .y4m file (Cmono, or C420jpeg with --color)."
+        abstract: "Record a camera, a video clip or a .y4m file to a .y4m file (Cmono, or C420jpeg with --color)."
     )
 
-    @Argument(help: "A V4L2 camera (/dev/videoN) or a .y4m file.")
+    @Argument(help: "A V4L2 camera (/dev/videoN), a video clip or a .y4m file.")
     var source: String
 
     @Option(name: [.short, .customLong("output")], help: "The .y4m file to write.")

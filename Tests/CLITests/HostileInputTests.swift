@@ -76,9 +76,11 @@ final class HostileInputTests: XCTestCase {
         assertOneLineError(r, naming: file, says: "the file was cut")
     }
 
-    func testDevZeroIsASizeError() throws {
+    /// A character device is not read as a picture at all (it was read up to the 64 MiB
+    /// limit before pictures were told apart by what they are).
+    func testDevZeroIsRefusedAsADevice() throws {
         let r = try runBounded(["detect", "/dev/zero"])
-        assertOneLineError(r, naming: "/dev/zero", says: "larger than the 64 MiB limit")
+        assertOneLineError(r, naming: "/dev/zero", says: "is a device, not an image file")
     }
 
     /// A 64 MB P5 refused for its last sample stays under 100 MB: the raster is checked

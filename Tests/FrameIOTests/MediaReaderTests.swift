@@ -140,6 +140,15 @@ final class MediaReaderTests: XCTestCase {
         XCTAssertEqual(frames.map(\.index), Array(0..<70))
     }
 
+    func testReplayIsPacedByTheClipsTimestamps() throws {
+        let clip = try MediaClips.clip("demo.webm", in: files.directory)
+        let reader = try MediaReader(path: clip)
+        let started = MonotonicClock.now()
+        for _ in 0..<16 { _ = try XCTUnwrap(reader.nextFrame()) }
+        // Frame 15 is stamped 1 s after frame 0: it cannot come sooner.
+        XCTAssertGreaterThanOrEqual(MonotonicClock.now() - started, 0.98)
+    }
+
     func testAClipInMemoryReadsLikeTheFile() throws {
         let clip = try MediaClips.clip("demo.webm", in: files.directory)
         let reader = try MediaReader(memory: files.read(clip), name: "memory.webm")

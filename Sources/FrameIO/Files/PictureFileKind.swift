@@ -2,29 +2,28 @@
 import Glibc
 #endif
 
-/// Which reader a file goes to, chosen by what it holds: our own .y4m and PNM readers
-/// for their formats (no FFmpeg needed), FFmpeg for every other clip or photo, a
-/// camera for a character device.
+/// Which reader a file goes to: a character device is a camera; a name ending in
+/// `.y4m`, `.pgm`, `.ppm` or `.pnm` goes to our own reader for that format (its
+/// messages are the precise ones, and it needs no FFmpeg); any other file by what it
+/// holds: our readers for a `YUV4MPEG2` or `P2`/`P3`/`P5`/`P6` start, FFmpeg for everything else.
 public enum PictureFileKind: Equatable, Sendable {
     case y4m
     case pnm
     case media
     case device
 
-    /// By the file's first bytes; by its name where they cannot be read without taking
-    /// them from the reader (a FIFO) or the file is missing (the reader then says so).
+    /// A FIFO's first bytes cannot be looked at without taking them from its reader:
+    /// it goes by name alone; a missing file too (the reader then says so).
     public static func of(path: String) -> PictureFileKind {
         var st = stat()
         if stat(path, &st) == 0 {
-            switch st.st_mode & S_IFMT {
-            case S_IFCHR: return .device
-            case S_IFREG: if let kind = bySignature(path) { return kind }
-            default: break
-            }
-        } else if path.hasPrefix("/dev/") {
-            return .device
+            if st.st_mode & S_IFMT == S_IFCHR { return .device }
+            if let kind = byName(path) { return kind }
+            if st.st_mode & S_IFMT == S_IFREG, let kind = bySignature(path) { return kind }
+            return .media
         }
-        return byName(path)
+        if path.hasPrefix("/dev/") { return .device }
+        return byName(path) ?? .media
     }
 
     static func bySignature(_ path: String) -> PictureFileKind? {
@@ -37,16 +36,17 @@ public enum PictureFileKind: Equatable, Sendable {
 
     static func bySignature(_ head: [UInt8]) -> PictureFileKind {
         if head.starts(with: Array("YUV4MPEG2".utf8)) { return .y4m }
-        if head.count >= 2, head[0] == UInt8(ascii: "P"), (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(head[1]) {
+        // P2/P3/P5/P6: the kinds our PNM reader reads (bitmaps, P1/P4, go to FFmpeg).
+        if head.count >= 2, head[0] == UInt8(ascii: "P"), Array("2356".utf8).contains(head[1]) {
             return .pnm
         }
         return .media
     }
 
-    static func byName(_ path: String) -> PictureFileKind {
+    static func byName(_ path: String) -> PictureFileKind? {
         let lower = path.lowercased()
         if lower.hasSuffix(".y4m") { return .y4m }
-        if [".pgm", ".ppm", ".pnm", ".pbm"].contains(where: lower.hasSuffix) { return .pnm }
-        return .media
+        if [".pgm", ".ppm", ".pnm"].contains(where: lower.hasSuffix) { return .pnm }
+        return nil
     }
 }

@@ -1,4 +1,5 @@
 import CFFmpeg
+import CFFmpegLoader
 import InputSafety
 
 /// Replays a video clip (MP4, MKV, WebM, MOV, AVI…) or reads a photo (JPEG, PNG, WebP,
@@ -104,6 +105,10 @@ public final class MediaReader: SeekableFrameSource {
     }
 
     private func open() throws {
+        guard rc_ffmpeg_load() != 0 else {
+            throw fail(.unreadable, "cannot read clips or photos: FFmpeg's libraries did not load (\(String(cString: rc_ffmpeg_load_error()))); "
+                       + "on Debian: apt-get install libavformat59 libavcodec59 libswscale6")
+        }
         _ = silenceFFmpeg
         guard let ctx = avformat_alloc_context(), let io = bytes.makeIOContext(),
               let packet = av_packet_alloc(), let picture = av_frame_alloc(), let skipped = av_frame_alloc() else {

@@ -1,0 +1,139 @@
+import Foundation
+import XCTest
+
+/// What users have, through FFmpeg's libraries (issue 21): photos for `detect`, clips
+/// for replay and `record`, and the damaged ones. The clips and photos are made here
+/// with the ffmpeg tool from the demo (scripts/setup.sh installs it).
+final class MediaCommandTests: XCTestCase {
+    let scratch = Scratch()
+
+    private func ffmpeg(_ arguments: [String]) throws {
+        guard let ff = BinaryRunner.ffmpeg else {
+            XCTFail("ffmpeg is not installed (scripts/setup.sh installs it)")
+            throw BinaryRunner.MissingBinary(message: "ffmpeg")
+        }
+        let r = try BinaryRunner.tool(ff, ["-nostdin", "-y", "-v", "error"] + arguments)
+        XCTAssertEqual(r.status, 0, "ffmpeg \(arguments): \(r.stderr)")
+    }
+
+    private func clip(_ name: String) throws -> String {
+        let out = scratch.path(name)
+        let codec = name.hasSuffix(".webm") ? ["-c:v", "libvpx", "-b:v", "1M"] : ["-c:v", "libx264", "-pix_fmt", "yuv420p"]
+        try ffmpeg(["-i", BinaryRunner.demo] + codec + [out])
+        return out
+    }
+
+    /// Each JSON line's faces as [x, y, w, h] rows.
+    private func boxes(_ r: BinaryRunner.Result) throws -> [[[Double]]] {
+        try r.stdoutLines.map { line in
+            let faces = try jsonObject(line)["faces"] as? [[String: Any]] ?? []
+            return faces.map { f in ["x", "y", "w", "h"].map { (f[$0] as? NSNumber)?.doubleValue ?? .nan } }
+        }
+    }
+
+    func testDetectFindsThePGMsFacesInAPNGAndAHighQualityJPEGOfTheFrame() throws {
+        for frame in [0, 30] {
+            let pgm = scratch.path("f\(frame).pgm"), png = scratch.path("f\(frame).png"), jpg = scratch.path("f\(frame).jpg")
+            try ffmpeg(["-i", BinaryRunner.demo, "-vf", "select=eq(n\\,\(frame))", "-frames:v", "1", pgm])
+            try ffmpeg(["-i", pgm, png])
+            try ffmpeg(["-i", pgm, "-q:v", "2", jpg])
+            let r = try BinaryRunner.run(["detect", "--json", pgm, png, jpg])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let found = try boxes(r)
+            XCTAssertEqual(found.count, 3)
+            XCTAssertGreaterThanOrEqual(found[0].count, 1, "no face in frame \(frame)")
+            for (k, tolerance) in [(1, 2.0), (2, 4.0)] {
+                XCTAssertEqual(found[k].count, found[0].count, r.stdout)
+                for (a, b) in zip(found[k], found[0]) {
+                    for (u, v) in zip(a, b) { XCTAssertEqual(u, v, accuracy: tolerance, "frame \(frame): \(r.stdout)") }
+                }
+            }
+        }
+    }
+
+    func testMP4AndWebMPlayHeadlessAtTheClipsRateWithTheFaceOnEveryFrame() throws {
+        for name in ["demo.mp4", "demo.webm"] {
+            let path = try clip(name)
+            let started = Date()
+            let r = try BinaryRunner.run(["--headless", path])
+            let seconds = Date().timeIntervalSince(started)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let lines = r.stdoutLines
+            XCTAssertEqual(lines.count, 60, name)
+            for (k, line) in lines.enumerated() {
+                let o = try jsonObject(line)
+                XCTAssertEqual((o["frame"] as? NSNumber)?.intValue, k)
+                XCTAssertEqual((o["timestamp"] as? NSNumber)?.doubleValue ?? -1, Double(k) / 15, accuracy: 0.002)
+                XCTAssertGreaterThanOrEqual((o["faces"] as? [Any])?.count ?? 0, 1, "\(name) frame \(k) has no face")
+            }
+            // Paced at 15 fps: the last frame is 3.93 s after the first.
+            XCTAssertGreaterThan(seconds, 3.8, "\(name) was not paced")
+        }
+    }
+
+    func testRecordingAClipWritesTheFramesItReplays() throws {
+        let path = try clip("demo.mp4")
+        let recorded = scratch.path("rec.y4m")
+        let rec = try BinaryRunner.run(["record", path, "-o", recorded, "--as-fast-as-possible"])
+        XCTAssertEqual(rec.status, 0, rec.stderr)
+        let fromClip = try BinaryRunner.run(["--headless", "--as-fast-as-possible", path])
+        let fromRecording = try BinaryRunner.run(["--headless", "--as-fast-as-possible", recorded])
+        XCTAssertEqual(fromClip.status, 0, fromClip.stderr)
+        XCTAssertEqual(fromRecording.status, 0, fromRecording.stderr)
+        let a = try boxes(fromClip), b = try boxes(fromRecording)
+        XCTAssertEqual(a.count, 60)
+        XCTAssertEqual(a, b, "the recording does not replay the clip's frames")
+    }
+
+    func testCutGarbageAndEmptyMediaEndWithOneLineUnder100MB() throws {
+        _ = try clip("demo.webm")
+        let jpg = scratch.path("f.jpg")
+        try ffmpeg(["-i", BinaryRunner.demo, "-frames:v", "1", "-q:v", "2", jpg])
+        let whole = scratch.read("demo.webm"), photo = scratch.read("f.jpg")
+        var seed: UInt32 = 99
+        let noise = (0..<20_000).map { _ -> UInt8 in seed = seed &* 1_103_515_245 &+ 12345; return UInt8(seed >> 24) }
+        let cases = [
+            scratch.write("cut.webm", Array(whole.prefix(whole.count / 2))),
+            scratch.write("cut.jpg", Array(photo.prefix(photo.count / 3))),
+            scratch.write("noise.mp4", noise),
+            scratch.write("empty.mkv", []),
+        ]
+        for (k, path) in cases.enumerated() {
+            // `detect` reads a clip's first frame, which a clip cut later still has.
+            let detect = path.hasSuffix("cut.webm") ? [] : [["detect", path]]
+            for command in [["--headless", path], ["record", path, "-o", scratch.path("out\(k).y4m")]] + detect {
+                let run = try MeasuredRun.run(command, directory: scratch.directory,
+                                              addressSpaceLimitKiB: BinaryRunner.addressSpaceLimitKiB)
+                XCTAssertNil(run.signal, "\(command) died by a signal")
+                XCTAssertTrue((1...125).contains(run.result.status), "\(command): exit \(run.result.status)")
+                let errLines = run.result.stderr.split(separator: "\n")
+                XCTAssertTrue(errLines.contains { $0.hasPrefix("rnnpool-cam: \(path): ") }, "\(command): \(run.result.stderr)")
+                XCTAssertFalse(run.result.stderr.unicodeScalars.contains { $0.value < 32 && $0 != "\n" })
+                XCTAssertLessThan(run.peakResidentBytes, 100 << 20, "\(command)")
+            }
+        }
+    }
+
+    /// A clip arriving slowly through a FIFO: the reader polls, so SIGINT in the middle
+    /// of a read ends the run within 2 s.
+    func testSIGINTDuringASlowReadStopsWithinTwoSeconds() throws {
+        let webm = try clip("demo.webm")
+        let fifo = scratch.path("slow.webm")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // Half the clip, then the writer keeps the FIFO open and silent.
+        let writer = try BinaryRunner.launch("/bin/sh", ["-c", "exec >\"$1\"; head -c \(fileSize(webm) / 2) \"$0\"; exec sleep 60",
+                                                         webm, fifo])
+        defer { kill(writer.pid, SIGKILL) }
+        let child = try BinaryRunner.start([fifo, "--headless", "--as-fast-as-possible"])
+        XCTAssertTrue(waitUntil { fileSize(child.outPath) > 0 }, "no frame came through the FIFO")
+        Thread.sleep(forTimeInterval: 1)   // the half is read: the reader now waits for more
+        let sent = Date()
+        kill(child.pid, SIGINT)
+        XCTAssertTrue(waitUntil(timeout: 10) { !child.process.isRunning }, "still running 10 s after SIGINT")
+        if child.process.isRunning { kill(child.pid, SIGKILL) }
+        let seconds = Date().timeIntervalSince(sent)
+        let r = BinaryRunner.collect(child)
+        XCTAssertEqual(r.status, 130, r.stderr)
+        XCTAssertLessThan(seconds, 2)
+    }
+}
