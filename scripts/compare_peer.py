@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Our detector beside Ultra-Light RFB-320 on the val split, in one table.
+"""Our detector beside Ultra-Light RFB-320 (or RFB-640) on the val split, in one table.
 
   python -m scripts.compare_peer                       # assets/models/rnnpool-face.rpm
   python -m scripts.compare_peer --model other.rpm --markdown
+  python -m scripts.compare_peer --peer version-RFB-640.onnx --detections ours-640.jsonl
+      (ours-640.jsonl: `rnnpool-cam detect --json --threshold 0.05 --input-size 640x480` on
+      the val JPEGs; RFB-640's file is in the Ultra-Light repository, models/onnx/)
 
 Both detectors see the same pixels: each val JPEG through our exact letterbox to
 320x240 gray (RFB-320 gets the gray plane replicated to RGB, `(p - 127) / 128`, as its
@@ -24,25 +27,27 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 from scripts.train.boxes import nms
 from scripts.train.dataset import DEFAULT_DATA, face_arrays, load_labels
-from scripts.train.evaluate import BUCKETS, bucket_of, evaluate, match_image, predict
+from scripts.train.evaluate import BUCKETS, bucket_of, evaluate, load_jsonl_detections, match_image, predict
 from scripts.train.letterbox import boxes_to_source, letterbox
 
 PEER = os.path.normpath(os.path.join(REPO, "..", "shared", "peers", "version-RFB-320.onnx"))
 
 
-def rfb320(session, images, threshold=0.05, top_k=200, nms_iou=0.3):
+def rfb(session, images, threshold=0.05, top_k=200, nms_iou=0.3):
+    """RFB-320 or RFB-640 (the input size is read from the ONNX file) on source images."""
+    _, _, h, w = session.get_inputs()[0].shape
     out = []
     for im in images:
-        lb = letterbox(im, 320, 240).astype(np.float32)
+        lb = letterbox(im, w, h).astype(np.float32)
         x = np.repeat(((lb - 127.0) / 128.0)[None, None], 3, 1)
         scores, boxes = session.run(None, {"input": x})
         s, b = scores[0, :, 1], boxes[0]
         keep = np.nonzero(s >= threshold)[0]
-        xywh = np.stack([b[keep, 0] * 320, b[keep, 1] * 240, (b[keep, 2] - b[keep, 0]) * 320,
-                         (b[keep, 3] - b[keep, 1]) * 240], -1).astype(np.float64)
+        xywh = np.stack([b[keep, 0] * w, b[keep, 1] * h, (b[keep, 2] - b[keep, 0]) * w,
+                         (b[keep, 3] - b[keep, 1]) * h], -1).astype(np.float64)
         k = nms(xywh, s[keep], nms_iou, top_k, top_k)
         det = np.concatenate([xywh[k], s[keep][k][:, None]], 1) if len(k) else np.zeros((0, 5))
-        out.append(boxes_to_source(det, im.shape[1], im.shape[0]).reshape(-1, 5))
+        out.append(boxes_to_source(det, im.shape[1], im.shape[0], w, h).reshape(-1, 5))
     return out
 
 
@@ -77,6 +82,8 @@ def main(argv=None):
     ap.add_argument("--data", default=DEFAULT_DATA)
     ap.add_argument("--peer-threshold", type=float, default=0.7)
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    ap.add_argument("--detections", help="ours from `rnnpool-cam detect --json` lines (e.g. with --input-size "
+                                         "640x480) instead of the model file through Python at 320x240")
     args = ap.parse_args(argv)
     import onnxruntime as ort
     import torch
@@ -86,10 +93,12 @@ def main(argv=None):
     images = [np.asarray(Image.open(os.path.join(args.data, e["image"])).convert("L"), np.uint8) for e in entries]
     header, tensors = read_rpm(args.model)
     check_model(header, tensors, args.model)
-    ours = predict(header, tensors, images, 0.05)
+    ours = load_jsonl_detections(args.detections, entries) if args.detections else predict(header, tensors, images, 0.05)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = 1
-    peer = rfb320(ort.InferenceSession(args.peer, opts, providers=["CPUExecutionProvider"]), images)
+    session = ort.InferenceSession(args.peer, opts, providers=["CPUExecutionProvider"])
+    peer_name = f"RFB-{session.get_inputs()[0].shape[3]}"
+    peer = rfb(session, images)
     res = {name: (evaluate(entries, d), evaluate(entries, d, iou_thr=0.3)) for name, d in (("ours", ours), ("rfb", peer))}
     rows = [("all val", lambda r: r)]
     rows += [(f"set {s}", lambda r, s=s: r["sets"][s]) for s in res["ours"][0]["sets"]]
@@ -97,7 +106,7 @@ def main(argv=None):
     cw_il = [e for e in entries if e["set"] in ("cwf", "ilc", "neg")]
     sel = [i for i, e in enumerate(entries) if e["set"] in ("cwf", "ilc", "neg")]
     ci = {n: evaluate(cw_il, [d[i] for i in sel]) for n, d in (("ours", ours), ("rfb", peer))}
-    lines = ["| val subset | faces | ours AP50 | RFB-320 AP50 | ours AP30 | RFB-320 AP30 |",
+    lines = [f"| val subset | faces | ours AP50 | {peer_name} AP50 | ours AP30 | {peer_name} AP30 |",
              "|---|---:|---:|---:|---:|---:|"]
     lines.append(f"| cwf + ilc | {ci['ours']['positives']} | {ci['ours']['AP50']:.3f} | {ci['rfb']['AP50']:.3f} | | |")
     for name, get in rows:
@@ -105,14 +114,14 @@ def main(argv=None):
         r50, r30 = get(res["rfb"][0]), get(res["rfb"][1])
         lines.append(f"| {name} | {o50['positives']} | {o50['AP50']:.3f} | {r50['AP50']:.3f} | "
                      f"{o30['AP50']:.3f} | {r30['AP50']:.3f} |")
-    lines += ["", "| width | ours recall @ precision 0.9 | RFB-320 |", "|---|---:|---:|"]
+    lines += ["", f"| width | ours recall @ precision 0.9 | {peer_name} |", "|---|---:|---:|"]
     for i, (b, _, _) in enumerate(BUCKETS):
         lines.append(f"| {b} px | {recall_at_precision(entries, ours, i):.3f} | {recall_at_precision(entries, peer, i):.3f} |")
     thr = header["postprocess"]["score_threshold"]
     n_o, n_neg = boxes_per_negative(entries, ours, thr)
     n_r, _ = boxes_per_negative(entries, peer, args.peer_threshold)
     lines += ["", f"Boxes on the {n_neg} face-free val photos: ours {n_o} at its threshold {thr:.2f}, "
-                  f"RFB-320 {n_r} at {args.peer_threshold:.2f}."]
+                  f"{peer_name} {n_r} at {args.peer_threshold:.2f}."]
     text = "\n".join(lines)
     print(text if args.markdown else text.replace("|", " ").replace("---:", "").replace("---", ""))
 

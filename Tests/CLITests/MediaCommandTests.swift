@@ -71,6 +71,18 @@ final class MediaCommandTests: XCTestCase {
         }
     }
 
+    func testLoopAndFramesWorkOnAClip() throws {
+        let path = try clip("demo.webm")
+        let r = try BinaryRunner.run(["--headless", "--as-fast-as-possible", "--loop", "--frames", "75", path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let frames = try r.stdoutLines.map { try jsonObject($0) }
+        XCTAssertEqual(frames.count, 75)
+        XCTAssertEqual(frames.compactMap { ($0["frame"] as? NSNumber)?.intValue }, Array(0..<75))
+        // The second pass goes on in time, with the face found on it too.
+        XCTAssertEqual((frames[60]["timestamp"] as? NSNumber)?.doubleValue ?? 0, 4.0, accuracy: 0.002)
+        XCTAssertTrue(frames.allSatisfy { (($0["faces"] as? [Any])?.count ?? 0) >= 1 })
+    }
+
     func testRecordingAClipWritesTheFramesItReplays() throws {
         let path = try clip("demo.mp4")
         let recorded = scratch.path("rec.y4m")

@@ -129,6 +129,18 @@ final class MediaReaderTests: XCTestCase {
         XCTAssertNil(try reader.nextFrame())
     }
 
+    /// A seek forward skips packets: the end after it is still a clean end, not "cut"
+    /// (the MP4 index counts every picture).
+    func testTheEndAfterASeekForwardIsClean() throws {
+        let clip = try MediaClips.clip("demo.mp4", in: files.directory)
+        let reader = try MediaReader(path: clip, pacing: false)
+        _ = try reader.nextFrame()
+        XCTAssertTrue(reader.seek(fromLastDeliveredBy: 40))
+        var n = 0
+        while try reader.nextFrame() != nil { n += 1 }
+        XCTAssertEqual(n, 20)   // frames 40 to 59
+    }
+
     func testLoopStartsOverWithANewPassAndTimeGoingOn() throws {
         let clip = try MediaClips.clip("demo.webm", in: files.directory)
         let reader = try MediaReader(path: clip, pacing: false, loop: true)

@@ -59,6 +59,8 @@ public final class MediaReader: SeekableFrameSource {
     /// After a seek: pictures stamped before this time are decoded and skipped.
     private var seekTarget: Double?
     private var newPass = false
+    /// A seek in this pass skipped or repeated packets: the index's count says nothing.
+    private var seekedThisPass = false
 
     public convenience init(path: String, pacing: Bool = true, loop: Bool = false) throws {
         try self.init(bytes: try MediaByteSource(path: path), path: path, pacing: pacing, loop: loop)
@@ -191,7 +193,8 @@ public final class MediaReader: SeekableFrameSource {
                 if let frame = try deliver(picture) { return frame }
                 continue
             }
-            if received == rc_averror_eof {
+            // Drained: the decoder has given all it will (EAGAIN then would never end).
+            if received == rc_averror_eof || (draining && received == rc_averror_eagain) {
                 if let frame = try endOfPass() { return frame }
                 if finished { return nil }
                 continue
@@ -268,7 +271,7 @@ public final class MediaReader: SeekableFrameSource {
             finished = true
             throw fail(.truncated, cut)
         }
-        if let expected = expectedPackets, packetsThisPass < expected {
+        if !seekedThisPass, let expected = expectedPackets, packetsThisPass < expected {
             finished = true
             throw fail(.truncated, "the file was cut: its index lists \(expected) pictures, \(packetsThisPass) are there; played \(framesThisPass) frames")
         }
@@ -277,6 +280,7 @@ public final class MediaReader: SeekableFrameSource {
             return nil
         }
         try rewind(to: 0)
+        seekedThisPass = false
         passOffset += (lastMediaTime ?? 0) + frameInterval
         lastMediaTime = nil
         framesThisPass = 0
@@ -413,6 +417,7 @@ public final class MediaReader: SeekableFrameSource {
             return false
         }
         seekTarget = target
+        seekedThisPass = true
         newPass = true
         pacer.restart()
         return true
