@@ -161,6 +161,14 @@ final class MediaReaderTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(MonotonicClock.now() - started, 0.98)
     }
 
+    /// A .y4m arriving where its name cannot be seen (`cat demo.y4m | rnnpool-cam
+    /// /dev/stdin`) goes to FFmpeg, which reads it too: the same pictures as ours.
+    func testFFmpegReadsAY4MAsOurReaderDoes() throws {
+        let ours = try demoFrames()
+        let theirs = try allFrames(MediaClips.demo)
+        XCTAssertEqual(theirs.map(\.luma), ours.map(\.luma))
+    }
+
     func testAClipInMemoryReadsLikeTheFile() throws {
         let clip = try MediaClips.clip("demo.webm", in: files.directory)
         let reader = try MediaReader(memory: files.read(clip), name: "memory.webm")

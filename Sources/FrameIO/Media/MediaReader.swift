@@ -22,7 +22,7 @@ public final class MediaReader: SeekableFrameSource {
 
     /// Container formats read (FFmpeg's demuxer names). Playlists, concatenation lists
     /// and raw protocols are not among them: nothing here reads another file.
-    static let formats = "mov,matroska,avi,mpegts,flv,ogg,asf,gif,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,qoi_pipe,pgm_pipe,ppm_pipe,pbm_pipe,pam_pipe"
+    static let formats = "mov,matroska,avi,mpegts,flv,ogg,asf,gif,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,qoi_pipe,pgm_pipe,ppm_pipe,pbm_pipe,pam_pipe,yuv4mpegpipe"
 
     private let bytes: MediaByteSource
     private let pacing: Bool
