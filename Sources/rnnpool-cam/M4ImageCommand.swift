@@ -29,11 +29,11 @@ struct M4ImageCommand: ParsableCommand {
             help: "Minimum face score the firmware reports, 0 to 1 (default: the model's own, as `detect` uses).")
     var threshold: Float?
 
-    @Argument(help: "Frames: PGM/PPM pictures or .y4m clips (their first frame).")
+    @Argument(help: "Frames: pictures (JPEG, PNG, PGM…) or clips (their first frame).")
     var images: [String]
 
     func validate() throws {
-        if images.isEmpty { throw ValidationError("give at least one frame (PGM, PPM or .y4m)") }
+        if images.isEmpty { throw ValidationError("give at least one frame (a picture or a clip)") }
         if let threshold, !(threshold >= 0 && threshold <= 1) { throw optionError("--threshold must be between 0 and 1") }
     }
 
