@@ -126,6 +126,19 @@ final class MediaCommandTests: XCTestCase {
         }
     }
 
+    /// A clip through a FIFO plays once with `--loop`, and says why it stopped there.
+    func testLoopOnAPipedClipPlaysOnceAndSaysWhy() throws {
+        let webm = try clip("demo.webm")
+        let fifo = scratch.path("piped.webm")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let writer = try BinaryRunner.launch("/bin/sh", ["-c", "exec cat \"$0\" >\"$1\"", webm, fifo])
+        defer { kill(writer.pid, SIGKILL) }
+        let r = try BinaryRunner.run([fifo, "--headless", "--as-fast-as-possible", "--loop"])
+        XCTAssertEqual(r.stdoutLines.count, 60)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(r.stderr, "rnnpool-cam: \(fifo): cannot start over for --loop: it is not a regular file (a pipe?); played 60 frames once\n")
+    }
+
     /// A clip arriving slowly through a FIFO: the reader polls, so SIGINT in the middle
     /// of a read ends the run within 2 s.
     func testSIGINTDuringASlowReadStopsWithinTwoSeconds() throws {

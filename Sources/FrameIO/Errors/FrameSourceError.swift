@@ -51,6 +51,13 @@ public struct FrameSourceError: Error, CustomStringConvertible, Equatable, Senda
 }
 
 extension FrameSourceError {
+    /// `--loop` on a replay read from a pipe or FIFO: it plays once, and says why the loop
+    /// stops instead of ending quietly.
+    static func cannotLoopPipe(path: String, played frames: Int) -> FrameSourceError {
+        FrameSourceError(.notAFile, path: path,
+                         "cannot start over for --loop: it is not a regular file (a pipe?); played \(frames) frames once")
+    }
+
     /// Maps an errno from open/read/write on a plain file to a one-line error.
     static func fromFileErrno(_ code: Int32, path: String, action: String) -> FrameSourceError {
         switch code {

@@ -323,9 +323,8 @@ public final class MediaReader: SeekableFrameSource {
         let stamp = startStamp &+ Int64((max(0, seconds) / timeBase).rounded(.down))
         guard bytes.isSeekable, av_seek_frame(format, streamIndex, stamp, AVSEEK_FLAG_BACKWARD) >= 0 else {
             finished = true
-            throw fail(.notAFile, bytes.isSeekable
-                ? "cannot go back in it for --loop (FFmpeg could not seek); played \(framesThisPass) frames once"
-                : "cannot start over for --loop: it is not a regular file (a pipe?); played \(framesThisPass) frames once")
+            guard bytes.isSeekable else { throw FrameSourceError.cannotLoopPipe(path: path, played: framesThisPass) }
+            throw fail(.notAFile, "cannot go back in it for --loop (FFmpeg could not seek); played \(framesThisPass) frames once")
         }
         avcodec_flush_buffers(decoder)
         draining = false

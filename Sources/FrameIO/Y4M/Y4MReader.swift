@@ -94,10 +94,8 @@ public final class Y4MReader: SeekableFrameSource {
                 return nil
             }
             guard fseek(f, dataStart, SEEK_SET) == 0 else {
-                // A pipe or FIFO plays once: say why the loop stops instead of ending quietly.
                 finished = true
-                throw FrameSourceError(.notAFile, path: path,
-                    "cannot start over for --loop: it is not a regular file (a pipe?); played \(framesThisPass) frames once")
+                throw FrameSourceError.cannotLoopPipe(path: path, played: framesThisPass)
             }
             framesThisPass = 0
             noteFrameOffset(f)
