@@ -11,6 +11,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavutil/avutil.h>
+#include <libavutil/display.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 
@@ -21,7 +22,7 @@
 #define RC_FFMPEG_FUNCTIONS(X) \
     X(avformat, avformat_alloc_context) X(avformat, avformat_open_input) X(avformat, avformat_close_input) \
     X(avformat, av_find_best_stream) X(avformat, av_read_frame) X(avformat, av_seek_frame) \
-    X(avformat, avio_alloc_context) X(avformat, avio_context_free) \
+    X(avformat, avio_alloc_context) X(avformat, avio_context_free) X(avformat, av_stream_get_side_data) \
     X(avcodec, avcodec_alloc_context3) X(avcodec, avcodec_free_context) X(avcodec, avcodec_parameters_to_context) \
     X(avcodec, avcodec_open2) X(avcodec, avcodec_get_name) X(avcodec, avcodec_send_packet) \
     X(avcodec, avcodec_receive_frame) X(avcodec, avcodec_flush_buffers) X(avcodec, av_packet_alloc) \
@@ -29,7 +30,7 @@
     X(swscale, sws_getCachedContext) X(swscale, sws_scale) X(swscale, sws_freeContext) \
     X(avutil, av_frame_alloc) X(avutil, av_frame_free) X(avutil, av_frame_unref) X(avutil, av_frame_move_ref) \
     X(avutil, av_malloc) X(avutil, av_free) X(avutil, av_freep) X(avutil, av_strdup) X(avutil, av_strerror) \
-    X(avutil, av_log_set_level) X(avutil, av_pix_fmt_desc_get)
+    X(avutil, av_log_set_level) X(avutil, av_pix_fmt_desc_get) X(avutil, av_display_rotation_get)
 
 #define RC_POINTER(lib, name) static __typeof__(&name) rc_p_##name;
 RC_FFMPEG_FUNCTIONS(RC_POINTER)
@@ -87,6 +88,9 @@ AVIOContext *avio_alloc_context(unsigned char *buffer, int buffer_size, int writ
     return rc_p_avio_alloc_context(buffer, buffer_size, write_flag, opaque, read_packet, write_packet, seek);
 }
 void avio_context_free(AVIOContext **s) { rc_p_avio_context_free(s); }
+uint8_t *av_stream_get_side_data(const AVStream *stream, enum AVPacketSideDataType type, size_t *size) {
+    return rc_p_av_stream_get_side_data(stream, type, size);
+}
 
 AVCodecContext *avcodec_alloc_context3(const AVCodec *codec) { return rc_p_avcodec_alloc_context3(codec); }
 void avcodec_free_context(AVCodecContext **avctx) { rc_p_avcodec_free_context(avctx); }
@@ -127,3 +131,4 @@ char *av_strdup(const char *s) { return rc_p_av_strdup(s); }
 int av_strerror(int errnum, char *errbuf, size_t errbuf_size) { return rc_p_av_strerror(errnum, errbuf, errbuf_size); }
 void av_log_set_level(int level) { rc_p_av_log_set_level(level); }
 const AVPixFmtDescriptor *av_pix_fmt_desc_get(enum AVPixelFormat pix_fmt) { return rc_p_av_pix_fmt_desc_get(pix_fmt); }
+double av_display_rotation_get(const int32_t matrix[9]) { return rc_p_av_display_rotation_get(matrix); }

@@ -51,6 +51,20 @@ final class MediaCommandTests: XCTestCase {
         }
     }
 
+    /// A phone clip stored sideways (its display matrix turns it upright) shows its face
+    /// upright: found where the demo has it.
+    func testASidewaysPhoneClipIsTurnedUprightForTheDetector() throws {
+        let side = scratch.path("side.mp4"), phone = scratch.path("phone.mp4")
+        try ffmpeg(["-i", BinaryRunner.demo, "-vf", "transpose=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", side])
+        try ffmpeg(["-i", side, "-c", "copy", "-metadata:s:v:0", "rotate=90", phone])
+        let r = try BinaryRunner.run(["detect", "--json", phone, side])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let found = try boxes(r)
+        XCTAssertEqual(found[0].count, 1, r.stdout)
+        for (u, v) in zip(found[0].first ?? [], [93.0, 26, 65, 85]) { XCTAssertEqual(u, v, accuracy: 3, r.stdout) }
+        XCTAssertEqual(found[1].count, 0, "the sideways picture itself has no upright face: \(r.stdout)")
+    }
+
     func testMP4AndWebMPlayHeadlessAtTheClipsRateWithTheFaceOnEveryFrame() throws {
         for name in ["demo.mp4", "demo.webm"] {
             let path = try clip(name)

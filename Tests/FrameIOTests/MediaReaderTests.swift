@@ -169,6 +169,40 @@ final class MediaReaderTests: XCTestCase {
         XCTAssertEqual(theirs.map(\.luma), ours.map(\.luma))
     }
 
+    /// A phone clip stored sideways with a display matrix is shown upright, turned the
+    /// way ffmpeg turns it: the same picture as ffmpeg's own decode, the demo's face back
+    /// where it was.
+    func testAClipStoredSidewaysIsTurnedByItsDisplayMatrix() throws {
+        let side = files.path("side.mp4"), phone = files.path("phone.mp4"), shown = files.path("shown.pgm")
+        try MediaClips.make(["-i", MediaClips.demo, "-vf", "transpose=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", side])
+        try MediaClips.make(["-i", side, "-c", "copy", "-metadata:s:v:0", "rotate=90", phone])
+        try MediaClips.make(["-i", phone, "-frames:v", "1", "-pix_fmt", "gray", shown])
+        let reader = try MediaReader(path: phone, pacing: false)
+        XCTAssertEqual(reader.turn, .counterclockwise)
+        XCTAssertEqual(reader.announcedSize.width, 320)
+        let first = try XCTUnwrap(reader.nextFrame())
+        let ffmpegs = try PNMImage.read(path: shown)
+        XCTAssertEqual([first.width, first.height], [320, 240])
+        XCTAssertEqual(first.luma, ffmpegs.luma)
+        XCTAssertLessThan(meanDifference(first.luma, try demoFrames()[0].luma), 4)
+        let chroma = try XCTUnwrap(first.chroma)
+        XCTAssertEqual([chroma.width, chroma.height], [160, 120])
+    }
+
+    func testQuarterTurnsMoveEveryPixelWhereItBelongs() {
+        // 3x2:  a b c      clockwise: d a     counterclockwise: c f     half: f e d
+        //       d e f                 e b                        b e           c b a
+        //                             f c                        a d
+        let plane: [UInt8] = [1, 2, 3, 4, 5, 6]
+        XCTAssertEqual(QuarterTurn.clockwise.apply(plane, width: 3, height: 2).bytes, [4, 1, 5, 2, 6, 3])
+        XCTAssertEqual(QuarterTurn.counterclockwise.apply(plane, width: 3, height: 2).bytes, [3, 6, 2, 5, 1, 4])
+        XCTAssertEqual(QuarterTurn.half.apply(plane, width: 3, height: 2).bytes, [6, 5, 4, 3, 2, 1])
+        XCTAssertEqual(QuarterTurn(displayRotation: 90), .counterclockwise)
+        XCTAssertEqual(QuarterTurn(displayRotation: -90), .clockwise)
+        XCTAssertEqual(QuarterTurn(displayRotation: 180), .half)
+        XCTAssertEqual(QuarterTurn(displayRotation: .nan), .none)
+    }
+
     func testAClipInMemoryReadsLikeTheFile() throws {
         let clip = try MediaClips.clip("demo.webm", in: files.directory)
         let reader = try MediaReader(memory: files.read(clip), name: "memory.webm")

@@ -36,6 +36,9 @@ public final class MediaReader: SeekableFrameSource {
     private var skipped: UnsafeMutablePointer<AVFrame>?
     private var scaler: OpaquePointer?
     private var streamIndex: Int32 = -1
+    /// How the stream's display matrix says its pictures are shown (a phone clip stored
+    /// sideways): each frame is turned so, as ffmpeg's player does.
+    public private(set) var turn = QuarterTurn.none
     private var timeBase = 0.0
     private var startStamp: Int64 = 0
 
@@ -171,6 +174,11 @@ public final class MediaReader: SeekableFrameSource {
             let fps = Double(rate.num) / Double(rate.den)
             if fps.isFinite, fps > 0, fps <= 1000 { nominalFPS = fps; break }
         }
+        var matrixBytes = 0
+        if let matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &matrixBytes), matrixBytes >= 36 {
+            turn = matrix.withMemoryRebound(to: Int32.self, capacity: 9) { QuarterTurn(displayRotation: av_display_rotation_get($0)) }
+        }
+        if turn == .clockwise || turn == .counterclockwise { announcedSize = (announcedSize.height, announcedSize.width) }
         let codecName = String(cString: avcodec_get_name(par.pointee.codec_id))
         label = announcedSize.width > 0
             ? "\(MediaReader.fileName(path)) \(announcedSize.width)x\(announcedSize.height) \(codecName)"
@@ -358,7 +366,7 @@ public final class MediaReader: SeekableFrameSource {
             finished = true
             return nil
         }
-        guard var frame = convert(decoded, width: w, height: h) else {
+        guard var frame = convert(decoded, width: w, height: h).map(turn.apply) else {
             finished = true
             throw fail(.badHeader, "its pictures are in a pixel format that cannot be converted to gray")
         }
