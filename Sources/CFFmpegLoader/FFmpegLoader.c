@@ -30,7 +30,8 @@
     X(swscale, sws_getCachedContext) X(swscale, sws_scale) X(swscale, sws_freeContext) \
     X(avutil, av_frame_alloc) X(avutil, av_frame_free) X(avutil, av_frame_unref) X(avutil, av_frame_move_ref) \
     X(avutil, av_malloc) X(avutil, av_free) X(avutil, av_freep) X(avutil, av_strdup) X(avutil, av_strerror) \
-    X(avutil, av_log_set_level) X(avutil, av_pix_fmt_desc_get) X(avutil, av_display_rotation_get)
+    X(avutil, av_log_set_level) X(avutil, av_pix_fmt_desc_get) X(avutil, av_display_rotation_get) \
+    X(avutil, av_dict_get)
 
 #define RC_POINTER(lib, name) static __typeof__(&name) rc_p_##name;
 RC_FFMPEG_FUNCTIONS(RC_POINTER)
@@ -132,3 +133,6 @@ int av_strerror(int errnum, char *errbuf, size_t errbuf_size) { return rc_p_av_s
 void av_log_set_level(int level) { rc_p_av_log_set_level(level); }
 const AVPixFmtDescriptor *av_pix_fmt_desc_get(enum AVPixelFormat pix_fmt) { return rc_p_av_pix_fmt_desc_get(pix_fmt); }
 double av_display_rotation_get(const int32_t matrix[9]) { return rc_p_av_display_rotation_get(matrix); }
+AVDictionaryEntry *av_dict_get(const AVDictionary *m, const char *key, const AVDictionaryEntry *prev, int flags) {
+    return rc_p_av_dict_get(m, key, prev, flags);
+}

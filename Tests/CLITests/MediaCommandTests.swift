@@ -65,6 +65,31 @@ final class MediaCommandTests: XCTestCase {
         XCTAssertEqual(found[1].count, 0, "the sideways picture itself has no upright face: \(r.stdout)")
     }
 
+    /// A JPEG with an EXIF APP1 segment (big-endian TIFF, one IFD entry: Orientation)
+    /// right after its start marker, as a phone writes it.
+    private func withEXIFOrientation(_ jpeg: [UInt8], _ value: UInt8) -> [UInt8] {
+        let tiff: [UInt8] = Array("MM".utf8) + [0, 42, 0, 0, 0, 8, 0, 1] + [0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, value, 0, 0]
+            + [0, 0, 0, 0]
+        let app1 = Array("Exif".utf8) + [0, 0] + tiff
+        let length = app1.count + 2
+        return Array(jpeg.prefix(2)) + [0xff, 0xe1, UInt8(length >> 8), UInt8(length & 255)] + app1 + Array(jpeg.dropFirst(2))
+    }
+
+    /// A phone photo stored sideways with EXIF Orientation 6 (turn clockwise to show) is
+    /// read upright: its face is found where the demo has it.
+    func testAPhotosEXIFOrientationTurnsItUpright() throws {
+        let side = scratch.path("side.jpg")
+        try ffmpeg(["-i", BinaryRunner.demo, "-frames:v", "1", "-vf", "transpose=2", "-q:v", "2", side])
+        let phone = scratch.write("phone.jpg", withEXIFOrientation(scratch.read("side.jpg"), 6))
+        let r = try BinaryRunner.run(["detect", "--json", phone, side])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try jsonObject(r.stdoutLines[0])["width"] as? Int, 320)
+        let found = try boxes(r)
+        XCTAssertEqual(found[0].count, 1, r.stdout)
+        for (u, v) in zip(found[0].first ?? [], [92.0, 27, 66, 84]) { XCTAssertEqual(u, v, accuracy: 3, r.stdout) }
+        XCTAssertEqual(found[1].count, 0, "the sideways picture itself has no upright face: \(r.stdout)")
+    }
+
     func testMP4AndWebMPlayHeadlessAtTheClipsRateWithTheFaceOnEveryFrame() throws {
         for name in ["demo.mp4", "demo.webm"] {
             let path = try clip(name)

@@ -203,6 +203,21 @@ final class MediaReaderTests: XCTestCase {
         XCTAssertEqual(QuarterTurn(displayRotation: .nan), .none)
     }
 
+    func testEXIFOrientationsMirrorThenTurn() {
+        // 2x2:  1 2   mirrored: 2 1   EXIF 5 (transposed): 1 3   EXIF 7 (transversed): 4 2
+        //       3 4             4 3                        2 4                         3 1
+        let frame = Frame(width: 2, height: 2, luma: [1, 2, 3, 4], timestamp: 0, index: 0)
+        XCTAssertEqual(PictureOrientation(exif: 2).apply(frame).luma, [2, 1, 4, 3])
+        XCTAssertEqual(PictureOrientation(exif: 4).apply(frame).luma, [3, 4, 1, 2])
+        XCTAssertEqual(PictureOrientation(exif: 5).apply(frame).luma, [1, 3, 2, 4])
+        XCTAssertEqual(PictureOrientation(exif: 7).apply(frame).luma, [4, 2, 3, 1])
+        XCTAssertEqual(PictureOrientation(exif: 1), PictureOrientation())
+        XCTAssertEqual(PictureOrientation(exif: 99), PictureOrientation())
+        let wide = Frame(width: 3, height: 1, luma: [1, 2, 3], timestamp: 0, index: 0)
+        let shown = PictureOrientation(exif: 6).apply(wide)
+        XCTAssertEqual([shown.width, shown.height], [1, 3])
+    }
+
     func testAClipInMemoryReadsLikeTheFile() throws {
         let clip = try MediaClips.clip("demo.webm", in: files.directory)
         let reader = try MediaReader(memory: files.read(clip), name: "memory.webm")

@@ -37,7 +37,8 @@ public final class MediaReader: SeekableFrameSource {
     private var scaler: OpaquePointer?
     private var streamIndex: Int32 = -1
     /// How the stream's display matrix says its pictures are shown (a phone clip stored
-    /// sideways): each frame is turned so, as ffmpeg's player does.
+    /// sideways): each frame is turned so, as ffmpeg's player does. A photo's own EXIF
+    /// Orientation (`pictureOrientation`) takes its place where the picture has one.
     public private(set) var turn = QuarterTurn.none
     private var timeBase = 0.0
     private var startStamp: Int64 = 0
@@ -366,7 +367,8 @@ public final class MediaReader: SeekableFrameSource {
             finished = true
             return nil
         }
-        guard var frame = convert(decoded, width: w, height: h).map(turn.apply) else {
+        let orientation = exifOrientation(of: decoded) ?? PictureOrientation(turn: turn)
+        guard var frame = convert(decoded, width: w, height: h).map(orientation.apply) else {
             finished = true
             throw fail(.badHeader, "its pictures are in a pixel format that cannot be converted to gray")
         }
@@ -379,6 +381,14 @@ public final class MediaReader: SeekableFrameSource {
         framesThisPass += 1
         av_frame_unref(decoded)
         return frame
+    }
+
+    /// The EXIF Orientation a photo's decoder found (JPEG: frame metadata "Orientation",
+    /// written with leading spaces), or nil.
+    private func exifOrientation(of decoded: UnsafeMutablePointer<AVFrame>) -> PictureOrientation? {
+        guard let entry = av_dict_get(decoded.pointee.metadata, "Orientation", nil, 0), let text = entry.pointee.value,
+              let value = String(cString: text).split(separator: " ").first.flatMap({ Int($0) }) else { return nil }
+        return PictureOrientation(exif: value)
     }
 
     /// 8-bit full-range luma, plus 4:2:0 chroma for a colour picture: FFmpeg's swscale,
@@ -430,3 +440,4 @@ public final class MediaReader: SeekableFrameSource {
         return true
     }
 }
+
