@@ -147,7 +147,7 @@ public final class MediaReader: SeekableFrameSource {
         guard index >= 0, let codec, let stream = fmt.pointee.streams[Int(index)] else {
             throw fail(.badHeader, index == rc_averror_decoder_not_found
                        ? "its picture stream is in a format FFmpeg has no decoder for"
-                       : "it holds no picture stream (\(fmt.pointee.nb_streams) other streams)")
+                       : "it holds no picture stream (\(fmt.pointee.nb_streams) stream\(fmt.pointee.nb_streams == 1 ? "" : "s"), none of them video)")
         }
         streamIndex = index
         let par = stream.pointee.codecpar!
