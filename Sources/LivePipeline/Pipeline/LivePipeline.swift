@@ -23,7 +23,7 @@ public final class LivePipeline: Sendable {
     /// The source's own frame rate, when it has one (a .y4m header, a camera's setting).
     public let nominalFPS: Double?
     public let hasDetector: Bool
-    /// The source can move its play position (a .y4m file, not a camera or a pipe).
+    /// The source can move its play position (a clip or .y4m file, not a camera or a pipe).
     public let canSeek: Bool
     /// `--frames`: the source ends after this many frames, in the UI and headless alike.
     public let maxFrames: Int?

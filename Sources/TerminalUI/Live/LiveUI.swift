@@ -142,7 +142,7 @@ struct LiveSession {
     /// The player keys: step a frame (pausing) or seek 5 s, on a file.
     private mutating func player(_ command: KeyCommand) {
         guard pipeline.canSeek else {
-            show("stepping and seeking need a recording file, not a camera or a pipe")
+            show("stepping and seeking need a file (a clip or a recording), not a camera or a pipe")
             return
         }
         if command == .stepForward || command == .stepBack {
