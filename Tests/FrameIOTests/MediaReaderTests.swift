@@ -82,6 +82,14 @@ final class MediaReaderTests: XCTestCase {
         }
     }
 
+    /// A soundtrack running on past the pictures is not a cut file.
+    func testAClipWhoseSoundOutlastsItsPicturesEndsCleanly() throws {
+        let clip = files.path("sound.webm")
+        try MediaClips.make(["-i", MediaClips.demo, "-f", "lavfi", "-i", "sine=duration=7", "-c:v", "libvpx",
+                             "-c:a", "libopus", clip])
+        XCTAssertEqual(try allFrames(clip).count, 60)
+    }
+
     func testGarbageAndEmptyFilesAreRefusedWithAReason() throws {
         var seed: UInt32 = 7
         let noise = (0..<4096).map { _ -> UInt8 in seed = seed &* 1_103_515_245 &+ 12345; return UInt8(seed >> 24) }

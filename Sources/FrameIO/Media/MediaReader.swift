@@ -305,15 +305,16 @@ public final class MediaReader: SeekableFrameSource {
         return n > 0 && n < Int64(Int32.max) ? Int(n) : nil
     }
 
-    /// Why the pass ended early although the demuxer saw a clean end: the stream's (or
-    /// the file's) stated duration runs on past the last picture by more than a second
-    /// (a WebM cut in a cluster ends quietly).
+    /// Why the pass ended early although the demuxer saw a clean end: the picture
+    /// stream's stated duration (or the file's, when the picture stream is all it holds:
+    /// a soundtrack may run on past the pictures) runs on past the last picture by more
+    /// than a second (a WebM cut in a cluster ends quietly).
     private var cutShort: String? {
         guard let format, let stream = format.pointee.streams[Int(streamIndex)], let last = lastMediaTime else { return nil }
         var duration: Double?
         if stream.pointee.duration > 0 && stream.pointee.duration != rc_av_nopts_value {
             duration = Double(stream.pointee.duration) * timeBase
-        } else if format.pointee.duration > 0 && format.pointee.duration != rc_av_nopts_value {
+        } else if format.pointee.nb_streams == 1, format.pointee.duration > 0, format.pointee.duration != rc_av_nopts_value {
             duration = Double(format.pointee.duration) / Double(AV_TIME_BASE)
         }
         guard let duration, duration.isFinite, last + frameInterval < duration - max(1, 2 * frameInterval) else { return nil }
