@@ -30,10 +30,9 @@ extra=()
 seeds=Fuzz/corpus/$target
 case $target in
     y4m | pnm | media)
-        # FrameIO without the camera (which needs libv4l2 and is fuzzed through its fake);
-        # FFmpeg's libraries through their module map.
+        # FrameIO without the camera (which needs libv4l2 and is fuzzed through its fake),
+        # with FFmpeg's headers (CFFmpeg) and the loader that defines its functions.
         mapfile -t sources < <(find Sources/FrameIO -name '*.swift' -not -path '*/V4L2/*' | sort)
-        # FFmpeg's headers (CFFmpeg) and the loader that defines its functions.
         loader=Sources/CFFmpegLoader
         if [[ ! -f $out/FFmpegLoader.o || $loader/FFmpegLoader.c -nt $out/FFmpegLoader.o || $loader/include/CFFmpegLoader.h -nt $out/FFmpegLoader.o ]]; then
             clang -O2 -g -c -I $loader/include -o "$out/FFmpegLoader.o" $loader/FFmpegLoader.c
