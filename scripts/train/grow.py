@@ -51,5 +51,25 @@ def grown_state_dict(model, old_state):
     missing = [k for k in new_state if k not in old_state]
     if missing:
         raise ValueError(f"checkpoint lacks {missing[:4]}: only widths may differ")
-    return {k: _grow(v, old_state[k], k) if v.dtype.is_floating_point else old_state[k].clone()
-            for k, v in new_state.items()}
+    grown = {k: _grow(v, old_state[k], k) if v.dtype.is_floating_point else old_state[k].clone()
+             for k, v in new_state.items()}
+    _regroup_rnnpool_output(grown, old_state)
+    return grown
+
+
+def _regroup_rnnpool_output(grown, old_state):
+    """RNNPool's output is four summaries of h2 channels side by side (rows forwards,
+    rows backwards, columns forwards, columns backwards): with a wider h2 each old
+    channel moves to its summary's new place, not to the leading slice. The first
+    block's expand reads them, so its input columns are moved alike (new ones zero)."""
+    h2_old, h2_new = old_state["rnnpool.rnn2.U"].shape[0], grown["rnnpool.rnn2.U"].shape[0]
+    if h2_old == h2_new:
+        return
+    key = "blocks.0.expand.0.weight"
+    if key not in grown:
+        raise ValueError("growing RNNPool's h2 needs block 0 to have an expand layer")
+    w = grown[key]
+    regrouped = torch.zeros_like(w)
+    for k in range(4):
+        regrouped[:, k * h2_new:k * h2_new + h2_old] = w[:, k * h2_old:(k + 1) * h2_old]
+    grown[key] = regrouped

@@ -55,3 +55,19 @@ def test_the_strided_conv_twin_matches_rnnpools_output_shape_and_takes_the_share
         if not k.startswith("rnnpool."):
             assert torch.equal(state[k], v), k
     assert not any(k.startswith("rnnpool.rnn") for k in state), "no RNN in the twin"
+
+
+def test_wider_rnnpool_states_keep_the_narrow_networks_function():
+    """h1 and h2 16 -> 24: RNNPool's four summaries move apart, and block 0 reads each
+    old channel at its new place; the new hidden units are read with zero weight."""
+    torch.manual_seed(0)
+    narrow = Detector(DEFAULT_ARCH).eval()
+    wide_arch = copy.deepcopy(DEFAULT_ARCH)
+    wide_arch["rnnpool"]["hidden1"] = wide_arch["rnnpool"]["hidden2"] = 24
+    wide = Detector(wide_arch).eval()
+    wide.load_state_dict(grown_state_dict(wide, narrow.state_dict()))
+    x = torch.rand(1, 1, 240, 320) * 2 - 1
+    with torch.no_grad():
+        a, b = narrow(x), wide(x)
+    for (l1, c1), (l2, c2) in zip(a, b):
+        assert torch.allclose(l1, l2, atol=1e-5) and torch.allclose(c1, c2, atol=1e-5)
