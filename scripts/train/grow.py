@@ -73,3 +73,32 @@ def _regroup_rnnpool_output(grown, old_state):
     for k in range(4):
         regrouped[:, k * h2_new:k * h2_new + h2_old] = w[:, k * h2_old:(k + 1) * h2_old]
     grown[key] = regrouped
+
+
+def inserted_state_dict(model, old_state, at):
+    """The model's state dict for an architecture with one more block at index `at`
+    (stride 1, as many channels in as out, so it has a residual): blocks at and after
+    `at` take the old blocks one index down, the new block starts as an identity (its
+    projection's BatchNorm scale and shift zero, so it adds nothing to its input until
+    training gives it weight; its other weights keep their fresh values so that
+    gradients reach them). Heads keep their weights (their `block` indices in the
+    architecture are the caller's to renumber)."""
+    new_state = model.state_dict()
+    prefix = f"blocks.{at}."
+    out = {}
+    for k, v in new_state.items():
+        if k.startswith("blocks."):
+            i = int(k.split(".")[1])
+            if i == at:
+                out[k] = v.clone()
+                if k in (prefix + "project.1.weight", prefix + "project.1.bias"):
+                    out[k].zero_()
+                continue
+            if i > at:
+                k_old = f"blocks.{i - 1}." + k.split(".", 2)[2]
+                out[k] = old_state[k_old].clone()
+                continue
+        if k not in old_state or old_state[k].shape != v.shape:
+            raise ValueError(f"{k}: not in the checkpoint with this shape; only a block may be inserted")
+        out[k] = old_state[k].clone()
+    return out

@@ -26,7 +26,7 @@ from .augment import Augmenter, mosaic
 from .boxes import anchors_for
 from .dataset import DEFAULT_DATA, ImageStore, face_arrays, load_labels
 from .evaluate import evaluate, holds_in_model_file, predict, predict_module
-from .grow import grown_state_dict, transplanted_state_dict
+from .grow import grown_state_dict, inserted_state_dict, transplanted_state_dict
 from .export import model_header, model_tensors
 from .loss import focal_diou_loss, multibox_loss
 from .matching import match
@@ -189,6 +189,9 @@ def main(argv=None):
                                    "with a new wall-clock schedule, e.g. scripts/train/checkpoints/last.pt")
     ap.add_argument("--arch", help="a JSON file with the architecture to train (default: model.DEFAULT_ARCH); "
                     "with --init from a narrower checkpoint the weights are grown into it (grow.py)")
+    ap.add_argument("--insert-block", type=int, metavar="N",
+                    help="with --init and --arch: the architecture has one more block at index N (stride 1, "
+                         "residual), started as an identity; the later blocks take the checkpoint's (grow.py)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
@@ -236,9 +239,12 @@ def main(argv=None):
     # A checkpoint of another width (capacity study): weights grown, optimizer restarted.
     # One with another front end (the strided-conv twin): what matches is transplanted.
     shapes = {k: v.shape for k, v in model.state_dict().items()}
-    transplant = init is not None and set(shapes) != set(init["model"])
-    grown = init is not None and (transplant or any(shapes.get(k) != v.shape for k, v in init["model"].items()))
+    transplant = init is not None and args.insert_block is None and set(shapes) != set(init["model"])
+    grown = init is not None and (transplant or args.insert_block is not None
+                                  or any(shapes.get(k) != v.shape for k, v in init["model"].items()))
     adapt = transplanted_state_dict if transplant else grown_state_dict
+    if args.insert_block is not None:
+        adapt = lambda m, sd: inserted_state_dict(m, sd, args.insert_block)  # noqa: E731
     if init is not None:
         model.load_state_dict(adapt(model, init["model"]) if grown else init["model"])
     model.to(dev)

@@ -71,3 +71,23 @@ def test_wider_rnnpool_states_keep_the_narrow_networks_function():
         a, b = narrow(x), wide(x)
     for (l1, c1), (l2, c2) in zip(a, b):
         assert torch.allclose(l1, l2, atol=1e-5) and torch.allclose(c1, c2, atol=1e-5)
+
+
+def test_an_inserted_block_starts_as_an_identity():
+    """One more stride-1 block at stride 16 (index 4), the stride-16 head reading it: the
+    grown network computes the old one's outputs, the later block runs the old weights."""
+    from scripts.train.grow import inserted_state_dict
+    torch.manual_seed(0)
+    old = Detector(DEFAULT_ARCH).eval()
+    arch = copy.deepcopy(DEFAULT_ARCH)
+    arch["blocks"].insert(4, copy.deepcopy(arch["blocks"][3]))
+    for h in arch["heads"]:
+        h["block"] = {3: 4, 4: 5}.get(h["block"], h["block"])
+    new = Detector(arch).eval()
+    new.load_state_dict(inserted_state_dict(new, old.state_dict(), 4))
+    assert torch.equal(new.state_dict()["blocks.5.project.0.weight"], old.state_dict()["blocks.4.project.0.weight"])
+    x = torch.rand(1, 1, 240, 320) * 2 - 1
+    with torch.no_grad():
+        a, b = old(x), new(x)
+    for (l1, c1), (l2, c2) in zip(a, b):
+        assert torch.allclose(l1, l2, atol=1e-5) and torch.allclose(c1, c2, atol=1e-5)
