@@ -29,6 +29,7 @@
     X(avcodec, av_packet_free) X(avcodec, av_packet_unref) \
     X(swscale, sws_getCachedContext) X(swscale, sws_scale) X(swscale, sws_freeContext) \
     X(avutil, av_frame_alloc) X(avutil, av_frame_free) X(avutil, av_frame_unref) X(avutil, av_frame_move_ref) \
+    X(avutil, av_frame_get_buffer) \
     X(avutil, av_malloc) X(avutil, av_free) X(avutil, av_freep) X(avutil, av_strdup) X(avutil, av_strerror) \
     X(avutil, av_log_set_level) X(avutil, av_pix_fmt_desc_get) X(avutil, av_display_rotation_get) \
     X(avutil, av_dict_get)
@@ -125,6 +126,7 @@ AVFrame *av_frame_alloc(void) { return rc_p_av_frame_alloc(); }
 void av_frame_free(AVFrame **frame) { rc_p_av_frame_free(frame); }
 void av_frame_unref(AVFrame *frame) { rc_p_av_frame_unref(frame); }
 void av_frame_move_ref(AVFrame *dst, AVFrame *src) { rc_p_av_frame_move_ref(dst, src); }
+int av_frame_get_buffer(AVFrame *frame, int align) { return rc_p_av_frame_get_buffer(frame, align); }
 void *av_malloc(size_t size) { return rc_p_av_malloc(size); }
 void av_free(void *ptr) { rc_p_av_free(ptr); }
 void av_freep(void *ptr) { rc_p_av_freep(ptr); }

@@ -226,6 +226,21 @@ final class MediaReaderTests: XCTestCase {
         XCTAssertEqual([shown.width, shown.height], [1, 3])
     }
 
+    /// Odd and tiny sizes, gray and colour: swscale writes into FFmpeg's padded planes
+    /// and the rows come out packed, each pixel what ffmpeg's own gray conversion gives.
+    func testOddSizedPicturesConvertRowForRow() throws {
+        for (w, h, colour) in [(1, 3, true), (3, 5, false), (33, 7, true), (17, 2, false)] {
+            let clip = files.path("odd-\(w)x\(h).mkv"), gray = files.path("odd-\(w)x\(h).gray")
+            try MediaClips.make(["-f", "lavfi", "-i", "testsrc=size=\(w)x\(h):rate=5:duration=0.4",
+                                 "-pix_fmt", colour ? "yuv444p" : "gray", "-c:v", "ffv1", clip])
+            try MediaClips.make(["-i", clip, "-f", "rawvideo", "-pix_fmt", "gray", gray])
+            let frames = try allFrames(clip)
+            XCTAssertEqual(frames.count, 2)
+            XCTAssertEqual(frames.flatMap(\.luma), files.read(gray), "\(w)x\(h)")
+            XCTAssertEqual(frames[0].chroma.map { [$0.width, $0.height] }, colour ? [(w + 1) / 2, (h + 1) / 2] : nil)
+        }
+    }
+
     func testAClipInMemoryReadsLikeTheFile() throws {
         let clip = try MediaClips.clip("demo.webm", in: files.directory)
         let reader = try MediaReader(memory: files.read(clip), name: "memory.webm")
