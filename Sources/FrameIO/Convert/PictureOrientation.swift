@@ -27,9 +27,6 @@ public struct PictureOrientation: Equatable, Sendable {
         }
     }
 
-    /// Whether the shown picture's width and height are the stored height and width.
-    public var swapsSides: Bool { turn == .clockwise || turn == .counterclockwise }
-
     public func apply(_ frame: Frame) -> Frame {
         guard mirrored else { return turn.apply(frame) }
         var f = frame

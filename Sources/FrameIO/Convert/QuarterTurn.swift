@@ -12,6 +12,9 @@ public enum QuarterTurn: Int, Sendable {
         self = QuarterTurn(rawValue: (turns + 4) % 4) ?? .none
     }
 
+    /// Whether the turned picture's width and height are the stored height and width.
+    public var swapsSides: Bool { self == .clockwise || self == .counterclockwise }
+
     /// A `width` x `height` plane turned: its new width and height, and the bytes.
     public func apply(_ plane: [UInt8], width w: Int, height h: Int) -> (width: Int, height: Int, bytes: [UInt8]) {
         switch self {

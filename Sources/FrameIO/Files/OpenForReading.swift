@@ -19,3 +19,8 @@ func openForReading(_ path: String, expecting what: String) throws -> UnsafeMuta
     }
     return f
 }
+
+/// The last component of `path`, for labels ("demo.y4m" for "assets/demo.y4m").
+func fileName(of path: String) -> String {
+    path.split(separator: "/").last.map(String.init) ?? path
+}

@@ -82,7 +82,7 @@ public final class MediaReader: SeekableFrameSource {
         self.path = path
         self.pacing = pacing
         self.loop = loop
-        label = MediaReader.fileName(path)
+        label = fileName(of: path)
         do {
             try open()
         } catch {
@@ -184,15 +184,11 @@ public final class MediaReader: SeekableFrameSource {
         if let matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &matrixBytes), matrixBytes >= 36 {
             turn = matrix.withMemoryRebound(to: Int32.self, capacity: 9) { QuarterTurn(displayRotation: av_display_rotation_get($0)) }
         }
-        if turn == .clockwise || turn == .counterclockwise { announcedSize = (announcedSize.height, announcedSize.width) }
+        if turn.swapsSides { announcedSize = (announcedSize.height, announcedSize.width) }
         let codecName = String(cString: avcodec_get_name(par.pointee.codec_id))
         label = announcedSize.width > 0
-            ? "\(MediaReader.fileName(path)) \(announcedSize.width)x\(announcedSize.height) \(codecName)"
-            : "\(MediaReader.fileName(path)) \(codecName)"
-    }
-
-    private static func fileName(_ path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
+            ? "\(fileName(of: path)) \(announcedSize.width)x\(announcedSize.height) \(codecName)"
+            : "\(fileName(of: path)) \(codecName)"
     }
 
     // MARK: Reading

@@ -73,8 +73,7 @@ public final class Y4MReader: SeekableFrameSource {
         self.pacing = pacing
         self.loop = loop
         pacer = FramePacer(fps: parsed.fps)
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        label = "\(name) \(parsed.width)x\(parsed.height) \(parsed.colourspace.rawValue)"
+        label = "\(fileName(of: path)) \(parsed.width)x\(parsed.height) \(parsed.colourspace.rawValue)"
     }
 
     deinit { close() }
