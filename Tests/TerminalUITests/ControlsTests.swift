@@ -14,7 +14,7 @@ final class ControlsTests: XCTestCase {
         let noColor = TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 256,
                                                   environment: ["NO_COLOR": "1"])
         XCTAssertEqual(noColor.colors, .none)
-        XCTAssertEqual(noColor.previewModes, [.ascii, .symbols], "without colours ASCII shades best; blocks on request")
+        XCTAssertEqual(noColor.previewModes, [.symbols, .ascii], "without colours block symbols and lines draw the shapes; ASCII on request")
         XCTAssertEqual(TerminalCapabilities.detect(codeset: "UTF-8", hasColors: true, colorCount: 256,
                                                    environment: ["NO_COLOR": ""]).colors, .palette256,
                        "an empty NO_COLOR does not count")

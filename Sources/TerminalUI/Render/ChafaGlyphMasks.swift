@@ -17,6 +17,9 @@ enum ChafaGlyphMasks {
     static func mask(for character: Character) -> UInt64 {
         guard let scalar = character.unicodeScalars.first?.value else { return 0 }
         if scalar == 0x20 { return 0 }
+        // The full block cannot be probed: chafa turns a featureless cell into a fill
+        // or a space, so a canvas allowed only U+2588 never shows it. All ink.
+        if scalar == 0x2588 { return ~0 }
         return lock.withLock {
             if let known = cache[scalar] { return known }
             let mask = probe(scalar)

@@ -95,8 +95,7 @@ final class ChafaPreview: @unchecked Sendable {
                 chafa_canvas_get_raw_colors_at(canvas, gint(x), gint(y), &fg, &bg)
                 switch colors {
                 case .none:
-                    // (ink, paper) comes back as (0, -1); an inverted cell as (-1, 0).
-                    cells.append(Cell(character, reverse: fg < 0 && bg >= 0))
+                    cells.append(colourless(character, fg: fg, bg: bg))
                 case .direct:
                     cells.append(Cell(character, foreground: .rgb(UInt32(truncatingIfNeeded: fg) & 0xffffff),
                                       background: .rgb(UInt32(truncatingIfNeeded: bg) & 0xffffff)))
@@ -106,6 +105,20 @@ final class ChafaPreview: @unchecked Sendable {
             }
         }
         return cells
+    }
+
+    /// A cell of an ink-and-paper canvas: chafa reports ink as 0 and paper as -1 for
+    /// each of the cell's two colours. (0, -1) is the symbol in ink on paper, (-1, 0)
+    /// inverted (reverse video); a featureless cell has both alike, and all ink, (0, 0),
+    /// must show as ink: a reversed space (read as a plain space it turned every bright
+    /// area of a NO_COLOR picture black).
+    static func colourless(_ character: Character, fg: gint, bg: gint) -> Cell {
+        switch (fg >= 0, bg >= 0) {
+        case (true, true): return Cell(" ", reverse: true)
+        case (false, false): return Cell(" ")
+        case (false, true): return Cell(character, reverse: true)
+        case (true, false): return Cell(character)
+        }
     }
 
     private static func palette(_ raw: gint) -> CellColor? {

