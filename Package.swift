@@ -17,6 +17,7 @@ let optimised: [SwiftSetting] = [.unsafeFlags(["-O"])]
 // by scripts/m4/build.sh for the firmware (and by scripts/fuzz.sh like here):
 //   RNNPOOL_HOST         a hosted build: Foundation, Codable, the C kernels (CKernels) linked
 //   RNNPOOL_HOST_X86_64  ... on x86-64, where the AVX-512 VNNI expand can be chosen at run time
+//   RNNPOOL_AVX512       ... built for a CPU with AVX-512 (below)
 //   RNNPOOL_FIRMWARE     the Cortex-M4 firmware (Embedded Swift, Sources/RNNPoolEngine/Core only)
 #if arch(x86_64)
 let engineVariant: [SwiftSetting] = [.define("RNNPOOL_HOST"), .define("RNNPOOL_HOST_X86_64")]
@@ -34,7 +35,13 @@ func engineTargetCPU() -> String {
     let avx512 = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains)
     return avx512 ? "skylake-avx512" : "haswell"
 }
+// RNNPOOL_AVX512: the target CPU has AVX-512, so a SIMD16<Float> is one of 32 registers;
+// without it (AVX2: two of 16) kernels keep fewer accumulators live so none spill.
+let avx512CPUs: Set<String> = ["skylake-avx512", "cascadelake", "cooperlake", "icelake-client", "icelake-server",
+                               "tigerlake", "rocketlake", "sapphirerapids", "emeraldrapids", "graniterapids",
+                               "znver4", "znver5"]
 let engineSettings: [SwiftSetting] = [.unsafeFlags(["-O", "-target-cpu", engineTargetCPU()])] + engineVariant
+    + (avx512CPUs.contains(engineTargetCPU()) ? [.define("RNNPOOL_AVX512")] : [])
 #else
 let engineSettings: [SwiftSetting] = optimised + engineVariant
 #endif

@@ -4,6 +4,27 @@ import XCTest
 
 /// Each op against values computed by hand (or by the obvious formula in Double).
 final class OpTests: XCTestCase {
+    /// RNN2's lane picking, in whatever form the engine was compiled (AVX2 permutes and
+    /// blends on this project's AVX2 machines), against its definition, for every index.
+    func testPickLanesTakesEachLaneFromTheVectorItsIndexNames() {
+        let a = SIMD16<Float>((0..<16).map { Float($0) }), b = a + 100, c = a + 200, d = a + 300
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<64 {
+            var low = SIMD16<Int32>(), high = SIMD16<Int32>()
+            for l in 0..<16 {
+                low[l] = round < 32 ? Int32((round + l) % 32) : Int32.random(in: 0..<32, using: &generator)
+                high[l] = Int32.random(in: 0..<32, using: &generator)
+            }
+            let picked = pickLanes(a, b, c, d, low, high)
+            for l in 0..<8 {
+                XCTAssertEqual(picked[l], low[l] < 16 ? a[Int(low[l])] : b[Int(low[l]) - 16], "lane \(l), index \(low[l])")
+            }
+            for l in 8..<16 {
+                XCTAssertEqual(picked[l], high[l] < 16 ? c[Int(high[l])] : d[Int(high[l]) - 16], "lane \(l), index \(high[l])")
+            }
+        }
+    }
+
     func grnn(input: Int, hidden: Int, W: [Float], U: [Float], bz: [Float], bh: [Float],
               zeta: Float, nu: Float) -> FastGRNNLanes {
         FastGRNNLanes(NetworkWeights.FastGRNN(input: input, hidden: hidden, W: W, U: U, biasZ: bz, biasH: bh,

@@ -45,6 +45,33 @@ rc_pick_lanes(rc_float16 a, rc_float16 b, rc_float16 c, rc_float16 d, rc_int16 l
     __m512 y = _mm512_permutex2var_ps((__m512)c, (__m512i)high, (__m512)d);
     return (rc_float16)_mm512_mask_blend_ps(0xFF00, x, y);
 }
+#elif defined(__AVX2__)
+#include <immintrin.h>
+/// 8 lanes picked from a (index < 16) and b (16…31), each 16 lanes as two halves: vpermps
+/// reads the index's low 3 bits, so each half is permuted whole and the index's bits 3
+/// and 4 choose the half and the vector (vblendvps reads a lane's sign bit).
+static inline __attribute__((always_inline)) __m256
+rc_pick8_avx2(__m256 a_lo, __m256 a_hi, __m256 b_lo, __m256 b_hi, __m256i index) {
+    __m256 half = _mm256_castsi256_ps(_mm256_slli_epi32(index, 28));     // bit 3 → sign
+    __m256 second = _mm256_castsi256_ps(_mm256_slli_epi32(index, 27));   // bit 4 → sign
+    __m256 from_a = _mm256_blendv_ps(_mm256_permutevar8x32_ps(a_lo, index), _mm256_permutevar8x32_ps(a_hi, index), half);
+    __m256 from_b = _mm256_blendv_ps(_mm256_permutevar8x32_ps(b_lo, index), _mm256_permutevar8x32_ps(b_hi, index), half);
+    return _mm256_blendv_ps(from_a, from_b, second);
+}
+
+static inline __attribute__((always_inline)) rc_float16
+rc_pick_lanes(rc_float16 a, rc_float16 b, rc_float16 c, rc_float16 d, rc_int16 low, rc_int16 high) {
+    typedef float half8 __attribute__((ext_vector_type(8)));
+    #define RC_LO(v) ((__m256)__builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7))
+    #define RC_HI(v) ((__m256)__builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15))
+    __m256i l = (__m256i)__builtin_shufflevector(low, low, 0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i h = (__m256i)__builtin_shufflevector(high, high, 8, 9, 10, 11, 12, 13, 14, 15);
+    half8 x = (half8)rc_pick8_avx2(RC_LO(a), RC_HI(a), RC_LO(b), RC_HI(b), l);
+    half8 y = (half8)rc_pick8_avx2(RC_LO(c), RC_HI(c), RC_LO(d), RC_HI(d), h);
+    #undef RC_LO
+    #undef RC_HI
+    return __builtin_shufflevector(x, y, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+}
 #else
 static inline rc_float16
 rc_pick_lanes(rc_float16 a, rc_float16 b, rc_float16 c, rc_float16 d, rc_int16 low, rc_int16 high) {
@@ -82,10 +109,12 @@ int rc_has_avx2(void);
 /// The same expand for CPUs with AVX2 but not VNNI: int8 values sign-extended to int16,
 /// two channels per 32-bit lane through vpmaddwd (exact: |w·q| ≤ 127², no saturation,
 /// unlike vpmaddubsw), the same float finish. `weights`: `pairs` blocks of 16 lanes × 2
-/// int16 (block p, lane l: w[l][2p], w[l][2p+1]); q: `2·pairs` channels a pixel (the
-/// padding bytes' weights are zero). Call only where rc_has_avx2() is 1.
+/// int16 (block p, lane l: w[l][2p], w[l][2p+1]), pairs = (cin + 1) / 2 (an odd cin's
+/// last weight is zero); q: `cin` channels a pixel, 1 ≤ cin ≤ RC_EXPAND_MAX_CHANNELS.
+/// Call only where rc_has_avx2() is 1.
+#define RC_EXPAND_MAX_CHANNELS 1024
 #if defined(__x86_64__)
-void rc_expand16_avx2(const int8_t *q, long pixelStride, long pixels, long pairs,
+void rc_expand16_avx2(const int8_t *q, long pixelStride, long pixels, long cin,
                       const int16_t *weights, const float *scale, const float *bias, float *dst);
 #endif
 

@@ -76,6 +76,14 @@ struct FastGRNNLanes {
     static let eightChainProjection = true
     #endif
 
+    /// Eight accumulator chains in the recurrent products where a SIMD16 is one register
+    /// (AVX-512: 32 of them), and on the Cortex-M4 as measured; else four.
+    #if RNNPOOL_AVX512 || RNNPOOL_FIRMWARE
+    static let eightChains = true
+    #else
+    static let eightChains = false
+    #endif
+
     /// The largest |h| a sweep of `steps` steps from h = 0 can reach, whatever its inputs:
     /// h' = keep·h~ + z·h with |h~| ≤ 1, keep = σ(ζ)(1 − z) + σ(ν) and z ∈ [0, 1], so
     /// |h'| ≤ max(σ(ζ) + σ(ν), σ(ν) + |h|) (the bound is linear in z).
@@ -143,8 +151,11 @@ struct FastGRNNLanes {
         let u = U.p
         var j = 0
         // Eight hidden units at a time: eight independent FMA chains over k (two FMA
-        // pipes of latency 4 need eight) share each h[k] load.
-        while j + 8 <= n {
+        // pipes of latency 4 need eight) share each h[k] load. Where a SIMD16 takes two
+        // registers (AVX2: 16 of them), eight chains' 16 accumulators spill to the stack
+        // at every k: four at a time there. Each sum runs over k in order either way, so
+        // the bits are the same.
+        while FastGRNNLanes.eightChains && j + 8 <= n {
             var a0 = a[j], a1 = a[j &+ 1], a2 = a[j &+ 2], a3 = a[j &+ 3]
             var a4 = a[j &+ 4], a5 = a[j &+ 5], a6 = a[j &+ 6], a7 = a[j &+ 7]
             let r0 = u + j &* n
@@ -162,6 +173,19 @@ struct FastGRNNLanes {
             scratch[j] = a0; scratch[j &+ 1] = a1; scratch[j &+ 2] = a2; scratch[j &+ 3] = a3
             scratch[j &+ 4] = a4; scratch[j &+ 5] = a5; scratch[j &+ 6] = a6; scratch[j &+ 7] = a7
             j &+= 8
+        }
+        while j + 4 <= n {
+            var a0 = a[j], a1 = a[j &+ 1], a2 = a[j &+ 2], a3 = a[j &+ 3]
+            let r0 = u + j &* n
+            for k in 0..<n {
+                let hk = h[k], r = r0 + k
+                a0.addProduct(r[0], hk)
+                a1.addProduct(r[n], hk)
+                a2.addProduct(r[2 &* n], hk)
+                a3.addProduct(r[3 &* n], hk)
+            }
+            scratch[j] = a0; scratch[j &+ 1] = a1; scratch[j &+ 2] = a2; scratch[j &+ 3] = a3
+            j &+= 4
         }
         while j < n {
             var aj = a[j]

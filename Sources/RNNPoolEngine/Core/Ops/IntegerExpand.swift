@@ -13,6 +13,8 @@ final class IntegerExpand: @unchecked Sendable {
     let kernel: Kernel
     /// VNNI: channels a pixel, rounded up to 4. AVX2: channel pairs a pixel.
     let blocks: Int
+    /// The input's channels a pixel (what the AVX2 kernel reads of each).
+    let channels: Int
     let bytes: UnsafeMutablePointer<Int8>?
     let words: UnsafeMutablePointer<Int16>?
     /// VNNI: per channel the 128 · Σ q that the kernel subtracts (it reads inputs as q + 128).
@@ -23,7 +25,9 @@ final class IntegerExpand: @unchecked Sendable {
     static func forBlock(integers: FloatBuffer?, scale: FloatBuffer?, cin: Int, midPadded: Int) -> IntegerExpand? {
         guard let integers, scale != nil, midPadded % 16 == 0 else { return nil }
         if rc_has_avx512_vnni() != 0 { return IntegerExpand(vnni: integers.p, cin: cin, midPadded: midPadded) }
-        if rc_has_avx2() != 0 { return IntegerExpand(avx2: integers.p, cin: cin, midPadded: midPadded) }
+        if rc_has_avx2() != 0, cin <= Int(RC_EXPAND_MAX_CHANNELS) {
+            return IntegerExpand(avx2: integers.p, cin: cin, midPadded: midPadded)
+        }
         return nil
     }
 
@@ -32,6 +36,7 @@ final class IntegerExpand: @unchecked Sendable {
         kernel = .vnni
         let cin4 = (cin + 3) & ~3
         blocks = cin4
+        channels = cin
         let groups = mp / 16, perGroup = cin4 * 16
         let b = UnsafeMutablePointer<Int8>.allocate(capacity: max(1, groups * perGroup))
         b.initialize(repeating: 0, count: max(1, groups * perGroup))
@@ -55,6 +60,7 @@ final class IntegerExpand: @unchecked Sendable {
         kernel = .avx2
         let pairs = (cin + 1) / 2
         blocks = pairs
+        channels = cin
         let groups = mp / 16, perGroup = pairs * 32
         let w = UnsafeMutablePointer<Int16>.allocate(capacity: max(1, groups * perGroup))
         w.initialize(repeating: 0, count: max(1, groups * perGroup))
@@ -84,7 +90,7 @@ final class IntegerExpand: @unchecked Sendable {
             rc_expand16_vnni(row, pixelStride, pixels, blocks, bytes! + (g / 16) * blocks * 16, correction! + g,
                              scale + g, bias + g, out)
         case .avx2:
-            rc_expand16_avx2(row, pixelStride, pixels, blocks, words! + (g / 16) * blocks * 32, scale + g, bias + g, out)
+            rc_expand16_avx2(row, pixelStride, pixels, channels, words! + (g / 16) * blocks * 32, scale + g, bias + g, out)
         }
     }
 }

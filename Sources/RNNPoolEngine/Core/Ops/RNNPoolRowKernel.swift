@@ -371,7 +371,7 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                                      Int32(s0), Int32(s1), Int32(s2), Int32(s3),
                                      Int32(16 + s0), Int32(16 + s1), Int32(16 + s2), Int32(16 + s3))
             for j in 0..<h2 {
-                a2[j] = rc_pick_lanes(proj[j], proj[h2 &+ j], proj[2 &* h2 &+ j], proj[3 &* h2 &+ j], pick, pick)
+                a2[j] = pickLanes(proj[j], proj[h2 &+ j], proj[2 &* h2 &+ j], proj[3 &* h2 &+ j], pick, pick)
             }
             #else
             let a2f = floats(a2), projf = floats(proj)
@@ -404,3 +404,14 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
         }
     }
 }
+
+#if RNNPOOL_HOST
+/// `rc_pick_lanes` (CKernels.h) as the engine is compiled: its AVX-512 or AVX2 form where
+/// the target CPU has one, else the lane loop. Lanes 0–7 from a (index < 16) or b, 8–15
+/// from c or d.
+@inline(__always)
+func pickLanes(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>, _ d: SIMD16<Float>,
+               _ low: SIMD16<Int32>, _ high: SIMD16<Int32>) -> SIMD16<Float> {
+    rc_pick_lanes(a, b, c, d, low, high)
+}
+#endif
