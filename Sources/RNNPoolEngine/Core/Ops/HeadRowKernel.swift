@@ -109,14 +109,27 @@ struct HeadRowKernel {
             }
         }
         var offset = 0
-        while offset + 16 <= outPadded {
+        // Eight pixels' accumulators of 16 channels are 16 ymm registers on AVX2, all it
+        // has: they spilled at every multiply-add, so there a pass takes 8 channels (the
+        // same sums in the same order).
+        while HeadRowKernel.sixteenChannelPasses && offset + 16 <= outPadded {
             pass(SIMD16<Float>.self, channels: c, offset: offset, count: count, has: has, staging: staging, out: out)
             offset += 16
+        }
+        while !HeadRowKernel.sixteenChannelPasses && offset + 8 < outPadded {
+            pass(SIMD8<Float>.self, channels: c, offset: offset, count: count, has: has, staging: staging, out: out)
+            offset += 8
         }
         if offset < outPadded {
             pass(SIMD8<Float>.self, channels: c, offset: offset, count: count, has: has, staging: staging, out: out)
         }
     }
+
+    #if RNNPOOL_AVX512 || RNNPOOL_FIRMWARE
+    static let sixteenChannelPasses = true
+    #else
+    static let sixteenChannelPasses = false
+    #endif
 
     @inline(__always)
     private func pass<V: SIMD>(_: V.Type, channels c: Int, offset: Int, count: Int, has: (Bool, Bool, Bool),

@@ -284,6 +284,12 @@ struct MBConvRowKernel {
 
     // MARK: - Phase 3: depthwise and projection
 
+    #if RNNPOOL_AVX512 || RNNPOOL_FIRMWARE
+    static let thirtyTwoChannelPasses = true
+    #else
+    static let thirtyTwoChannelPasses = false
+    #endif
+
     /// The depthwise 3×3 (+ ReLU6) of group g over the expanded rows present (`rows`,
     /// `span` vectors apart, holding the tile's input columns), each pixel's 16 outputs
     /// folded straight into the tile's projection accumulators (never stored). Four
@@ -327,34 +333,52 @@ struct MBConvRowKernel {
             let last = min(3, end &- 1 &- xo)
             let o0 = sums + xo &* cp, o1 = sums + (xo &+ min(1, last)) &* cp
             let o2 = sums + (xo &+ min(2, last)) &* cp, o3 = sums + (xo &+ last) &* cp
-            let d0 = depthwise(xo), d1 = depthwise(xo &+ min(1, last))
-            let d2 = depthwise(xo &+ min(2, last)), d3 = depthwise(xo &+ last)
-            var oc = 0
-            while oc + 32 <= cp {
-                let oh = oc &+ 16
-                var a00 = load16(o0 + oc), a01 = load16(o0 + oh), a10 = load16(o1 + oc), a11 = load16(o1 + oh)
-                var a20 = load16(o2 + oc), a21 = load16(o2 + oh), a30 = load16(o3 + oc), a31 = load16(o3 + oh)
-                for k in 0..<16 {
-                    let w = wg + (k &* cp &+ oc)
-                    let w0 = load16(w), w1 = load16(w + 16)
-                    a00.addProduct(d0[k], w0); a01.addProduct(d0[k], w1)
-                    a10.addProduct(d1[k], w0); a11.addProduct(d1[k], w1)
-                    a20.addProduct(d2[k], w0); a21.addProduct(d2[k], w1)
-                    a30.addProduct(d3[k], w0); a31.addProduct(d3[k], w1)
+            // The four pixels' depthwise outputs are read one channel at a time below:
+            // from memory that is one broadcast each, where a vector register's element
+            // at a varying k made the compiler store the whole vector again at every k.
+            var ds = (depthwise(xo), depthwise(xo &+ min(1, last)), depthwise(xo &+ min(2, last)), depthwise(xo &+ last))
+            withUnsafeMutableBytes(of: &ds) { raw in
+                let d = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                let d0 = d, d1 = d + 16, d2 = d + 32, d3 = d + 48
+                var oc = 0
+                while MBConvRowKernel.thirtyTwoChannelPasses && oc + 32 <= cp {
+                    let oh = oc &+ 16
+                    var a00 = load16(o0 + oc), a01 = load16(o0 + oh), a10 = load16(o1 + oc), a11 = load16(o1 + oh)
+                    var a20 = load16(o2 + oc), a21 = load16(o2 + oh), a30 = load16(o3 + oc), a31 = load16(o3 + oh)
+                    for k in 0..<16 {
+                        let w = wg + (k &* cp &+ oc)
+                        let w0 = load16(w), w1 = load16(w + 16)
+                        a00.addProduct(d0[k], w0); a01.addProduct(d0[k], w1)
+                        a10.addProduct(d1[k], w0); a11.addProduct(d1[k], w1)
+                        a20.addProduct(d2[k], w0); a21.addProduct(d2[k], w1)
+                        a30.addProduct(d3[k], w0); a31.addProduct(d3[k], w1)
+                    }
+                    store16(a00, o0 + oc); store16(a01, o0 + oh); store16(a10, o1 + oc); store16(a11, o1 + oh)
+                    store16(a20, o2 + oc); store16(a21, o2 + oh); store16(a30, o3 + oc); store16(a31, o3 + oh)
+                    oc &+= 32
                 }
-                store16(a00, o0 + oc); store16(a01, o0 + oh); store16(a10, o1 + oc); store16(a11, o1 + oh)
-                store16(a20, o2 + oc); store16(a21, o2 + oh); store16(a30, o3 + oc); store16(a31, o3 + oh)
-                oc &+= 32
-            }
-            while oc < cp {
-                var a0 = load8(o0 + oc), a1 = load8(o1 + oc), a2 = load8(o2 + oc), a3 = load8(o3 + oc)
-                for k in 0..<16 {
-                    let w = load8(wg + (k &* cp &+ oc))
-                    a0.addProduct(d0[k], w); a1.addProduct(d1[k], w)
-                    a2.addProduct(d2[k], w); a3.addProduct(d3[k], w)
+                // AVX2: 16 channels a pass (the 32-channel pass's eight SIMD16 accumulators are
+                // all 16 ymm registers, and spilled); each sum runs over k in the same order.
+                while oc + 16 <= cp {
+                    var a0 = load16(o0 + oc), a1 = load16(o1 + oc), a2 = load16(o2 + oc), a3 = load16(o3 + oc)
+                    for k in 0..<16 {
+                        let w = load16(wg + (k &* cp &+ oc))
+                        a0.addProduct(d0[k], w); a1.addProduct(d1[k], w)
+                        a2.addProduct(d2[k], w); a3.addProduct(d3[k], w)
+                    }
+                    store16(a0, o0 + oc); store16(a1, o1 + oc); store16(a2, o2 + oc); store16(a3, o3 + oc)
+                    oc &+= 16
                 }
-                store8(a0, o0 + oc); store8(a1, o1 + oc); store8(a2, o2 + oc); store8(a3, o3 + oc)
-                oc &+= 8
+                while oc < cp {
+                    var a0 = load8(o0 + oc), a1 = load8(o1 + oc), a2 = load8(o2 + oc), a3 = load8(o3 + oc)
+                    for k in 0..<16 {
+                        let w = load8(wg + (k &* cp &+ oc))
+                        a0.addProduct(d0[k], w); a1.addProduct(d1[k], w)
+                        a2.addProduct(d2[k], w); a3.addProduct(d3[k], w)
+                    }
+                    store8(a0, o0 + oc); store8(a1, o1 + oc); store8(a2, o2 + oc); store8(a3, o3 + oc)
+                    oc &+= 8
+                }
             }
             xo &+= 4
         }
