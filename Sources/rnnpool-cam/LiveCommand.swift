@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import FrameIO
 
-/// `rnnpool-cam [SOURCE]`: the default mode. Plays a camera or .y4m file through the
+/// `rnnpool-cam [SOURCE]`: the default mode. Plays a camera, a clip or a .y4m file through the
 /// detector, in the terminal UI or, with --headless, as JSON lines.
 struct LiveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -28,9 +28,9 @@ struct RNNPoolCam: ParsableCommand {
             .trimmingCharacters(in: .newlines)
         let keys = HelpOverlay.keys.map { "  " + $0.key.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.action }
         return """
-        Without a subcommand, plays SOURCE (a V4L2 camera such as /dev/video0, or a .y4m \
-        file) through the detector, in the terminal UI or, with --headless, as one JSON \
-        line per frame. Without SOURCE it uses /dev/video0 when it exists, else the \
+        Without a subcommand, plays SOURCE (a V4L2 camera such as /dev/video0, a video \
+        clip such as an MP4, MKV or WebM, or a .y4m file) through the detector, in the \
+        terminal UI or, with --headless, as one JSON line per frame. Without SOURCE it uses /dev/video0 when it exists, else the \
         bundled demo clip.
 
         LIVE OPTIONS:\(options.isEmpty ? "" : "\n" + options)
