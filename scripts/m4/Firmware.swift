@@ -37,6 +37,14 @@ struct Firmware {
                       + "  x=\(milli(b.x)) y=\(milli(b.y)) w=\(milli(b.w)) h=\(milli(b.h)) score=\(milli(b.score))")
             }
         }
+        #if RNNPOOL_M4_PROFILE
+        m4_profile_enter(-1)
+        // Every frame's instructions, by the layer that ran them (the letterbox and the
+        // decoding count with the layer active at the time).
+        for (i, name) in arena.layerNames.enumerated() {
+            print("profile \(name) instructions \(m4_profile_instructions(Int32(i)))")
+        }
+        #endif
         print("arena peak \(arena.peakBytes) bytes of \(m4ArenaBytes)")
         print("heap peak \(m4_heap_peak()) bytes of \(m4_heap_size())")
         print("stack peak \(m4_stack_peak()) bytes of \(m4_stack_size())")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Cortex-M4 firmware (ELF for QEMU's mps2-an386) from the model file and
 # frames given:
-#     scripts/m4/build.sh [--model FILE] [--precision int8|float] [--out DIR] FRAME...
+#     scripts/m4/build.sh [--model FILE] [--precision int8|float] [--profile] [--out DIR] FRAME...
+# --profile: the firmware also prints the instructions each layer ran (all frames).
 # FRAME: PGM/PPM, or .y4m (its first frame).
 # Needs only the Swift toolchain (swiftc with Embedded Swift for armv7em, clang, ld.lld).
 # Writes DIR/firmware.elf and DIR/firmware.map (default DIR: .build/m4). The host binary
@@ -13,15 +14,17 @@ here=$root/scripts/m4
 out=$root/.build/m4
 model=()
 precision=()
+profile=()
 while (($#)); do
     case $1 in
         --model) model=(--model "$2"); shift 2 ;;
         --precision) precision=(--precision "$2"); shift 2 ;;
         --out) out=$2; shift 2 ;;
+        --profile) profile=(-D RNNPOOL_M4_PROFILE); shift ;;
         *) break ;;
     esac
 done
-(($#)) || { echo "usage: scripts/m4/build.sh [--model FILE] [--precision int8|float] [--out DIR] FRAME..." >&2; exit 64; }
+(($#)) || { echo "usage: scripts/m4/build.sh [--model FILE] [--precision int8|float] [--profile] [--out DIR] FRAME..." >&2; exit 64; }
 frames=()
 for f in "$@"; do frames+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
 [[ ${#model[@]} -eq 0 ]] || model=(--model "$(cd "$(dirname "${model[1]}")" && pwd)/$(basename "${model[1]}")")
@@ -44,7 +47,7 @@ cpu=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
 mapfile -t engine < <(find "$root/Sources/RNNPoolEngine/Core" -name '*.swift' | sort)
 
 swiftc -target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo -Osize -parse-as-library \
-    -D RNNPOOL_FIRMWARE \
+    -D RNNPOOL_FIRMWARE "${profile[@]}" \
     -module-name Firmware -import-objc-header "$here/runtime.h" \
     -Xcc -mfloat-abi=hard -Xcc -mfpu=fpv4-sp-d16 -Xcc -mcpu=cortex-m4 \
     -c -o "$out/firmware.o" "${engine[@]}" "$here/Firmware.swift" "$out/gen/image.swift"

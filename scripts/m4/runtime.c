@@ -203,6 +203,21 @@ const uint8_t *m4_frames(void) { return m4_frames_start; }
 uint32_t m4_timer_ticks(void) { return 0xffffffffu - TIMER0[1]; }
 static uint32_t per_tick;
 uint32_t m4_instructions_per_tick(void) { return per_tick; }
+
+// ---- per-layer profile (build.sh --profile) ----
+#define M4_PROFILE_LAYERS 64
+static uint64_t profile_ticks[M4_PROFILE_LAYERS];
+static int32_t profile_layer = -1;
+static uint32_t profile_since;
+void m4_profile_enter(int32_t layer) {
+    uint32_t now = m4_timer_ticks();
+    if (profile_layer >= 0 && profile_layer < M4_PROFILE_LAYERS) profile_ticks[profile_layer] += now - profile_since;
+    profile_layer = layer;
+    profile_since = now;
+}
+uint64_t m4_profile_instructions(int32_t layer) {
+    return layer >= 0 && layer < M4_PROFILE_LAYERS ? profile_ticks[layer] * per_tick : 0;
+}
 static void calibrate(void) {
     uint32_t n = 1u << 20;                                           // 2 instructions per round
     uint32_t t0 = m4_timer_ticks();

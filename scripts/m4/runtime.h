@@ -20,3 +20,8 @@ uint32_t m4_heap_peak(void);
 uint32_t m4_heap_size(void);
 uint32_t m4_stack_peak(void);
 uint32_t m4_stack_size(void);
+
+// Instructions per layer (build.sh --profile): the engine's Arena.enter reports each
+// change of layer; -1 closes the current one.
+void m4_profile_enter(int32_t layer);
+uint64_t m4_profile_instructions(int32_t layer);

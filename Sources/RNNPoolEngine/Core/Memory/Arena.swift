@@ -56,6 +56,11 @@ public final class Arena {
 
     /// Makes `layer` the one charged for what happens next.
     @inline(__always) public func enter(_ layer: Int) {
+        #if RNNPOOL_M4_PROFILE
+        // `scripts/m4/build.sh --profile`: the firmware charges the instructions since
+        // the last change of layer to the layer that ran them (runtime.c).
+        m4_profile_enter(Int32(truncatingIfNeeded: layer))
+        #endif
         activeLayer = layer
         if currentBytes > layerPeaks[layer] { layerPeaks[layer] = currentBytes }
     }
