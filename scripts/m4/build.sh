@@ -52,6 +52,7 @@ swiftc -target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo
     -Xcc -mfloat-abi=hard -Xcc -mfpu=fpv4-sp-d16 -Xcc -mcpu=cortex-m4 \
     -c -o "$out/firmware.o" "${engine[@]}" "$here/Firmware.swift" "$out/gen/image.swift"
 clang --target=armv7em-none-eabi "${cpu[@]}" -Os -ffreestanding -fno-builtin -c -o "$out/runtime.o" "$here/runtime.c"
+clang --target=armv7em-none-eabi "${cpu[@]}" -O2 -ffp-contract=off -ffreestanding -c -o "$out/dsp_kernels.o" "$here/dsp_kernels.c"
 (cd "$out/gen" && clang --target=armv7em-none-eabi "${cpu[@]}" -c -o "$out/image.o" image.S)
 "$here/link.sh" "$out" "$heap" "$stack"
 echo "$out/firmware.elf"

@@ -14,4 +14,4 @@ libgcc=$(ls /usr/lib/gcc/arm-none-eabi/*/thumb/v7e-m+fp/hard/libgcc.a 2>/dev/nul
 [[ -n $libgcc ]] || { echo "scripts/m4/link.sh: libgcc.a for thumb/v7e-m+fp/hard not found (apt-get install gcc-arm-none-eabi)" >&2; exit 1; }
 ld.lld -T "$here/link.ld" --defsym=HEAP_SIZE="$heap" --defsym=STACK_SIZE="$stack" --gc-sections \
     -Map "$out/firmware.map" -o "$out/firmware.elf" \
-    "$out/firmware.o" "$out/runtime.o" "$out/image.o" "$tables/libswiftUnicodeDataTables.a" "$libgcc"
+    "$out/firmware.o" "$out/runtime.o" "$out/dsp_kernels.o" "$out/image.o" "$tables/libswiftUnicodeDataTables.a" "$libgcc"

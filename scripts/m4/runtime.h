@@ -25,3 +25,11 @@ uint32_t m4_stack_size(void);
 // change of layer; -1 closes the current one.
 void m4_profile_enter(int32_t layer);
 uint64_t m4_profile_instructions(int32_t layer);
+
+// The int8 expand (1x1 conv + ReLU6) of one 16-channel group over `pixels` pixels with
+// the DSP extension (dsp_kernels.c): dst[x][l] = relu6(Σ_c q[x][c]·w[l][c] · scale[l] +
+// bias[l]). q: int8 pixels `pixelStride` bytes apart, read `cin4` bytes each (cin rounded
+// up to 4; the padding's weights are 0); weights: 16 lanes of `cin4` int8 each (the
+// flash table `MBConvRowKernel.int8ExpandTable` lays out).
+void m4_expand16_int8(const int8_t *q, int32_t pixelStride, int32_t pixels, int32_t cin4,
+                      const int8_t *weights, const float *scale, const float *bias, float *dst);

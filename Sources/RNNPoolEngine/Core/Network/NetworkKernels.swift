@@ -10,19 +10,28 @@ struct NetworkKernels {
     var blocks: [MBConvRowKernel]
     var heads: [HeadRowKernel]
 
-    /// The weight tables in link order (scalars as 1-float tables).
-    var tables: [FloatBuffer] {
-        var t = [stem.weight, stem.bias, stem.tapWeights, stem.bias8]
+    /// The weight tables in link order (scalars as 1-float tables). On the int8 path each
+    /// block's expand weights go as int8, in the layout of the firmware's DSP kernel
+    /// (`MBConvRowKernel.int8ExpandTable`): a quarter of the flash, and what SMLAD reads.
+    var tables: [LinkedTables.Table] {
+        func floats(_ list: [FloatBuffer]) -> [LinkedTables.Table] { list.map { .floats($0) } }
+        var t = floats([stem.weight, stem.bias, stem.tapWeights, stem.bias8])
         for r in [pool.rnn1, pool.rnn2] {
-            t += [r.W, r.U, r.biasZ, r.biasH, FloatBuffer([r.sigmaZeta]), FloatBuffer([r.sigmaNu]),
-                  r.expNegBiasZ, r.expNeg2BiasH]
+            t += floats([r.W, r.U, r.biasZ, r.biasH, FloatBuffer([r.sigmaZeta]), FloatBuffer([r.sigmaNu]),
+                         r.expNegBiasZ, r.expNeg2BiasH])
         }
         for b in blocks {
-            if let e = b.expandWeight { t.append(e) }
-            if let k = b.expandScale { t.append(k) }
-            t += [b.expandBias, b.dwWeight, b.dwBias, b.projectWeight, b.projectBias]
+            if let e = b.expandWeight {
+                if b.expandScale != nil {
+                    t.append(.bytes(MBConvRowKernel.int8ExpandTable(integers: e, cin: b.shape.cin, midPadded: b.midPadded)))
+                } else {
+                    t.append(.floats(e))
+                }
+            }
+            if let k = b.expandScale { t.append(.floats(k)) }
+            t += floats([b.expandBias, b.dwWeight, b.dwBias, b.projectWeight, b.projectBias])
         }
-        for h in heads { t += [h.weight, h.bias] }
+        for h in heads { t += floats([h.weight, h.bias]) }
         return t
     }
 
@@ -81,12 +90,13 @@ extension FastGRNNLanes {
 
 extension MBConvRowKernel {
     init(shape s: Architecture.BlockShape, inputScale: Float?, linked r: inout LinkedTables) {
-        let mp = s.midPadded
-        let expandWeight = s.cmid != s.cin ? r.next(s.cin * mp) : nil
-        let expandScale = expandWeight != nil && inputScale != nil ? r.next(mp) : nil
+        let mp = s.midPadded, expands = s.cmid != s.cin, int8 = inputScale != nil
+        let expandWeight = expands && !int8 ? r.next(s.cin * mp) : nil
+        let expandInt8 = expands && int8 ? r.nextBytes(MBConvRowKernel.int8ExpandTableBytes(cin: s.cin, midPadded: mp)) : nil
+        let expandScale = expands && int8 ? r.next(mp) : nil
         self.init(shape: s, inputScale: inputScale, expandWeight: expandWeight, expandScale: expandScale,
                   expandBias: r.next(mp), dwWeight: r.next(9 * mp), dwBias: r.next(mp),
-                  projectWeight: r.next(mp * s.outStride), projectBias: r.next(s.outStride))
+                  projectWeight: r.next(mp * s.outStride), projectBias: r.next(s.outStride), expandInt8: expandInt8)
     }
 }
 
@@ -97,8 +107,17 @@ extension HeadRowKernel {
 }
 
 /// Reads consecutive weight tables from a blob in memory: per table a UInt32 count of
-/// floats, then the floats (everything 4-byte aligned, little-endian like both targets).
+/// floats, then the floats; or, for an int8 table, the count of bytes with the top bit
+/// set, then the bytes, padded to 4 (everything 4-byte aligned, little-endian like both
+/// targets).
 struct LinkedTables {
+    enum Table {
+        case floats(FloatBuffer)
+        case bytes([Int8])
+    }
+
+    static let byteTableFlag: UInt32 = 0x8000_0000
+
     private var cursor: UnsafePointer<UInt32>
     private let end: UnsafePointer<UInt32>
 
@@ -117,16 +136,33 @@ struct LinkedTables {
         return FloatBuffer(linked: floats, count: count)
     }
 
+    /// The next table, which must be an int8 table of `count` bytes.
+    mutating func nextBytes(_ count: Int) -> UnsafePointer<Int8> {
+        let words = (count + 3) / 4
+        precondition(cursor < end && cursor[0] == LinkedTables.byteTableFlag | UInt32(truncatingIfNeeded: count)
+                     && end - (cursor + 1) >= words, "linked weight tables do not match the architecture")
+        let bytes = UnsafeRawPointer(cursor + 1).assumingMemoryBound(to: Int8.self)
+        cursor += 1 + words
+        return bytes
+    }
+
     /// True when every table has been read.
     var atEnd: Bool { cursor == end }
 
     /// The blob `next` reads, from tables in link order.
-    static func blob(_ tables: [FloatBuffer]) -> [UInt8] {
+    static func blob(_ tables: [Table]) -> [UInt8] {
         var out: [UInt8] = []
         func put(_ v: UInt32) { for s in stride(from: 0, to: 32, by: 8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
-        for t in tables {
-            put(UInt32(t.count))
-            for i in 0..<t.count { put(t.p[i].bitPattern) }
+        for table in tables {
+            switch table {
+            case .floats(let t):
+                put(UInt32(t.count))
+                for i in 0..<t.count { put(t.p[i].bitPattern) }
+            case .bytes(let b):
+                put(byteTableFlag | UInt32(b.count))
+                out += b.map { UInt8(bitPattern: $0) }
+                while out.count % 4 != 0 { out.append(0) }
+            }
         }
         return out
     }

@@ -33,6 +33,10 @@ struct MBConvRowKernel {
     let projectWeight: FloatBuffer
     let projectBias: FloatBuffer
 
+    /// The firmware's int8 path: the expand weights as int8 in flash, in the DSP
+    /// kernel's layout (`int8ExpandTable`), in place of `expandWeight`. nil on the host.
+    let expandInt8: UnsafePointer<Int8>?
+
     /// The grid of the int8 input the expand's scales were made for (1 on the float path).
     let inputScale: Float
     #if RNNPOOL_HOST_X86_64
@@ -46,8 +50,9 @@ struct MBConvRowKernel {
     /// `inputScale`: the grid of the block's int8 input on the int8 path, nil on the float path.
     init(shape s: Architecture.BlockShape, inputScale: Float?, expandWeight: FloatBuffer?, expandScale: FloatBuffer?,
          expandBias: FloatBuffer, dwWeight: FloatBuffer, dwBias: FloatBuffer,
-         projectWeight: FloatBuffer, projectBias: FloatBuffer) {
+         projectWeight: FloatBuffer, projectBias: FloatBuffer, expandInt8: UnsafePointer<Int8>? = nil) {
         shape = s
+        self.expandInt8 = expandInt8
         midPadded = s.midPadded
         inStride = s.inStride
         outStride = s.outStride
@@ -67,6 +72,21 @@ struct MBConvRowKernel {
 
     /// Expanded channels per group (one SIMD16).
     static let group = 16
+
+    /// The int8 expand weights as the firmware's DSP kernel reads them (flash): per
+    /// group of 16 expanded channels, per channel l of it, the cin input weights rounded
+    /// up to a multiple of 4 with zeros: [midPadded / 16][16][cin4] int8. `integers`:
+    /// QuantizedExpand's [cin][midPadded] integers (as floats, within ±127).
+    static func int8ExpandTable(integers: FloatBuffer, cin: Int, midPadded mp: Int) -> [Int8] {
+        let cin4 = (cin + 3) & ~3
+        var table = [Int8](repeating: 0, count: int8ExpandTableBytes(cin: cin, midPadded: mp))
+        for m in 0..<mp {
+            for c in 0..<cin { table[m * cin4 + c] = Int8(integers.p[c * mp + m]) }
+        }
+        return table
+    }
+
+    static func int8ExpandTableBytes(cin: Int, midPadded: Int) -> Int { midPadded * ((cin + 3) & ~3) }
 
     /// Scratch floats a tile may use: 8 KiB, what the RNNPool kernel and the widest
     /// heads need anyway (the network's scratch is the largest kernel's).
@@ -176,6 +196,15 @@ struct MBConvRowKernel {
     private func expandGroup<I: ActivationElement>(_ g: Int, row src: UnsafePointer<I>, pixels: Int,
                                                    into dst: UnsafeMutablePointer<SIMD16<Float>>,
                                                    staged: UnsafeMutablePointer<Float>, inputScale sIn: Float) {
+        #if RNNPOOL_FIRMWARE
+        if I.self == Int8.self, let table = expandInt8, let ks = expandScale {
+            let cin4 = (shape.cin + 3) & ~3
+            m4_expand16_int8(UnsafeRawPointer(src).assumingMemoryBound(to: Int8.self), Int32(inStride), Int32(pixels),
+                             Int32(cin4), table + g &* cin4, ks.p + g, expandBias.p + g,
+                             UnsafeMutableRawPointer(dst).assumingMemoryBound(to: Float.self))
+            return
+        }
+        #endif
         guard let ew = expandWeight else {
             copyGroup(g, row: src, pixels: pixels, into: dst, inputScale: sIn)
             return
