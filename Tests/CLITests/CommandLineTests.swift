@@ -26,7 +26,7 @@ final class CommandLineTests: XCTestCase {
         // are there, not only under `live --help` (issue 20).
         XCTAssertTrue(help.stdout.contains("USAGE: rnnpool-cam [SOURCE] [options]"), help.stdout)
         for word in ["--headless", "--ram-cap", "--hold-frame", "--loop", "KEYS (terminal UI):", "pause / resume",
-                     "back to the starting threshold", "video clip such as an MP4"] {
+                     "back to the starting threshold", "MP4, MKV or WebM"] {
             XCTAssertTrue(help.stdout.contains(word), "top-level help lacks \(word):\n\(help.stdout)")
         }
         let live = try BinaryRunner.run(["live", "--help"])
