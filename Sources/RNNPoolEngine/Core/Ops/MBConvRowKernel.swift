@@ -388,29 +388,38 @@ struct MBConvRowKernel {
                 }
                 // AVX2: 16 channels a pass (the 32-channel pass's eight SIMD16 accumulators are
                 // all 16 ymm registers, and spilled); each sum runs over k in the same order.
+                let sums = (o0, o1, o2, o3)
                 while oc + 16 <= cp {
-                    var a0 = load16(o0 + oc), a1 = load16(o1 + oc), a2 = load16(o2 + oc), a3 = load16(o3 + oc)
-                    for k in 0..<16 {
-                        let w = load16(wg + (k &* cp &+ oc))
-                        a0.addProduct(d0[k], w); a1.addProduct(d1[k], w)
-                        a2.addProduct(d2[k], w); a3.addProduct(d3[k], w)
-                    }
-                    store16(a0, o0 + oc); store16(a1, o1 + oc); store16(a2, o2 + oc); store16(a3, o3 + oc)
+                    Self.projectFourPixels(SIMD16<Float>.self, channel: oc, sums: sums, depthwise: d, weights: wg, stride: cp)
                     oc &+= 16
                 }
                 while oc < cp {
-                    var a0 = load8(o0 + oc), a1 = load8(o1 + oc), a2 = load8(o2 + oc), a3 = load8(o3 + oc)
-                    for k in 0..<16 {
-                        let w = load8(wg + (k &* cp &+ oc))
-                        a0.addProduct(d0[k], w); a1.addProduct(d1[k], w)
-                        a2.addProduct(d2[k], w); a3.addProduct(d3[k], w)
-                    }
-                    store8(a0, o0 + oc); store8(a1, o1 + oc); store8(a2, o2 + oc); store8(a3, o3 + oc)
+                    Self.projectFourPixels(SIMD8<Float>.self, channel: oc, sums: sums, depthwise: d, weights: wg, stride: cp)
                     oc &+= 8
                 }
             }
             xo &+= 4
         }
+    }
+
+    /// Channels oc ..< oc + V.scalarCount of four pixels' projection sums (`sums`), plus
+    /// each pixel's 16 depthwise outputs (`depthwise`, 16 floats a pixel) times the
+    /// group's weights (`weights`, rows `stride` floats apart), k in order.
+    @inline(__always)
+    private static func projectFourPixels<V: SIMD>(_: V.Type, channel oc: Int,
+                                                   sums o: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>,
+                                                            UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>),
+                                                   depthwise d: UnsafePointer<Float>, weights wg: UnsafePointer<Float>,
+                                                   stride cp: Int) where V.Scalar == Float {
+        @inline(__always) func load(_ p: UnsafeMutablePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
+        var a0 = load(o.0 + oc), a1 = load(o.1 + oc), a2 = load(o.2 + oc), a3 = load(o.3 + oc)
+        for k in 0..<16 {
+            let w = UnsafeRawPointer(wg + (k &* cp &+ oc)).loadUnaligned(as: V.self)
+            a0.addProduct(d[k], w); a1.addProduct(d[16 &+ k], w)
+            a2.addProduct(d[32 &+ k], w); a3.addProduct(d[48 &+ k], w)
+        }
+        store(a0, o.0 + oc); store(a1, o.1 + oc); store(a2, o.2 + oc); store(a3, o.3 + oc)
     }
 
     // MARK: - Phase 4: store
