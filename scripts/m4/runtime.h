@@ -33,3 +33,7 @@ uint64_t m4_profile_instructions(int32_t layer);
 // flash table `MBConvRowKernel.int8ExpandTable` lays out).
 void m4_expand16_int8(const int8_t *q, int32_t pixelStride, int32_t pixels, int32_t cin4,
                       const int8_t *weights, const float *scale, const float *bias, float *dst);
+
+// FastGRNN's recurrent products (dsp_kernels.c) for 16 hidden units: out[j][l] =
+// a[j][l] + Σ_k U[j][k]·h[k][l] for 16 lanes, fused multiply-adds in k order.
+void m4_recurrent_products16(const float *a, const float *U, const float *h, float *out);
