@@ -90,7 +90,8 @@ static inline float fused_multiply_add(float a, float b, float c) {
 // FastGRNN's recurrent products for 16 sequences (lanes) and 16 hidden units: out[j][l] =
 // a[j][l] + Σ_k U[j][k]·h[k][l], k in order, each step one fused multiply-add: the
 // Swift loop's addProduct, lane by lane. a, h, out: 16 vectors of 16 floats (out may be
-// a); U: 16 × 16. One lane at a time, its 16 states in registers (the Swift loop's
+// a); U: 16 × 16. (Used for the input projection W·x too, from 0, it measured slower
+// than the Swift loop's single chain: 199.9 M against 193.3 M in RNNPool.) One lane at a time, its 16 states in registers (the Swift loop's
 // 16-lane vectors are 16 registers each on the M4, and spilled): 215.3 M → 190.3 M
 // instructions a frame in RNNPool.
 void m4_recurrent_products16(const float *a, const float *U, const float *h, float *out) {
@@ -111,5 +112,79 @@ void m4_recurrent_products16(const float *a, const float *U, const float *h, flo
             acc = fused_multiply_add(r[14], h14, acc); acc = fused_multiply_add(r[15], h15, acc);
             out[j * 16 + l] = acc;
         }
+    }
+}
+
+// A 3×3 head convolution's outputs for `count` pixels (≤ 8) from the staged inputs, as
+// HeadRowKernel's pass computes them: per output channel bias + Σ over ky, kx, ci of
+// staged · weight, each step one fused multiply-add, in that order. staging: 3 kernel
+// rows × `columns` pixels × `channels` floats (pixel i reads column i + kx); rows absent
+// at the map's edge are skipped (bit ky of `rowsPresent`); weight: [9][channels][outPadded];
+// out: count × outPadded. Eight output channels at a time in registers (the Swift pass's
+// eight pixels' vectors spilled the M4's float registers).
+// Output channels o ..< o + 8 of pixel i, and of pixel i + 1 too when `two` (a constant
+// at each call: the second pixel's accumulators fold away without it, and with it the
+// two pixels share each weight load: 16 accumulators and 8 weights in registers).
+static inline __attribute__((always_inline)) void
+head_outputs(int two, const float *staging, int32_t columns, int32_t channels, int32_t rowsPresent,
+             const float *weight, int32_t outPadded, const float *bias, float *out, int32_t i, int32_t o) {
+    float a[8], b[8];
+    for (int t = 0; t < 8; t++) a[t] = b[t] = bias[o + t];
+    for (int32_t ky = 0; ky < 3; ky++) {
+        if (!(rowsPresent & (1 << ky))) continue;
+        for (int32_t kx = 0; kx < 3; kx++) {
+            const float *s = staging + ((ky * columns + kx) + i) * channels;
+            const float *w = weight + (ky * 3 + kx) * channels * outPadded + o;
+            for (int32_t ci = 0; ci < channels; ci++) {
+                float v = s[ci], u = two ? s[channels + ci] : 0.0f;
+                const float *wc = w + ci * outPadded;
+                for (int t = 0; t < 8; t++) {
+                    float wt = wc[t];
+                    a[t] = fused_multiply_add(v, wt, a[t]);
+                    if (two) b[t] = fused_multiply_add(u, wt, b[t]);
+                }
+            }
+        }
+    }
+    for (int t = 0; t < 8; t++) out[i * outPadded + o + t] = a[t];
+    if (two) for (int t = 0; t < 8; t++) out[(i + 1) * outPadded + o + t] = b[t];
+}
+
+void m4_head_pixels(const float *staging, int32_t columns, int32_t channels, int32_t rowsPresent,
+                    const float *weight, int32_t outPadded, const float *bias, float *out, int32_t count) {
+    int32_t i = 0;
+    for (; i + 2 <= count; i += 2)
+        for (int32_t o = 0; o < outPadded; o += 8)
+            head_outputs(1, staging, columns, channels, rowsPresent, weight, outPadded, bias, out, i, o);
+    for (; i < count; i++)
+        for (int32_t o = 0; o < outPadded; o += 8)
+            head_outputs(0, staging, columns, channels, rowsPresent, weight, outPadded, bias, out, i, o);
+}
+
+// The MBConv projection of one group for four pixels, as MBConvRowKernel's passes
+// compute it: per output channel, the pixel's running sum (o0…o3) plus its 16 depthwise
+// outputs (d: 16 floats a pixel) times the group's weight rows (w: 16 rows `stride`
+// floats apart), k in order, fused multiply-adds. Pixels may repeat (a tile's short last
+// pass names its last pixel again): every sum of a chunk is read before any is written,
+// as in the Swift passes, so a repeated pixel gets the same value twice. Four channels
+// of four pixels at a time: 16 accumulators, 4 weights and 4 inputs in registers.
+void m4_project_four_pixels(const float *d, const float *w, int32_t stride,
+                            float *o0, float *o1, float *o2, float *o3) {
+    for (int32_t oc = 0; oc < stride; oc += 4) {
+        float s[4][4];
+        float *o[4] = { o0, o1, o2, o3 };
+        for (int p = 0; p < 4; p++) for (int t = 0; t < 4; t++) s[p][t] = o[p][oc + t];
+        for (int32_t k = 0; k < 16; k++) {
+            const float *wk = w + k * stride + oc;
+            float w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3];
+            for (int p = 0; p < 4; p++) {
+                float v = d[p * 16 + k];
+                s[p][0] = fused_multiply_add(v, w0, s[p][0]);
+                s[p][1] = fused_multiply_add(v, w1, s[p][1]);
+                s[p][2] = fused_multiply_add(v, w2, s[p][2]);
+                s[p][3] = fused_multiply_add(v, w3, s[p][3]);
+            }
+        }
+        for (int p = 0; p < 4; p++) for (int t = 0; t < 4; t++) o[p][oc + t] = s[p][t];
     }
 }

@@ -37,3 +37,13 @@ void m4_expand16_int8(const int8_t *q, int32_t pixelStride, int32_t pixels, int3
 // FastGRNN's recurrent products (dsp_kernels.c) for 16 hidden units: out[j][l] =
 // a[j][l] + Σ_k U[j][k]·h[k][l] for 16 lanes, fused multiply-adds in k order.
 void m4_recurrent_products16(const float *a, const float *U, const float *h, float *out);
+
+// A head's 3×3 convolution for up to 8 output pixels from HeadRowKernel's staging
+// (dsp_kernels.c), bit for bit its Swift pass; outPadded a multiple of 8.
+void m4_head_pixels(const float *staging, int32_t columns, int32_t channels, int32_t rowsPresent,
+                    const float *weight, int32_t outPadded, const float *bias, float *out, int32_t count);
+
+// The MBConv projection of one 16-channel group for four pixels (dsp_kernels.c), bit for
+// bit MBConvRowKernel's passes; `stride` (the output's padded channels) a multiple of 8.
+void m4_project_four_pixels(const float *d, const float *w, int32_t stride,
+                            float *o0, float *o1, float *o2, float *o3);

@@ -108,6 +108,13 @@ struct HeadRowKernel {
                 while ci < c { dst[ci] = I.stored(src, ci, table: lut) * f; ci &+= 1 }
             }
         }
+        #if RNNPOOL_FIRMWARE
+        // The Cortex-M4: a C loop keeps one pixel's eight output channels in registers
+        // (scripts/m4/dsp_kernels.c), the same fused multiply-adds in the same order.
+        m4_head_pixels(staging, Int32(columns), Int32(c), (has.0 ? 1 : 0) | (has.1 ? 2 : 0) | (has.2 ? 4 : 0),
+                       weight.p, Int32(outPadded), bias.p, out, Int32(count))
+        return
+        #endif
         var offset = 0
         // Eight pixels' accumulators of 16 channels are 16 ymm registers on AVX2, all it
         // has: they spilled at every multiply-add, so there a pass takes 8 channels (the

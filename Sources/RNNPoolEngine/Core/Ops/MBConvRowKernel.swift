@@ -370,6 +370,13 @@ struct MBConvRowKernel {
             var ds = (depthwise(xo), depthwise(xo &+ min(1, last)), depthwise(xo &+ min(2, last)), depthwise(xo &+ last))
             withUnsafeMutableBytes(of: &ds) { raw in
                 let d = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                #if RNNPOOL_FIRMWARE
+                // The Cortex-M4: a C loop keeps four channels of the four pixels in
+                // registers (scripts/m4/dsp_kernels.c), the same fused multiply-adds in
+                // the same order.
+                m4_project_four_pixels(d, wg, Int32(cp), o0, o1, o2, o3)
+                return
+                #endif
                 let d0 = d, d1 = d + 16, d2 = d + 32, d3 = d + 48
                 var oc = 0
                 while MBConvRowKernel.thirtyTwoChannelPasses && oc + 32 <= cp {
