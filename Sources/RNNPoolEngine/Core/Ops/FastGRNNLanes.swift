@@ -89,8 +89,9 @@ struct FastGRNNLanes {
     #endif
 
     /// Eight accumulator chains in the recurrent products where a SIMD16 is one register
-    /// (AVX-512: 32 of them), and on the Cortex-M4 as measured (four there: 630.6 M
-    /// instructions a frame against 623.3 M); else four.
+    /// (AVX-512: 32 of them), and on the Cortex-M4 for the widths its C loop does not take
+    /// (measured before that loop: four chains ran 630.6 M instructions a frame, eight
+    /// 623.3 M); else four.
     #if RNNPOOL_AVX512 || RNNPOOL_FIRMWARE
     static let eightChains = true
     #else
@@ -165,61 +166,68 @@ struct FastGRNNLanes {
         // The Cortex-M4 holds no 16-lane vector in registers: for 16 units a C loop takes
         // one lane at a time, its h in registers, with the same fused multiply-adds in the
         // same order (scripts/m4/dsp_kernels.c).
-        let inC = n == 16
-        if inC {
+        if n == 16 {
             m4_recurrent_products16(UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), U.p,
                                     UnsafeRawPointer(h).assumingMemoryBound(to: Float.self),
                                     UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Float.self))
+        } else {
+            recurrentProducts(a, h: h, into: scratch)
         }
         #else
-        let inC = false
+        recurrentProducts(a, h: h, into: scratch)
         #endif
-        if !inC {
-            let u = U.p
-            var j = 0
-            // Units j ..< j+4 gain U[j+i][k]·h[k] (rows `r`, n apart).
-            @inline(__always) func madd4(_ a0: inout SIMD16<Float>, _ a1: inout SIMD16<Float>, _ a2: inout SIMD16<Float>,
-                                         _ a3: inout SIMD16<Float>, _ r: UnsafePointer<Float>, _ hk: SIMD16<Float>) {
-                a0.addProduct(r[0], hk)
-                a1.addProduct(r[n], hk)
-                a2.addProduct(r[2 &* n], hk)
-                a3.addProduct(r[3 &* n], hk)
-            }
-            // Eight hidden units at a time: eight independent FMA chains over k (two FMA
-            // pipes of latency 4 need eight) share each h[k] load. Where a SIMD16 takes two
-            // registers (AVX2: 16 of them), eight chains' 16 accumulators spill to the stack
-            // at every k: four at a time there. Each sum runs over k in order either way, so
-            // the bits are the same.
-            while FastGRNNLanes.eightChains && j + 8 <= n {
-                var a0 = a[j], a1 = a[j &+ 1], a2 = a[j &+ 2], a3 = a[j &+ 3]
-                var a4 = a[j &+ 4], a5 = a[j &+ 5], a6 = a[j &+ 6], a7 = a[j &+ 7]
-                let r0 = u + j &* n
-                for k in 0..<n {
-                    let hk = h[k], r = r0 + k
-                    madd4(&a0, &a1, &a2, &a3, r, hk)
-                    madd4(&a4, &a5, &a6, &a7, r + 4 &* n, hk)
-                }
-                scratch[j] = a0; scratch[j &+ 1] = a1; scratch[j &+ 2] = a2; scratch[j &+ 3] = a3
-                scratch[j &+ 4] = a4; scratch[j &+ 5] = a5; scratch[j &+ 6] = a6; scratch[j &+ 7] = a7
-                j &+= 8
-            }
-            while j + 4 <= n {
-                var a0 = a[j], a1 = a[j &+ 1], a2 = a[j &+ 2], a3 = a[j &+ 3]
-                let r0 = u + j &* n
-                for k in 0..<n { madd4(&a0, &a1, &a2, &a3, r0 + k, h[k]) }
-                scratch[j] = a0; scratch[j &+ 1] = a1; scratch[j &+ 2] = a2; scratch[j &+ 3] = a3
-                j &+= 4
-            }
-            while j < n {
-                var aj = a[j]
-                let row = u + j &* n
-                for k in 0..<n { aj.addProduct(row[k], h[k]) }
-                scratch[j] = aj
-                j &+= 1
-            }
-        }
         // Every pre-activation is computed, so h can be updated in place.
         for j in 0..<n { h[j] = gates.update(scratch[j], j, h[j]) }
+    }
+
+    /// scratch[j] = a[j] + Σ_k U[j][k]·h[k] for every unit j (scratch may be a: each a[j]
+    /// is read before scratch[j] is written).
+    @inline(__always)
+    private func recurrentProducts(_ a: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
+                                   into scratch: UnsafeMutablePointer<SIMD16<Float>>) {
+        let n = hidden
+        let u = U.p
+        var j = 0
+        // Units j ..< j+4 gain U[j+i][k]·h[k] (rows `r`, n apart).
+        @inline(__always) func madd4(_ a0: inout SIMD16<Float>, _ a1: inout SIMD16<Float>, _ a2: inout SIMD16<Float>,
+                                     _ a3: inout SIMD16<Float>, _ r: UnsafePointer<Float>, _ hk: SIMD16<Float>) {
+            a0.addProduct(r[0], hk)
+            a1.addProduct(r[n], hk)
+            a2.addProduct(r[2 &* n], hk)
+            a3.addProduct(r[3 &* n], hk)
+        }
+        // Eight hidden units at a time: eight independent FMA chains over k (two FMA
+        // pipes of latency 4 need eight) share each h[k] load. Where a SIMD16 takes two
+        // registers (AVX2: 16 of them), eight chains' 16 accumulators spill to the stack
+        // at every k: four at a time there. Each sum runs over k in order either way, so
+        // the bits are the same.
+        while FastGRNNLanes.eightChains && j + 8 <= n {
+            var a0 = a[j], a1 = a[j &+ 1], a2 = a[j &+ 2], a3 = a[j &+ 3]
+            var a4 = a[j &+ 4], a5 = a[j &+ 5], a6 = a[j &+ 6], a7 = a[j &+ 7]
+            let r0 = u + j &* n
+            for k in 0..<n {
+                let hk = h[k], r = r0 + k
+                madd4(&a0, &a1, &a2, &a3, r, hk)
+                madd4(&a4, &a5, &a6, &a7, r + 4 &* n, hk)
+            }
+            scratch[j] = a0; scratch[j &+ 1] = a1; scratch[j &+ 2] = a2; scratch[j &+ 3] = a3
+            scratch[j &+ 4] = a4; scratch[j &+ 5] = a5; scratch[j &+ 6] = a6; scratch[j &+ 7] = a7
+            j &+= 8
+        }
+        while j + 4 <= n {
+            var a0 = a[j], a1 = a[j &+ 1], a2 = a[j &+ 2], a3 = a[j &+ 3]
+            let r0 = u + j &* n
+            for k in 0..<n { madd4(&a0, &a1, &a2, &a3, r0 + k, h[k]) }
+            scratch[j] = a0; scratch[j &+ 1] = a1; scratch[j &+ 2] = a2; scratch[j &+ 3] = a3
+            j &+= 4
+        }
+        while j < n {
+            var aj = a[j]
+            let row = u + j &* n
+            for k in 0..<n { aj.addProduct(row[k], h[k]) }
+            scratch[j] = aj
+            j &+= 1
+        }
     }
 }
 
