@@ -27,57 +27,52 @@ static inline float finish(int32_t sum, float scale, float bias) {
     return f;
 }
 
-void m4_expand16_int8(const int8_t *q, int32_t pixelStride, int32_t pixels, int32_t cin4,
-                      const int8_t *weights, const float *scale, const float *bias, float *dst) {
+// `n` pixels (a constant at each call, 1 to 4: the unused sums fold away), each weight
+// word unpacked once for all of them. `pairs`: room for n × cin4/2 words.
+static inline __attribute__((always_inline)) void
+expand_pixels(int n, const int8_t *q, int32_t pixelStride, int32_t cin4, const int8_t *weights,
+              const float *scale, const float *bias, float *dst, uint32_t *pairs) {
     // Each pixel's channels as sign-extended halfword pairs, once for all 16 lanes:
     // word 2k holds channels 4k and 4k+2, word 2k+1 channels 4k+1 and 4k+3, the order
     // SXTB16 (and SXTB16 with ROR 8) gives the weights below.
-    // On the stack, sized to the block (8 bytes a channel: 512 B for the shipped
-    // model's widest input, 64 channels).
-    uint32_t pair0[cin4 / 2], pair1[cin4 / 2];
+    const int32_t half = cin4 / 2;
+    for (int p = 0; p < n; p++) {
+        const int8_t *px = q + p * pixelStride;
+        for (int32_t c = 0; c < cin4; c += 4) {
+            uint32_t v = load4(px + c);
+            pairs[p * half + c / 2] = __sxtb16(v);
+            pairs[p * half + c / 2 + 1] = __sxtb16(__ror(v, 8));
+        }
+    }
+    for (int32_t l = 0; l < 16; l++) {
+        const int8_t *w = weights + l * cin4;
+        int32_t sum[4] = { 0, 0, 0, 0 };
+        for (int32_t c = 0; c < cin4; c += 4) {
+            uint32_t ww = load4(w + c);
+            uint32_t even = __sxtb16(ww), odd = __sxtb16(__ror(ww, 8));
+            for (int p = 0; p < n; p++) {
+                sum[p] = __smlad(pairs[p * half + c / 2], even, sum[p]);
+                sum[p] = __smlad(pairs[p * half + c / 2 + 1], odd, sum[p]);
+            }
+        }
+        for (int p = 0; p < n; p++) dst[p * 16 + l] = finish(sum[p], scale[l], bias[l]);
+    }
+}
+
+void m4_expand16_int8(const int8_t *q, int32_t pixelStride, int32_t pixels, int32_t cin4,
+                      const int8_t *weights, const float *scale, const float *bias, float *dst) {
+    // On the stack, sized to the block (8 bytes a channel and pixel: 2 KiB for the
+    // shipped model's widest input, 64 channels).
+    uint32_t pairs[4 * (cin4 / 2)];
     int32_t x = 0;
-    for (; x + 2 <= pixels; x += 2) {
-        const int8_t *p0 = q + x * pixelStride, *p1 = p0 + pixelStride;
-        for (int32_t c = 0; c < cin4; c += 4) {
-            uint32_t a = load4(p0 + c), b = load4(p1 + c);
-            pair0[c / 2] = __sxtb16(a);
-            pair0[c / 2 + 1] = __sxtb16(__ror(a, 8));
-            pair1[c / 2] = __sxtb16(b);
-            pair1[c / 2 + 1] = __sxtb16(__ror(b, 8));
-        }
-        for (int32_t l = 0; l < 16; l++) {
-            const int8_t *w = weights + l * cin4;
-            int32_t s0 = 0, s1 = 0;
-            for (int32_t c = 0; c < cin4; c += 4) {
-                uint32_t ww = load4(w + c);
-                uint32_t even = __sxtb16(ww), odd = __sxtb16(__ror(ww, 8));
-                s0 = __smlad(pair0[c / 2], even, s0);
-                s0 = __smlad(pair0[c / 2 + 1], odd, s0);
-                s1 = __smlad(pair1[c / 2], even, s1);
-                s1 = __smlad(pair1[c / 2 + 1], odd, s1);
-            }
-            dst[x * 16 + l] = finish(s0, scale[l], bias[l]);
-            dst[(x + 1) * 16 + l] = finish(s1, scale[l], bias[l]);
-        }
+    for (; x + 4 <= pixels; x += 4)
+        expand_pixels(4, q + x * pixelStride, pixelStride, cin4, weights, scale, bias, dst + x * 16, pairs);
+    if (x + 2 <= pixels) {
+        expand_pixels(2, q + x * pixelStride, pixelStride, cin4, weights, scale, bias, dst + x * 16, pairs);
+        x += 2;
     }
-    if (x < pixels) {
-        const int8_t *p0 = q + x * pixelStride;
-        for (int32_t c = 0; c < cin4; c += 4) {
-            uint32_t a = load4(p0 + c);
-            pair0[c / 2] = __sxtb16(a);
-            pair0[c / 2 + 1] = __sxtb16(__ror(a, 8));
-        }
-        for (int32_t l = 0; l < 16; l++) {
-            const int8_t *w = weights + l * cin4;
-            int32_t s0 = 0;
-            for (int32_t c = 0; c < cin4; c += 4) {
-                uint32_t ww = load4(w + c);
-                s0 = __smlad(pair0[c / 2], __sxtb16(ww), s0);
-                s0 = __smlad(pair0[c / 2 + 1], __sxtb16(__ror(ww, 8)), s0);
-            }
-            dst[x * 16 + l] = finish(s0, scale[l], bias[l]);
-        }
-    }
+    for (; x < pixels; x++)
+        expand_pixels(1, q + x * pixelStride, pixelStride, cin4, weights, scale, bias, dst + x * 16, pairs);
 }
 
 // a·b + c rounded once: VFMA.F32, the instruction Swift's addProduct becomes here (this
