@@ -1,14 +1,17 @@
-// The engine's kernels that the Cortex-M4 runs in C. The int8 expand on its DSP extension: exact integer sums with
-// SMLAD (two 16 x 16 multiplies and both adds in one instruction), as CMSIS-NN computes
-// them, where the portable Swift loop sums int8 values converted to float with FPU
-// multiply-adds. The sums are the same integers (every one is below 2^24, so the float
-// loop is exact too), and the float finish below is the Swift loop's operation for
-// operation, so the boxes stay bit-identical with the host's. Compiled with
-// -ffp-contract=off: a fused multiply-add would round differently.
+// The engine kernels the Cortex-M4 firmware runs in C, where the Swift core's 16-lane
+// loops would spill its registers or miss its DSP instructions. Each computes exactly what
+// the Swift loop it replaces computes, so the boxes stay bit-identical with the host's
+// (CortexM4FirmwareTests):
+// - the int8 expand as exact integer sums with SMLAD (two 16 x 16 multiplies and both adds
+//   in one instruction), as CMSIS-NN computes them; the Swift loop sums the same integers
+//   in float (exact: every sum is below 2^24), and the finish is its operations in order;
+// - FastGRNN's recurrent products, the MBConv projection and the heads: the same fused
+//   multiply-adds in the same order, with the running sums in registers.
+// Compiled with -ffp-contract=off: a multiply and add fused where the Swift code rounds
+// twice would change bits.
 #include "runtime.h"
 
 #include <arm_acle.h>
-
 
 static inline uint32_t load4(const int8_t *p) {
     uint32_t v;

@@ -109,17 +109,15 @@ struct HeadRowKernel {
             }
         }
         #if RNNPOOL_FIRMWARE
-        // The Cortex-M4: a C loop keeps one pixel's eight output channels in registers
+        // The Cortex-M4: a C loop keeps two pixels' eight output channels in registers
         // (scripts/m4/dsp_kernels.c), the same fused multiply-adds in the same order.
         m4_head_pixels(staging, Int32(columns), Int32(c), (has.0 ? 1 : 0) | (has.1 ? 2 : 0) | (has.2 ? 4 : 0),
                        weight.p, Int32(outPadded), bias.p, out, Int32(count))
-        return
-        #endif
+        #else
         var offset = 0
         // Eight pixels' accumulators of 16 channels are 16 ymm registers on AVX2, all it
         // has: they spilled at every multiply-add, so there a pass takes 8 channels (the
-        // same sums in the same order). The Cortex-M4 likewise (its 32 float registers:
-        // heads 93.7 M → 72.2 M instructions a frame); AVX-512 keeps 16.
+        // same sums in the same order); AVX-512 keeps 16.
         while HeadRowKernel.sixteenChannelPasses && offset + 16 <= outPadded {
             pass(SIMD16<Float>.self, channels: c, offset: offset, count: count, has: has, staging: staging, out: out)
             offset += 16
@@ -131,6 +129,7 @@ struct HeadRowKernel {
         if offset < outPadded {
             pass(SIMD8<Float>.self, channels: c, offset: offset, count: count, has: has, staging: staging, out: out)
         }
+        #endif
     }
 
     #if RNNPOOL_AVX512

@@ -313,9 +313,9 @@ struct MBConvRowKernel {
 
     // MARK: - Phase 3: depthwise and projection
 
-    /// Measured on the Cortex-M4 too: 16-channel passes there cost 585.7 M instructions a
-    /// frame against 508.2 M.
-    #if RNNPOOL_AVX512 || RNNPOOL_FIRMWARE
+    /// 32 output channels a projection pass where a SIMD16 is one of 32 registers (AVX-512);
+    /// 16 on AVX2, whose 16 ymm registers the 32-channel pass's accumulators fill.
+    #if RNNPOOL_AVX512
     static let thirtyTwoChannelPasses = true
     #else
     static let thirtyTwoChannelPasses = false
@@ -375,8 +375,7 @@ struct MBConvRowKernel {
                 // registers (scripts/m4/dsp_kernels.c), the same fused multiply-adds in
                 // the same order.
                 m4_project_four_pixels(d, wg, Int32(cp), o0, o1, o2, o3)
-                return
-                #endif
+                #else
                 let d0 = d, d1 = d + 16, d2 = d + 32, d3 = d + 48
                 var oc = 0
                 while MBConvRowKernel.thirtyTwoChannelPasses && oc + 32 <= cp {
@@ -406,6 +405,7 @@ struct MBConvRowKernel {
                     Self.projectFourPixels(SIMD8<Float>.self, channel: oc, sums: sums, depthwise: d, weights: wg, stride: cp)
                     oc &+= 8
                 }
+                #endif
             }
             xo &+= 4
         }
