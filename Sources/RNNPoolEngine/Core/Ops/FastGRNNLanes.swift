@@ -38,6 +38,18 @@ struct FastGRNNLanes {
         return 3 * bound + bz + 2 * bh <= 86 ? bound : nil
     }
 
+    /// Four units' sums each gain one product: a_u += r[u·n]·v (the four weights of one
+    /// input column, rows n apart), one fused multiply-add per lane. The input and the
+    /// recurrent products share it.
+    @inline(__always)
+    static func madd4(_ a0: inout SIMD16<Float>, _ a1: inout SIMD16<Float>, _ a2: inout SIMD16<Float>,
+                      _ a3: inout SIMD16<Float>, _ r: UnsafePointer<Float>, _ n: Int, _ v: SIMD16<Float>) {
+        a0.addProduct(r[0], v)
+        a1.addProduct(r[n], v)
+        a2.addProduct(r[2 &* n], v)
+        a3.addProduct(r[3 &* n], v)
+    }
+
     /// a[j] = Σ_i W[j][i] x[i] for 16 lanes, each sum in the order of i.
     @inline(__always)
     func inputProjection(_ x: UnsafePointer<SIMD16<Float>>, into a: UnsafeMutablePointer<SIMD16<Float>>) {
@@ -49,11 +61,9 @@ struct FastGRNNLanes {
             var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0
             let r = w + j &* n
             for i in 0..<n {
-                let xi = x[i], ri = r + i
-                a0.addProduct(xi, ri[0]); a1.addProduct(xi, ri[n])
-                a2.addProduct(xi, ri[2 &* n]); a3.addProduct(xi, ri[3 &* n])
-                a4.addProduct(xi, ri[4 &* n]); a5.addProduct(xi, ri[5 &* n])
-                a6.addProduct(xi, ri[6 &* n]); a7.addProduct(xi, ri[7 &* n])
+                let xi = x[i]
+                Self.madd4(&a0, &a1, &a2, &a3, r + i, n, xi)
+                Self.madd4(&a4, &a5, &a6, &a7, r + i + 4 &* n, n, xi)
             }
             a[j] = a0; a[j &+ 1] = a1; a[j &+ 2] = a2; a[j &+ 3] = a3
             a[j &+ 4] = a4; a[j &+ 5] = a5; a[j &+ 6] = a6; a[j &+ 7] = a7
@@ -63,11 +73,7 @@ struct FastGRNNLanes {
         while !FastGRNNLanes.eightChains && j + 4 <= hidden {
             var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0
             let r = w + j &* n
-            for i in 0..<n {
-                let xi = x[i], ri = r + i
-                a0.addProduct(xi, ri[0]); a1.addProduct(xi, ri[n])
-                a2.addProduct(xi, ri[2 &* n]); a3.addProduct(xi, ri[3 &* n])
-            }
+            for i in 0..<n { Self.madd4(&a0, &a1, &a2, &a3, r + i, n, x[i]) }
             a[j] = a0; a[j &+ 1] = a1; a[j &+ 2] = a2; a[j &+ 3] = a3
             j &+= 4
         }
@@ -188,14 +194,6 @@ struct FastGRNNLanes {
         let n = hidden
         let u = U.p
         var j = 0
-        // Units j ..< j+4 gain U[j+i][k]·h[k] (rows `r`, n apart).
-        @inline(__always) func madd4(_ a0: inout SIMD16<Float>, _ a1: inout SIMD16<Float>, _ a2: inout SIMD16<Float>,
-                                     _ a3: inout SIMD16<Float>, _ r: UnsafePointer<Float>, _ hk: SIMD16<Float>) {
-            a0.addProduct(r[0], hk)
-            a1.addProduct(r[n], hk)
-            a2.addProduct(r[2 &* n], hk)
-            a3.addProduct(r[3 &* n], hk)
-        }
         // Eight hidden units at a time: eight independent FMA chains over k (two FMA
         // pipes of latency 4 need eight) share each h[k] load. Where a SIMD16 takes two
         // registers (AVX2: 16 of them), eight chains' 16 accumulators spill to the stack
@@ -207,8 +205,8 @@ struct FastGRNNLanes {
             let r0 = u + j &* n
             for k in 0..<n {
                 let hk = h[k], r = r0 + k
-                madd4(&a0, &a1, &a2, &a3, r, hk)
-                madd4(&a4, &a5, &a6, &a7, r + 4 &* n, hk)
+                Self.madd4(&a0, &a1, &a2, &a3, r, n, hk)
+                Self.madd4(&a4, &a5, &a6, &a7, r + 4 &* n, n, hk)
             }
             scratch[j] = a0; scratch[j &+ 1] = a1; scratch[j &+ 2] = a2; scratch[j &+ 3] = a3
             scratch[j &+ 4] = a4; scratch[j &+ 5] = a5; scratch[j &+ 6] = a6; scratch[j &+ 7] = a7
@@ -217,7 +215,7 @@ struct FastGRNNLanes {
         while j + 4 <= n {
             var a0 = a[j], a1 = a[j &+ 1], a2 = a[j &+ 2], a3 = a[j &+ 3]
             let r0 = u + j &* n
-            for k in 0..<n { madd4(&a0, &a1, &a2, &a3, r0 + k, h[k]) }
+            for k in 0..<n { Self.madd4(&a0, &a1, &a2, &a3, r0 + k, n, h[k]) }
             scratch[j] = a0; scratch[j &+ 1] = a1; scratch[j &+ 2] = a2; scratch[j &+ 3] = a3
             j &+= 4
         }
