@@ -88,26 +88,36 @@ static inline float fused_multiply_add(float a, float b, float c) {
 // FastGRNN's recurrent products for 16 sequences (lanes) and 16 hidden units: out[j][l] =
 // a[j][l] + Σ_k U[j][k]·h[k][l], k in order, each step one fused multiply-add: the
 // Swift loop's addProduct, lane by lane. a, h, out: 16 vectors of 16 floats (out may be
-// a); U: 16 × 16. (Used for the input projection W·x too, from 0, it measured slower
-// than the Swift loop's single chain: 199.9 M against 193.3 M in RNNPool.) One lane at a time, its 16 states in registers (the Swift loop's
-// 16-lane vectors are 16 registers each on the M4, and spilled): 215.3 M → 190.3 M
-// instructions a frame in RNNPool.
+// a); U: 16 × 16. One lane at a time, its 16 states in registers (the Swift loop's
+// 16-lane vectors are 16 registers each on the M4, and spilled: 215.3 M → 190.3 M
+// instructions a frame in RNNPool), and each weight row taken by two VLDMs of eight
+// registers (one instruction, 9 cycles, where eight VLDRs are eight instructions and 16
+// cycles; clang does not merge them, so the row's sixteen multiply-adds are written
+// here). (The input projection W·x in C, from 0, measured slower than the Swift loop's
+// single chain: 199.9 M against 193.3 M in RNNPool.)
 void m4_recurrent_products16(const float *a, const float *U, const float *h, float *out) {
     for (int32_t l = 0; l < 16; l++) {
         const float *hp = h + l;
         float h0 = hp[0], h1 = hp[16], h2 = hp[32], h3 = hp[48], h4 = hp[64], h5 = hp[80], h6 = hp[96], h7 = hp[112];
         float h8 = hp[128], h9 = hp[144], h10 = hp[160], h11 = hp[176], h12 = hp[192], h13 = hp[208], h14 = hp[224], h15 = hp[240];
+        const float *u = U;
         for (int32_t j = 0; j < 16; j++) {
-            const float *r = U + j * 16;
             float acc = a[j * 16 + l];
-            acc = fused_multiply_add(r[0], h0, acc); acc = fused_multiply_add(r[1], h1, acc);
-            acc = fused_multiply_add(r[2], h2, acc); acc = fused_multiply_add(r[3], h3, acc);
-            acc = fused_multiply_add(r[4], h4, acc); acc = fused_multiply_add(r[5], h5, acc);
-            acc = fused_multiply_add(r[6], h6, acc); acc = fused_multiply_add(r[7], h7, acc);
-            acc = fused_multiply_add(r[8], h8, acc); acc = fused_multiply_add(r[9], h9, acc);
-            acc = fused_multiply_add(r[10], h10, acc); acc = fused_multiply_add(r[11], h11, acc);
-            acc = fused_multiply_add(r[12], h12, acc); acc = fused_multiply_add(r[13], h13, acc);
-            acc = fused_multiply_add(r[14], h14, acc); acc = fused_multiply_add(r[15], h15, acc);
+            __asm__("vldmia %[u]!, {s24-s31}\n\t"
+                "vfma.f32 %[acc], s24, %[h0]\n\t" "vfma.f32 %[acc], s25, %[h1]\n\t"
+                "vfma.f32 %[acc], s26, %[h2]\n\t" "vfma.f32 %[acc], s27, %[h3]\n\t"
+                "vfma.f32 %[acc], s28, %[h4]\n\t" "vfma.f32 %[acc], s29, %[h5]\n\t"
+                "vfma.f32 %[acc], s30, %[h6]\n\t" "vfma.f32 %[acc], s31, %[h7]\n\t"
+                "vldmia %[u]!, {s24-s31}\n\t"
+                "vfma.f32 %[acc], s24, %[h8]\n\t" "vfma.f32 %[acc], s25, %[h9]\n\t"
+                "vfma.f32 %[acc], s26, %[h10]\n\t" "vfma.f32 %[acc], s27, %[h11]\n\t"
+                "vfma.f32 %[acc], s28, %[h12]\n\t" "vfma.f32 %[acc], s29, %[h13]\n\t"
+                "vfma.f32 %[acc], s30, %[h14]\n\t" "vfma.f32 %[acc], s31, %[h15]\n\t"
+                : [acc] "+t"(acc), [u] "+r"(u)
+                : [h0] "t"(h0), [h1] "t"(h1), [h2] "t"(h2), [h3] "t"(h3), [h4] "t"(h4), [h5] "t"(h5),
+                  [h6] "t"(h6), [h7] "t"(h7), [h8] "t"(h8), [h9] "t"(h9), [h10] "t"(h10), [h11] "t"(h11),
+                  [h12] "t"(h12), [h13] "t"(h13), [h14] "t"(h14), [h15] "t"(h15)
+                : "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31", "memory");
             out[j * 16 + l] = acc;
         }
     }

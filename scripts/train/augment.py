@@ -7,7 +7,9 @@ Two ways to pick the scale:
     log-uniform random size in [min_face, max_face], so 12 px and 200 px faces are
     both common whatever the photo's own face sizes are;
   * letterbox-like: the scale the engine's letterbox would use, times a random zoom
-    (zoom < 1 shows the whole photo small, inside black bars).
+    (zoom < 1 shows the whole photo small, inside black bars); with share_640 of
+    these at the scale of a 640x480 input, which never enlarges (docs/NETWORK.md
+    6b), so the network meets photos at their own size, small faces included.
 Then webcam-ish photometric changes (contrast, brightness, gamma, blur, sensor noise)
 and a horizontal flip.
 """
@@ -19,11 +21,12 @@ from PIL import Image, ImageFilter
 
 class Augmenter:
     def __init__(self, out_w=256, out_h=192, min_face=9.0, max_face=210.0, p_anchor=0.6,
-                 zoom=(0.45, 1.6), max_upscale=4.0, min_visible=0.5, min_width=7.0):
+                 zoom=(0.45, 1.6), max_upscale=4.0, min_visible=0.5, min_width=7.0, share_640=0.0):
         self.out_w, self.out_h = out_w, out_h
         self.min_face, self.max_face = min_face, max_face
         self.p_anchor, self.zoom = p_anchor, zoom
         self.max_upscale, self.min_visible, self.min_width = max_upscale, min_visible, min_width
+        self.share_640 = share_640
 
     def _choose_window(self, rng, w0, h0, faces):
         ow, oh = self.out_w, self.out_h
@@ -38,7 +41,11 @@ class Augmenter:
             cx0 = rng.uniform(lo_x, hi_x) if hi_x > lo_x else (fx1 + fx2 - ow) / 2
             cy0 = rng.uniform(lo_y, hi_y) if hi_y > lo_y else (fy1 + fy2 - oh) / 2
         else:
-            sc = min(320 / w0, 240 / h0) * math.exp(rng.uniform(*np.log(self.zoom)))
+            if self.share_640 and rng.random() < self.share_640:
+                base = min(640 / w0, 480 / h0, 1.0)
+            else:
+                base = min(320 / w0, 240 / h0)
+            sc = base * math.exp(rng.uniform(*np.log(self.zoom)))
             sw, sh = w0 * sc, h0 * sc
             cx0 = rng.uniform(min(0, sw - ow), max(0, sw - ow))
             cy0 = rng.uniform(min(0, sh - oh), max(0, sh - oh))

@@ -182,6 +182,10 @@ def main(argv=None):
     ap.add_argument("--loss", choices=["focal", "quality", "mining"], default="focal",
                     help="focal + DIoU; quality focal (score target = the box's IoU) + DIoU; "
                          "or the first model's smooth L1 + 3:1 hard-negative mining")
+    ap.add_argument("--min-face", type=float, default=9.0,
+                    help="smallest face width (px) data-anchor sampling draws (log-uniform up to 210)")
+    ap.add_argument("--share-640", type=float, default=0.0,
+                    help="share of letterbox-like crops at a 640x480 input's scale (never enlarged)")
     ap.add_argument("--mosaic", type=float, default=0.4, help="share of 2x2 mosaic crops")
     ap.add_argument("--pack", help="train from a pack.py file instead of the data folder's JPEGs")
     ap.add_argument("--no-val", action="store_true", help="skip validation (e.g. on a remote machine)")
@@ -282,7 +286,7 @@ def main(argv=None):
     if args.hard_negatives:
         weights = weights * hard_negative_factors(train_entries, args.hard_negatives, args.hard_weight,
                                                   args.hard_min_score)
-    ds = TrainSamples(store, train_entries, Augmenter(cw, ch), anchors, levels, args.assign, args.mosaic, weights)
+    ds = TrainSamples(store, train_entries, Augmenter(cw, ch, min_face=args.min_face, share_640=args.share_640), anchors, levels, args.assign, args.mosaic, weights)
     sampler = torch.utils.data.WeightedRandomSampler(weights, num_samples=len(weights), replacement=True,
                                                      generator=torch.Generator().manual_seed(args.seed + state["step"]))
     loader = make_loader(ds, sampler, args.batch, args.workers)
