@@ -19,46 +19,70 @@ static inline uint32_t load4(const int8_t *p) {
     return v;
 }
 
-// relu6(sum · scale + bias) as the Swift engine has it: the multiply and the add rounded
-// separately; below zero (−0 too) gives +0, above 6 gives 6.
-static inline float finish(int32_t sum, float scale, float bias) {
+// relu6(sum · scale + bias) as the Swift engine has it, the multiply and the add rounded
+// separately (-ffp-contract=off), returned as the float's bits. The clamps compare those
+// bits as integers, which orders finite floats as the float compare does where it
+// matters: every negative float and −0 are integers ≤ 0 (→ +0, as `!(f > 0)` gives),
+// and positive floats order as their bits, so "above 6" is "bits above 6's". (VCMP
+// needs a VMRS and an IT block per compare: four instructions more an output.)
+static inline uint32_t finish_bits(int32_t sum, float scale, float bias) {
     float f = (float)sum;
     f = f * scale;
     f = f + bias;
-    if (!(f > 0.0f)) f = 0.0f;
-    if (f > 6.0f) f = 6.0f;
-    return f;
+    int32_t b;
+    __builtin_memcpy(&b, &f, 4);
+    if (b <= 0) b = 0;
+    if (b > 0x40C00000) b = 0x40C00000;   // 6.0f
+    return (uint32_t)b;
 }
 
-// `n` pixels (a constant at each call, 1 to 4: the unused sums fold away), each weight
-// word unpacked once for all of them. `pairs`: room for n × cin4/2 words.
-static inline __attribute__((always_inline)) void
-expand_pixels(int n, const int8_t *q, int32_t pixelStride, int32_t cin4, const int8_t *weights,
-              const float *scale, const float *bias, float *dst, uint32_t *pairs) {
-    // Each pixel's channels as sign-extended halfword pairs, once for all 16 lanes:
-    // word 2k holds channels 4k and 4k+2, word 2k+1 channels 4k+1 and 4k+3, the order
-    // SXTB16 (and SXTB16 with ROR 8) gives the weights below.
-    const int32_t half = cin4 / 2;
-    for (int p = 0; p < n; p++) {
-        const int8_t *px = q + p * pixelStride;
+// Four pixels' channels as sign-extended halfword pairs, interleaved so that one LDM
+// fetches what a weight word meets: per 4 input channels, the four pixels' words of
+// channels (4k, 4k+2), then their words of (4k+1, 4k+3), the order SXTB16 and SXTB16
+// with ROR 8 give the weights. Pixels past `n` repeat the last (their sums are dropped).
+static inline void pixel_pairs(int n, const int8_t *q, int32_t pixelStride, int32_t cin4, uint32_t *pairs) {
+    for (int p = 0; p < 4; p++) {
+        const int8_t *px = q + (p < n ? p : n - 1) * pixelStride;
+        uint32_t *dst = pairs + p;
         for (int32_t c = 0; c < cin4; c += 4) {
             uint32_t v = load4(px + c);
-            pairs[p * half + c / 2] = __sxtb16(v);
-            pairs[p * half + c / 2 + 1] = __sxtb16(__ror(v, 8));
+            dst[0] = __sxtb16(v);
+            dst[4] = __sxtb16(__ror(v, 8));
+            dst += 8;
         }
     }
+}
+
+// The 16 channels of one group for four pixels (`n` ≤ 4 of them stored): per channel,
+// four integer sums, each weight word unpacked once (SXTB16 twice) for the four pixels'
+// eight pair words (two LDMs), eight SMLADs: 13 instructions for 16 multiply-adds.
+static void expand_four_pixels(int n, const uint32_t *pairs, int32_t cin4, const int8_t *weights,
+                               const float *scale, const float *bias, uint32_t *dst) {
     for (int32_t l = 0; l < 16; l++) {
-        const int8_t *w = weights + l * cin4;
-        int32_t sum[4] = { 0, 0, 0, 0 };
-        for (int32_t c = 0; c < cin4; c += 4) {
-            uint32_t ww = load4(w + c);
+        // Pointers only (no counter): the loop's 13 live values fit the 14 registers.
+        const int8_t *w = weights + l * cin4, *end = w + cin4;
+        const uint32_t *pp = pairs;
+        int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        while (w < end) {
+            uint32_t ww = load4(w);
+            w += 4;
             uint32_t even = __sxtb16(ww), odd = __sxtb16(__ror(ww, 8));
-            for (int p = 0; p < n; p++) {
-                sum[p] = __smlad(pairs[p * half + c / 2], even, sum[p]);
-                sum[p] = __smlad(pairs[p * half + c / 2 + 1], odd, sum[p]);
-            }
+            // LDM fills registers in ascending number order: the four are pinned so.
+            register uint32_t e0 __asm__("r8"), e1 __asm__("r9"), e2 __asm__("r10"), e3 __asm__("r11");
+            __asm__("ldmia %[pp]!, {%[e0], %[e1], %[e2], %[e3]}"
+                    : [pp] "+r"(pp), [e0] "=&r"(e0), [e1] "=&r"(e1), [e2] "=&r"(e2), [e3] "=&r"(e3) : : "memory");
+            s0 = __smlad(e0, even, s0); s1 = __smlad(e1, even, s1);
+            s2 = __smlad(e2, even, s2); s3 = __smlad(e3, even, s3);
+            __asm__("ldmia %[pp]!, {%[e0], %[e1], %[e2], %[e3]}"
+                    : [pp] "+r"(pp), [e0] "=&r"(e0), [e1] "=&r"(e1), [e2] "=&r"(e2), [e3] "=&r"(e3) : : "memory");
+            s0 = __smlad(e0, odd, s0); s1 = __smlad(e1, odd, s1);
+            s2 = __smlad(e2, odd, s2); s3 = __smlad(e3, odd, s3);
         }
-        for (int p = 0; p < n; p++) dst[p * 16 + l] = finish(sum[p], scale[l], bias[l]);
+        float k = scale[l], b = bias[l];
+        dst[l] = finish_bits(s0, k, b);
+        if (n > 1) dst[16 + l] = finish_bits(s1, k, b);
+        if (n > 2) dst[32 + l] = finish_bits(s2, k, b);
+        if (n > 3) dst[48 + l] = finish_bits(s3, k, b);
     }
 }
 
@@ -67,15 +91,12 @@ void m4_expand16_int8(const int8_t *q, int32_t pixelStride, int32_t pixels, int3
     // On the stack, sized to the block (8 bytes a channel and pixel: 2 KiB for the
     // shipped model's widest input, 64 channels).
     uint32_t pairs[4 * (cin4 / 2)];
-    int32_t x = 0;
-    for (; x + 4 <= pixels; x += 4)
-        expand_pixels(4, q + x * pixelStride, pixelStride, cin4, weights, scale, bias, dst + x * 16, pairs);
-    if (x + 2 <= pixels) {
-        expand_pixels(2, q + x * pixelStride, pixelStride, cin4, weights, scale, bias, dst + x * 16, pairs);
-        x += 2;
+    uint32_t *out = (uint32_t *)dst;
+    for (int32_t x = 0; x < pixels; x += 4) {
+        int n = pixels - x < 4 ? (int)(pixels - x) : 4;
+        pixel_pairs(n, q + x * pixelStride, pixelStride, cin4, pairs);
+        expand_four_pixels(n, pairs, cin4, weights, scale, bias, out + x * 16);
     }
-    for (; x < pixels; x++)
-        expand_pixels(1, q + x * pixelStride, pixelStride, cin4, weights, scale, bias, dst + x * 16, pairs);
 }
 
 // a·b + c rounded once: VFMA.F32, the instruction Swift's addProduct becomes here (this
