@@ -164,7 +164,44 @@ head_outputs(int two, const float *staging, int32_t columns, int32_t channels, i
         for (int32_t kx = 0; kx < 3; kx++) {
             const float *s = staging + ((ky * columns + kx) + i) * channels;
             const float *w = weight + (ky * 3 + kx) * channels * outPadded + o;
-            for (int32_t ci = 0; ci < channels; ci++) {
+            int32_t ci = 0;
+            if (two) {
+                // Two input channels a step in one asm block: their weight rows by VLDM
+                // (eight registers each), both pixels' two inputs by one VLDM each, 32
+                // multiply-adds in the loop's order (ci, then ci + 1, for every sum).
+                for (; ci + 2 <= channels; ci += 2) {
+                    const float *w0 = w + ci * outPadded, *w1 = w0 + outPadded;
+                    const float *sv = s + ci, *su = s + channels + ci;
+                    __asm__("vldmia %[sv], {s20-s21}\n\t"
+                            "vldmia %[su], {s22-s23}\n\t"
+                            "vldmia %[w0], {s24-s31}\n\t"
+                            "vfma.f32 %[a0], s20, s24\n\t" "vfma.f32 %[b0], s22, s24\n\t"
+                            "vfma.f32 %[a1], s20, s25\n\t" "vfma.f32 %[b1], s22, s25\n\t"
+                            "vfma.f32 %[a2], s20, s26\n\t" "vfma.f32 %[b2], s22, s26\n\t"
+                            "vfma.f32 %[a3], s20, s27\n\t" "vfma.f32 %[b3], s22, s27\n\t"
+                            "vfma.f32 %[a4], s20, s28\n\t" "vfma.f32 %[b4], s22, s28\n\t"
+                            "vfma.f32 %[a5], s20, s29\n\t" "vfma.f32 %[b5], s22, s29\n\t"
+                            "vfma.f32 %[a6], s20, s30\n\t" "vfma.f32 %[b6], s22, s30\n\t"
+                            "vfma.f32 %[a7], s20, s31\n\t" "vfma.f32 %[b7], s22, s31\n\t"
+                            "vldmia %[w1], {s24-s31}\n\t"
+                            "vfma.f32 %[a0], s21, s24\n\t" "vfma.f32 %[b0], s23, s24\n\t"
+                            "vfma.f32 %[a1], s21, s25\n\t" "vfma.f32 %[b1], s23, s25\n\t"
+                            "vfma.f32 %[a2], s21, s26\n\t" "vfma.f32 %[b2], s23, s26\n\t"
+                            "vfma.f32 %[a3], s21, s27\n\t" "vfma.f32 %[b3], s23, s27\n\t"
+                            "vfma.f32 %[a4], s21, s28\n\t" "vfma.f32 %[b4], s23, s28\n\t"
+                            "vfma.f32 %[a5], s21, s29\n\t" "vfma.f32 %[b5], s23, s29\n\t"
+                            "vfma.f32 %[a6], s21, s30\n\t" "vfma.f32 %[b6], s23, s30\n\t"
+                            "vfma.f32 %[a7], s21, s31\n\t" "vfma.f32 %[b7], s23, s31\n\t"
+                            : [a0] "+t"(a[0]), [a1] "+t"(a[1]), [a2] "+t"(a[2]), [a3] "+t"(a[3]),
+                              [a4] "+t"(a[4]), [a5] "+t"(a[5]), [a6] "+t"(a[6]), [a7] "+t"(a[7]),
+                              [b0] "+t"(b[0]), [b1] "+t"(b[1]), [b2] "+t"(b[2]), [b3] "+t"(b[3]),
+                              [b4] "+t"(b[4]), [b5] "+t"(b[5]), [b6] "+t"(b[6]), [b7] "+t"(b[7])
+                            : [sv] "r"(sv), [su] "r"(su), [w0] "r"(w0), [w1] "r"(w1)
+                            : "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31",
+                              "memory");
+                }
+            }
+            for (; ci < channels; ci++) {
                 float v = s[ci], u = two ? s[channels + ci] : 0.0f;
                 const float *wc = w + ci * outPadded;
                 for (int t = 0; t < 8; t++) {
