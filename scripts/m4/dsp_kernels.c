@@ -106,39 +106,74 @@ static inline float fused_multiply_add(float a, float b, float c) {
     return c;
 }
 
-// FastGRNN's recurrent products for 16 sequences (lanes) and 16 hidden units: out[j][l] =
-// a[j][l] + Σ_k U[j][k]·h[k][l], k in order, each step one fused multiply-add: the
-// Swift loop's addProduct, lane by lane. a, h, out: 16 vectors of 16 floats (out may be
-// a); U: 16 × 16. One lane at a time, its 16 states in registers (the Swift loop's
-// 16-lane vectors are 16 registers each on the M4, and spilled: 215.3 M → 190.3 M
-// instructions a frame in RNNPool), and each weight row taken by two VLDMs of eight
-// registers (one instruction, 9 cycles, where eight VLDRs are eight instructions and 16
-// cycles; clang does not merge them, so the row's sixteen multiply-adds are written
-// here). (The input projection W·x in C, from 0, measured slower than the Swift loop's
-// single chain: 199.9 M against 193.3 M in RNNPool.)
+// Sixteen multiply-adds acc += r[k]·v_k, k in order, one fused multiply-add each, with the
+// row r taken by two VLDMs of eight registers (one instruction, 9 cycles, where eight
+// VLDRs are eight instructions and 16 cycles; clang does not merge them). The v_k are the
+// caller's registers (%[h0]…%[h15]); r advances past the row.
+#define ROW16_ASM \
+    "vldmia %[u]!, {s24-s31}\n\t" \
+    "vfma.f32 %[acc], s24, %[h0]\n\t" "vfma.f32 %[acc], s25, %[h1]\n\t" \
+    "vfma.f32 %[acc], s26, %[h2]\n\t" "vfma.f32 %[acc], s27, %[h3]\n\t" \
+    "vfma.f32 %[acc], s28, %[h4]\n\t" "vfma.f32 %[acc], s29, %[h5]\n\t" \
+    "vfma.f32 %[acc], s30, %[h6]\n\t" "vfma.f32 %[acc], s31, %[h7]\n\t" \
+    "vldmia %[u]!, {s24-s31}\n\t" \
+    "vfma.f32 %[acc], s24, %[h8]\n\t" "vfma.f32 %[acc], s25, %[h9]\n\t" \
+    "vfma.f32 %[acc], s26, %[h10]\n\t" "vfma.f32 %[acc], s27, %[h11]\n\t" \
+    "vfma.f32 %[acc], s28, %[h12]\n\t" "vfma.f32 %[acc], s29, %[h13]\n\t" \
+    "vfma.f32 %[acc], s30, %[h14]\n\t" "vfma.f32 %[acc], s31, %[h15]\n\t"
+
+#define H16_INPUTS \
+    [h0] "t"(h0), [h1] "t"(h1), [h2] "t"(h2), [h3] "t"(h3), [h4] "t"(h4), [h5] "t"(h5), [h6] "t"(h6), [h7] "t"(h7), [h8] "t"(h8), \
+    [h9] "t"(h9), [h10] "t"(h10), [h11] "t"(h11), [h12] "t"(h12), [h13] "t"(h13), [h14] "t"(h14), [h15] "t"(h15)
+
+// The same for four inputs x0…x3 (%[x0]…%[x3]) and a row of four.
+#define ROW4_ASM \
+    "vldmia %[w]!, {s24-s27}\n\t" \
+    "vfma.f32 %[acc], s24, %[x0]\n\t" "vfma.f32 %[acc], s25, %[x1]\n\t" \
+    "vfma.f32 %[acc], s26, %[x2]\n\t" "vfma.f32 %[acc], s27, %[x3]\n\t"
+
+#define LOAD16(v, p) \
+    float v##0 = (p)[0], v##1 = (p)[16], v##2 = (p)[32], v##3 = (p)[48], v##4 = (p)[64], v##5 = (p)[80]; \
+    float v##6 = (p)[96], v##7 = (p)[112], v##8 = (p)[128], v##9 = (p)[144], v##10 = (p)[160]; \
+    float v##11 = (p)[176], v##12 = (p)[192], v##13 = (p)[208], v##14 = (p)[224], v##15 = (p)[240]
+
+// FastGRNN's products for 16 sequences (lanes) and 16 hidden units, lane by lane with the
+// lane's 16 inputs in registers: out[j][l] = a[j][l] + Σ_k U[j][k]·h[k][l], k in order,
+// one fused multiply-add each (the Swift loop's addProduct); from 0 where a is NULL (the
+// input projection W·x of RNN2, whose 16 inputs are h here). a, h, out: 16 vectors of 16
+// floats (out may be a); U: 16 × 16. The Swift loop's 16-lane vectors are 16 registers
+// each on the M4, and spilled: in C 215.3 M → 190.3 M instructions a frame in RNNPool,
+// with the VLDM rows 168.4 M.
 void m4_recurrent_products16(const float *a, const float *U, const float *h, float *out) {
     for (int32_t l = 0; l < 16; l++) {
-        const float *hp = h + l;
-        float h0 = hp[0], h1 = hp[16], h2 = hp[32], h3 = hp[48], h4 = hp[64], h5 = hp[80], h6 = hp[96], h7 = hp[112];
-        float h8 = hp[128], h9 = hp[144], h10 = hp[160], h11 = hp[176], h12 = hp[192], h13 = hp[208], h14 = hp[224], h15 = hp[240];
+        LOAD16(h, h + l);
         const float *u = U;
         for (int32_t j = 0; j < 16; j++) {
-            float acc = a[j * 16 + l];
-            __asm__("vldmia %[u]!, {s24-s31}\n\t"
-                "vfma.f32 %[acc], s24, %[h0]\n\t" "vfma.f32 %[acc], s25, %[h1]\n\t"
-                "vfma.f32 %[acc], s26, %[h2]\n\t" "vfma.f32 %[acc], s27, %[h3]\n\t"
-                "vfma.f32 %[acc], s28, %[h4]\n\t" "vfma.f32 %[acc], s29, %[h5]\n\t"
-                "vfma.f32 %[acc], s30, %[h6]\n\t" "vfma.f32 %[acc], s31, %[h7]\n\t"
-                "vldmia %[u]!, {s24-s31}\n\t"
-                "vfma.f32 %[acc], s24, %[h8]\n\t" "vfma.f32 %[acc], s25, %[h9]\n\t"
-                "vfma.f32 %[acc], s26, %[h10]\n\t" "vfma.f32 %[acc], s27, %[h11]\n\t"
-                "vfma.f32 %[acc], s28, %[h12]\n\t" "vfma.f32 %[acc], s29, %[h13]\n\t"
-                "vfma.f32 %[acc], s30, %[h14]\n\t" "vfma.f32 %[acc], s31, %[h15]\n\t"
-                : [acc] "+t"(acc), [u] "+r"(u)
-                : [h0] "t"(h0), [h1] "t"(h1), [h2] "t"(h2), [h3] "t"(h3), [h4] "t"(h4), [h5] "t"(h5),
-                  [h6] "t"(h6), [h7] "t"(h7), [h8] "t"(h8), [h9] "t"(h9), [h10] "t"(h10), [h11] "t"(h11),
-                  [h12] "t"(h12), [h13] "t"(h13), [h14] "t"(h14), [h15] "t"(h15)
-                : "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31", "memory");
+            float acc = a ? a[j * 16 + l] : 0.0f;
+            __asm__(ROW16_ASM
+                    : [acc] "+t"(acc), [u] "+r"(u)
+                    : H16_INPUTS
+                    : "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31", "memory");
+            out[j * 16 + l] = acc;
+        }
+    }
+}
+
+// RNN1's pre-activations for 16 lanes and 16 hidden units from its four inputs:
+// out[j][l] = (Σ_i W[j][i]·x[i][l] from 0, i in order) + Σ_k U[j][k]·h[k][l], k in order,
+// fused multiply-adds: the Swift input projection's sum, then the recurrent products
+// continuing from it, without storing W·x in between. x: 4 vectors of 16 floats; W: 16 × 4.
+void m4_rnn1_products16(const float *x, const float *W, const float *U, const float *h, float *out) {
+    for (int32_t l = 0; l < 16; l++) {
+        LOAD16(h, h + l);
+        float x0 = x[l], x1 = x[16 + l], x2 = x[32 + l], x3 = x[48 + l];
+        const float *w = W, *u = U;
+        for (int32_t j = 0; j < 16; j++) {
+            float acc = 0.0f;
+            __asm__(ROW4_ASM ROW16_ASM
+                    : [acc] "+t"(acc), [u] "+r"(u), [w] "+r"(w)
+                    : [x0] "t"(x0), [x1] "t"(x1), [x2] "t"(x2), [x3] "t"(x3), H16_INPUTS
+                    : "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31", "memory");
             out[j * 16 + l] = acc;
         }
     }

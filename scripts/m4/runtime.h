@@ -35,8 +35,13 @@ void m4_expand16_int8(const int8_t *q, int32_t pixelStride, int32_t pixels, int3
                       const int8_t *weights, const float *scale, const float *bias, float *dst);
 
 // FastGRNN's recurrent products (dsp_kernels.c) for 16 hidden units: out[j][l] =
-// a[j][l] + Σ_k U[j][k]·h[k][l] for 16 lanes, fused multiply-adds in k order.
+// a[j][l] + Σ_k U[j][k]·h[k][l] for 16 lanes, fused multiply-adds in k order; from 0
+// where a is NULL (a 16-input projection).
 void m4_recurrent_products16(const float *a, const float *U, const float *h, float *out);
+
+// RNN1's pre-activations from four inputs (dsp_kernels.c): out[j][l] = Σ_i W[j][i]·x[i][l]
+// (from 0) + Σ_k U[j][k]·h[k][l], fused multiply-adds in i, then k order.
+void m4_rnn1_products16(const float *x, const float *W, const float *U, const float *h, float *out);
 
 // A head's 3×3 convolution for up to 8 output pixels from HeadRowKernel's staging
 // (dsp_kernels.c), bit for bit its Swift pass; outPadded a multiple of 8.

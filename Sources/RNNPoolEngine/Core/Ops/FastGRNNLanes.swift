@@ -54,6 +54,15 @@ struct FastGRNNLanes {
     @inline(__always)
     func inputProjection(_ x: UnsafePointer<SIMD16<Float>>, into a: UnsafeMutablePointer<SIMD16<Float>>) {
         let w = W.p, n = input
+        #if RNNPOOL_FIRMWARE
+        // The Cortex-M4: RNN2's 16 × 16 projection is the recurrent products' C loop from 0
+        // (the same fused multiply-adds from 0, in the same order).
+        if n == 16 && hidden == 16 {
+            m4_recurrent_products16(nil, w, UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                                    UnsafeMutableRawPointer(a).assumingMemoryBound(to: Float.self))
+            return
+        }
+        #endif
         var j = 0
         // Eight units at a time: eight independent FMA chains share each x[i] load (one
         // chain at a time waited out its FMA latency at every step: 6% of a frame).
@@ -131,38 +140,69 @@ struct FastGRNNLanes {
         return worst * (1 + 1e-3) + 1e-3 <= Double(limit)
     }
 
+    /// One time step from the input `x`: the input projection into `scratch`, then `step`.
+    /// On the Cortex-M4, RNN1's shape (4 inputs, 16 units) after its first step takes one C
+    /// loop for W x + U h (the same fused multiply-adds in the same order, W x kept in a
+    /// register), then the gates.
+    @inline(__always)
+    func step(input x: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
+              scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, clampIdle: Bool = false, compact: Bool = false) {
+        #if RNNPOOL_FIRMWARE
+        if !first && input == 4 && hidden == 16 {
+            m4_rnn1_products16(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), W.p, U.p,
+                               UnsafeRawPointer(h).assumingMemoryBound(to: Float.self),
+                               UnsafeMutableRawPointer(scratch).assumingMemoryBound(to: Float.self))
+            step(scratch, h: h, scratch: scratch, first: first, clampIdle: clampIdle, compact: compact, summed: true)
+            return
+        }
+        #endif
+        inputProjection(x, into: scratch)
+        step(scratch, h: h, scratch: scratch, first: first, clampIdle: clampIdle, compact: compact)
+    }
+
     /// One time step from the input projection `a` (W x, already computed). `h` is
     /// updated in place (`scratch`: hidden vectors for the pre-activations; it may be
     /// `a` itself, each a[j] being read before scratch[j] is written); `first` means
     /// h = 0. `clampIdle`
     /// is `clampIsIdle(...)` for the sweep's inputs: the gates then skip the clamp.
     /// `compact`: the int8 path's exp (Activations.expWithin87Compact), where the
-    /// biases allow the bounded forms.
+    /// biases allow the bounded forms. `summed`: `a` already holds W x + U h (the
+    /// recurrent products are skipped).
     @inline(__always)
     func step(_ a: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
-              scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, clampIdle: Bool = false, compact: Bool = false) {
+              scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, clampIdle: Bool = false, compact: Bool = false,
+              summed: Bool = false) {
         if let bound = saturation {
             switch (clampIdle, compact) {
             case (true, false):
-                step(a, h: h, scratch: scratch, first: first, gates: UnclampedGates<PreciseExponential>(cell: self))
+                step(a, h: h, scratch: scratch, first: first, summed: summed,
+                     gates: UnclampedGates<PreciseExponential>(cell: self))
             case (true, true):
-                step(a, h: h, scratch: scratch, first: first, gates: UnclampedGates<CompactExponential>(cell: self))
+                step(a, h: h, scratch: scratch, first: first, summed: summed,
+                     gates: UnclampedGates<CompactExponential>(cell: self))
             case (false, false):
-                step(a, h: h, scratch: scratch, first: first, gates: BoundedGates<PreciseExponential>(cell: self, bound: bound))
+                step(a, h: h, scratch: scratch, first: first, summed: summed,
+                     gates: BoundedGates<PreciseExponential>(cell: self, bound: bound))
             case (false, true):
-                step(a, h: h, scratch: scratch, first: first, gates: BoundedGates<CompactExponential>(cell: self, bound: bound))
+                step(a, h: h, scratch: scratch, first: first, summed: summed,
+                     gates: BoundedGates<CompactExponential>(cell: self, bound: bound))
             }
         } else {
-            step(a, h: h, scratch: scratch, first: first, gates: ClampedGates(cell: self))
+            step(a, h: h, scratch: scratch, first: first, summed: summed, gates: ClampedGates(cell: self))
         }
     }
 
     @inline(__always)
     private func step<G: GateUpdate>(_ a: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
-                                     scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, gates: G) {
+                                     scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, summed: Bool,
+                                     gates: G) {
         let n = hidden
         if first {
             for j in 0..<n { h[j] = gates.update(a[j], j, SIMD16()) }
+            return
+        }
+        if summed {
+            for j in 0..<n { h[j] = gates.update(a[j], j, h[j]) }
             return
         }
         // All pre-activations first (in `scratch`), then all gates, updating h in place:

@@ -239,8 +239,7 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                     v = gatherQuads(lanePointers, offset: 0)
                 }
                 unpackInt8Quads(v, scale: sIn, into: x)
-                k.rnn1.inputProjection(x, into: a1)
-                k.rnn1.step(a1, h: hA, scratch: a1, first: t == 0, clampIdle: idle1, compact: compact)
+                k.rnn1.step(input: x, h: hA, scratch: a1, first: t == 0, clampIdle: idle1, compact: compact)
             }
             return
         }
@@ -251,8 +250,7 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                                    : rows[t] + laneBase[l] &* c0
                 for c in 0..<c0 { xf[c &* 16 &+ l] = src[c].stored * sIn }
             }
-            k.rnn1.inputProjection(x, into: a1)
-            k.rnn1.step(a1, h: hA, scratch: a1, first: t == 0, clampIdle: idle1, compact: compact)
+            k.rnn1.step(input: x, h: hA, scratch: a1, first: t == 0, clampIdle: idle1, compact: compact)
         }
     }
 
