@@ -275,16 +275,35 @@ void m4_project_four_pixels(const float *d, const float *w, int32_t stride,
         float s[4][4];
         float *o[4] = { o0, o1, o2, o3 };
         for (int p = 0; p < 4; p++) for (int t = 0; t < 4; t++) s[p][t] = o[p][oc + t];
-        for (int32_t k = 0; k < 16; k++) {
-            const float *wk = w + k * stride + oc;
-            float w0 = wk[0], w1 = wk[1], w2 = wk[2], w3 = wk[3];
-            for (int p = 0; p < 4; p++) {
-                float v = d[p * 16 + k];
-                s[p][0] = fused_multiply_add(v, w0, s[p][0]);
-                s[p][1] = fused_multiply_add(v, w1, s[p][1]);
-                s[p][2] = fused_multiply_add(v, w2, s[p][2]);
-                s[p][3] = fused_multiply_add(v, w3, s[p][3]);
-            }
+        // Two k a step in one asm block: each pixel's two depthwise outputs by one VLDM,
+        // the two weight rows' four channels by one VLDM each, 32 multiply-adds, every
+        // sum taking k, then k + 1, as the loop over k does.
+        const float *wk = w + oc;
+        for (int32_t k = 0; k < 16; k += 2) {
+            const float *w1 = wk + stride;
+            __asm__("vldmia %[d0], {s16-s17}\n\t"
+                    "vldmia %[d1], {s18-s19}\n\t"
+                    "vldmia %[d2], {s20-s21}\n\t"
+                    "vldmia %[d3], {s22-s23}\n\t"
+                    "vldmia %[w0], {s24-s27}\n\t"
+                    "vldmia %[w1], {s28-s31}\n\t"
+                    "vfma.f32 %[a00], s16, s24\n\t" "vfma.f32 %[a01], s16, s25\n\t" "vfma.f32 %[a02], s16, s26\n\t" "vfma.f32 %[a03], s16, s27\n\t"
+                    "vfma.f32 %[a10], s18, s24\n\t" "vfma.f32 %[a11], s18, s25\n\t" "vfma.f32 %[a12], s18, s26\n\t" "vfma.f32 %[a13], s18, s27\n\t"
+                    "vfma.f32 %[a20], s20, s24\n\t" "vfma.f32 %[a21], s20, s25\n\t" "vfma.f32 %[a22], s20, s26\n\t" "vfma.f32 %[a23], s20, s27\n\t"
+                    "vfma.f32 %[a30], s22, s24\n\t" "vfma.f32 %[a31], s22, s25\n\t" "vfma.f32 %[a32], s22, s26\n\t" "vfma.f32 %[a33], s22, s27\n\t"
+                    "vfma.f32 %[a00], s17, s28\n\t" "vfma.f32 %[a01], s17, s29\n\t" "vfma.f32 %[a02], s17, s30\n\t" "vfma.f32 %[a03], s17, s31\n\t"
+                    "vfma.f32 %[a10], s19, s28\n\t" "vfma.f32 %[a11], s19, s29\n\t" "vfma.f32 %[a12], s19, s30\n\t" "vfma.f32 %[a13], s19, s31\n\t"
+                    "vfma.f32 %[a20], s21, s28\n\t" "vfma.f32 %[a21], s21, s29\n\t" "vfma.f32 %[a22], s21, s30\n\t" "vfma.f32 %[a23], s21, s31\n\t"
+                    "vfma.f32 %[a30], s23, s28\n\t" "vfma.f32 %[a31], s23, s29\n\t" "vfma.f32 %[a32], s23, s30\n\t" "vfma.f32 %[a33], s23, s31\n\t"
+                    : [a00] "+t"(s[0][0]), [a01] "+t"(s[0][1]), [a02] "+t"(s[0][2]), [a03] "+t"(s[0][3]),
+                      [a10] "+t"(s[1][0]), [a11] "+t"(s[1][1]), [a12] "+t"(s[1][2]), [a13] "+t"(s[1][3]),
+                      [a20] "+t"(s[2][0]), [a21] "+t"(s[2][1]), [a22] "+t"(s[2][2]), [a23] "+t"(s[2][3]),
+                      [a30] "+t"(s[3][0]), [a31] "+t"(s[3][1]), [a32] "+t"(s[3][2]), [a33] "+t"(s[3][3])
+                    : [d0] "r"(d + k), [d1] "r"(d + 16 + k), [d2] "r"(d + 32 + k), [d3] "r"(d + 48 + k),
+                      [w0] "r"(wk), [w1] "r"(w1)
+                    : "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23",
+                      "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31", "memory");
+            wk += 2 * stride;
         }
         for (int p = 0; p < 4; p++) for (int t = 0; t < 4; t++) o[p][oc + t] = s[p][t];
     }
