@@ -44,6 +44,7 @@ struct Firmware {
         for (i, name) in arena.layerNames.enumerated() {
             print("profile \(name) instructions \(m4_profile_instructions(Int32(i)))")
         }
+        m4_pc_profile_print()
         #endif
         print("arena peak \(arena.peakBytes) bytes of \(m4ArenaBytes)")
         print("heap peak \(m4_heap_peak()) bytes of \(m4_heap_size())")

@@ -15,12 +15,13 @@ out=$root/.build/m4
 model=()
 precision=()
 profile=()
+cprofile=()
 while (($#)); do
     case $1 in
         --model) model=(--model "$2"); shift 2 ;;
         --precision) precision=(--precision "$2"); shift 2 ;;
         --out) out=$2; shift 2 ;;
-        --profile) profile=(-D RNNPOOL_M4_PROFILE); shift ;;
+        --profile) profile=(-D RNNPOOL_M4_PROFILE); cprofile=(-DRNNPOOL_M4_PROFILE); shift ;;
         *) break ;;
     esac
 done
@@ -47,11 +48,12 @@ cpu=(-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16)
 mapfile -t engine < <(find "$root/Sources/RNNPoolEngine/Core" -name '*.swift' | sort)
 
 swiftc -target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo -Osize -parse-as-library \
-    -D RNNPOOL_FIRMWARE "${profile[@]}" \
+    -D RNNPOOL_FIRMWARE "${profile[@]}" -Xllvm -enable-machine-outliner=never \
     -module-name Firmware -import-objc-header "$here/runtime.h" \
     -Xcc -mfloat-abi=hard -Xcc -mfpu=fpv4-sp-d16 -Xcc -mcpu=cortex-m4 \
-    -c -o "$out/firmware.o" "${engine[@]}" "$here/Firmware.swift" "$out/gen/image.swift"
-clang --target=armv7em-none-eabi "${cpu[@]}" -Os -ffreestanding -fno-builtin -c -o "$out/runtime.o" "$here/runtime.c"
+    -S -o "$out/firmware.s" "${engine[@]}" "$here/Firmware.swift" "$out/gen/image.swift"
+clang --target=armv7em-none-eabi "${cpu[@]}" -c -o "$out/firmware.o" "$out/firmware.s"
+clang --target=armv7em-none-eabi "${cpu[@]}" -Os -ffreestanding -fno-builtin "${cprofile[@]}" -c -o "$out/runtime.o" "$here/runtime.c"
 clang --target=armv7em-none-eabi "${cpu[@]}" -O2 -ffp-contract=off -ffreestanding -c -o "$out/dsp_kernels.o" "$here/dsp_kernels.c"
 (cd "$out/gen" && clang --target=armv7em-none-eabi "${cpu[@]}" -c -o "$out/image.o" image.S)
 "$here/link.sh" "$out" "$heap" "$stack"

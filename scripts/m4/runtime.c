@@ -226,6 +226,48 @@ static void calibrate(void) {
     per_tick = ticks ? ((2u << 20) + ticks / 2) / ticks : 0;
 }
 
+// ---- where the instructions go (build.sh --profile): SysTick interrupts every 997
+// timer ticks of the 25 MHz clock (39,880 instructions under -icount shift=0, a count
+// that no loop's period divides), and the handler counts the interrupted PC in 32-byte
+// buckets of the first 1 MiB of flash (the code; the weights follow it). ----
+#ifdef RNNPOOL_M4_PROFILE
+#define PC_BUCKETS (1024u * 1024u / 32u)
+static uint16_t pc_counts[PC_BUCKETS];
+static uint32_t pc_elsewhere;
+void pc_sample(const uint32_t *frame) {
+    uint32_t pc = frame[6];                                          // r0-r3, r12, lr, pc, xpsr
+    if (pc / 32u < PC_BUCKETS && pc_counts[pc / 32u] != 0xffffu) pc_counts[pc / 32u]++;
+    else pc_elsewhere++;
+}
+__attribute__((naked)) static void systick_handler(void) {
+    __asm__ volatile("tst lr, #4\n ite eq\n mrseq r0, msp\n mrsne r0, psp\n b pc_sample");
+}
+static void start_pc_sampling(void) {
+    volatile uint32_t *systick = (volatile uint32_t *)0xE000E010u;
+    systick[1] = 996;                                                // LOAD: every 997 ticks
+    systick[2] = 0;                                                  // VAL
+    systick[0] = 7;                                                  // CTRL: processor clock, interrupt, enable
+}
+static void hex32(char *s, uint32_t v) { for (int i = 7; i >= 0; i--, v >>= 4) s[i] = "0123456789abcdef"[v & 15]; }
+void m4_pc_profile_print(void) {
+    *(volatile uint32_t *)0xE000E010u = 0;                           // stop sampling
+    char text[] = "pc 00000000 00000000\n";
+    for (uint32_t i = 0; i < PC_BUCKETS; i++) {
+        if (!pc_counts[i]) continue;
+        hex32(text + 3, i * 32u);
+        hex32(text + 12, pc_counts[i]);
+        m4_write(text);
+    }
+    hex32(text + 3, 0xffffffffu);
+    hex32(text + 12, pc_elsewhere);
+    m4_write(text);
+}
+#else
+static void start_pc_sampling(void) {}
+static void systick_handler(void) {}
+void m4_pc_profile_print(void) {}
+#endif
+
 // ---- reset and faults ----
 void reset_handler(void) {
     for (uint32_t *s = &_data_load, *d = &_data_start; d < &_data_end;) *d++ = *s++;
@@ -240,11 +282,12 @@ void reset_handler(void) {
     TIMER0[1] = 0xffffffffu;                                         // VALUE
     TIMER0[0] = 1;                                                   // CTRL: enable
     calibrate();
+    start_pc_sampling();
     m4_exit(main(0, 0));
 }
 static void fault_handler(void) { m4_write("firmware: fault\n"); m4_exit(5); }
 
 __attribute__((section(".vectors"), used)) static const void *vectors[16] = {
     &_stack_top, reset_handler, fault_handler, fault_handler, fault_handler, fault_handler, fault_handler,
-    0, 0, 0, 0, fault_handler, fault_handler, 0, fault_handler, fault_handler,
+    0, 0, 0, 0, fault_handler, fault_handler, 0, fault_handler, systick_handler,
 };

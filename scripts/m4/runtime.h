@@ -25,6 +25,8 @@ uint32_t m4_stack_size(void);
 // change of layer; -1 closes the current one.
 void m4_profile_enter(int32_t layer);
 uint64_t m4_profile_instructions(int32_t layer);
+// The PC samples (build.sh --profile; nothing otherwise) as "pc ADDRESS COUNT" lines, hex.
+void m4_pc_profile_print(void);
 
 // The int8 expand (1x1 conv + ReLU6) of one 16-channel group over `pixels` pixels with
 // the DSP extension (dsp_kernels.c): dst[x][l] = relu6(Σ_c q[x][c]·w[l][c] · scale[l] +

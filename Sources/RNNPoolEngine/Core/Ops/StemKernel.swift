@@ -41,7 +41,8 @@ struct StemKernel {
                     for kx in 0..<3 {
                         let ix = 2 &* x &- 1 &+ kx
                         if ix < 0 || ix >= inWidth { continue }
-                        let p = Float(r[ix]) * scale + offset
+                        // Float(Int(·)): one VCVT on the M4 (ActivationElement.stored).
+                        let p = Float(Int(r[ix])) * scale + offset
                         acc.addProduct(p, load8(wt + (ky &* 3 &+ kx) &* 8))
                     }
                 }
@@ -73,7 +74,7 @@ struct StemKernel {
                 for kx in 0..<3 {
                     let ix = 2 * x - 1 + kx
                     taps[ky * 3 + kx] = (rowPointers[ky] != nil && ix >= 0 && ix < inWidth)
-                        ? Float(rowPointers[ky]![ix]) * scale + offset : 0
+                        ? Float(Int(rowPointers[ky]![ix])) * scale + offset : 0
                 }
             }
             let o = out + x &* c0
