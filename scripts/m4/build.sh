@@ -54,7 +54,7 @@ swiftc -target armv7em-none-none-eabi -enable-experimental-feature Embedded -wmo
     -S -o "$out/firmware.s" "${engine[@]}" "$here/Firmware.swift" "$out/gen/image.swift"
 clang --target=armv7em-none-eabi "${cpu[@]}" -c -o "$out/firmware.o" "$out/firmware.s"
 clang --target=armv7em-none-eabi "${cpu[@]}" -Os -ffreestanding -fno-builtin "${cprofile[@]}" -c -o "$out/runtime.o" "$here/runtime.c"
-clang --target=armv7em-none-eabi "${cpu[@]}" -O2 -ffp-contract=off -ffreestanding -c -o "$out/dsp_kernels.o" "$here/dsp_kernels.c"
+clang --target=armv7em-none-eabi "${cpu[@]}" -O2 -ffp-contract=off -fomit-frame-pointer -ffreestanding -c -o "$out/dsp_kernels.o" "$here/dsp_kernels.c"
 (cd "$out/gen" && clang --target=armv7em-none-eabi "${cpu[@]}" -c -o "$out/image.o" image.S)
 "$here/link.sh" "$out" "$heap" "$stack"
 echo "$out/firmware.elf"
