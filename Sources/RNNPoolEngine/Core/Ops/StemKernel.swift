@@ -51,6 +51,14 @@ struct StemKernel {
                 O.store(acc, count: c0, inverse: inv, to: o)
             }
             var x = 0
+            #if RNNPOOL_FIRMWARE
+            // The Cortex-M4 computes a SIMD8 lane by lane: four channels take four
+            // scalar sums, not eight (the same fused multiply-adds, clamp and rounding).
+            if c0 == 4 {
+                while x < outWidth { fourChannelPixel(x, rows: rowPointers, out: out, inverse: inv); x &+= 1 }
+                return
+            }
+            #endif
             #if RNNPOOL_HOST
             // Four channels (the M4 design's stem): 16 output pixels at once, one lane
             // each, away from the edges (columns 2x − 1 … 2x + 32 inside the row). The
@@ -86,6 +94,37 @@ struct StemKernel {
             }
         }
     }
+
+    #if RNNPOOL_FIRMWARE
+    /// Output pixel x of a 4-channel stem with four scalar sums: the pixel loop's
+    /// operations on lanes 0–3, its ReLU6 as integer compares of the bits (the vector
+    /// form's results: every negative and −0 gives +0, above 6 gives 6), its int8
+    /// rounding per value (`Int8(storing:inverse:)`, the same arithmetic).
+    @inline(__always)
+    private func fourChannelPixel<O: ActivationElement>(_ x: Int, rows: ThreeRows<UInt8>, out: UnsafeMutablePointer<O>,
+                                                        inverse inv: Float) {
+        let wt = tapWeights.p, b = bias8.p
+        var a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3]
+        for ky in 0..<3 {
+            guard let r = rows[ky] else { continue }
+            for kx in 0..<3 {
+                let ix = 2 &* x &- 1 &+ kx
+                if ix < 0 || ix >= inWidth { continue }
+                let p = Float(Int(r[ix])) * scale + offset
+                let w = wt + (ky &* 3 &+ kx) &* 8
+                a0.addProduct(p, w[0]); a1.addProduct(p, w[1])
+                a2.addProduct(p, w[2]); a3.addProduct(p, w[3])
+            }
+        }
+        @inline(__always) func relu6Bits(_ v: Float) -> Float {
+            let bits = Int32(bitPattern: v.bitPattern)
+            return bits <= 0 ? 0 : (bits > 0x40C0_0000 ? 6 : v)
+        }
+        let o = out + x &* 4
+        o[0] = O(storing: relu6Bits(a0), inverse: inv); o[1] = O(storing: relu6Bits(a1), inverse: inv)
+        o[2] = O(storing: relu6Bits(a2), inverse: inv); o[3] = O(storing: relu6Bits(a3), inverse: inv)
+    }
+    #endif
 
     #if RNNPOOL_HOST
     /// Output pixels x0 ..< x0 + 16 of a 4-channel stem, lane i for pixel x0 + i: per tap
