@@ -132,6 +132,23 @@ expand_four(const uint32_t *pairs, int32_t cin4, const int8_t *weights, const fl
     expand_four_pixels(4, pairs, cin4, weights, scale, bias, dst);
 }
 
+// A row's last pixel alone (the shipped model's stride-1 tiles read 21 columns): one sum
+// per channel, the pixel's pairs unpacked as they are read, where the four-pixel kernel
+// would do four pixels' work for it.
+static void expand_one(const int8_t *q, int32_t cin4, const int8_t *weights, const float *scale,
+                       const float *bias, uint32_t *dst) {
+    for (int32_t l = 0; l < 16; l++) {
+        const int8_t *w = weights + l * cin4;
+        int32_t sum = 0;
+        for (int32_t c = 0; c < cin4; c += 4) {
+            uint32_t ww = load4(w + c), v = load4(q + c);
+            sum = __smlad(__sxtb16(v), __sxtb16(ww), sum);
+            sum = __smlad(__sxtb16(__ror(v, 8)), __sxtb16(__ror(ww, 8)), sum);
+        }
+        dst[l] = finish_bits(sum, scale[l], bias[l]);
+    }
+}
+
 void m4_expand16_int8(const int8_t *q, int32_t pixelStride, int32_t pixels, int32_t cin4,
                       const int8_t *weights, const float *scale, const float *bias, float *dst) {
     // On the stack, sized to the block (8 bytes a channel and pixel: 2 KiB for the
@@ -143,7 +160,9 @@ void m4_expand16_int8(const int8_t *q, int32_t pixelStride, int32_t pixels, int3
         pixel_pairs(4, q + x * pixelStride, pixelStride, cin4, pairs);
         expand_four(pairs, cin4, weights, scale, bias, out + x * 16);
     }
-    if (x < pixels) {
+    if (x + 1 == pixels) {
+        expand_one(q + x * pixelStride, cin4, weights, scale, bias, out + x * 16);
+    } else if (x < pixels) {
         int n = (int)(pixels - x);
         pixel_pairs(n, q + x * pixelStride, pixelStride, cin4, pairs);
         expand_four_pixels(n, pairs, cin4, weights, scale, bias, out + x * 16);
@@ -357,5 +376,52 @@ void m4_project_four_pixels(const float *d, const float *w, int32_t stride,
             wk += 2 * stride;
         }
         for (int p = 0; p < 4; p++) for (int t = 0; t < 4; t++) o[p][oc + t] = s[p][t];
+    }
+}
+
+// One MBConv depthwise output pixel of a 16-channel group, as MBConvRowKernel's
+// depthwise computes it: per channel the bias, then the taps of each present kernel row
+// (bit ky of `rowsPresent`) left to right, the left tap where `left`, the right where
+// `right`, one fused multiply-add each; then ReLU6 (integer compares of the bits, the
+// vector clamp's results), stored as the float's bits. e: the expanded row 0 at the
+// centre column (16 floats a column, rows `span` floats apart); taps: tap k's 16
+// weights at taps + k·mp. Eight channels at a time: eight accumulators, each tap's eight
+// inputs and eight weights by one VLDM each.
+void m4_depthwise16(const float *e, int32_t span, int32_t rowsPresent, int32_t left, int32_t right,
+                    const float *taps, int32_t mp, const float *bias, float *d) {
+    uint32_t *out = (uint32_t *)d;
+    for (int32_t half = 0; half < 16; half += 8) {
+        float a[8];
+        for (int t = 0; t < 8; t++) a[t] = bias[half + t];
+        for (int32_t ky = 0; ky < 3; ky++) {
+            if (!(rowsPresent & (1 << ky))) continue;
+            for (int32_t kx = 0; kx < 3; kx++) {
+                if ((kx == 0 && !left) || (kx == 2 && !right)) continue;
+                const float *in = e + ky * span + (kx - 1) * 16 + half;
+                const float *w = taps + (ky * 3 + kx) * mp + half;
+                __asm__("vldmia %[in], {s8-s15}\n\t"
+                        "vldmia %[w], {s16-s23}\n\t"
+                    "vfma.f32 %[a0], s8, s16\n\t"
+                    "vfma.f32 %[a1], s9, s17\n\t"
+                    "vfma.f32 %[a2], s10, s18\n\t"
+                    "vfma.f32 %[a3], s11, s19\n\t"
+                    "vfma.f32 %[a4], s12, s20\n\t"
+                    "vfma.f32 %[a5], s13, s21\n\t"
+                    "vfma.f32 %[a6], s14, s22\n\t"
+                    "vfma.f32 %[a7], s15, s23\n\t"
+                        : [a0] "+t"(a[0]), [a1] "+t"(a[1]), [a2] "+t"(a[2]), [a3] "+t"(a[3]),
+                          [a4] "+t"(a[4]), [a5] "+t"(a[5]), [a6] "+t"(a[6]), [a7] "+t"(a[7])
+                        : [in] "r"(in), [w] "r"(w)
+                        : "s8", "s9", "s10", "s11", "s12", "s13", "s14", "s15",
+                          "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "memory");
+            }
+        }
+        for (int t = 0; t < 8; t++) {
+            int32_t b;
+            __builtin_memcpy(&b, &a[t], 4);
+            if (b <= 0) b = 0;
+            if (b > 0x40C00000) b = 0x40C00000;   // 6.0f
+            out[half + t] = (uint32_t)b;
+        }
     }
 }

@@ -50,6 +50,12 @@ void m4_rnn1_products16(const float *x, const float *W, const float *U, const fl
 void m4_head_pixels(const float *staging, int32_t columns, int32_t channels, int32_t rowsPresent,
                     const float *weight, int32_t outPadded, const float *bias, float *out, int32_t count);
 
+// One MBConv depthwise output pixel (3×3, + ReLU6) of a 16-channel group (dsp_kernels.c),
+// bit for bit MBConvRowKernel's: e at expanded row 0's centre column, rows span floats
+// apart; taps: tap k's weights at taps + k·mp; left/right: whether those columns exist.
+void m4_depthwise16(const float *e, int32_t span, int32_t rowsPresent, int32_t left, int32_t right,
+                    const float *taps, int32_t mp, const float *bias, float *d);
+
 // The MBConv projection of one 16-channel group for four pixels (dsp_kernels.c), bit for
 // bit MBConvRowKernel's passes; `stride` (the output's padded channels) a multiple of 8.
 void m4_project_four_pixels(const float *d, const float *w, int32_t stride,

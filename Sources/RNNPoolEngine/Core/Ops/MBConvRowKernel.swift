@@ -367,7 +367,23 @@ struct MBConvRowKernel {
             // The four pixels' depthwise outputs are read one channel at a time below:
             // from memory that is one broadcast each, where a vector register's element
             // at a varying k made the compiler store the whole vector again at every k.
+            #if RNNPOOL_FIRMWARE
+            // The Cortex-M4: a C loop per pixel, eight channels' sums in registers
+            // (scripts/m4/dsp_kernels.c), the same fused multiply-adds in the same order.
+            var ds = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
+            withUnsafeMutableBytes(of: &ds) { raw in
+                let d = raw.baseAddress!.assumingMemoryBound(to: Float.self)
+                for i in 0..<4 {
+                    let xc = s.stride &* (xo &+ min(i, last))
+                    let rows = (has0 ? 1 : 0) | (has1 ? 2 : 0) | (has2 ? 4 : 0)
+                    m4_depthwise16(UnsafeRawPointer(e + xc).assumingMemoryBound(to: Float.self), Int32(span &* 16),
+                                   Int32(rows), xc >= 1 ? 1 : 0, xc + 1 < win ? 1 : 0, dww + g, Int32(mp),
+                                   dwBias.p + g, d + i &* 16)
+                }
+            }
+            #else
             var ds = (depthwise(xo), depthwise(xo &+ min(1, last)), depthwise(xo &+ min(2, last)), depthwise(xo &+ last))
+            #endif
             withUnsafeMutableBytes(of: &ds) { raw in
                 let d = raw.baseAddress!.assumingMemoryBound(to: Float.self)
                 #if RNNPOOL_FIRMWARE
