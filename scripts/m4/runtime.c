@@ -34,11 +34,24 @@ int putchar(int c) {
 }
 
 // ---- memory functions (the compiler emits calls to these and to their AEABI names) ----
-void *memset(void *d, int c, size_t n) { uint8_t *p = d; while (n--) *p++ = (uint8_t)c; return d; }
+// Words, four a round, where the start is aligned: the engine clears 1.5 MB a frame
+// (zero padding, staging), which byte stores made 6 M instructions.
+void *memset(void *d, int c, size_t n) {
+    uint8_t *p = d;
+    if (((uintptr_t)p & 3) == 0 && n >= 16) {
+        uint32_t v = (uint8_t)c * 0x01010101u;
+        uint32_t *w = (uint32_t *)p;
+        for (; n >= 16; n -= 16, w += 4) { w[0] = v; w[1] = v; w[2] = v; w[3] = v; }
+        p = (uint8_t *)w;
+    }
+    while (n--) *p++ = (uint8_t)c;
+    return d;
+}
 void *memcpy(void *d, const void *s, size_t n) {
     uint8_t *p = d; const uint8_t *q = s;
     if ((((uintptr_t)p | (uintptr_t)q | n) & 3) == 0) {             // word copies when aligned
         uint32_t *pw = (uint32_t *)p; const uint32_t *qw = (const uint32_t *)q;
+        for (; n >= 16; n -= 16, pw += 4, qw += 4) { pw[0] = qw[0]; pw[1] = qw[1]; pw[2] = qw[2]; pw[3] = qw[3]; }
         for (n /= 4; n--;) *pw++ = *qw++;
         return d;
     }
@@ -48,6 +61,12 @@ void *memcpy(void *d, const void *s, size_t n) {
 void *memmove(void *d, const void *s, size_t n) {
     uint8_t *p = d; const uint8_t *q = s;
     if (p < q || p >= q + n) return memcpy(d, s, n);
+    // Backwards, overlapping: words when aligned (the engine's rows are), else bytes.
+    if ((((uintptr_t)p | (uintptr_t)q | n) & 3) == 0) {
+        uint32_t *pw = (uint32_t *)p; const uint32_t *qw = (const uint32_t *)q;
+        for (n /= 4; n--;) pw[n] = qw[n];
+        return d;
+    }
     while (n--) p[n] = q[n];
     return d;
 }
