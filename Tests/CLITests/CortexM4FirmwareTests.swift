@@ -77,6 +77,54 @@ final class CortexM4FirmwareTests: XCTestCase {
         XCTAssertTrue(tooBig.stderr.contains("will not fit in region 'RAM'"), tooBig.stderr)
     }
 
+    /// `build.sh --profile` (what the M4 work is steered by): the per-layer counts add up
+    /// to the frame's instructions, the PC samples to one per 39,880 instructions, and
+    /// `pc_profile.sh` names the functions they fall in; the boxes stay the host's.
+    func testProfileBuildAccountsForTheFramesInstructions() throws {
+        try skipUnlessToolsPresent()
+        let frame = try writeFrames()[0]
+        let out = scratch.path("m4-profile")
+        let build = try BinaryRunner.tool("/bin/bash", [BinaryRunner.repoRoot + "/scripts/m4/build.sh", "--profile",
+                                                        "--model", Self.model, "--out", out, frame.path],
+                                          environment: ["RNNPOOL_CAM": try BinaryRunner.binaryPath()])
+        XCTAssertEqual(build.status, 0, "firmware build failed:\n\(build.stderr)")
+        guard build.status == 0 else { return }
+        let run = try BinaryRunner.tool("/bin/bash", [BinaryRunner.repoRoot + "/scripts/m4/run.sh", out + "/firmware.elf"])
+        let text = String(decoding: run.stdout, as: UTF8.self)
+        XCTAssertEqual(run.status, 0, text)
+        let firmware = try FirmwareOutput(text)
+        let instructions = try XCTUnwrap(firmware.instructionsPerFrame.first, text)
+
+        let model = try RNNPoolModel.load(path: Self.model)
+        let detector = try RNNPoolDetector(model: model, ramCapBytes: 256 * 1024, precision: .int8)
+        let host = try frame.frame.luma.withUnsafeBufferPointer {
+            try detector.detect(luma: $0, width: frame.frame.width, height: frame.frame.height,
+                                threshold: model.architecture.postprocess.scoreThreshold)
+        }
+        XCTAssertEqual(firmware.frames.first, host.faces.map { [$0.x, $0.y, $0.w, $0.h, $0.score].map(\.bitPattern) })
+
+        let lines = text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        let layers = lines.filter { $0.first == "profile" && $0.count == 4 }.compactMap { Int($0[3]) }
+        XCTAssertGreaterThan(layers.count, 10, text)
+        let charged = layers.reduce(0, +)
+        XCTAssertLessThan(abs(charged - instructions), instructions / 100, "layers \(charged) of \(instructions)")
+
+        let log = out + "/run.txt"
+        try text.write(toFile: log, atomically: true, encoding: .utf8)
+        let report = try BinaryRunner.tool("/bin/bash", [BinaryRunner.repoRoot + "/scripts/m4/pc_profile.sh",
+                                                         out + "/firmware.elf", log, "40"])
+        let summary = String(decoding: report.stdout, as: UTF8.self)
+        XCTAssertEqual(report.status, 0, report.stderr)
+        let rows = summary.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        let samples = try XCTUnwrap(rows.first.flatMap { Int($0[0]) }, summary)
+        XCTAssertEqual(Double(samples), Double(instructions) / 39_880, accuracy: Double(instructions) / 39_880 / 50, summary)
+        // Function rows ("12.34% 567 name") up to the span table; the kernels are named.
+        let functions = rows.dropFirst().prefix { !$0.joined(separator: " ").hasPrefix("hottest") }
+        let attributed = functions.compactMap { $0.count >= 3 ? Int($0[1]) : nil }.reduce(0, +)
+        XCTAssertGreaterThan(attributed, samples * 9 / 10, summary)
+        XCTAssertTrue(functions.contains { $0.joined(separator: " ").contains("m4_expand16_int8") }, summary)
+    }
+
     /// The generator's refusals are one line naming the file, exit status 1.
     func testFirmwareImageGeneratorRefusesBadInputInOneLine() throws {
         let missing = scratch.path("missing.pgm")
