@@ -54,68 +54,39 @@ static inline void pixel_pairs(int n, const int8_t *q, int32_t pixelStride, int3
 }
 
 // One weight word (4 input channels of one expanded channel) against the four pixels'
-// eight pair words (`pixel_pairs`): SXTB16 twice, two LDMs, eight SMLADs.
-#define EXPAND_WORD_STEP()                                                                   \
-    do {                                                                                     \
-        uint32_t ww = load4(w);                                                              \
-        w += 4;                                                                              \
-        uint32_t even = __sxtb16(ww), odd = __sxtb16(__ror(ww, 8));                          \
-        /* LDM fills registers in ascending number order: the four are pinned so. */         \
-        register uint32_t e0 __asm__("r8"), e1 __asm__("r9"), e2 __asm__("r10"), e3 __asm__("r11"); \
-        __asm__("ldmia %[pp]!, {%[e0], %[e1], %[e2], %[e3]}"                                 \
-                : [pp] "+r"(pp), [e0] "=&r"(e0), [e1] "=&r"(e1), [e2] "=&r"(e2), [e3] "=&r"(e3) \
-                : : "memory");                                                               \
-        s0 = __smlad(e0, even, s0); s1 = __smlad(e1, even, s1);                              \
-        s2 = __smlad(e2, even, s2); s3 = __smlad(e3, even, s3);                              \
-        __asm__("ldmia %[pp]!, {%[e0], %[e1], %[e2], %[e3]}"                                 \
-                : [pp] "+r"(pp), [e0] "=&r"(e0), [e1] "=&r"(e1), [e2] "=&r"(e2), [e3] "=&r"(e3) \
-                : : "memory");                                                               \
-        s0 = __smlad(e0, odd, s0); s1 = __smlad(e1, odd, s1);                                \
-        s2 = __smlad(e2, odd, s2); s3 = __smlad(e3, odd, s3);                                \
-    } while (0)
+// eight pair words (`pixel_pairs`): SXTB16 twice, two LDMs, eight SMLADs; w and pp move
+// on. Written out in asm: clang's own allocation of this loop spilled a pointer every
+// round. The LDMs fill r8-r11 (ascending, as LDM requires).
+#define EXPAND_WORD_ASM                                                                    \
+    "ldr %[ww], [%[w]], #4\n\t"                                                            \
+    "ldmia %[pp]!, {r8-r11}\n\t"                                                           \
+    "sxtb16 %[e], %[ww]\n\t"                                                               \
+    "sxtb16 %[ww], %[ww], ror #8\n\t"                                                      \
+    "smlad %[s0], r8, %[e], %[s0]\n\t" "smlad %[s1], r9, %[e], %[s1]\n\t"                  \
+    "smlad %[s2], r10, %[e], %[s2]\n\t" "smlad %[s3], r11, %[e], %[s3]\n\t"                \
+    "ldmia %[pp]!, {r8-r11}\n\t"                                                           \
+    "smlad %[s0], r8, %[ww], %[s0]\n\t" "smlad %[s1], r9, %[ww], %[s1]\n\t"                \
+    "smlad %[s2], r10, %[ww], %[s2]\n\t" "smlad %[s3], r11, %[ww], %[s3]\n\t"
+#define EXPAND_WORD_OPERANDS                                                               \
+    : [w] "+r"(w), [pp] "+r"(pp), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), \
+      [ww] "=&r"(ww), [e] "=&r"(e)                                                          \
+    : [end] "r"(end)                                                                        \
+    : "r8", "r9", "r10", "r11", "cc", "memory"
 
 // The 16 channels of one group for four pixels (`n` ≤ 4 of them stored; a constant at
 // the main call, so its stores need no tests): per channel, four integer sums over the
-// input's weight words, two words a loop round (13.5 instructions per 16 multiply-adds).
+// input's weight words, two words a loop round (14 instructions per 16 multiply-adds).
 static inline __attribute__((always_inline)) void
 expand_four_pixels(int n, const uint32_t *pairs, int32_t cin4, const int8_t *weights,
                    const float *scale, const float *bias, uint32_t *dst) {
     for (int32_t l = 0; l < 16; l++) {
-        // Pointers only (no counter): the loop's 13 live values fit the 14 registers.
         const int8_t *w = weights + l * cin4, *end = w + cin4;
         const uint32_t *pp = pairs;
         int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        if (cin4 & 4) EXPAND_WORD_STEP();    // an odd word first: the loop takes pairs
-        if (w < end) {
-            // Two words a round, written out: clang's own allocation of this loop spilled
-            // a pointer every round. 14 instructions per 16 multiply-adds.
-            uint32_t ww, e;
-            __asm__("1:\n\t"
-                "ldr %[ww], [%[w]], #4\n\t"
-                "ldmia %[pp]!, {r8-r11}\n\t"
-                "sxtb16 %[e], %[ww]\n\t"
-                "sxtb16 %[ww], %[ww], ror #8\n\t"
-                "smlad %[s0], r8, %[e], %[s0]\n\t" "smlad %[s1], r9, %[e], %[s1]\n\t"
-                "smlad %[s2], r10, %[e], %[s2]\n\t" "smlad %[s3], r11, %[e], %[s3]\n\t"
-                "ldmia %[pp]!, {r8-r11}\n\t"
-                "smlad %[s0], r8, %[ww], %[s0]\n\t" "smlad %[s1], r9, %[ww], %[s1]\n\t"
-                "smlad %[s2], r10, %[ww], %[s2]\n\t" "smlad %[s3], r11, %[ww], %[s3]\n\t"
-                "ldr %[ww], [%[w]], #4\n\t"
-                "ldmia %[pp]!, {r8-r11}\n\t"
-                "sxtb16 %[e], %[ww]\n\t"
-                "sxtb16 %[ww], %[ww], ror #8\n\t"
-                "smlad %[s0], r8, %[e], %[s0]\n\t" "smlad %[s1], r9, %[e], %[s1]\n\t"
-                "smlad %[s2], r10, %[e], %[s2]\n\t" "smlad %[s3], r11, %[e], %[s3]\n\t"
-                "ldmia %[pp]!, {r8-r11}\n\t"
-                "smlad %[s0], r8, %[ww], %[s0]\n\t" "smlad %[s1], r9, %[ww], %[s1]\n\t"
-                "smlad %[s2], r10, %[ww], %[s2]\n\t" "smlad %[s3], r11, %[ww], %[s3]\n\t"
-                "cmp %[w], %[end]\n\t"
-                "blo 1b\n\t"
-                : [w] "+r"(w), [pp] "+r"(pp), [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3),
-                  [ww] "=&r"(ww), [e] "=&r"(e)
-                : [end] "r"(end)
-                : "r8", "r9", "r10", "r11", "cc", "memory");
-        }
+        uint32_t ww, e;
+        if (cin4 & 4) __asm__(EXPAND_WORD_ASM EXPAND_WORD_OPERANDS);    // an odd word first
+        if (w < end) __asm__("1:\n\t" EXPAND_WORD_ASM EXPAND_WORD_ASM "cmp %[w], %[end]\n\t" "blo 1b\n\t"
+                             EXPAND_WORD_OPERANDS);
         float k = scale[l], b = bias[l];
         dst[l] = finish_bits(s0, k, b);
         if (n > 1) dst[16 + l] = finish_bits(s1, k, b);

@@ -33,19 +33,10 @@ struct StemKernel {
         let rowPointers = ThreeRows(first: 2 * y - 1, height: inHeight, row: inputRow)
         if c0 <= 8 {
             // Up to 8 channels in one vector: per tap, one scalar times 8 weights.
-            let wt = tapWeights.p, b = load8(bias8.p)
+            let b = load8(bias8.p)
             @inline(__always) func pixel(_ x: Int) {
                 var acc = b
-                for ky in 0..<3 {
-                    guard let r = rowPointers[ky] else { continue }
-                    for kx in 0..<3 {
-                        let ix = 2 &* x &- 1 &+ kx
-                        if ix < 0 || ix >= inWidth { continue }
-                        // Float(Int(·)): one VCVT on the M4 (ActivationElement.stored).
-                        let p = Float(Int(r[ix])) * scale + offset
-                        acc.addProduct(p, load8(wt + (ky &* 3 &+ kx) &* 8))
-                    }
-                }
+                forEachTap(x, rows: rowPointers) { p, w in acc.addProduct(p, load8(w)) }
                 acc = relu6(acc)
                 let o = out + x &* c0
                 O.store(acc, count: c0, inverse: inv, to: o)
@@ -95,6 +86,21 @@ struct StemKernel {
         }
     }
 
+    /// The taps of output pixel x inside the input, in order (ky, then kx): each
+    /// normalised input pixel and its tap's 8 weights (`tapWeights`).
+    @inline(__always)
+    private func forEachTap(_ x: Int, rows: ThreeRows<UInt8>, _ body: (Float, UnsafePointer<Float>) -> Void) {
+        for ky in 0..<3 {
+            guard let r = rows[ky] else { continue }
+            for kx in 0..<3 {
+                let ix = 2 &* x &- 1 &+ kx
+                if ix < 0 || ix >= inWidth { continue }
+                // Float(Int(·)): one VCVT on the M4 (ActivationElement.stored).
+                body(Float(Int(r[ix])) * scale + offset, tapWeights.p + (ky &* 3 &+ kx) &* 8)
+            }
+        }
+    }
+
     #if RNNPOOL_FIRMWARE
     /// Output pixel x of a 4-channel stem with four scalar sums: the pixel loop's
     /// operations on lanes 0–3, its ReLU6 as integer compares of the bits (the vector
@@ -103,18 +109,11 @@ struct StemKernel {
     @inline(__always)
     private func fourChannelPixel<O: ActivationElement>(_ x: Int, rows: ThreeRows<UInt8>, out: UnsafeMutablePointer<O>,
                                                         inverse inv: Float) {
-        let wt = tapWeights.p, b = bias8.p
+        let b = bias8.p
         var a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3]
-        for ky in 0..<3 {
-            guard let r = rows[ky] else { continue }
-            for kx in 0..<3 {
-                let ix = 2 &* x &- 1 &+ kx
-                if ix < 0 || ix >= inWidth { continue }
-                let p = Float(Int(r[ix])) * scale + offset
-                let w = wt + (ky &* 3 &+ kx) &* 8
-                a0.addProduct(p, w[0]); a1.addProduct(p, w[1])
-                a2.addProduct(p, w[2]); a3.addProduct(p, w[3])
-            }
+        forEachTap(x, rows: rows) { p, w in
+            a0.addProduct(p, w[0]); a1.addProduct(p, w[1])
+            a2.addProduct(p, w[2]); a3.addProduct(p, w[3])
         }
         @inline(__always) func relu6Bits(_ v: Float) -> Float {
             let bits = Int32(bitPattern: v.bitPattern)
