@@ -5,10 +5,14 @@
 // - the int8 expand as exact integer sums with SMLAD (two 16 x 16 multiplies and both adds
 //   in one instruction), as CMSIS-NN computes them; the Swift loop sums the same integers
 //   in float (exact: every sum is below 2^24), and the finish is its operations in order;
-// - FastGRNN's recurrent products, the MBConv projection and the heads: the same fused
-//   multiply-adds in the same order, with the running sums in registers.
+// - FastGRNN's products (RNN1's W x + U h, the recurrent products, RNN2's input
+//   projection), the MBConv depthwise and projection and the heads: the same fused
+//   multiply-adds in the same order, with the running sums in registers and weights and
+//   inputs loaded eight at a time (VLDM, written in inline asm: clang does not merge
+//   VLDRs, and its allocation of the expand loop spilled).
 // Compiled with -ffp-contract=off: a multiply and add fused where the Swift code rounds
-// twice would change bits.
+// twice would change bits. `build.sh --profile` and `pc_profile.sh` show where a frame's
+// instructions go (docs/BENCHMARKS.md).
 #include "runtime.h"
 
 #include <arm_acle.h>
