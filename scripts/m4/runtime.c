@@ -34,8 +34,8 @@ int putchar(int c) {
 }
 
 // ---- memory functions (the compiler emits calls to these and to their AEABI names) ----
-// Words, four a round, where the start is aligned: the engine clears 1.5 MB a frame
-// (zero padding, staging), which byte stores made 6 M instructions.
+// Words, four a round, where the start is aligned: the engine clears 1.5 MB a frame,
+// which byte stores made 6 M instructions.
 void *memset(void *d, int c, size_t n) {
     uint8_t *p = d;
     if (((uintptr_t)p & 3) == 0 && n >= 16) {
@@ -61,7 +61,7 @@ void *memcpy(void *d, const void *s, size_t n) {
 void *memmove(void *d, const void *s, size_t n) {
     uint8_t *p = d; const uint8_t *q = s;
     if (p < q || p >= q + n) return memcpy(d, s, n);
-    // Backwards, overlapping: words when aligned (the engine's rows are), else bytes.
+    // Backwards, overlapping: words when aligned, else bytes.
     if ((((uintptr_t)p | (uintptr_t)q | n) & 3) == 0) {
         uint32_t *pw = (uint32_t *)p; const uint32_t *qw = (const uint32_t *)q;
         for (n /= 4; n--;) pw[n] = qw[n];
