@@ -23,21 +23,26 @@ static inline uint32_t load4(const int8_t *p) {
     return v;
 }
 
-// relu6(sum · scale + bias) as the Swift engine has it, the multiply and the add rounded
-// separately (-ffp-contract=off), returned as the float's bits. The clamps compare those
-// bits as integers, which orders finite floats as the float compare does where it
-// matters: every negative float and −0 are integers ≤ 0 (→ +0, as `!(f > 0)` gives),
-// and positive floats order as their bits, so "above 6" is "bits above 6's". (VCMP
-// needs a VMRS and an IT block per compare: four instructions more an output.)
-static inline uint32_t finish_bits(int32_t sum, float scale, float bias) {
-    float f = (float)sum;
-    f = f * scale;
-    f = f + bias;
+// ReLU6 of f as the Swift engine's clamps have it, returned as the float's bits; and
+// relu6(sum · scale + bias), the multiply and the add rounded separately
+// (-ffp-contract=off). The clamps compare the bits as integers, which orders finite
+// floats as the float compare does where it matters: every negative float and −0 are
+// integers ≤ 0 (→ +0, as `!(f > 0)` gives), and positive floats order as their bits, so
+// "above 6" is "bits above 6's". (VCMP needs a VMRS and an IT block per compare: four
+// instructions more an output.)
+static inline uint32_t relu6_bits(float f) {
     int32_t b;
     __builtin_memcpy(&b, &f, 4);
     if (b <= 0) b = 0;
     if (b > 0x40C00000) b = 0x40C00000;   // 6.0f
     return (uint32_t)b;
+}
+
+static inline uint32_t finish_bits(int32_t sum, float scale, float bias) {
+    float f = (float)sum;
+    f = f * scale;
+    f = f + bias;
+    return relu6_bits(f);
 }
 
 // Four pixels' channels as sign-extended halfword pairs, interleaved so that one LDM
@@ -313,7 +318,7 @@ void m4_head_pixels(const float *staging, int32_t columns, int32_t channels, int
 // floats apart), k in order, fused multiply-adds. Pixels may repeat (a tile's short last
 // pass names its last pixel again): every sum of a chunk is read before any is written,
 // as in the Swift passes, so a repeated pixel gets the same value twice. Four channels
-// of four pixels at a time: 16 accumulators, 4 weights and 4 inputs in registers.
+// of four pixels at a time: 16 accumulators, two k's 8 weights and 8 inputs in registers.
 void m4_project_four_pixels(const float *d, const float *w, int32_t stride,
                             float *o0, float *o1, float *o2, float *o3) {
     for (int32_t oc = 0; oc < stride; oc += 4) {
@@ -376,14 +381,14 @@ void m4_depthwise16(const float *e, int32_t span, int32_t rowsPresent, int32_t l
                 const float *w = taps + (ky * 3 + kx) * mp + half;
                 __asm__("vldmia %[in], {s8-s15}\n\t"
                         "vldmia %[w], {s16-s23}\n\t"
-                    "vfma.f32 %[a0], s8, s16\n\t"
-                    "vfma.f32 %[a1], s9, s17\n\t"
-                    "vfma.f32 %[a2], s10, s18\n\t"
-                    "vfma.f32 %[a3], s11, s19\n\t"
-                    "vfma.f32 %[a4], s12, s20\n\t"
-                    "vfma.f32 %[a5], s13, s21\n\t"
-                    "vfma.f32 %[a6], s14, s22\n\t"
-                    "vfma.f32 %[a7], s15, s23\n\t"
+                        "vfma.f32 %[a0], s8, s16\n\t"
+                        "vfma.f32 %[a1], s9, s17\n\t"
+                        "vfma.f32 %[a2], s10, s18\n\t"
+                        "vfma.f32 %[a3], s11, s19\n\t"
+                        "vfma.f32 %[a4], s12, s20\n\t"
+                        "vfma.f32 %[a5], s13, s21\n\t"
+                        "vfma.f32 %[a6], s14, s22\n\t"
+                        "vfma.f32 %[a7], s15, s23\n\t"
                         : [a0] "+t"(a[0]), [a1] "+t"(a[1]), [a2] "+t"(a[2]), [a3] "+t"(a[3]),
                           [a4] "+t"(a[4]), [a5] "+t"(a[5]), [a6] "+t"(a[6]), [a7] "+t"(a[7])
                         : [in] "r"(in), [w] "r"(w)
@@ -391,12 +396,6 @@ void m4_depthwise16(const float *e, int32_t span, int32_t rowsPresent, int32_t l
                           "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "memory");
             }
         }
-        for (int t = 0; t < 8; t++) {
-            int32_t b;
-            __builtin_memcpy(&b, &a[t], 4);
-            if (b <= 0) b = 0;
-            if (b > 0x40C00000) b = 0x40C00000;   // 6.0f
-            out[half + t] = (uint32_t)b;
-        }
+        for (int t = 0; t < 8; t++) out[half + t] = relu6_bits(a[t]);
     }
 }

@@ -347,6 +347,9 @@ struct MBConvRowKernel {
             if xc + 1 < win { d.addProduct(er[xc &+ 1], c) }
         }
         let (has0, has1, has2) = rows
+        #if RNNPOOL_FIRMWARE
+        let presentRows = Int32((has0 ? 1 : 0) | (has1 ? 2 : 0) | (has2 ? 4 : 0))
+        #endif
         @inline(__always) func depthwise(_ xo: Int) -> SIMD16<Float> {
             var dd = db
             let xc = s.stride &* xo
@@ -368,28 +371,23 @@ struct MBConvRowKernel {
             // from memory that is one broadcast each, where a vector register's element
             // at a varying k made the compiler store the whole vector again at every k.
             #if RNNPOOL_FIRMWARE
-            // The Cortex-M4: a C loop per pixel, eight channels' sums in registers
-            // (scripts/m4/dsp_kernels.c), the same fused multiply-adds in the same order.
             var ds = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
-            withUnsafeMutableBytes(of: &ds) { raw in
-                let d = raw.baseAddress!.assumingMemoryBound(to: Float.self)
-                for i in 0..<4 {
-                    let xc = s.stride &* (xo &+ min(i, last))
-                    let rows = (has0 ? 1 : 0) | (has1 ? 2 : 0) | (has2 ? 4 : 0)
-                    m4_depthwise16(UnsafeRawPointer(e + xc).assumingMemoryBound(to: Float.self), Int32(span &* 16),
-                                   Int32(rows), xc >= 1 ? 1 : 0, xc + 1 < win ? 1 : 0, dww + g, Int32(mp),
-                                   dwBias.p + g, d + i &* 16)
-                }
-            }
             #else
             var ds = (depthwise(xo), depthwise(xo &+ min(1, last)), depthwise(xo &+ min(2, last)), depthwise(xo &+ last))
             #endif
             withUnsafeMutableBytes(of: &ds) { raw in
                 let d = raw.baseAddress!.assumingMemoryBound(to: Float.self)
                 #if RNNPOOL_FIRMWARE
-                // The Cortex-M4: a C loop keeps four channels of the four pixels in
-                // registers (scripts/m4/dsp_kernels.c), the same fused multiply-adds in
-                // the same order.
+                // The Cortex-M4: C loops (scripts/m4/dsp_kernels.c), the same fused
+                // multiply-adds in the same order: the depthwise a pixel at a time with
+                // eight channels' sums in registers, then the projection with four
+                // channels of the four pixels in registers.
+                for i in 0..<4 {
+                    let xc = s.stride &* (xo &+ min(i, last))
+                    m4_depthwise16(UnsafeRawPointer(e + xc).assumingMemoryBound(to: Float.self), Int32(span &* 16),
+                                   presentRows, xc >= 1 ? 1 : 0, xc + 1 < win ? 1 : 0, dww + g, Int32(mp),
+                                   dwBias.p + g, d + i &* 16)
+                }
                 m4_project_four_pixels(d, wg, Int32(cp), o0, o1, o2, o3)
                 #else
                 let d0 = d, d1 = d + 16, d2 = d + 32, d3 = d + 48
