@@ -18,7 +18,7 @@ struct NetworkKernels {
         var t = floats([stem.weight, stem.bias, stem.tapWeights, stem.bias8])
         for r in [pool.rnn1, pool.rnn2] {
             t += floats([r.W, r.U, r.biasZ, r.biasH, FloatBuffer([r.sigmaZeta]), FloatBuffer([r.sigmaNu]),
-                         r.expNegBiasZ, r.expNeg2BiasH])
+                         r.expNegBiasZ, r.expNeg2BiasH, r.gateKeepSlope])
         }
         for b in blocks {
             if let e = b.expandWeight {
@@ -84,6 +84,7 @@ extension FastGRNNLanes {
         sigmaNu = r.next(1).p[0]
         expNegBiasZ = r.next(hidden)
         expNeg2BiasH = r.next(hidden)
+        gateKeepSlope = r.next(hidden)
         saturation = FastGRNNLanes.saturationBound(biasZ: biasZ, biasH: biasH, hidden: hidden)
     }
 }

@@ -30,24 +30,28 @@ enum Activations {
         p = SIMD16(repeating: 1.666_666_545_9e-1).addingProduct(p, f)
         p = SIMD16(repeating: 5.000_000_120_1e-1).addingProduct(p, f)
         p = (f + 1).addingProduct(p, f * f)
-        return p * powerOfTwo(shifted)
+        return timesPowerOfTwo(p, shifted)
     }
 
-    /// n = round(x / ln 2), and `shifted`, whose low mantissa bits hold n + 127: adding
-    /// 1.5·2^23 + 127 rounds x/ln 2 to the nearest integer and leaves n + 127 there (the
-    /// float stays in [2^23, 2^24), where the spacing is 1).
+    /// n = round(x / ln 2), and `shifted`, whose low mantissa bits hold n (two's
+    /// complement): adding 1.5·2^23 rounds x/ln 2 to the nearest integer and leaves it
+    /// there (the float stays in [2^23, 2^24), where the spacing is 1).
     @inline(__always)
     private static func roundedLog2(_ x: SIMD16<Float>) -> (shifted: SIMD16<Float>, n: SIMD16<Float>) {
-        let magic = SIMD16<Float>(repeating: 12_583_039.0)
+        let magic = SIMD16<Float>(repeating: 12_582_912.0)
         let shifted = magic.addingProduct(x, SIMD16(repeating: 1.442_695_04))
         return (shifted, shifted - magic)
     }
 
-    /// 2^n from `roundedLog2`'s `shifted`: shifted left 23 (the high bits of 1.5·2^23
-    /// shift out), its low bits are the exponent field of 2^n.
+    /// p · 2^n, n from `roundedLog2`'s `shifted`, as an integer add to p's exponent field:
+    /// shifted left 23, its low bits are n there (the high bits of 1.5·2^23 shift out).
+    /// Exact, like the multiply by 2^n it replaces (same bits: e^f is within [0.7, 1.42]
+    /// and −126 ≤ n ≤ 127, so p·2^n stays a normal float), and an integer operation where
+    /// the multiply pipes are the FastGRNN step's bottleneck (issue 22).
     @inline(__always)
-    private static func powerOfTwo(_ shifted: SIMD16<Float>) -> SIMD16<Float> {
-        unsafeBitCast(unsafeBitCast(shifted, to: SIMD16<Int32>.self) &<< 23, to: SIMD16<Float>.self)
+    private static func timesPowerOfTwo(_ p: SIMD16<Float>, _ shifted: SIMD16<Float>) -> SIMD16<Float> {
+        let exponent = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &<< 23
+        return unsafeBitCast(unsafeBitCast(p, to: SIMD16<Int32>.self) &+ exponent, to: SIMD16<Float>.self)
     }
 
     /// exp for −87 ≤ x ≤ 88 in fewer operations, for the int8 path's gates (whose
@@ -66,7 +70,7 @@ enum Activations {
         p = SIMD16(repeating: 1.666_711_419_820_785_5e-1).addingProduct(p, f)
         p = SIMD16(repeating: 4.999_923_408_031_463_6e-1).addingProduct(p, f)
         p = (f + 1).addingProduct(p, f * f)
-        return p * powerOfTwo(shifted)
+        return timesPowerOfTwo(p, shifted)
     }
 
     @inline(__always)

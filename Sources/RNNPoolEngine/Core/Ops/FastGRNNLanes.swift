@@ -15,6 +15,9 @@ struct FastGRNNLanes {
     /// e^{−(a+b_z)} = E·e^{−b_z} and e^{−2(a+b_h)} = E²·e^{−2b_h}, one exp for both.
     let expNegBiasZ: FloatBuffer
     let expNeg2BiasH: FloatBuffer
+    /// (σ(ζ) + σ(ν))·e^{−b_z} per hidden unit: the gate's keep factor σ(ν) + (σ(ζ) + σ(ν))·e₁
+    /// is then one fused multiply-add from E (`update(exp:_:h:)`).
+    let gateKeepSlope: FloatBuffer
 
     /// |a| beyond which both gates of every hidden unit are saturated to within 4.2e-8,
     /// when clamping a there is all the overflow protection the gate maths needs; nil
@@ -271,24 +274,42 @@ struct FastGRNNLanes {
 
 /// h' for hidden unit j from its pre-activation a: z = σ(a + b_z), h~ = tanh(a + b_h).
 ///
-/// One exp serves both gates: E = e^{−a}, e₁ = E·e^{−b_z}, e₂ = E²·e^{−2b_h}; then
-/// z = 1/(1 + e₁) and h~ = (1 − e₂)/(1 + e₂), which share one division:
-/// r = 1/((1 + e₁)(1 + e₂)), z = (1 + e₂)·r, h~ = (1 − e₂)(1 + e₁)·r.
+/// One exp serves both gates: E = e^{−a}, e₁ = E·e^{−b_z}, e₂ = E²·e^{−2b_h}, so
+/// z = 1/(1 + e₁) and h~ = (1 − e₂)/(1 + e₂). Put over their common denominator,
+///     h' = (σ(ζ)(1 − z) + σ(ν))·h~ + z·h
+///        = [(1 − e₂)(σ(ν) + (σ(ζ) + σ(ν))·e₁) + (1 + e₂)·h] / [(1 + e₁)(1 + e₂)]
+/// (σ(ζ)(1 − z) + σ(ν) = (σ(ν) + (σ(ζ) + σ(ν))e₁)/(1 + e₁)): one division and, with e₁'s
+/// factor e^{−b_z} folded into per-unit constants, seven multiplies or fused
+/// multiply-adds a unit where the form with z and h~ took thirteen (the gates are most
+/// of a FastGRNN step, and the multiply pipes its bottleneck on x86: issue 22).
 protocol GateUpdate {
     func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float>
 }
 
 extension FastGRNNLanes {
-    /// h' from e₁ = e^{−(a+b_z)}, e₂ = e^{−2(a+b_h)} and h, the part both gate forms share.
-    /// σ(ζ)(1 − z) + σ(ν) is computed as (σ(ζ) + σ(ν)) − σ(ζ)·z (one FMA).
+    /// h' from e₁ = e^{−(a+b_z)}, e₂ = e^{−2(a+b_h)} and h (the clamped form, where e₁ and
+    /// e₂ are capped separately).
     @inline(__always)
     func update(e1: SIMD16<Float>, e2: SIMD16<Float>, h: SIMD16<Float>) -> SIMD16<Float> {
-        let p = 1 + e1, q = 1 + e2
-        let r = 1 / (p * q)
-        let z = q * r
-        let t = (1 - e2) * p * r
-        let keep = SIMD16<Float>(repeating: sigmaZeta + sigmaNu).addingProduct(SIMD16(repeating: -sigmaZeta), z)
-        return (keep * t).addingProduct(z, h)
+        let keep = SIMD16<Float>(repeating: sigmaNu).addingProduct(e1, sigmaZeta + sigmaNu)
+        return update(keep: keep, plus: 1 + e1, e2: e2, h: h)
+    }
+
+    /// h' from E = e^{−a} (|a| within the saturation bound, so nothing overflows):
+    /// keep = σ(ν) + ((σ(ζ) + σ(ν))·e^{−b_z})·E and 1 + e₁ = 1 + e^{−b_z}·E, one FMA each.
+    @inline(__always)
+    func update(exp e: SIMD16<Float>, _ j: Int, h: SIMD16<Float>) -> SIMD16<Float> {
+        let keep = SIMD16<Float>(repeating: sigmaNu).addingProduct(e, gateKeepSlope.p[j])
+        let plus = SIMD16<Float>(repeating: 1).addingProduct(e, expNegBiasZ.p[j])
+        return update(keep: keep, plus: plus, e2: e * e * expNeg2BiasH.p[j], h: h)
+    }
+
+    /// The shared end: (keep·(1 − e₂) + (1 + e₂)·h) / (plus·(1 + e₂)).
+    @inline(__always)
+    private func update(keep: SIMD16<Float>, plus: SIMD16<Float>, e2: SIMD16<Float>, h: SIMD16<Float>) -> SIMD16<Float> {
+        let q = 1 + e2
+        let numerator = (q * h).addingProduct(1 - e2, keep)
+        return numerator / (plus * q)
     }
 }
 
@@ -328,8 +349,7 @@ struct BoundedGates<E: GateExponential>: GateUpdate {
 
     @inline(__always)
     func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
-        let e = E.exp(-clampBelow(clampAbove(a, bound), -bound))
-        return cell.update(e1: e * cell.expNegBiasZ.p[j], e2: e * e * cell.expNeg2BiasH.p[j], h: h)
+        cell.update(exp: E.exp(-clampBelow(clampAbove(a, bound), -bound)), j, h: h)
     }
 }
 
@@ -340,7 +360,6 @@ struct UnclampedGates<E: GateExponential>: GateUpdate {
 
     @inline(__always)
     func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
-        let e = E.exp(-a)
-        return cell.update(e1: e * cell.expNegBiasZ.p[j], e2: e * e * cell.expNeg2BiasH.p[j], h: h)
+        cell.update(exp: E.exp(-a), j, h: h)
     }
 }

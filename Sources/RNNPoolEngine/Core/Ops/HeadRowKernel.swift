@@ -27,17 +27,31 @@ struct HeadRowKernel {
 
     /// Per pixel of an input row stored on `grid`, the factor that turns a stored
     /// element into the L2-normalised input: scale/(sqrt(Σ x²) + 1e-10), x = stored · scale.
+    /// Σ x² is Σ stored² (16 channels a vector, halves added pairwise, a fixed order on
+    /// every target) times scale²: on the int8 path every square and sum is an integer
+    /// below 2^24, so exact. (One pixel's channels summed one after another waited out an
+    /// add's latency at each: 5% of a frame on x86, issue 22.)
     func inverseNorms<I: ActivationElement>(row: UnsafePointer<I>, width: Int, grid: ActivationScale,
                                             into out: UnsafeMutablePointer<Float>) {
-        let sc = grid.scale
+        let sc = grid.scale, sc2 = sc * sc, lut = int8Values.p
         for x in 0..<width {
             let p = row + x &* inStride
-            var s: Float = 0
-            for c in 0..<channels {
-                let v = p[c].stored * sc
-                s += v * v
+            var acc = SIMD16<Float>()
+            var c = 0
+            while c + 16 <= channels {
+                let v = I.stored16(p + c)
+                acc.addProduct(v, v)
+                c &+= 16
             }
-            out[x] = sc / (s.squareRoot() + 1e-10)
+            let eight = acc.lowHalf + acc.highHalf, four = eight.lowHalf + eight.highHalf
+            let two = four.lowHalf + four.highHalf
+            var s = two[0] + two[1]
+            while c < channels {
+                let v = I.stored(p, c, table: lut)
+                s += v * v
+                c &+= 1
+            }
+            out[x] = sc / ((s * sc2).squareRoot() + 1e-10)
         }
     }
 

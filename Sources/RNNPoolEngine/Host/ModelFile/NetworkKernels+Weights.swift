@@ -54,6 +54,7 @@ extension FastGRNNLanes {
         sigmaNu = w.sigmaNu
         expNegBiasZ = FloatBuffer(w.expNegBiasZ)
         expNeg2BiasH = FloatBuffer(w.expNeg2BiasH)
+        gateKeepSlope = FloatBuffer(w.gateKeepSlope)
         saturation = FastGRNNLanes.saturationBound(biasZ: biasZ, biasH: biasH, hidden: hidden)
     }
 }

@@ -20,6 +20,8 @@ struct NetworkWeights: Sendable {
         /// (Stored, set by the host's loader: the firmware has no libm and gets the
         /// kernels' tables ready-made.)
         var expNegBiasZ: [Float], expNeg2BiasH: [Float]
+        /// (σ(ζ) + σ(ν))·e^{−b_z}, capped likewise: the gates' keep factor per unit of E.
+        var gateKeepSlope: [Float]
     }
     /// Padded sizes from `shape` (midPadded: cmid to 16; outStride: cout to 8).
     struct Block: Sendable {
@@ -116,7 +118,10 @@ extension NetworkWeights.FastGRNN {
         self.init(input: input, hidden: hidden, W: W, U: U, biasZ: biasZ, biasH: biasH,
                   sigmaZeta: sigmaZeta, sigmaNu: sigmaNu,
                   expNegBiasZ: biasZ.map { Float(min(1e18, Foundation.exp(-Double($0)))) },
-                  expNeg2BiasH: biasH.map { Float(min(1e18, Foundation.exp(-2 * Double($0)))) })
+                  expNeg2BiasH: biasH.map { Float(min(1e18, Foundation.exp(-2 * Double($0)))) },
+                  gateKeepSlope: biasZ.map {
+                      Float(min(1e18, (Double(sigmaZeta) + Double(sigmaNu)) * Foundation.exp(-Double($0))))
+                  })
     }
 }
 
