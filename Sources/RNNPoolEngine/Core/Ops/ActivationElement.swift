@@ -13,6 +13,10 @@ protocol ActivationElement {
     /// `stored` of elements 0 ..< 16 as one vector (int8: sign-extended and converted
     /// with vector instructions), for kernels that read 16 channels of a pixel at once.
     static func stored16(_ p: UnsafePointer<Self>) -> SIMD16<Float>
+    /// `stored` of elements 0 ..< 8 as one vector, likewise.
+    static func stored8(_ p: UnsafePointer<Self>) -> SIMD8<Float>
+    /// `stored` of elements 0 ..< 4 of `low` and of `high` as one vector.
+    static func stored8(low: UnsafePointer<Self>, high: UnsafePointer<Self>) -> SIMD8<Float>
     /// Stores the first `count` (≤ 8) lanes of `v` at p.
     static func store(_ v: SIMD8<Float>, count: Int, inverse: Float, to p: UnsafeMutablePointer<Self>)
 }
@@ -54,6 +58,11 @@ extension Float: ActivationElement {
     @inline(__always) init(storing v: Float, inverse _: Float) { self = v }
     @inline(__always) static func stored(_ p: UnsafePointer<Float>, _ i: Int, table _: UnsafePointer<Float>) -> Float { p[i] }
     @inline(__always) static func stored16(_ p: UnsafePointer<Float>) -> SIMD16<Float> { load16(p) }
+    @inline(__always) static func stored8(_ p: UnsafePointer<Float>) -> SIMD8<Float> { load8(p) }
+    @inline(__always) static func stored8(low: UnsafePointer<Float>, high: UnsafePointer<Float>) -> SIMD8<Float> {
+        SIMD8(lowHalf: UnsafeRawPointer(low).loadUnaligned(as: SIMD4<Float>.self),
+              highHalf: UnsafeRawPointer(high).loadUnaligned(as: SIMD4<Float>.self))
+    }
     @inline(__always) static func store(_ v: SIMD8<Float>, count: Int, inverse _: Float, to p: UnsafeMutablePointer<Float>) {
         for c in 0..<count { p[c] = v[c] }
     }
@@ -84,6 +93,20 @@ extension Int8: ActivationElement {
         let toTop = SIMD16<UInt32>(24, 16, 8, 0, 24, 16, 8, 0, 24, 16, 8, 0, 24, 16, 8, 0)
         let q = unsafeBitCast(spread &<< toTop, to: SIMD16<Int32>.self) &>> 24
         return unsafeBitCast(q &+ 0x4B40_0000, to: SIMD16<Float>.self) - 12_582_912
+    }
+    @inline(__always) static func stored8(_ p: UnsafePointer<Int8>) -> SIMD8<Float> {
+        unpackWords(UnsafeRawPointer(p).loadUnaligned(as: SIMD2<UInt32>.self))
+    }
+    @inline(__always) static func stored8(low: UnsafePointer<Int8>, high: UnsafePointer<Int8>) -> SIMD8<Float> {
+        unpackWords(SIMD2(UnsafeRawPointer(low).loadUnaligned(as: UInt32.self),
+                          UnsafeRawPointer(high).loadUnaligned(as: UInt32.self)))
+    }
+    /// The 8 int8 values of two words as floats, as stored16 does for four.
+    @inline(__always) private static func unpackWords(_ w: SIMD2<UInt32>) -> SIMD8<Float> {
+        let spread = SIMD8<UInt32>(w[0], w[0], w[0], w[0], w[1], w[1], w[1], w[1])
+        let toTop = SIMD8<UInt32>(24, 16, 8, 0, 24, 16, 8, 0)
+        let q = unsafeBitCast(spread &<< toTop, to: SIMD8<Int32>.self) &>> 24
+        return unsafeBitCast(q &+ 0x4B40_0000, to: SIMD8<Float>.self) - 12_582_912
     }
     @inline(__always) static func store(_ v: SIMD8<Float>, count: Int, inverse: Float, to p: UnsafeMutablePointer<Int8>) {
         let q = quantizeInt8(v, inverse: inverse)

@@ -120,11 +120,13 @@ struct RNNPoolScratch {
     var summary: UnsafeMutablePointer<SIMD16<Float>> { a }
     /// [chunkSlots][h1][16 stem columns] column summaries, stored as the path's element.
     let chunks: UnsafeMutableRawPointer
-    /// [4][8][h1] fresh row summaries, stored as the path's element.
+    /// [4 patches][h1][8 rows] fresh row summaries, stored as the path's element, at the
+    /// rows they have in the patch (after the carried ones), unit-major as step 3 reads them.
     let fresh: UnsafeMutableRawPointer
     /// 16 lane input addresses.
     let lanePointers: UnsafeMutablePointer<UnsafeRawPointer>
-    /// Per lane: first pixel (`laneBase`), input row (`laneRow`), fresh-summary slot.
+    /// Per lane: first pixel (`laneBase`), input row (`laneRow`), fresh-summary slot
+    /// (where its unit 0 goes in `fresh`; unit j 8·j further).
     let laneBase: UnsafeMutablePointer<Int>
     var laneRow: UnsafeMutablePointer<Int> { laneBase + 16 }
     var laneSlot: UnsafeMutablePointer<Int> { laneBase + 32 }
@@ -274,7 +276,7 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                 if first &+ l < pairs {
                     laneRow[l] = carried &+ r
                     laneBase[l] = S &* (g &+ p)
-                    laneSlot[l] = p &* 8 &+ carried &+ r
+                    laneSlot[l] = p &* 8 &* h1 &+ carried &+ r
                     r &+= 1
                     if r == freshPerPatch { r = 0; p &+= 1 }
                 } else {
@@ -285,8 +287,8 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
             sweep(alongRow: true)
             // Row summaries stored on the summary grid (NETWORK.md §7).
             for l in 0..<min(16, pairs - first) {
-                let dst = fresh + laneSlot[l] &* h1
-                for j in 0..<h1 { dst[j] = O(storing: hAf[j &* 16 &+ l], inverse: sSum.inverse) }
+                let dst = fresh + laneSlot[l]
+                for j in 0..<h1 { dst[j &* 8] = O(storing: hAf[j &* 16 &+ l], inverse: sSum.inverse) }
             }
             first += 16
         }
@@ -320,33 +322,48 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
     /// Each patch's 16 summaries (carried or fresh rows, then columns) → W₂ projections
     /// in `area.proj`; rows S ..< P move on to `carry` (row r + S of this patch row is
     /// row r of the next one). Patches past `count` project to zero.
+    ///
+    /// The summaries are kept unit-major ([h1][8] rows per patch in `fresh`, [h1][rows]
+    /// in `carry`, [h1][16 columns] in a chunk), as the projection reads them: a unit's
+    /// 8 rows, or 8 columns within one chunk, are one vector each way (one at a time,
+    /// converted, they were 7% of an x86 frame: issue 22).
     @inline(__always)
     func projectSummaries(firstPatch g: Int, count: Int, carry: UnsafeMutablePointer<O>) {
-        let P = RNNPoolRowKernel.patch, S = k.stride, h1 = k.rnn1.hidden, h2 = k.rnn2.hidden
-        let sumf = floats(area.summary), scale = sSum.scale
+        let P = RNNPoolRowKernel.patch, S = k.stride, h1 = k.rnn1.hidden, h2 = k.rnn2.hidden, cr = k.carryRows
+        let sumf = floats(area.summary), scale = sSum.scale, lut = int8Values.p
         for p in 0..<count {
             let px = g + p
-            let carryP = carry + px &* k.carryRows &* h1
-            for r in 0..<P {
-                if r < carried {
-                    let src = carryP + r &* h1
-                    for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j].stored * sSum.scale }
+            let carryP = carry + px &* cr &* h1, rowsP = fresh + p &* 8 &* h1
+            for j in 0..<h1 {
+                let rowsJ = UnsafePointer(rowsP + j &* 8), carryJ = UnsafePointer(carryP + j &* cr)
+                if carried == 0 {
+                    store8(O.stored8(rowsJ) * scale, sumf + j &* 16)
+                } else if carried == 4 {
+                    // Two 4-element loads: the carried rows are read where they are (bytes
+                    // copied next to the fresh ones and read back as one word stalled the
+                    // load on its store, a quarter of this function's time).
+                    store8(O.stored8(low: carryJ, high: rowsJ + 4) * scale, sumf + j &* 16)
                 } else {
-                    let src = fresh + (p &* 8 &+ r) &* h1
-                    for j in 0..<h1 { sumf[j &* 16 &+ r] = src[j].stored * scale }
+                    for r in 0..<8 {
+                        sumf[j &* 16 &+ r] = O.stored(r < carried ? carryJ : rowsJ, r, table: lut) * scale
+                    }
                 }
             }
-            for c in 0..<P {
-                let col = S &* px &+ c
-                let slot: Int = (col / 16) % chunkSlots
-                let offset: Int = slot &* h1 &* 16 &+ col % 16
-                let src = chunks + offset
-                for j in 0..<h1 { sumf[j &* 16 &+ 8 &+ c] = src[j &* 16].stored * scale }
+            let col = S &* px, offset = col % 16
+            let slot = (col / 16) % chunkSlots
+            if offset + P <= 16 {
+                let src = UnsafePointer(chunks + (slot &* h1 &* 16 &+ offset))
+                for j in 0..<h1 { store8(O.stored8(src + j &* 16) * scale, sumf + (j &* 16 &+ 8)) }
+            } else {
+                for c in 0..<P {
+                    let cc = col &+ c
+                    let src = UnsafePointer(chunks + (((cc / 16) % chunkSlots) &* h1 &* 16 &+ cc % 16))
+                    for j in 0..<h1 { sumf[j &* 16 &+ 8 &+ c] = O.stored(src, j &* 16, table: lut) * scale }
+                }
             }
             k.rnn2.inputProjection(area.summary, into: area.proj + p &* h2)
-            for r in 0..<k.carryRows {
-                let dst = carryP + r &* h1
-                for j in 0..<h1 { dst[j] = O(storing: sumf[j &* 16 &+ r &+ S], inverse: sSum.inverse) }
+            if cr > 0 {
+                for j in 0..<h1 { O.store(load8(sumf + (j &* 16 &+ S)), count: cr, inverse: sSum.inverse, to: carryP + j &* cr) }
             }
         }
         for p in count..<4 { (area.proj + p &* h2).update(repeating: SIMD16(), count: h2) }
