@@ -6,6 +6,28 @@ final class PostProcessTests: XCTestCase {
         Candidate(score: score, index: index, x: x, y: y, w: w, h: h)
     }
 
+    /// The heads skip the sigmoid of logits below `logitCut`: no skipped logit may score at
+    /// or above the threshold (else a face would vanish), and the cut sits just below the
+    /// threshold's logit (else it would skip nothing).
+    func testLogitCutSkipsOnlyAnchorsBelowTheThreshold() {
+        for t: Float in [0.01, 0.05, 0.3, 0.5, 0.53, 0.9, 0.999] {
+            let cut = HeadStage.logitCut(below: t)
+            let logit = Float(log(Double(t) / (1 - Double(t))))
+            XCTAssertEqual(cut, logit - 0.01, accuracy: 0.005, "threshold \(t)")
+            var d = cut
+            for _ in 0..<20_000 {
+                XCTAssertLessThan(Activations.sigmoid(d), t, "logit \(d) skipped at threshold \(t)")
+                d = d.nextDown
+            }
+            for step in 1...2000 {
+                let far = cut - Float(step) * 0.05
+                XCTAssertLessThan(Activations.sigmoid(far), t, "logit \(far) skipped at threshold \(t)")
+            }
+        }
+        XCTAssertEqual(HeadStage.logitCut(below: 0), -.infinity, "threshold 0 keeps every anchor")
+        XCTAssertEqual(HeadStage.logitCut(below: 1.5), .infinity)
+    }
+
     func testIoUUsesContinuousAreas() {
         // Two 10×10 boxes overlapping in a 5×10 strip: 50 / (100 + 100 − 50) = 1/3.
         XCTAssertEqual(NonMaximumSuppression.iou(c(1, 0, 0, 0, 10, 10), c(1, 1, 5, 0, 10, 10)), 1.0 / 3.0, accuracy: 1e-6)
