@@ -95,11 +95,21 @@ extension Int8: ActivationElement {
         return unsafeBitCast(q &+ 0x4B40_0000, to: SIMD16<Float>.self) - 12_582_912
     }
     @inline(__always) static func stored8(_ p: UnsafePointer<Int8>) -> SIMD8<Float> {
+        #if RNNPOOL_FIRMWARE
+        stored8(low: p, high: p + 4)
+        #else
         unpackWords(UnsafeRawPointer(p).loadUnaligned(as: SIMD2<UInt32>.self))
+        #endif
     }
     @inline(__always) static func stored8(low: UnsafePointer<Int8>, high: UnsafePointer<Int8>) -> SIMD8<Float> {
+        #if RNNPOOL_FIRMWARE
+        // The Cortex-M4 computes a vector lane by lane: a byte load and a VCVT each.
+        SIMD8(low[0].stored, low[1].stored, low[2].stored, low[3].stored,
+              high[0].stored, high[1].stored, high[2].stored, high[3].stored)
+        #else
         unpackWords(SIMD2(UnsafeRawPointer(low).loadUnaligned(as: UInt32.self),
                           UnsafeRawPointer(high).loadUnaligned(as: UInt32.self)))
+        #endif
     }
     /// The 8 int8 values of two words as floats, as stored16 does for four.
     @inline(__always) private static func unpackWords(_ w: SIMD2<UInt32>) -> SIMD8<Float> {

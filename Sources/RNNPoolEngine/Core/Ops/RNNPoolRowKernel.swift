@@ -362,8 +362,13 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                 }
             }
             k.rnn2.inputProjection(area.summary, into: area.proj + p &* h2)
-            if cr > 0 {
-                for j in 0..<h1 { O.store(load8(sumf + (j &* 16 &+ S)), count: cr, inverse: sSum.inverse, to: carryP + j &* cr) }
+            for j in 0..<h1 where cr > 0 {
+                #if RNNPOOL_FIRMWARE
+                // Lane by lane on the Cortex-M4: a SIMD8 store would round all 8 lanes.
+                for r in 0..<cr { carryP[j &* cr &+ r] = O(storing: sumf[j &* 16 &+ S &+ r], inverse: sSum.inverse) }
+                #else
+                O.store(load8(sumf + (j &* 16 &+ S)), count: cr, inverse: sSum.inverse, to: carryP + j &* cr)
+                #endif
             }
         }
         for p in count..<4 { (area.proj + p &* h2).update(repeating: SIMD16(), count: h2) }
