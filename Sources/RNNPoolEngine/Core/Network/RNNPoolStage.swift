@@ -21,6 +21,8 @@ final class RNNPoolStage: RowConsumer {
     var scratch: UnsafeMutablePointer<Float>?
     private var rowPointers: UnsafeMutablePointer<UnsafeRawPointer>?
     private var carry: UnsafeMutableRawPointer?
+    /// The gates' clamp proof for this stage's path, worked out on its first patch row.
+    private var idle: RNNPoolRowKernel.IdleClamps?
 
     init(kernel: RNNPoolRowKernel, arch: Architecture, arena: Arena, layer: Int, stem: StemStage,
          grids: RNNPoolRowKernel.Grids?) {
@@ -56,13 +58,17 @@ final class RNNPoolStage: RowConsumer {
         let ring = ring!, stemRing = stem.ring!
         for k in 0..<p { rowPointers![k] = UnsafeRawPointer(stemRing.row(stride * py + k)) }
         if let grids {
+            let idle = idle ?? kernel.idleClamps(input: Int8.self, output: Int8.self, grids: grids)
+            self.idle = idle
             kernel.run(py: py, rows: rowPointers!, input: Int8.self, stemWidth: stemRing.width,
                        out: ring.row(py, as: Int8.self), scratch: scratch!,
-                       carry: carry!.assumingMemoryBound(to: Int8.self), grids: grids)
+                       carry: carry!.assumingMemoryBound(to: Int8.self), grids: grids, idle: idle)
         } else {
+            let idle = idle ?? kernel.idleClamps(input: Float.self, output: Float.self, grids: .identity)
+            self.idle = idle
             kernel.run(py: py, rows: rowPointers!, input: Float.self, stemWidth: stemRing.width,
                        out: ring.row(py, as: Float.self), scratch: scratch!,
-                       carry: carry!.assumingMemoryBound(to: Float.self), grids: .identity)
+                       carry: carry!.assumingMemoryBound(to: Float.self), grids: .identity, idle: idle)
         }
         onPatchRow?()
         try emit(py)

@@ -28,7 +28,10 @@ protocol ActivationElement {
 @inline(__always)
 func quantizeInt8(_ v: SIMD8<Float>, inverse: Float) -> SIMD8<Int8> {
     let n = unsafeBitCast(gridStepsPlusMagic(v, inverse: inverse), to: SIMD8<Int32>.self) &- 0x4B40_0000
-    return SIMD8<Int8>(truncatingIfNeeded: n)
+    // The low byte of each lane, picked from the bytes (the stdlib's SIMD8<Int8>(truncatingIfNeeded:)
+    // stayed an out-of-line call in the hot loops).
+    let b = unsafeBitCast(n, to: SIMD32<Int8>.self)
+    return SIMD8<Int8>(b[0], b[4], b[8], b[12], b[16], b[20], b[24], b[28])
 }
 
 /// The same rounding for 16 lanes, left as Int32 (−127…127) for the caller to narrow.
