@@ -1,28 +1,27 @@
 import Foundation
 import XCTest
+import CKernels
 @testable import RNNPoolEngine
 
 /// Each op against values computed by hand (or by the obvious formula in Double).
 final class OpTests: XCTestCase {
-    /// RNN2's lane picking, in whatever form the engine was compiled (AVX2 permutes and
-    /// blends on this project's AVX2 machines), against its definition, for every index.
-    func testPickLanesTakesEachLaneFromTheVectorItsIndexNames() {
-        let a = SIMD16<Float>((0..<16).map { Float($0) }), b = a + 100, c = a + 200, d = a + 300
-        var generator = SystemRandomNumberGenerator()
-        for round in 0..<64 {
-            var low = SIMD16<Int32>(), high = SIMD16<Int32>()
-            for l in 0..<16 {
-                low[l] = round < 32 ? Int32((round + l) % 32) : Int32.random(in: 0..<32, using: &generator)
-                high[l] = Int32.random(in: 0..<32, using: &generator)
-            }
-            let picked = pickLanes(a, b, c, d, low, high)
-            for l in 0..<8 {
-                XCTAssertEqual(picked[l], low[l] < 16 ? a[Int(low[l])] : b[Int(low[l]) - 16], "lane \(l), index \(low[l])")
-            }
-            for l in 8..<16 {
-                XCTAssertEqual(picked[l], high[l] < 16 ? c[Int(high[l])] : d[Int(high[l]) - 16], "lane \(l), index \(high[l])")
+    /// RNN2's transpose (the host's, CKernels.h): the 8 × 8 floats laid out as patch
+    /// halves come back with row t holding element t of every row, and nothing else in
+    /// the buffer is touched.
+    func testTransposeOfPatchHalvesMakesRowTTheTthElements() {
+        let h2 = 3, pairStride = h2 * 16
+        var buffer = (0..<(4 * pairStride)).map { Float($0) }
+        let before = buffer
+        func row(_ r: Int) -> Int { (r / 2) * pairStride + (r % 2) * 8 + 16 }   // unit 1
+        buffer.withUnsafeMutableBufferPointer { rc_transpose8_pairs($0.baseAddress! + 16, pairStride) }
+        var moved = Set<Int>()
+        for r in 0..<8 {
+            for c in 0..<8 {
+                XCTAssertEqual(buffer[row(r) + c], before[row(c) + r], "row \(r), element \(c)")
+                moved.insert(row(r) + c)
             }
         }
+        for i in buffer.indices where !moved.contains(i) { XCTAssertEqual(buffer[i], before[i], "index \(i)") }
     }
 
     func grnn(input: Int, hidden: Int, W: [Float], U: [Float], bz: [Float], bh: [Float],

@@ -32,55 +32,35 @@ static inline __attribute__((always_inline)) rc_float16 rc_odd_bytes(const uint8
     return __builtin_convertvector(o, rc_float16);
 }
 
-/// Lanes picked from four vectors: lanes 0–7 from a and b (index i < 16: a[i], else
-/// b[i − 16]) by `low`, lanes 8–15 from c and d by `high`. A pure data move, for the RNN2
-/// sweeps that read four patches' projections in a different order at every step.
-/// With AVX-512 (known when the engine is compiled for such a CPU): two vpermt2ps and a
-/// blend, inlined into the Swift loop; otherwise a lane loop.
-#if defined(__AVX512F__)
-#include <immintrin.h>
-static inline __attribute__((always_inline)) rc_float16
-rc_pick_lanes(rc_float16 a, rc_float16 b, rc_float16 c, rc_float16 d, rc_int16 low, rc_int16 high) {
-    __m512 x = _mm512_permutex2var_ps((__m512)a, (__m512i)low, (__m512)b);
-    __m512 y = _mm512_permutex2var_ps((__m512)c, (__m512i)high, (__m512)d);
-    return (rc_float16)_mm512_mask_blend_ps(0xFF00, x, y);
+/// Transposes, in place, the 8 × 8 floats whose row r lies at
+/// base + (r / 2) · pairStride + (r % 2) · 8 (RNN2's projections: row 2p + h is half h of
+/// patch p's vector), so that row t becomes column t: [row 0[t], row 1[t], …, row 7[t]].
+/// RNN2's sweeps then read each step's inputs as two rows instead of picking lanes across
+/// four vectors at every step. The classic unpack / shuffle / 128-bit-swap transpose,
+/// written with clang's vector extensions (24 shuffles on AVX2 or AVX-512, portable C
+/// elsewhere); a pure data move.
+typedef float rc_float8 __attribute__((ext_vector_type(8)));
+static inline __attribute__((always_inline)) void rc_transpose8_pairs(float *base, long pairStride) {
+    rc_float8 r[8];
+    for (int i = 0; i < 8; i++) __builtin_memcpy(&r[i], base + (i / 2) * pairStride + (i % 2) * 8, 32);
+    rc_float8 t[8], u[8];
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+        t[2 * i + 1] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+    for (int i = 0; i < 2; i++) {
+        u[4 * i] = __builtin_shufflevector(t[4 * i], t[4 * i + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[4 * i + 1] = __builtin_shufflevector(t[4 * i], t[4 * i + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+        u[4 * i + 2] = __builtin_shufflevector(t[4 * i + 1], t[4 * i + 3], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[4 * i + 3] = __builtin_shufflevector(t[4 * i + 1], t[4 * i + 3], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+    for (int i = 0; i < 4; i++) {
+        rc_float8 low = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+        rc_float8 high = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+        __builtin_memcpy(base + (i / 2) * pairStride + (i % 2) * 8, &low, 32);
+        __builtin_memcpy(base + ((i + 4) / 2) * pairStride + ((i + 4) % 2) * 8, &high, 32);
+    }
 }
-#elif defined(__AVX2__)
-#include <immintrin.h>
-/// 8 lanes picked from a (index < 16) and b (16…31), each 16 lanes as two halves: vpermps
-/// reads the index's low 3 bits, so each half is permuted whole and the index's bits 3
-/// and 4 choose the half and the vector (vblendvps reads a lane's sign bit).
-static inline __attribute__((always_inline)) __m256
-rc_pick8_avx2(__m256 a_lo, __m256 a_hi, __m256 b_lo, __m256 b_hi, __m256i index) {
-    __m256 half = _mm256_castsi256_ps(_mm256_slli_epi32(index, 28));     // bit 3 → sign
-    __m256 second = _mm256_castsi256_ps(_mm256_slli_epi32(index, 27));   // bit 4 → sign
-    __m256 from_a = _mm256_blendv_ps(_mm256_permutevar8x32_ps(a_lo, index), _mm256_permutevar8x32_ps(a_hi, index), half);
-    __m256 from_b = _mm256_blendv_ps(_mm256_permutevar8x32_ps(b_lo, index), _mm256_permutevar8x32_ps(b_hi, index), half);
-    return _mm256_blendv_ps(from_a, from_b, second);
-}
-
-static inline __attribute__((always_inline)) rc_float16
-rc_pick_lanes(rc_float16 a, rc_float16 b, rc_float16 c, rc_float16 d, rc_int16 low, rc_int16 high) {
-    typedef float half8 __attribute__((ext_vector_type(8)));
-    #define RC_LO(v) ((__m256)__builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7))
-    #define RC_HI(v) ((__m256)__builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15))
-    __m256i l = (__m256i)__builtin_shufflevector(low, low, 0, 1, 2, 3, 4, 5, 6, 7);
-    __m256i h = (__m256i)__builtin_shufflevector(high, high, 8, 9, 10, 11, 12, 13, 14, 15);
-    half8 x = (half8)rc_pick8_avx2(RC_LO(a), RC_HI(a), RC_LO(b), RC_HI(b), l);
-    half8 y = (half8)rc_pick8_avx2(RC_LO(c), RC_HI(c), RC_LO(d), RC_HI(d), h);
-    #undef RC_LO
-    #undef RC_HI
-    return __builtin_shufflevector(x, y, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-}
-#else
-static inline rc_float16
-rc_pick_lanes(rc_float16 a, rc_float16 b, rc_float16 c, rc_float16 d, rc_int16 low, rc_int16 high) {
-    rc_float16 r;
-    for (int l = 0; l < 8; l++) r[l] = low[l] < 16 ? a[low[l] & 15] : b[low[l] & 15];
-    for (int l = 8; l < 16; l++) r[l] = high[l] < 16 ? c[high[l] & 15] : d[high[l] & 15];
-    return r;
-}
-#endif
 
 /// 1 when this CPU runs AVX-512 VNNI (and the kernels below), else 0. Always 0 on
 /// other architectures, and when RNNPOOL_NO_VNNI is set to anything but "0" (to

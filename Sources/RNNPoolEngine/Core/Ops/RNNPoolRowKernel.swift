@@ -388,39 +388,48 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
 
     // MARK: - 4. RNN2
 
-    /// RNN2's four sweeps of four patches at once: lane 4p+q reads summary s(q, t) of
-    /// patch p (row forward, row backward, column forward, column backward).
+    /// RNN2's four sweeps of four patches at once: lane `rnn2Lane(p, q)` runs sweep q of
+    /// patch p (row forward, row backward, column forward, column backward), reading
+    /// summary t, 7 − t, 8 + t, 15 − t at step t. Lanes 0–7 sweep forward, 8–15 backward.
     @inline(__always)
     func rnn2Sweeps() {
         let h2 = k.rnn2.hidden, proj = area.proj, a2 = area.a
+        let projf = floats(proj)
+        #if RNNPOOL_HOST
+        // Each unit's four patch vectors as eight rows (row 2p + h: summaries 8h ..< 8h + 8
+        // of patch p) transposed once: row t is then summary t of every row, that is the
+        // forward lanes of step t, and row 7 − t its backward lanes (picking the lanes at
+        // every step took 8 permutes and 6 blends a unit on AVX2: 3% of a frame).
+        for j in 0..<h2 { rc_transpose8_pairs(projf + j &* 16, h2 &* 16) }
+        #endif
         for t in 0..<8 {
-            let s0 = t, s1 = 7 - t, s2 = 8 + t, s3 = 15 - t
             #if RNNPOOL_HOST
-            // Lanes 0–7 from patches 0 and 1 (index 16 + s: the second vector), 8–15
-            // from patches 2 and 3: two permutes and a blend per unit.
-            let pick = SIMD16<Int32>(Int32(s0), Int32(s1), Int32(s2), Int32(s3),
-                                     Int32(16 + s0), Int32(16 + s1), Int32(16 + s2), Int32(16 + s3),
-                                     Int32(s0), Int32(s1), Int32(s2), Int32(s3),
-                                     Int32(16 + s0), Int32(16 + s1), Int32(16 + s2), Int32(16 + s3))
+            let back = 7 &- t
+            let forward = projf + ((t / 2) &* h2 &* 16 &+ (t % 2) &* 8)
+            let backward = projf + ((back / 2) &* h2 &* 16 &+ (back % 2) &* 8)
             for j in 0..<h2 {
-                a2[j] = pickLanes(proj[j], proj[h2 &+ j], proj[2 &* h2 &+ j], proj[3 &* h2 &+ j], pick, pick)
+                a2[j] = SIMD16(lowHalf: load8(forward + j &* 16), highHalf: load8(backward + j &* 16))
             }
             #else
-            let a2f = floats(a2), projf = floats(proj)
+            let a2f = floats(a2)
+            let s = SIMD4<Int>(t, 7 &- t, 8 &+ t, 15 &- t)
             for j in 0..<h2 {
                 let dst = a2f + j &* 16
                 for p in 0..<4 {
                     let src = projf + (p &* h2 &+ j) &* 16
-                    dst[4 &* p] = src[s0]
-                    dst[4 &* p &+ 1] = src[s1]
-                    dst[4 &* p &+ 2] = src[s2]
-                    dst[4 &* p &+ 3] = src[s3]
+                    for q in 0..<4 { dst[rnn2Lane(p, q)] = src[s[q]] }
                 }
             }
             #endif
             k.rnn2.step(a2, h: area.h, scratch: a2, first: t == 0, clampIdle: idle2, compact: compact)
         }
     }
+
+    /// The lane of patch p's sweep q (0 row forward, 1 row backward, 2 column forward,
+    /// 3 column backward): forward sweeps in lanes 0–7, backward in 8–15, row and column
+    /// side by side (the order the host's transpose leaves them in).
+    @inline(__always)
+    func rnn2Lane(_ p: Int, _ q: Int) -> Int { (q & 1) &* 8 &+ 2 &* p &+ (q >> 1) }
 
     // MARK: - 5. Store
 
@@ -431,19 +440,9 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
         for p in 0..<count {
             let o = out + (g + p) &* outC
             for q in 0..<4 {
-                for j in 0..<h2 { o[q &* h2 &+ j] = O(storing: hBf[j &* 16 &+ 4 &* p &+ q], inverse: outInv) }
+                let lane = rnn2Lane(p, q)
+                for j in 0..<h2 { o[q &* h2 &+ j] = O(storing: hBf[j &* 16 &+ lane], inverse: outInv) }
             }
         }
     }
 }
-
-#if RNNPOOL_HOST
-/// `rc_pick_lanes` (CKernels.h) as the engine is compiled: its AVX-512 or AVX2 form where
-/// the target CPU has one, else the lane loop. Lanes 0–7 from a (index < 16) or b, 8–15
-/// from c or d.
-@inline(__always)
-func pickLanes(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>, _ d: SIMD16<Float>,
-               _ low: SIMD16<Int32>, _ high: SIMD16<Int32>) -> SIMD16<Float> {
-    rc_pick_lanes(a, b, c, d, low, high)
-}
-#endif
