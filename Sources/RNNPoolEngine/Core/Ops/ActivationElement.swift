@@ -19,6 +19,8 @@ protocol ActivationElement {
     static func stored8(low: UnsafePointer<Self>, high: UnsafePointer<Self>) -> SIMD8<Float>
     /// Stores the first `count` (≤ 8) lanes of `v` at p.
     static func store(_ v: SIMD8<Float>, count: Int, inverse: Float, to p: UnsafeMutablePointer<Self>)
+    /// Stores the 16 lanes of `v` at p.
+    static func store16(_ v: SIMD16<Float>, inverse: Float, to p: UnsafeMutablePointer<Self>)
 }
 
 /// Eight int8 stores at once, the same rounding as `Int8(storing:inverse:)`: clamp to
@@ -68,6 +70,9 @@ extension Float: ActivationElement {
     }
     @inline(__always) static func store(_ v: SIMD8<Float>, count: Int, inverse _: Float, to p: UnsafeMutablePointer<Float>) {
         for c in 0..<count { p[c] = v[c] }
+    }
+    @inline(__always) static func store16(_ v: SIMD16<Float>, inverse _: Float, to p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
     }
 }
 
@@ -120,6 +125,13 @@ extension Int8: ActivationElement {
         let toTop = SIMD8<UInt32>(24, 16, 8, 0, 24, 16, 8, 0)
         let q = unsafeBitCast(spread &<< toTop, to: SIMD8<Int32>.self) &>> 24
         return unsafeBitCast(q &+ 0x4B40_0000, to: SIMD8<Float>.self) - 12_582_912
+    }
+    @inline(__always) static func store16(_ v: SIMD16<Float>, inverse: Float, to p: UnsafeMutablePointer<Int8>) {
+        // Each lane's low byte, picked from the bytes (as quantizeInt8 does for 8).
+        let b = unsafeBitCast(quantizedLanes(v, inverse: inverse), to: SIMD64<Int8>.self)
+        let q = SIMD16<Int8>(b[0], b[4], b[8], b[12], b[16], b[20], b[24], b[28],
+                             b[32], b[36], b[40], b[44], b[48], b[52], b[56], b[60])
+        UnsafeMutableRawPointer(p).storeBytes(of: q, as: SIMD16<Int8>.self)
     }
     @inline(__always) static func store(_ v: SIMD8<Float>, count: Int, inverse: Float, to p: UnsafeMutablePointer<Int8>) {
         let q = quantizeInt8(v, inverse: inverse)

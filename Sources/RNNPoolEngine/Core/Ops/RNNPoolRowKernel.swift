@@ -374,14 +374,30 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
                 }
             }
             k.rnn2.inputProjection(area.summary, into: area.proj + p &* h2)
+            #if RNNPOOL_FIRMWARE
+            // Lane by lane on the Cortex-M4: a vector store would round lanes it does not keep.
             for j in 0..<h1 where cr > 0 {
-                #if RNNPOOL_FIRMWARE
-                // Lane by lane on the Cortex-M4: a SIMD8 store would round all 8 lanes.
                 for r in 0..<cr { carryP[j &* cr &+ r] = O(storing: sumf[j &* 16 &+ S &+ r], inverse: sSum.inverse) }
-                #else
-                O.store(load8(sumf + (j &* 16 &+ S)), count: cr, inverse: sSum.inverse, to: carryP + j &* cr)
-                #endif
             }
+            #else
+            if cr == 4 && h1 % 4 == 0 {
+                // Four units' four carried rows are 16 consecutive elements of `carry`: one
+                // vector rounded and stored (4 lanes of a SIMD8 at a time, the compiler
+                // rounded them one by one: a fifth of this function).
+                @inline(__always) func rows(_ j: Int) -> SIMD4<Float> {
+                    UnsafeRawPointer(sumf + (j &* 16 &+ S)).loadUnaligned(as: SIMD4<Float>.self)
+                }
+                for j in stride(from: 0, to: h1, by: 4) {
+                    let v = SIMD16(lowHalf: SIMD8(lowHalf: rows(j), highHalf: rows(j &+ 1)),
+                                   highHalf: SIMD8(lowHalf: rows(j &+ 2), highHalf: rows(j &+ 3)))
+                    O.store16(v, inverse: sSum.inverse, to: carryP + j &* cr)
+                }
+            } else {
+                for j in 0..<h1 where cr > 0 {
+                    O.store(load8(sumf + (j &* 16 &+ S)), count: cr, inverse: sSum.inverse, to: carryP + j &* cr)
+                }
+            }
+            #endif
         }
         for p in count..<4 { (area.proj + p &* h2).update(repeating: SIMD16(), count: h2) }
     }
