@@ -92,15 +92,8 @@ extension Int8: ActivationElement {
         table[Int(UInt8(bitPattern: p[i]))]
     }
     @inline(__always) static func stored16(_ p: UnsafePointer<Int8>) -> SIMD16<Float> {
-        // Byte i of word i/4, sign-extended by shifting it to the top and back (the
-        // stdlib's SIMD widening init was left as an out-of-line call in the hot loop);
-        // then n → float exactly by the 1.5·2^23 trick, as in `unpackInt8Quads`.
         let w = UnsafeRawPointer(p).loadUnaligned(as: SIMD4<UInt32>.self)
-        let spread = SIMD16<UInt32>(w[0], w[0], w[0], w[0], w[1], w[1], w[1], w[1],
-                                    w[2], w[2], w[2], w[2], w[3], w[3], w[3], w[3])
-        let toTop = SIMD16<UInt32>(24, 16, 8, 0, 24, 16, 8, 0, 24, 16, 8, 0, 24, 16, 8, 0)
-        let q = unsafeBitCast(spread &<< toTop, to: SIMD16<Int32>.self) &>> 24
-        return unsafeBitCast(q &+ 0x4B40_0000, to: SIMD16<Float>.self) - 12_582_912
+        return SIMD16(lowHalf: unpackWords(w.lowHalf), highHalf: unpackWords(w.highHalf))
     }
     @inline(__always) static func stored8(_ p: UnsafePointer<Int8>) -> SIMD8<Float> {
         #if RNNPOOL_FIRMWARE
@@ -119,7 +112,10 @@ extension Int8: ActivationElement {
                           UnsafeRawPointer(high).loadUnaligned(as: UInt32.self)))
         #endif
     }
-    /// The 8 int8 values of two words as floats, as stored16 does for four.
+    /// The 8 int8 values of two words as floats: byte i of word i/4, sign-extended by
+    /// shifting it to the top and back (the stdlib's SIMD widening init was left as an
+    /// out-of-line call in the hot loop); then n → float exactly by the 1.5·2^23 trick,
+    /// as in `unpackInt8Quads`.
     @inline(__always) private static func unpackWords(_ w: SIMD2<UInt32>) -> SIMD8<Float> {
         let spread = SIMD8<UInt32>(w[0], w[0], w[0], w[0], w[1], w[1], w[1], w[1])
         let toTop = SIMD8<UInt32>(24, 16, 8, 0, 24, 16, 8, 0)
