@@ -135,9 +135,131 @@ AVX2_TARGET void rc_expand16_avx2(const int8_t *q, long pixelStride, long pixels
     }
 }
 
+
+int rc_has_avx2_fma(void) {
+    return rc_has_avx2() && __builtin_cpu_supports("fma");
+}
+
+#define AVX2_FMA_TARGET __attribute__((target("avx2,fma")))
+
+// The head's input window as int16 (HeadRowKernel's integer pass): 3 rows × (count + 2)
+// columns × pairs · 2 channels, input column x0 − 1 + q at column q; zeros outside the
+// map, for absent rows and in an odd channel count's last slot.
+AVX2_FMA_TARGET static void head_stage_avx2(const int8_t *const rows[3], long pixelStride, long width,
+                                            long channels, long pairs, long x0, long columns, int16_t *stage) {
+    for (int ky = 0; ky < 3; ky++) {
+        for (long q = 0; q < columns; q++) {
+            int16_t *dst = stage + (ky * columns + q) * pairs * 2;
+            long ix = x0 - 1 + q;
+            if (rows[ky] == NULL || ix < 0 || ix >= width) {
+                memset(dst, 0, (size_t)(pairs * 2) * sizeof(int16_t));
+                continue;
+            }
+            const int8_t *src = rows[ky] + ix * pixelStride;
+            long c = 0;
+            for (; c + 16 <= channels; c += 16)
+                _mm256_storeu_si256((__m256i *)(dst + c), _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(src + c))));
+            for (; c < channels; c++) dst[c] = src[c];
+            if (channels < pairs * 2) dst[channels] = 0;
+        }
+    }
+}
+
+// P output pixels (i0 …) × M vectors of 8 output channels (o0 …), P and M constants at
+// each call: P·M int32 accumulators, M weight vectors, one broadcast and one product fit
+// the 16 ymm registers (3 × 4 did not: an accumulator spilled, and its store-to-load
+// chain took a third of the kernel), so 2 × 3, 4 × 2, 8 × 1. Every product is exact (int8 · int16) and every sum an int32 (the weights'
+// grid keeps |Σ| < 2^31), so the order of the additions does not matter.
+// L2Norm heads: the sum is taken per tap and folded into float sums in `out` (zeroed
+// by the caller) with one fused multiply-add by the pixel's factor (0 outside the map).
+AVX2_FMA_TARGET __attribute__((always_inline)) static inline void
+head_block_avx2(int P, int M, const int16_t *stage, long columns, long pairs, int present,
+                const float *const norms[3], int l2norm, long x0, long width, long i0,
+                const int16_t *weights, long outPadded, long o0, float *out) {
+    __m256i acc[8][3];
+    for (int p = 0; p < P; p++) for (int m = 0; m < M; m++) acc[p][m] = _mm256_setzero_si256();
+    for (int ky = 0; ky < 3; ky++) {
+        if (!(present & (1 << ky))) continue;
+        for (int kx = 0; kx < 3; kx++) {
+            const int16_t *wt = weights + ((ky * 3 + kx) * pairs * outPadded + o0) * 2;
+            const int16_t *st = stage + (ky * columns + i0 + kx) * pairs * 2;
+            for (long cp = 0; cp < pairs; cp++) {
+                __m256i wv[3];
+                for (int m = 0; m < M; m++) wv[m] = _mm256_loadu_si256((const __m256i *)(wt + cp * outPadded * 2 + m * 16));
+                for (int p = 0; p < P; p++) {
+                    int32_t pair;
+                    memcpy(&pair, st + p * pairs * 2 + cp * 2, 4);
+                    __m256i x = _mm256_set1_epi32(pair);
+                    for (int m = 0; m < M; m++) acc[p][m] = _mm256_add_epi32(acc[p][m], _mm256_madd_epi16(x, wv[m]));
+                }
+            }
+            if (!l2norm) continue;
+            for (int p = 0; p < P; p++) {
+                long ix = x0 + i0 + p - 1 + kx;
+                __m256 f = _mm256_set1_ps(ix >= 0 && ix < width ? norms[ky][ix] : 0.0f);
+                for (int m = 0; m < M; m++) {
+                    float *o = out + (i0 + p) * outPadded + o0 + m * 8;
+                    _mm256_storeu_ps(o, _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc[p][m]), f, _mm256_loadu_ps(o)));
+                    acc[p][m] = _mm256_setzero_si256();
+                }
+            }
+        }
+    }
+    if (l2norm) return;
+    for (int p = 0; p < P; p++)
+        for (int m = 0; m < M; m++)
+            _mm256_storeu_ps(out + (i0 + p) * outPadded + o0 + m * 8, _mm256_cvtepi32_ps(acc[p][m]));
+}
+
+AVX2_FMA_TARGET void rc_head_int16_avx2(const int8_t *row0, const int8_t *row1, const int8_t *row2,
+                                        const float *norm0, const float *norm1, const float *norm2, int l2norm,
+                                        long pixelStride, long width, long channels, long x0, long count,
+                                        const int16_t *weights, long outPadded, const float *scale,
+                                        const float *bias, int16_t *staging, float *out) {
+    const int8_t *const rows[3] = { row0, row1, row2 };
+    const float *const norms[3] = { norm0, norm1, norm2 };
+    const int present = (row0 != NULL ? 1 : 0) | (row1 != NULL ? 2 : 0) | (row2 != NULL ? 4 : 0);
+    const long pairs = (channels + 1) / 2, columns = count + 2;
+    head_stage_avx2(rows, pixelStride, width, channels, pairs, x0, columns, staging);
+    if (l2norm) memset(out, 0, (size_t)(count * outPadded) * sizeof(float));
+    for (long o0 = 0; o0 < outPadded; ) {
+        const long left = (outPadded - o0) / 8;
+        if (left >= 3) {
+            long i = 0;
+            for (; i + 2 <= count; i += 2)
+                head_block_avx2(2, 3, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
+            for (; i < count; i++)
+                head_block_avx2(1, 3, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
+            o0 += 24;
+        } else if (left == 2) {
+            long i = 0;
+            for (; i + 4 <= count; i += 4)
+                head_block_avx2(4, 2, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
+            for (; i < count; i++)
+                head_block_avx2(1, 2, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
+            o0 += 16;
+        } else {
+            long i = 0;
+            for (; i + 8 <= count; i += 8)
+                head_block_avx2(8, 1, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
+            for (; i < count; i++)
+                head_block_avx2(1, 1, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
+            o0 += 8;
+        }
+    }
+    // value · scale + bias, rounded separately (not fused), as every path does.
+    for (long i = 0; i < count; i++)
+        for (long o = 0; o < outPadded; o += 8) {
+            float *v = out + i * outPadded + o;
+            __m256 t = _mm256_mul_ps(_mm256_loadu_ps(v), _mm256_loadu_ps(scale + o));
+            _mm256_storeu_ps(v, _mm256_add_ps(t, _mm256_loadu_ps(bias + o)));
+        }
+}
+
 #else
 
 int rc_has_avx512_vnni(void) { return 0; }
 int rc_has_avx2(void) { return 0; }
+int rc_has_avx2_fma(void) { return 0; }
 
 #endif

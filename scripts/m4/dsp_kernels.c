@@ -312,6 +312,80 @@ void m4_head_pixels(const float *staging, int32_t columns, int32_t channels, int
             head_outputs(0, staging, columns, channels, rowsPresent, weight, outPadded, bias, out, i, o);
 }
 
+// A head's pass on the int8 path (HeadRowKernel.integerPass, rc_head_int16_avx2 on x86):
+// int8 inputs × int16 weights as exact int32 sums, two products and both adds a SMLAD.
+// The window is staged once as halfword pairs (word p of a pixel: channels 2p, 2p + 1;
+// zeros outside the map), so that a pair meets a weight word (the flash table's layout,
+// HeadRowKernel.firmwareIntegerTable) with no unpacking in the loop. Integer sums are exact in any order; the float steps
+// are the Swift loop's: per tap a fused multiply-add by the pixel's L2Norm factor (ky, then kx), or one
+// sum over all taps; then · scale and + bias, rounded separately.
+void m4_head_int16(const int8_t *row0, const int8_t *row1, const int8_t *row2,
+                   const float *norm0, const float *norm1, const float *norm2, int32_t l2norm,
+                   int32_t pixelStride, int32_t width, int32_t channels, int32_t x0, int32_t count,
+                   const int16_t *weights, int32_t outPadded, const float *scale, const float *bias,
+                   int16_t *staging, float *out) {
+    const int8_t *rows[3] = { row0, row1, row2 };
+    const float *norms[3] = { norm0, norm1, norm2 };
+    const int32_t pairs = (channels + 1) / 2, columns = count + 2;
+    uint32_t *stage = (uint32_t *)staging;
+    for (int32_t ky = 0; ky < 3; ky++)
+        for (int32_t q = 0; q < columns; q++) {
+            uint32_t *dst = stage + (ky * columns + q) * pairs;
+            int32_t ix = x0 - 1 + q;
+            const int8_t *src = rows[ky] != 0 && ix >= 0 && ix < width ? rows[ky] + ix * pixelStride : 0;
+            for (int32_t p = 0; p < pairs; p++) {
+                if (src == 0) { dst[p] = 0; continue; }
+                int32_t lo = src[2 * p], hi = 2 * p + 1 < channels ? src[2 * p + 1] : 0;
+                dst[p] = ((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16);
+            }
+        }
+    const uint32_t *w32 = (const uint32_t *)weights;
+    const int32_t groups = outPadded / 4;
+    // One pixel × four output channels a step: per pair one input word, one LDM of the
+    // four weight words (the flash table walks in this order), four SMLADs. A tap
+    // outside the row adds nothing, as in the Swift loop.
+    for (int32_t i = 0; i < count; i++)
+        for (int32_t g = 0; g < groups; g++) {
+            int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+            float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
+            for (int32_t ky = 0; ky < 3; ky++) {
+                if (rows[ky] == 0) continue;
+                for (int32_t kx = 0; kx < 3; kx++) {
+                    int32_t ix = x0 + i - 1 + kx;
+                    if (ix < 0 || ix >= width) continue;
+                    const uint32_t *x = stage + (ky * columns + i + kx) * pairs;
+                    const uint32_t *wp = w32 + ((ky * 3 + kx) * groups + g) * pairs * 4;
+                    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+                    for (int32_t p = 0; p < pairs; p++) {
+                        uint32_t v = x[p];
+                        s0 = __smlad(v, wp[0], s0);
+                        s1 = __smlad(v, wp[1], s1);
+                        s2 = __smlad(v, wp[2], s2);
+                        s3 = __smlad(v, wp[3], s3);
+                        wp += 4;
+                    }
+                    if (l2norm) {
+                        float f = norms[ky][ix];
+                        f0 = fused_multiply_add((float)s0, f, f0);
+                        f1 = fused_multiply_add((float)s1, f, f1);
+                        f2 = fused_multiply_add((float)s2, f, f2);
+                        f3 = fused_multiply_add((float)s3, f, f3);
+                    } else {
+                        t0 += s0; t1 += s1; t2 += s2; t3 += s3;
+                    }
+                }
+            }
+            if (!l2norm) { f0 = (float)t0; f1 = (float)t1; f2 = (float)t2; f3 = (float)t3; }
+            const int32_t o = 4 * g;
+            float *dst = out + i * outPadded + o;
+            float v0 = f0 * scale[o], v1 = f1 * scale[o + 1], v2 = f2 * scale[o + 2], v3 = f3 * scale[o + 3];
+            dst[0] = v0 + bias[o];
+            dst[1] = v1 + bias[o + 1];
+            dst[2] = v2 + bias[o + 2];
+            dst[3] = v3 + bias[o + 3];
+        }
+}
+
 // The MBConv projection of one group for four pixels, as MBConvRowKernel's passes
 // compute it: per output channel, the pixel's running sum (o0…o3) plus its 16 depthwise
 // outputs (d: 16 floats a pixel) times the group's weight rows (w: 16 rows `stride`

@@ -49,6 +49,54 @@ def quantize_expand(weight, in_scale):
     return q, torch.tensor(in_scale, dtype=torch.float32) * s
 
 
+HEAD_SUM_LIMIT = (2**31 - 1) // 127
+
+
+def quantize_head(weight):
+    """The int8 path's head weights (NETWORK.md section 7): per output channel o,
+    s_o = max |w_o| / 32767 (widened where sum |q| * 127 could reach 2^31) and
+    q = clamp(round_half_even(w * (1/s_o)), -32767, 32767), all float32; returns
+    (q as float, s_o). weight: [O, C, 3, 3], L2Norm gain folded in. The Swift engine's
+    QuantizedHead."""
+    out = weight.shape[0]
+    n = weight[0].numel()
+    largest = weight.abs().reshape(out, -1).amax(dim=1)
+    total = weight.double().abs().reshape(out, -1).sum(dim=1)
+    grids = []
+    for o in range(out):
+        g = np.float32(largest[o]) / np.float32(32767) if largest[o] > 0 else np.float32(1)
+        if float(total[o]) / float(g) + n / 2 > HEAD_SUM_LIMIT:
+            g = np.nextafter(np.float32(float(total[o]) / (HEAD_SUM_LIMIT - n / 2)), np.float32(np.inf))
+        grids.append(g)
+    s = torch.tensor(np.array(grids, dtype=np.float32))
+    inv = torch.tensor(1.0, dtype=torch.float32) / s
+    q = torch.clamp(torch.round(weight * inv.view(-1, 1, 1, 1)), -32767, 32767)
+    return q, s
+
+
+def _head_int8(f, T, p, h, in_scale):
+    """A head on the int8 path: int8 inputs (f on the grid of in_scale) times the int16
+    weights of quantize_head, summed exactly (float64 here, int32 in the engine); with
+    L2Norm each tap's sum is weighed by its pixel's factor in_scale / (||x|| + 1e-10)."""
+    inv = torch.tensor(1.0, dtype=torch.float32) / torch.tensor(in_scale, dtype=torch.float32)
+    qx = torch.round(f * inv).double()
+    out = []
+    for n in ("loc", "conf"):
+        w = T[p + n + ".weight"]
+        if h["l2norm"]:
+            w = w * T[p + "l2norm.weight"].view(1, -1, 1, 1)
+        q, s = quantize_head(w)
+        if h["l2norm"]:
+            sc = float(np.float32(in_scale))
+            fac = sc / ((qx.pow(2).sum(1, keepdim=True) * sc * sc).sqrt() + 1e-10)
+            y = F.conv2d(qx * fac, q.double(), padding=1) * s.double().view(1, -1, 1, 1)
+        else:
+            k = torch.tensor(in_scale, dtype=torch.float32) * s
+            y = F.conv2d(qx, q.double(), padding=1) * k.double().view(1, -1, 1, 1)
+        out.append((y + T[p + n + ".bias"].double().view(1, -1, 1, 1)).float())
+    return out
+
+
 def _record(stats, name, x):
     m = float(x.detach().abs().max())
     stats[name] = max(stats.get(name, 0.0), m)
@@ -110,6 +158,11 @@ def forward_tensors(header, T, x, scales=None, stats=None):
     for k, h in enumerate(header["heads"]):
         p = f"heads.{k}."
         f = feats[h["block"]]
+        if scales is not None:
+            loc, conf = _head_int8(f, T, p, h, scales[f"blocks.{h['block']}"])
+            inter[p + "loc"], inter[p + "conf"] = loc, conf
+            outs.append((loc, conf))
+            continue
         if h["l2norm"]:
             f = f / (f.pow(2).sum(1, keepdim=True).sqrt() + 1e-10) * T[p + "l2norm.weight"].view(1, -1, 1, 1)
         loc = F.conv2d(f, T[p + "loc.weight"], T[p + "loc.bias"], padding=1)

@@ -98,4 +98,31 @@ void rc_expand16_avx2(const int8_t *q, long pixelStride, long pixels, long cin,
                       const int16_t *weights, const float *scale, const float *bias, float *dst);
 #endif
 
+
+/// 1 when this CPU runs AVX2 and FMA (and rc_head_int16_avx2), else 0; 0 too when
+/// RNNPOOL_NO_VNNI is set, like rc_has_avx2.
+int rc_has_avx2_fma(void);
+
+/// One pass of a detection head on the int8 path (HeadRowKernel, NETWORK.md §7): the
+/// 3×3 convolution of int8 inputs with int16 weights as exact int32 sums, for output
+/// pixels x0 ..< x0 + count of a row `width` pixels wide.
+///   row0…row2: input rows y−1 … y+1 (`pixelStride` bytes a pixel, `channels` read),
+///       NULL outside the map; taps outside the row are zero padding.
+///   weights: [9 taps][pairs][outPadded][2] int16 (pair p, output o: w[2p], w[2p+1];
+///       pairs = (channels + 1) / 2, an odd count's last weight zero).
+///   Without L2Norm: out[i][o] = float(Σ_tap,c x · w) · scale[o] + bias[o].
+///   With (l2norm ≠ 0; norm0…norm2: per-pixel factors of the three rows): per tap,
+///       ky then kx, acc = fma(float(Σ_c x · w), factor, acc) from acc = 0, then
+///       out = acc · scale[o] + bias[o].
+///   The final multiply and add are rounded separately (not fused).
+/// staging: 3 · (count + 2) · pairs · 2 int16; out: count · outPadded floats,
+/// outPadded a multiple of 8. Call only where rc_has_avx2_fma() is 1.
+#if defined(__x86_64__)
+void rc_head_int16_avx2(const int8_t *row0, const int8_t *row1, const int8_t *row2,
+                        const float *norm0, const float *norm1, const float *norm2, int l2norm,
+                        long pixelStride, long width, long channels, long x0, long count,
+                        const int16_t *weights, long outPadded, const float *scale,
+                        const float *bias, int16_t *staging, float *out);
+#endif
+
 #endif

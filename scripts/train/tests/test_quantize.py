@@ -63,3 +63,17 @@ def test_fake_quant_rounds_half_to_even_and_clamps():
     v = torch.tensor([0.5, 1.5, 2.5, -0.5, 300.0, -300.0])
     assert fake_quant(v, 1.0).tolist() == [0.0, 2.0, 2.0, -0.0, 127.0, -127.0]
     assert scale_of(127.0) == 1.0
+
+
+def test_head_weights_use_the_int16_range_and_no_sum_can_overflow():
+    """reference.quantize_head mirrors the engine's QuantizedHead (NETWORK.md section 7)."""
+    import torch
+    from scripts.train.reference import quantize_head
+    w = (torch.arange(8 * 64 * 9, dtype=torch.float32).reshape(8, 64, 3, 3) * 37 % 101 - 50) / 400
+    q, s = quantize_head(w)
+    assert int(q.abs().max()) == 32767
+    assert abs(float(s[0]) - 50 / 400 / 32767) < 1e-12
+    flat = torch.full((4, 64, 3, 3), 0.5)
+    q, s = quantize_head(flat)
+    assert float(q.abs().reshape(4, -1).sum(1).max()) * 127 <= 2**31 - 1
+    assert float(q.abs().max()) < 32767

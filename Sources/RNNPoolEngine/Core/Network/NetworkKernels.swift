@@ -31,7 +31,11 @@ struct NetworkKernels {
             if let k = b.expandScale { t.append(.floats(k)) }
             t += floats([b.expandBias, b.dwWeight, b.dwBias, b.projectWeight, b.projectBias])
         }
-        for h in heads { t += floats([h.weight, h.bias]) }
+        for h in heads {
+            if let w = h.weight { t.append(.floats(w)) }
+            if h.integerWeight != nil, let k = h.integerScale { t += [.bytes(h.firmwareIntegerTable()), .floats(k)] }
+            t.append(.floats(h.bias))
+        }
         return t
     }
 
@@ -50,7 +54,7 @@ struct NetworkKernels {
             blocks.append(MBConvRowKernel(shape: s, inputScale: inputScale, linked: &r))
         }
         heads = []
-        for k in arch.heads.indices { heads.append(HeadRowKernel(shape: arch.headShape(k), linked: &r)) }
+        for k in arch.heads.indices { heads.append(HeadRowKernel(shape: arch.headShape(k), int8: scales != nil, linked: &r)) }
     }
 }
 
@@ -102,8 +106,19 @@ extension MBConvRowKernel {
 }
 
 extension HeadRowKernel {
-    init(shape: Architecture.HeadShape, linked r: inout LinkedTables) {
-        self.init(shape: shape, weight: r.next(9 * shape.channels * shape.outPadded), bias: r.next(shape.outPadded))
+    /// `int8`: the int8 path's integer weights (as bytes, in the layout of the firmware's
+    /// kernel: `firmwareIntegerTable`) and their scales, else floats.
+    init(shape: Architecture.HeadShape, int8: Bool, linked r: inout LinkedTables) {
+        guard int8 else {
+            self.init(shape: shape, weight: r.next(9 * shape.channels * shape.outPadded), bias: r.next(shape.outPadded))
+            return
+        }
+        let n = HeadRowKernel.integerWeightCount(shape: shape)
+        // Byte tables are 4-byte aligned (LinkedTables), so the int16 pairs are too.
+        let words = UnsafeRawPointer(r.nextBytes(2 * n)).assumingMemoryBound(to: Int16.self)
+        let scale = r.next(shape.outPadded)
+        self.init(shape: shape, weight: nil, bias: r.next(shape.outPadded),
+                  integerWeight: Int16Buffer(linked: words, count: n), integerScale: scale)
     }
 }
 

@@ -1,8 +1,16 @@
+#if RNNPOOL_HOST_X86_64
+import CKernels
+#endif
+
 /// One output row of a detection head (NETWORK.md §5): optional L2Norm of the input,
 /// then the loc and conf 3×3 convolutions (padding 1) computed together. The L2Norm
 /// gain g is folded into the weights at load time, and 1/(‖x‖+1e-10) is applied per
 /// tap from per-pixel factors (three rows of them, made for each output row), so
 /// normalised rows are never stored.
+///
+/// On the int8 path the weights are int16 integers (QuantizedHead) and every sum an
+/// exact int32 of int8 inputs (`integerPass`): the same numbers from the AVX2 kernel, the
+/// Cortex-M4's SMLAD kernel and the portable loop.
 struct HeadRowKernel {
     let channels: Int
     let inStride: Int
@@ -10,11 +18,26 @@ struct HeadRowKernel {
     let locCount: Int
     let confCount: Int
     let l2norm: Bool
-    let weight: FloatBuffer   // [9][C][outPadded]
+    /// Float path: [9][C][outPadded]. Nil on the int8 path, which reads `integerWeight`.
+    let weight: FloatBuffer?
     let bias: FloatBuffer
+    /// The int8 path's weights (QuantizedHead): [9][pairs][outPadded][2] int16 on the host,
+    /// `firmwareIntegerTable`'s layout in the firmware's flash; and per output channel the
+    /// factor that turns a sum back into a value. Nil on the float path.
+    let integerWeight: Int16Buffer?
+    let integerScale: FloatBuffer?
+    #if RNNPOOL_HOST_X86_64
+    /// The integer pass as the AVX2 C kernel (where the CPU has AVX2 and FMA, and
+    /// RNNPOOL_NO_VNNI is not set); false: the portable loop, same numbers.
+    var integerKernel: Bool
+    #endif
 
-    /// The kernel around its tables, derived at load time or linked into flash.
-    init(shape: Architecture.HeadShape, weight: FloatBuffer, bias: FloatBuffer) {
+    /// The kernel around its tables, derived at load time or linked into flash: float
+    /// `weight` (float path) or `integerWeight` with its `integerScale` (int8 path).
+    init(shape: Architecture.HeadShape, weight: FloatBuffer?, bias: FloatBuffer,
+         integerWeight: Int16Buffer? = nil, integerScale: FloatBuffer? = nil) {
+        precondition((weight == nil) != (integerWeight == nil) && (integerWeight == nil) == (integerScale == nil),
+                     "a head takes float weights or integer weights with their scales")
         channels = shape.channels
         inStride = shape.inStride
         outPadded = shape.outPadded
@@ -23,6 +46,41 @@ struct HeadRowKernel {
         l2norm = shape.l2norm
         self.weight = weight
         self.bias = bias
+        self.integerWeight = integerWeight
+        self.integerScale = integerScale
+        #if RNNPOOL_HOST_X86_64
+        integerKernel = rc_has_avx2_fma() != 0
+        #endif
+    }
+
+    /// Channel pairs of the integer weights.
+    var pairs: Int { (channels + 1) / 2 }
+
+    /// Int16 entries of the integer weight table.
+    static func integerWeightCount(shape: Architecture.HeadShape) -> Int {
+        9 * ((shape.channels + 1) / 2) * shape.outPadded * 2
+    }
+
+    /// The integer weights as the firmware's SMLAD kernel reads them from flash: per tap,
+    /// per group of 4 output channels, per channel pair, the 4 channels' weight pairs
+    /// ([9][outPadded / 4][pairs][4][2] int16), so that one pass over a group's pairs
+    /// walks the table in order (one LDM of four words a pair), as little-endian bytes.
+    func firmwareIntegerTable() -> [Int8] {
+        guard let iw = integerWeight else { return [] }
+        let np = pairs, op = outPadded
+        var words = [Int16](repeating: 0, count: iw.count)
+        for t in 0..<9 {
+            for o in 0..<op {
+                for p in 0..<np {
+                    for h in 0..<2 {
+                        let from = ((t * np + p) * op + o) * 2 + h
+                        let to = (((t * (op / 4) + o / 4) * np + p) * 4 + o % 4) * 2 + h
+                        words[to] = iw.p[from]
+                    }
+                }
+            }
+        }
+        return Int16Buffer(words).bytes
     }
 
     /// Per pixel of an input row stored on `grid`, the factor that turns a stored
@@ -60,7 +118,7 @@ struct HeadRowKernel {
     static let pixels = 8
 
     /// Floats `run` needs after its output row: the scaled inputs of one pass, 3 rows ×
-    /// (pixels + 2) columns × channels.
+    /// (pixels + 2) columns × channels (the integer pass's int16 staging takes half).
     var stagingFloats: Int { 3 * (HeadRowKernel.pixels + 2) * channels }
 
     /// Output row `y` (width × outPadded floats: loc then conf channels). `rows[ky]` is
@@ -89,6 +147,11 @@ struct HeadRowKernel {
     func runPass<I: ActivationElement>(x: Int, width: Int, rows: ThreeRows<I>, norms: ThreeRows<Float>,
                                        scale: Float, out: UnsafeMutablePointer<Float>,
                                        staging: UnsafeMutablePointer<Float>) {
+        if I.self == Int8.self, let iw = integerWeight, let k = integerScale {
+            integerPass(x: x, width: width, rows: rows.rebound(to: Int8.self), norms: norms, weights: iw.p, scale: k.p,
+                        out: out, staging: UnsafeMutableRawPointer(staging))
+            return
+        }
         // Literal channel counts make the pixel offsets in `pass` constants.
         switch channels {
         case 32: runPass(channels: 32, x: x, width: width, rows: rows, norms: norms, scale: scale, out: out,
@@ -126,7 +189,7 @@ struct HeadRowKernel {
         // The Cortex-M4: a C loop keeps two pixels' eight output channels in registers
         // (scripts/m4/dsp_kernels.c), the same fused multiply-adds in the same order.
         m4_head_pixels(staging, Int32(columns), Int32(c), (has.0 ? 1 : 0) | (has.1 ? 2 : 0) | (has.2 ? 4 : 0),
-                       weight.p, Int32(outPadded), bias.p, out, Int32(count))
+                       weight!.p, Int32(outPadded), bias.p, out, Int32(count))
         #else
         var offset = 0
         // Eight pixels' accumulators of 16 channels are 16 ymm registers on AVX2, all it
@@ -156,7 +219,7 @@ struct HeadRowKernel {
     private func pass<V: SIMD>(_: V.Type, channels c: Int, offset: Int, count: Int, has: (Bool, Bool, Bool),
                                staging: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>)
     where V.Scalar == Float {
-        let op = outPadded, w = weight.p + offset, columns = HeadRowKernel.pixels + 2
+        let op = outPadded, w = weight!.p + offset, columns = HeadRowKernel.pixels + 2
         let b = UnsafeRawPointer(bias.p + offset).loadUnaligned(as: V.self)
         var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b
         for ky in 0..<3 {
@@ -186,5 +249,75 @@ struct HeadRowKernel {
         }
         store(a0, 0); store(a1, 1); store(a2, 2); store(a3, 3)
         store(a4, 4); store(a5, 5); store(a6, 6); store(a7, 7)
+    }
+
+    // MARK: - The int8 path: integer sums
+
+    /// One pass on the int8 path (NETWORK.md §7): output pixels x ..< x + `pixels` (fewer
+    /// at the row's end). Per output channel, without L2Norm one int32 sum over the taps
+    /// and channels, float(Σ) · scale + bias; with it a sum per tap, folded into a float
+    /// sum by one fused multiply-add with the tap pixel's factor (ky, then kx), that sum
+    /// · scale + bias. Taps outside the map add nothing. `staging`: the C kernels' int16
+    /// copy of the window (3 × (pixels + 2) × pairs × 2), unused by the portable loop.
+    private func integerPass(x: Int, width: Int, rows: ThreeRows<Int8>, norms: ThreeRows<Float>,
+                             weights: UnsafePointer<Int16>, scale: UnsafePointer<Float>,
+                             out: UnsafeMutablePointer<Float>, staging: UnsafeMutableRawPointer) {
+        let count = min(HeadRowKernel.pixels, width - x)
+        #if RNNPOOL_FIRMWARE
+        m4_head_int16(rows.r0, rows.r1, rows.r2, norms.r0, norms.r1, norms.r2, l2norm ? 1 : 0, Int32(inStride),
+                      Int32(width), Int32(channels), Int32(x), Int32(count), weights, Int32(outPadded), scale, bias.p,
+                      staging.assumingMemoryBound(to: Int16.self), out)
+        return
+        #else
+        #if RNNPOOL_HOST_X86_64
+        if integerKernel {
+            rc_head_int16_avx2(rows.r0, rows.r1, rows.r2, norms.r0, norms.r1, norms.r2, l2norm ? 1 : 0, inStride,
+                               width, channels, x, count, weights, outPadded, scale, bias.p,
+                               staging.assumingMemoryBound(to: Int16.self), out)
+            return
+        }
+        #endif
+        let op = outPadded, np = pairs
+        for i in 0..<count {
+            var o0 = 0
+            while o0 < op {
+                var total = SIMD8<Int32>(), folded = SIMD8<Float>()
+                for ky in 0..<3 {
+                    guard let r = rows[ky] else { continue }
+                    for kx in 0..<3 {
+                        let ix = x + i - 1 + kx
+                        guard ix >= 0 && ix < width else { continue }
+                        let src = r + ix &* inStride
+                        let tap: Int = ky &* 3 &+ kx
+                        let first: Int = (tap &* np &* op &+ o0) &* 2
+                        let wt = weights + first
+                        var sum = SIMD8<Int32>()
+                        for p in 0..<np {
+                            // Outputs o0 ..< o0+8 of pair p: even lanes weigh channel 2p, odd 2p+1.
+                            let pairOffset: Int = p &* op &* 2
+                            let w = UnsafeRawPointer(wt + pairOffset).loadUnaligned(as: SIMD16<Int16>.self)
+                            let c: Int = 2 &* p
+                            sum &+= SIMD8<Int32>(truncatingIfNeeded: w.evenHalf) &* Int32(src[c])
+                            if c &+ 1 < channels {
+                                sum &+= SIMD8<Int32>(truncatingIfNeeded: w.oddHalf) &* Int32(src[c &+ 1])
+                            }
+                        }
+                        if l2norm {
+                            folded.addProduct(SIMD8<Float>(sum), SIMD8(repeating: norms[ky]![ix]))
+                        } else {
+                            total &+= sum
+                        }
+                    }
+                }
+                let v = l2norm ? folded : SIMD8<Float>(total)
+                let k = UnsafeRawPointer(scale + o0).loadUnaligned(as: SIMD8<Float>.self)
+                let b = UnsafeRawPointer(bias.p + o0).loadUnaligned(as: SIMD8<Float>.self)
+                let scaled: SIMD8<Float> = v * k
+                let index: Int = i &* op &+ o0
+                UnsafeMutableRawPointer(out + index).storeBytes(of: scaled + b, as: SIMD8<Float>.self)
+                o0 &+= 8
+            }
+        }
+        #endif
     }
 }

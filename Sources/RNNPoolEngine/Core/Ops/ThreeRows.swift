@@ -21,3 +21,11 @@ struct ThreeRows<T> {
         k == 0 ? r0 : (k == 1 ? r1 : r2)
     }
 }
+
+extension ThreeRows {
+    /// The same rows as another element type (the caller knows they hold U).
+    @inline(__always) func rebound<U>(to _: U.Type) -> ThreeRows<U> {
+        func cast(_ p: UnsafePointer<T>?) -> UnsafePointer<U>? { p.map { UnsafeRawPointer($0).assumingMemoryBound(to: U.self) } }
+        return ThreeRows<U>(cast(r0), cast(r1), cast(r2))
+    }
+}

@@ -18,7 +18,9 @@ extension NetworkKernels {
             sized.shape = shapes[i]
             return MBConvRowKernel(sized, inputScale: scales.map { i == 0 ? $0.rnnpool : $0.blocks[i - 1] })
         }
-        heads = w.heads.map { HeadRowKernel($0) }
+        heads = w.heads.enumerated().map { k, hw in
+            HeadRowKernel(hw, inputScale: scales.map { $0.blocks[arch.heads[k].block] })
+        }
     }
 }
 
@@ -78,7 +80,16 @@ extension MBConvRowKernel {
 }
 
 extension HeadRowKernel {
-    init(_ w: NetworkWeights.Head) {
-        self.init(shape: w.shape, weight: FloatBuffer(w.weight), bias: FloatBuffer(w.bias))
+    /// `inputScale`: the grid of the head's int8 input on the int8 path (the weights are
+    /// then quantized, QuantizedHead); nil on the float path.
+    init(_ w: NetworkWeights.Head, inputScale: Float? = nil) {
+        guard let inputScale else {
+            self.init(shape: w.shape, weight: FloatBuffer(w.weight), bias: FloatBuffer(w.bias))
+            return
+        }
+        let q = QuantizedHead(weights: w.weight, channels: w.shape.channels, outPadded: w.shape.outPadded,
+                              l2norm: w.shape.l2norm, inputScale: inputScale)
+        self.init(shape: w.shape, weight: nil, bias: FloatBuffer(w.bias), integerWeight: Int16Buffer(q.weights),
+                  integerScale: FloatBuffer(q.scale))
     }
 }

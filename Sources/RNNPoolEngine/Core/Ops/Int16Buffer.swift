@@ -1,0 +1,40 @@
+/// A read-only Int16 array at a stable address: integer weights (the int8 path's heads)
+/// that the hot loops read through a raw pointer, outside the arena like FloatBuffer.
+final class Int16Buffer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int16>
+    let count: Int
+    /// False for integers linked into the firmware's flash: they are never freed.
+    private let owned: Bool
+
+    init(_ values: [Int16]) {
+        owned = true
+        count = values.count
+        pointer = .allocate(capacity: max(1, count))
+        pointer.initialize(repeating: 0, count: max(1, count))
+        values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: count) }
+    }
+
+    /// Integers that live elsewhere for the whole run (the firmware's flash), used in place.
+    init(linked p: UnsafePointer<Int16>, count: Int) {
+        owned = false
+        self.count = count
+        pointer = UnsafeMutablePointer(mutating: p)
+    }
+
+    deinit { if owned { pointer.deallocate() } }
+
+    var p: UnsafePointer<Int16> { UnsafePointer(pointer) }
+
+    /// The integers as little-endian bytes, for a linked table (both targets are
+    /// little-endian).
+    var bytes: [Int8] {
+        var out: [Int8] = []
+        out.reserveCapacity(2 * count)
+        for i in 0..<count {
+            let v = UInt16(bitPattern: pointer[i])
+            out.append(Int8(bitPattern: UInt8(truncatingIfNeeded: v)))
+            out.append(Int8(bitPattern: UInt8(truncatingIfNeeded: v >> 8)))
+        }
+        return out
+    }
+}
