@@ -31,6 +31,13 @@ struct HeadRowKernel {
     /// RNNPOOL_NO_VNNI is not set); false: the portable loop, same numbers.
     var integerKernel: Bool
     #endif
+    #if RNNPOOL_HOST
+    /// The portable loop's copy of the integer weights, widened to Int32 in the float
+    /// path's layout ([9][C][outPadded]), so that eight pixels share each weight vector
+    /// as the float passes do (the pair layout cost it a shuffle and two widenings a pair
+    /// and pixel: a quarter of a frame slower than the float heads).
+    let integerWide: IntegerBuffer<Int32>?
+    #endif
 
     /// The kernel around its tables, derived at load time or linked into flash: float
     /// `weight` (float path) or `integerWeight` with its `integerScale` (int8 path).
@@ -51,7 +58,23 @@ struct HeadRowKernel {
         #if RNNPOOL_HOST_X86_64
         integerKernel = rc_has_avx2_fma() != 0
         #endif
+        #if RNNPOOL_HOST
+        integerWide = integerWeight.map { HeadRowKernel.widened($0, shape: shape) }
+        #endif
     }
+
+    #if RNNPOOL_HOST
+    private static func widened(_ iw: Int16Buffer, shape: Architecture.HeadShape) -> IntegerBuffer<Int32> {
+        let c = shape.channels, op = shape.outPadded, pairs = (c + 1) / 2
+        var wide = [Int32](repeating: 0, count: 9 * c * op)
+        for t in 0..<9 {
+            for ci in 0..<c {
+                for o in 0..<op { wide[(t * c + ci) * op + o] = Int32(iw.p[((t * pairs + ci / 2) * op + o) * 2 + ci % 2]) }
+            }
+        }
+        return IntegerBuffer(wide)
+    }
+    #endif
 
     /// Channel pairs of the integer weights.
     var pairs: Int { (channels + 1) / 2 }
@@ -258,7 +281,7 @@ struct HeadRowKernel {
     /// and channels, float(Σ) · scale + bias; with it a sum per tap, folded into a float
     /// sum by one fused multiply-add with the tap pixel's factor (ky, then kx), that sum
     /// · scale + bias. Taps outside the map add nothing. `staging`: the C kernels' int16
-    /// copy of the window (3 × (pixels + 2) × pairs × 2), unused by the portable loop.
+    /// copy of the window (3 × (pixels + 2) × pairs × 2), the portable loop's zero pixel.
     private func integerPass(x: Int, width: Int, rows: ThreeRows<Int8>, norms: ThreeRows<Float>,
                              weights: UnsafePointer<Int16>, scale: UnsafePointer<Float>,
                              out: UnsafeMutablePointer<Float>, staging: UnsafeMutableRawPointer) {
@@ -277,47 +300,73 @@ struct HeadRowKernel {
             return
         }
         #endif
-        let op = outPadded, np = pairs
-        for i in 0..<count {
-            var o0 = 0
-            while o0 < op {
-                var total = SIMD8<Int32>(), folded = SIMD8<Float>()
-                for ky in 0..<3 {
-                    guard let r = rows[ky] else { continue }
-                    for kx in 0..<3 {
-                        let ix = x + i - 1 + kx
-                        guard ix >= 0 && ix < width else { continue }
-                        let src = r + ix &* inStride
-                        let tap: Int = ky &* 3 &+ kx
-                        let first: Int = (tap &* np &* op &+ o0) &* 2
-                        let wt = weights + first
-                        var sum = SIMD8<Int32>()
-                        for p in 0..<np {
-                            // Outputs o0 ..< o0+8 of pair p: even lanes weigh channel 2p, odd 2p+1.
-                            let pairOffset: Int = p &* op &* 2
-                            let w = UnsafeRawPointer(wt + pairOffset).loadUnaligned(as: SIMD16<Int16>.self)
-                            let c: Int = 2 &* p
-                            sum &+= SIMD8<Int32>(truncatingIfNeeded: w.evenHalf) &* Int32(src[c])
-                            if c &+ 1 < channels {
-                                sum &+= SIMD8<Int32>(truncatingIfNeeded: w.oddHalf) &* Int32(src[c &+ 1])
-                            }
-                        }
-                        if l2norm {
-                            folded.addProduct(SIMD8<Float>(sum), SIMD8(repeating: norms[ky]![ix]))
-                        } else {
-                            total &+= sum
-                        }
-                    }
-                }
-                let v = l2norm ? folded : SIMD8<Float>(total)
-                let k = UnsafeRawPointer(scale + o0).loadUnaligned(as: SIMD8<Float>.self)
-                let b = UnsafeRawPointer(bias.p + o0).loadUnaligned(as: SIMD8<Float>.self)
-                let scaled: SIMD8<Float> = v * k
-                let index: Int = i &* op &+ o0
-                UnsafeMutableRawPointer(out + index).storeBytes(of: scaled + b, as: SIMD8<Float>.self)
-                o0 &+= 8
-            }
-        }
+        widePass(x: x, count: count, width: width, rows: rows, norms: norms, scale: scale, out: out,
+                 zeros: staging.assumingMemoryBound(to: Int8.self))
         #endif
     }
+
+    #if RNNPOOL_HOST
+    /// The portable integer pass: eight pixels' Int32 sums per 8 output channels, each
+    /// widened weight vector multiplied by every pixel's input (`zeros`, inStride zero
+    /// bytes, stand for taps outside the row and pixels past `count`: they add 0).
+    private func widePass(x: Int, count: Int, width: Int, rows: ThreeRows<Int8>, norms: ThreeRows<Float>,
+                          scale: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, zeros: UnsafeMutablePointer<Int8>) {
+        zeros.update(repeating: 0, count: inStride)
+        let op = outPadded, c = channels, wide = integerWide!.p
+        var o0 = 0
+        while o0 < op {
+            var s0 = SIMD8<Int32>(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0
+            var f0 = SIMD8<Float>(), f1 = f0, f2 = f0, f3 = f0, f4 = f0, f5 = f0, f6 = f0, f7 = f0
+            for ky in 0..<3 {
+                guard let r = rows[ky] else { continue }
+                for kx in 0..<3 {
+                    @inline(__always) func pixel(_ i: Int) -> UnsafePointer<Int8> {
+                        let ix: Int = x &+ i &- 1 &+ kx
+                        guard i < count && ix >= 0 && ix < width else { return UnsafePointer(zeros) }
+                        return r + ix &* inStride
+                    }
+                    let p0 = pixel(0), p1 = pixel(1), p2 = pixel(2), p3 = pixel(3)
+                    let p4 = pixel(4), p5 = pixel(5), p6 = pixel(6), p7 = pixel(7)
+                    let tap: Int = ky &* 3 &+ kx
+                    let first: Int = tap &* c &* op &+ o0
+                    let wt = wide + first
+                    for ci in 0..<c {
+                        let step: Int = ci &* op
+                        let w = UnsafeRawPointer(wt + step).loadUnaligned(as: SIMD8<Int32>.self)
+                        s0 &+= w &* Int32(p0[ci]); s1 &+= w &* Int32(p1[ci])
+                        s2 &+= w &* Int32(p2[ci]); s3 &+= w &* Int32(p3[ci])
+                        s4 &+= w &* Int32(p4[ci]); s5 &+= w &* Int32(p5[ci])
+                        s6 &+= w &* Int32(p6[ci]); s7 &+= w &* Int32(p7[ci])
+                    }
+                    guard l2norm, let nrm = norms[ky] else { continue }
+                    @inline(__always) func factor(_ i: Int) -> SIMD8<Float> {
+                        let ix: Int = x &+ i &- 1 &+ kx
+                        guard i < count && ix >= 0 && ix < width else { return SIMD8() }
+                        return SIMD8(repeating: nrm[ix])
+                    }
+                    f0.addProduct(SIMD8<Float>(s0), factor(0)); f1.addProduct(SIMD8<Float>(s1), factor(1))
+                    f2.addProduct(SIMD8<Float>(s2), factor(2)); f3.addProduct(SIMD8<Float>(s3), factor(3))
+                    f4.addProduct(SIMD8<Float>(s4), factor(4)); f5.addProduct(SIMD8<Float>(s5), factor(5))
+                    f6.addProduct(SIMD8<Float>(s6), factor(6)); f7.addProduct(SIMD8<Float>(s7), factor(7))
+                    s0 = SIMD8(); s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0
+                }
+            }
+            let k = UnsafeRawPointer(scale + o0).loadUnaligned(as: SIMD8<Float>.self)
+            let b = UnsafeRawPointer(bias.p + o0).loadUnaligned(as: SIMD8<Float>.self)
+            @inline(__always) func store(_ v: SIMD8<Float>, _ i: Int) {
+                guard i < count else { return }
+                let scaled = v * k
+                let index: Int = i &* op &+ o0
+                UnsafeMutableRawPointer(out + index).storeBytes(of: scaled + b, as: SIMD8<Float>.self)
+            }
+            if l2norm {
+                store(f0, 0); store(f1, 1); store(f2, 2); store(f3, 3); store(f4, 4); store(f5, 5); store(f6, 6); store(f7, 7)
+            } else {
+                store(SIMD8<Float>(s0), 0); store(SIMD8<Float>(s1), 1); store(SIMD8<Float>(s2), 2); store(SIMD8<Float>(s3), 3)
+                store(SIMD8<Float>(s4), 4); store(SIMD8<Float>(s5), 5); store(SIMD8<Float>(s6), 6); store(SIMD8<Float>(s7), 7)
+            }
+            o0 &+= 8
+        }
+    }
+    #endif
 }

@@ -1,12 +1,12 @@
-/// A read-only Int16 array at a stable address: integer weights (the int8 path's heads)
+/// A read-only integer array at a stable address: integer weights (the int8 path's heads)
 /// that the hot loops read through a raw pointer, outside the arena like FloatBuffer.
-final class Int16Buffer: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<Int16>
+final class IntegerBuffer<Element: FixedWidthInteger>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Element>
     let count: Int
     /// False for integers linked into the firmware's flash: they are never freed.
     private let owned: Bool
 
-    init(_ values: [Int16]) {
+    init(_ values: [Element]) {
         owned = true
         count = values.count
         pointer = .allocate(capacity: max(1, count))
@@ -15,7 +15,7 @@ final class Int16Buffer: @unchecked Sendable {
     }
 
     /// Integers that live elsewhere for the whole run (the firmware's flash), used in place.
-    init(linked p: UnsafePointer<Int16>, count: Int) {
+    init(linked p: UnsafePointer<Element>, count: Int) {
         owned = false
         self.count = count
         pointer = UnsafeMutablePointer(mutating: p)
@@ -23,8 +23,12 @@ final class Int16Buffer: @unchecked Sendable {
 
     deinit { if owned { pointer.deallocate() } }
 
-    var p: UnsafePointer<Int16> { UnsafePointer(pointer) }
+    var p: UnsafePointer<Element> { UnsafePointer(pointer) }
+}
 
+typealias Int16Buffer = IntegerBuffer<Int16>
+
+extension IntegerBuffer where Element == Int16 {
     /// The integers as little-endian bytes, for a linked table (both targets are
     /// little-endian).
     var bytes: [Int8] {
