@@ -147,21 +147,19 @@ int rc_has_avx2_fma(void) {
 // map, for absent rows and in an odd channel count's last slot.
 AVX2_FMA_TARGET static void head_stage_avx2(const int8_t *const rows[3], long pixelStride, long width,
                                             long channels, long pairs, long x0, long columns, int16_t *stage) {
+    // Columns q with input column x0 − 1 + q inside the row: first ..< last.
+    const long first = x0 >= 1 ? 0 : 1 - x0, last = width - x0 + 1 < columns ? width - x0 + 1 : columns;
     for (int ky = 0; ky < 3; ky++) {
-        for (long q = 0; q < columns; q++) {
-            int16_t *dst = stage + (ky * columns + q) * pairs * 2;
-            long ix = x0 - 1 + q;
-            if (rows[ky] == NULL || ix < 0 || ix >= width) {
-                memset(dst, 0, (size_t)(pairs * 2) * sizeof(int16_t));
-                continue;
-            }
-            const int8_t *src = rows[ky] + ix * pixelStride;
-            long c = 0;
-            for (; c + 16 <= channels; c += 16)
-                _mm256_storeu_si256((__m256i *)(dst + c), _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(src + c))));
-            for (; c < channels; c++) dst[c] = src[c];
-            if (channels < pairs * 2) dst[channels] = 0;
+        int16_t *row = stage + ky * columns * pairs * 2;
+        if (rows[ky] == NULL || first >= last) {
+            memset(row, 0, (size_t)(columns * pairs * 2) * sizeof(int16_t));
+            continue;
         }
+        memset(row, 0, (size_t)(first * pairs * 2) * sizeof(int16_t));
+        for (long q = first; q < last; q++)
+            widen_pixels_avx2(1, rows[ky] + (x0 - 1 + q) * pixelStride, pixelStride, channels, pairs,
+                              row + q * pairs * 2);
+        memset(row + last * pairs * 2, 0, (size_t)((columns - last) * pairs * 2) * sizeof(int16_t));
     }
 }
 
@@ -211,6 +209,18 @@ head_block_avx2(int P, int M, const int16_t *stage, long columns, long pairs, in
             _mm256_storeu_ps(out + (i0 + p) * outPadded + o0 + m * 8, _mm256_cvtepi32_ps(acc[p][m]));
 }
 
+// All `count` pixels of one block of M output vectors: P at a time, then one by one.
+AVX2_FMA_TARGET __attribute__((always_inline)) static inline void
+head_pixels_avx2(int P, int M, const int16_t *stage, long columns, long pairs, int present,
+                 const float *const norms[3], int l2norm, long x0, long width, long count,
+                 const int16_t *weights, long outPadded, long o0, float *out) {
+    long i = 0;
+    for (; i + P <= count; i += P)
+        head_block_avx2(P, M, stage, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
+    for (; i < count; i++)
+        head_block_avx2(1, M, stage, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
+}
+
 AVX2_FMA_TARGET void rc_head_int16_avx2(const int8_t *row0, const int8_t *row1, const int8_t *row2,
                                         const float *norm0, const float *norm1, const float *norm2, int l2norm,
                                         long pixelStride, long width, long channels, long x0, long count,
@@ -222,30 +232,14 @@ AVX2_FMA_TARGET void rc_head_int16_avx2(const int8_t *row0, const int8_t *row1, 
     const long pairs = (channels + 1) / 2, columns = count + 2;
     head_stage_avx2(rows, pixelStride, width, channels, pairs, x0, columns, staging);
     if (l2norm) memset(out, 0, (size_t)(count * outPadded) * sizeof(float));
+    // Output channels 24, 16 or 8 at a time, pixels in blocks that fit the registers.
     for (long o0 = 0; o0 < outPadded; ) {
         const long left = (outPadded - o0) / 8;
-        if (left >= 3) {
-            long i = 0;
-            for (; i + 2 <= count; i += 2)
-                head_block_avx2(2, 3, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
-            for (; i < count; i++)
-                head_block_avx2(1, 3, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
-            o0 += 24;
-        } else if (left == 2) {
-            long i = 0;
-            for (; i + 4 <= count; i += 4)
-                head_block_avx2(4, 2, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
-            for (; i < count; i++)
-                head_block_avx2(1, 2, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
-            o0 += 16;
-        } else {
-            long i = 0;
-            for (; i + 8 <= count; i += 8)
-                head_block_avx2(8, 1, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
-            for (; i < count; i++)
-                head_block_avx2(1, 1, staging, columns, pairs, present, norms, l2norm, x0, width, i, weights, outPadded, o0, out);
-            o0 += 8;
-        }
+        const int m = left >= 3 ? 3 : (int)left;
+        if (m == 3) head_pixels_avx2(2, 3, staging, columns, pairs, present, norms, l2norm, x0, width, count, weights, outPadded, o0, out);
+        else if (m == 2) head_pixels_avx2(4, 2, staging, columns, pairs, present, norms, l2norm, x0, width, count, weights, outPadded, o0, out);
+        else head_pixels_avx2(8, 1, staging, columns, pairs, present, norms, l2norm, x0, width, count, weights, outPadded, o0, out);
+        o0 += 8 * m;
     }
     // value · scale + bias, rounded separately (not fused), as every path does.
     for (long i = 0; i < count; i++)

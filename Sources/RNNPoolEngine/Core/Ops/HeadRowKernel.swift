@@ -36,7 +36,7 @@ struct HeadRowKernel {
     /// path's layout ([9][C][outPadded]), so that eight pixels share each weight vector
     /// as the float passes do (the pair layout cost it a shuffle and two widenings a pair
     /// and pixel: a quarter of a frame slower than the float heads).
-    let integerWide: IntegerBuffer<Int32>?
+    let integerWide: WeightBuffer<Int32>?
     #endif
 
     /// The kernel around its tables, derived at load time or linked into flash: float
@@ -64,7 +64,7 @@ struct HeadRowKernel {
     }
 
     #if RNNPOOL_HOST
-    private static func widened(_ iw: Int16Buffer, shape: Architecture.HeadShape) -> IntegerBuffer<Int32> {
+    private static func widened(_ iw: Int16Buffer, shape: Architecture.HeadShape) -> WeightBuffer<Int32> {
         let c = shape.channels, op = shape.outPadded, pairs = (c + 1) / 2
         var wide = [Int32](repeating: 0, count: 9 * c * op)
         for t in 0..<9 {
@@ -72,7 +72,7 @@ struct HeadRowKernel {
                 for o in 0..<op { wide[(t * c + ci) * op + o] = Int32(iw.p[((t * pairs + ci / 2) * op + o) * 2 + ci % 2]) }
             }
         }
-        return IntegerBuffer(wide)
+        return WeightBuffer(wide)
     }
     #endif
 

@@ -1,9 +1,10 @@
-/// A read-only integer array at a stable address: integer weights (the int8 path's heads)
-/// that the hot loops read through a raw pointer, outside the arena like FloatBuffer.
-final class IntegerBuffer<Element: FixedWidthInteger>: @unchecked Sendable {
+/// A read-only array of weights at a stable address, for the hot loops that read them
+/// through raw pointers. Weights live here, outside the arena ("flash"): floats, and the
+/// int8 path's integer weights (the heads' int16 tables).
+final class WeightBuffer<Element: Numeric>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Element>
     let count: Int
-    /// False for integers linked into the firmware's flash: they are never freed.
+    /// False for weights linked into the firmware's flash: they are never freed.
     private let owned: Bool
 
     init(_ values: [Element]) {
@@ -14,7 +15,7 @@ final class IntegerBuffer<Element: FixedWidthInteger>: @unchecked Sendable {
         values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: count) }
     }
 
-    /// Integers that live elsewhere for the whole run (the firmware's flash), used in place.
+    /// Weights that live elsewhere for the whole run (the firmware's flash), used in place.
     init(linked p: UnsafePointer<Element>, count: Int) {
         owned = false
         self.count = count
@@ -26,9 +27,10 @@ final class IntegerBuffer<Element: FixedWidthInteger>: @unchecked Sendable {
     var p: UnsafePointer<Element> { UnsafePointer(pointer) }
 }
 
-typealias Int16Buffer = IntegerBuffer<Int16>
+typealias FloatBuffer = WeightBuffer<Float>
+typealias Int16Buffer = WeightBuffer<Int16>
 
-extension IntegerBuffer where Element == Int16 {
+extension WeightBuffer where Element == Int16 {
     /// The integers as little-endian bytes, for a linked table (both targets are
     /// little-endian).
     var bytes: [Int8] {
