@@ -5,8 +5,9 @@
 // - the int8 expand as exact integer sums with SMLAD (two 16 x 16 multiplies and both adds
 //   in one instruction), as CMSIS-NN computes them; the Swift loop sums the same integers
 //   in float (exact: every sum is below 2^24), and the finish is its operations in order;
+// - the int8 path's heads likewise (int16 weights, inputs staged as halfword pairs);
 // - FastGRNN's products (RNN1's W x + U h, the recurrent products, RNN2's input
-//   projection), the MBConv depthwise and projection and the heads: the same fused
+//   projection), the MBConv depthwise and projection and the float path's heads: the same fused
 //   multiply-adds in the same order, with the running sums in registers and weights and
 //   inputs loaded eight at a time (VLDM, written in inline asm: clang does not merge
 //   VLDRs, and its allocation of the expand loop spilled).
