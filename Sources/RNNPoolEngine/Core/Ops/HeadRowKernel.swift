@@ -87,23 +87,25 @@ struct HeadRowKernel {
     /// The integer weights as the firmware's SMLAD kernel reads them from flash: per tap,
     /// per group of 4 output channels, per channel pair, the 4 channels' weight pairs
     /// ([9][outPadded / 4][pairs][4][2] int16), so that one pass over a group's pairs
-    /// walks the table in order (one LDM of four words a pair), as little-endian bytes.
+    /// walks the table in order (one LDM of four words a pair), as little-endian bytes
+    /// (both targets are little-endian).
     func firmwareIntegerTable() -> [Int8] {
         guard let iw = integerWeight else { return [] }
         let np = pairs, op = outPadded
-        var words = [Int16](repeating: 0, count: iw.count)
+        var bytes = [Int8](repeating: 0, count: 2 * iw.count)
         for t in 0..<9 {
             for o in 0..<op {
                 for p in 0..<np {
                     for h in 0..<2 {
-                        let from = ((t * np + p) * op + o) * 2 + h
-                        let to = (((t * (op / 4) + o / 4) * np + p) * 4 + o % 4) * 2 + h
-                        words[to] = iw.p[from]
+                        let v = UInt16(bitPattern: iw.p[((t * np + p) * op + o) * 2 + h])
+                        let to = 2 * ((((t * (op / 4) + o / 4) * np + p) * 4 + o % 4) * 2 + h)
+                        bytes[to] = Int8(bitPattern: UInt8(truncatingIfNeeded: v))
+                        bytes[to + 1] = Int8(bitPattern: UInt8(truncatingIfNeeded: v >> 8))
                     }
                 }
             }
         }
-        return Int16Buffer(words).bytes
+        return bytes
     }
 
     /// Per pixel of an input row stored on `grid`, the factor that turns a stored

@@ -29,18 +29,3 @@ final class WeightBuffer<Element: Numeric>: @unchecked Sendable {
 
 typealias FloatBuffer = WeightBuffer<Float>
 typealias Int16Buffer = WeightBuffer<Int16>
-
-extension WeightBuffer where Element == Int16 {
-    /// The integers as little-endian bytes, for a linked table (both targets are
-    /// little-endian).
-    var bytes: [Int8] {
-        var out: [Int8] = []
-        out.reserveCapacity(2 * count)
-        for i in 0..<count {
-            let v = UInt16(bitPattern: pointer[i])
-            out.append(Int8(bitPattern: UInt8(truncatingIfNeeded: v)))
-            out.append(Int8(bitPattern: UInt8(truncatingIfNeeded: v >> 8)))
-        }
-        return out
-    }
-}
