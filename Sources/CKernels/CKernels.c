@@ -135,7 +135,6 @@ AVX2_TARGET void rc_expand16_avx2(const int8_t *q, long pixelStride, long pixels
     }
 }
 
-
 int rc_has_avx2_fma(void) {
     return rc_has_avx2() && __builtin_cpu_supports("fma");
 }
@@ -165,9 +164,10 @@ AVX2_FMA_TARGET static void head_stage_avx2(const int8_t *const rows[3], long pi
 
 // P output pixels (i0 …) × M vectors of 8 output channels (o0 …), P and M constants at
 // each call: P·M int32 accumulators, M weight vectors, one broadcast and one product fit
-// the 16 ymm registers (3 × 4 did not: an accumulator spilled, and its store-to-load
-// chain took a third of the kernel), so 2 × 3, 4 × 2, 8 × 1. Every product is exact (int8 · int16) and every sum an int32 (the weights'
-// grid keeps |Σ| < 2^31), so the order of the additions does not matter.
+// the 16 ymm registers (4 × 3 did not: an accumulator spilled, and its store-to-load
+// chain took a third of the kernel), so 2 × 3, 4 × 2, 8 × 1. Every product is exact
+// (int8 · int16) and every sum an int32 (the weights' grid keeps |Σ| < 2^31), so the
+// order of the additions does not matter.
 // L2Norm heads: the sum is taken per tap and folded into float sums in `out` (zeroed
 // by the caller) with one fused multiply-add by the pixel's factor (0 outside the map).
 AVX2_FMA_TARGET __attribute__((always_inline)) static inline void

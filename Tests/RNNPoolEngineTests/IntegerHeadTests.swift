@@ -23,7 +23,7 @@ final class IntegerHeadTests: XCTestCase {
             let bias = (0..<op).map { _ in Float.random(in: -1...1, using: &rng) }
             let inputScale: Float = 0.037
             let q = QuantizedHead(weights: w, channels: c, outPadded: op, l2norm: t.l2norm, inputScale: inputScale)
-            var kernel = HeadRowKernel(NetworkWeights.Head(shape: shape, weight: w, bias: bias), inputScale: inputScale)
+            let kernel = HeadRowKernel(NetworkWeights.Head(shape: shape, weight: w, bias: bias), inputScale: inputScale)
             XCTAssertEqual(kernel.integerWeight.map { Array(UnsafeBufferPointer(start: $0.p, count: $0.count)) }, q.weights)
 
             // Three int8 rows; padding bytes past the channels hold junk, which must not count.
@@ -36,18 +36,16 @@ final class IntegerHeadTests: XCTestCase {
             }
             for present in [(true, true, true), (false, true, true), (true, true, false)] {
                 let expected = definition(q: q, bias: bias, rows: rows, norms: norms, present: present, t: t, op: op, cs: cs)
-                var paths = [false]
+                // The portable loop always; the AVX2 kernel where this CPU runs it.
+                var paths = [(kernel.portableLoop(), "portable")]
                 #if RNNPOOL_HOST_X86_64
-                if kernel.integerKernel { paths.append(true) }
+                if kernel.integerKernel { paths.append((kernel, "C kernel")) }
                 #endif
-                for useC in paths {
-                    #if RNNPOOL_HOST_X86_64
-                    kernel.integerKernel = useC
-                    #endif
-                    let got = run(kernel, rows: rows, norms: norms, present: present, width: width)
+                for (path, name) in paths {
+                    let got = run(path, rows: rows, norms: norms, present: present, width: width)
                     for i in expected.indices where i % op < t.loc + t.conf {
                         XCTAssertEqual(got[i].bitPattern, expected[i].bitPattern,
-                                       "channels \(c) l2norm \(t.l2norm) rows \(present) C kernel \(useC): pixel \(i / op) output \(i % op): \(got[i]) vs \(expected[i])")
+                                       "channels \(c) l2norm \(t.l2norm) rows \(present) \(name): pixel \(i / op) output \(i % op): \(got[i]) vs \(expected[i])")
                     }
                 }
             }

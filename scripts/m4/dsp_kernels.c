@@ -7,10 +7,10 @@
 //   in float (exact: every sum is below 2^24), and the finish is its operations in order;
 // - the int8 path's heads likewise (int16 weights, inputs staged as halfword pairs);
 // - FastGRNN's products (RNN1's W x + U h, the recurrent products, RNN2's input
-//   projection), the MBConv depthwise and projection and the float path's heads: the same fused
-//   multiply-adds in the same order, with the running sums in registers and weights and
-//   inputs loaded eight at a time (VLDM, written in inline asm: clang does not merge
-//   VLDRs, and its allocation of the expand loop spilled).
+//   projection), the MBConv depthwise and projection and the float path's heads: the
+//   same fused multiply-adds in the same order, with the running sums in registers and
+//   weights and inputs loaded eight at a time (VLDM, written in inline asm: clang does
+//   not merge VLDRs, and its allocation of the expand loop spilled).
 // Compiled with -ffp-contract=off: a multiply and add fused where the Swift code rounds
 // twice would change bits. `build.sh --profile` and `pc_profile.sh` show where a frame's
 // instructions go (docs/BENCHMARKS.md).
@@ -317,9 +317,10 @@ void m4_head_pixels(const float *staging, int32_t columns, int32_t channels, int
 // int8 inputs × int16 weights as exact int32 sums, two products and both adds a SMLAD.
 // The window is staged once as halfword pairs (word p of a pixel: channels 2p, 2p + 1;
 // zeros outside the map), so that a pair meets a weight word (the flash table's layout,
-// HeadRowKernel.firmwareIntegerTable) with no unpacking in the loop. Integer sums are exact in any order; the float steps
-// are the Swift loop's: per tap a fused multiply-add by the pixel's L2Norm factor (ky, then kx), or one
-// sum over all taps; then · scale and + bias, rounded separately.
+// HeadRowKernel.firmwareIntegerTable) with no unpacking in the loop. Integer sums are
+// exact in any order; the float steps are the Swift loop's: per tap a fused multiply-add
+// by the pixel's L2Norm factor (ky, then kx), or one sum over all taps; then · scale and
+// + bias, rounded separately.
 void m4_head_int16(const int8_t *row0, const int8_t *row1, const int8_t *row2,
                    const float *norm0, const float *norm1, const float *norm2, int32_t l2norm,
                    int32_t pixelStride, int32_t width, int32_t channels, int32_t x0, int32_t count,

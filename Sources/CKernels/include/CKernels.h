@@ -99,7 +99,6 @@ void rc_expand16_avx2(const int8_t *q, long pixelStride, long pixels, long cin,
                       const int16_t *weights, const float *scale, const float *bias, float *dst);
 #endif
 
-
 /// 1 when this CPU runs AVX2 and FMA (and rc_head_int16_avx2), else 0; 0 too when
 /// RNNPOOL_NO_VNNI is set, like rc_has_avx2.
 int rc_has_avx2_fma(void);

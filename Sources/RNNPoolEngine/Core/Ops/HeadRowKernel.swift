@@ -29,14 +29,15 @@ struct HeadRowKernel {
     #if RNNPOOL_HOST_X86_64
     /// The integer pass as the AVX2 C kernel (where the CPU has AVX2 and FMA, and
     /// RNNPOOL_NO_VNNI is not set); false: the portable loop, same numbers.
-    var integerKernel: Bool
+    private(set) var integerKernel: Bool
     #endif
     #if RNNPOOL_HOST
     /// The portable loop's copy of the integer weights, widened to Int32 in the float
     /// path's layout ([9][C][outPadded]), so that eight pixels share each weight vector
     /// as the float passes do (the pair layout cost it a shuffle and two widenings a pair
-    /// and pixel: a quarter of a frame slower than the float heads).
-    let integerWide: WeightBuffer<Int32>?
+    /// and pixel: a quarter of a frame slower than the float heads). Made only where the
+    /// portable loop runs.
+    private(set) var integerWide: WeightBuffer<Int32>?
     #endif
 
     /// The kernel around its tables, derived at load time or linked into flash: float
@@ -57,15 +58,30 @@ struct HeadRowKernel {
         self.integerScale = integerScale
         #if RNNPOOL_HOST_X86_64
         integerKernel = rc_has_avx2_fma() != 0
-        #endif
-        #if RNNPOOL_HOST
-        integerWide = integerWeight.map { HeadRowKernel.widened($0, shape: shape) }
+        integerWide = integerKernel ? nil : integerWeight.map { HeadRowKernel.widened($0, channels: channels, outPadded: outPadded) }
+        #elseif RNNPOOL_HOST
+        integerWide = integerWeight.map { HeadRowKernel.widened($0, channels: channels, outPadded: outPadded) }
         #endif
     }
 
     #if RNNPOOL_HOST
-    private static func widened(_ iw: Int16Buffer, shape: Architecture.HeadShape) -> WeightBuffer<Int32> {
-        let c = shape.channels, op = shape.outPadded, pairs = (c + 1) / 2
+    /// The same kernel on the portable loop, as a CPU without AVX2 runs it (to test and
+    /// measure that path on one that has it).
+    func portableLoop() -> HeadRowKernel {
+        var k = self
+        #if RNNPOOL_HOST_X86_64
+        k.integerKernel = false
+        #endif
+        if k.integerWide == nil {
+            k.integerWide = integerWeight.map { HeadRowKernel.widened($0, channels: channels, outPadded: outPadded) }
+        }
+        return k
+    }
+    #endif
+
+    #if RNNPOOL_HOST
+    private static func widened(_ iw: Int16Buffer, channels c: Int, outPadded op: Int) -> WeightBuffer<Int32> {
+        let pairs = (c + 1) / 2
         var wide = [Int32](repeating: 0, count: 9 * c * op)
         for t in 0..<9 {
             for ci in 0..<c {
