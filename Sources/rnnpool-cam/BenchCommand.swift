@@ -104,7 +104,10 @@ struct BenchCommand: ParsableCommand {
         let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         let mem = detector.memory
         let report = BenchReport(
-            model: path, precision: detector.precision.rawValue, frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
+            model: path, precision: detector.precision.rawValue, cpu: .current(),
+            kernels: .init(swiftLoops: detector.kernels.swiftLoops, expand: detector.kernels.expand,
+                           heads: detector.kernels.heads),
+            frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
             inputWidth: detector.inputSize.width, inputHeight: detector.inputSize.height,
             frames: frames, msPerFrameMedian: median, msPerFrameMin: times.first!, msPerFrameMax: times.last!,
             fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,

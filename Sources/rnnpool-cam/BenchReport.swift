@@ -24,8 +24,23 @@ struct BenchReport: Encodable {
         }
     }
 
+    /// Which kernel each hot loop ran (ComputeKernels), on which CPU.
+    struct Kernels: Encodable {
+        var swiftLoops: String, expand: String, heads: String
+        enum CodingKeys: String, CodingKey { case swiftLoops = "swift_loops", expand, heads }
+
+        /// "Swift loops sized for avx2; int8 expand avx2, int8 heads avx2".
+        var summary: String {
+            let loops = "Swift loops sized for \(swiftLoops)"
+            if expand == "float" { return loops + "; float path (no integer kernels)" }
+            return loops + "; int8 expand \(expand), int8 heads \(heads)"
+        }
+    }
+
     var model: String
     var precision: String
+    var cpu: CPUDescription
+    var kernels: Kernels
     var frameWidth: Int, frameHeight: Int
     var frameSource: String
     /// The network's input (--input-size; the model's own by default).
@@ -50,7 +65,7 @@ struct BenchReport: Encodable {
     var render: [Render]
 
     enum CodingKeys: String, CodingKey {
-        case model, precision, frameWidth = "frame_width", frameHeight = "frame_height", frameSource = "frame_source"
+        case model, precision, cpu, kernels, frameWidth = "frame_width", frameHeight = "frame_height", frameSource = "frame_source"
         case inputWidth = "input_width", inputHeight = "input_height"
         case frames, msPerFrameMedian = "ms_per_frame_median", msPerFrameMin = "ms_per_frame_min"
         case msPerFrameMax = "ms_per_frame_max", fps, maddsPerFrame = "madds_per_frame"
@@ -65,6 +80,8 @@ struct BenchReport: Encodable {
         var s = """
         rnnpool-cam bench: \(model) (\(precision) line buffers)
           frame              \(frameWidth)x\(frameHeight) (\(frameSource)), \(frames) frames, single thread
+          cpu                \(cpu.summary)
+          kernels            \(kernels.summary)
           network input      \(inputWidth)x\(inputHeight)
           median             \(String(format: "%.3f", msPerFrameMedian)) ms/frame (min \(String(format: "%.3f", msPerFrameMin)), max \(String(format: "%.3f", msPerFrameMax)))
           FPS                \(String(format: "%.1f", fps))

@@ -1,4 +1,5 @@
 import XCTest
+@testable import rnnpool_cam
 
 /// `rnnpool-cam bench`: the figures docs/BENCHMARKS.md records, checked for shape and
 /// consistency (never for speed: the machines are shared and noisy).
@@ -126,5 +127,72 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("rnnpool-cam bench: timing the detector on 3 frames (1 untimed)"), text)
         let piped = try BinaryRunner.run(["bench", "--frames", "2", "--warmup", "1", "--render-frames", "0"])
         XCTAssertEqual(piped.stderr, "")
+    }
+}
+
+/// `bench` names the CPU and the kernels behind its figures (issue 22: the same build runs
+/// different kernels on different cores, and a timing without them cannot be compared).
+final class BenchKernelReportTests: XCTestCase {
+    func testTheReportNamesThisCPUAndTheKernelsItChose() throws {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let expected = CPUDescription(cpuinfo: cpuinfo)
+        let hasAVX2 = expected.features.contains("avx2")
+        for (env, precision) in [([String: String](), "int8"), (["RNNPOOL_NO_VNNI": "1"], "int8"), ([:], "float")] {
+            let r = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.shippedModel, "--precision", precision,
+                                          "--frames", "1", "--warmup", "0", "--render-frames", "0", "--json"],
+                                         environment: env)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let o = try jsonObject(r.stdoutLines[0])
+            let cpu = try XCTUnwrap(o["cpu"] as? [String: Any])
+            XCTAssertEqual(cpu["model_name"] as? String, expected.modelName)
+            XCTAssertEqual(cpu["features"] as? [String], expected.features)
+            let k = try XCTUnwrap(o["kernels"] as? [String: String])
+            let what = "\(env) \(precision): \(k)"
+            #if arch(x86_64)
+            XCTAssertEqual(k["swift_loops"].map { ["avx2", "avx512"].contains($0) }, true, what)
+            #endif
+            if precision == "float" {
+                XCTAssertEqual(k["expand"], "float", what)
+                XCTAssertEqual(k["heads"], "float", what)
+            } else if env["RNNPOOL_NO_VNNI"] != nil || !hasAVX2 {
+                XCTAssertEqual(k["expand"], "portable", what)
+                XCTAssertEqual(k["heads"], "portable", what)
+            } else {
+                let vnni = expected.features.contains("avx512_vnni")
+                XCTAssertEqual(k["expand"], vnni ? "avx512-vnni" : "avx2", what)
+                XCTAssertEqual(k["heads"], "avx2", what)
+            }
+        }
+        let table = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.shippedModel, "--frames", "1",
+                                          "--warmup", "0", "--render-frames", "0"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("cpu                \(expected.summary)"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("kernels            Swift loops sized for"), table.stdout)
+    }
+
+    func testCPUInfoIsReadFromTheFirstProcessorAndMadePrintable() {
+        let intel = """
+        processor\t: 0
+        vendor_id\t: GenuineIntel
+        cpu family\t: 6
+        model\t\t: 207
+        model name\t: INTEL(R) XEON(R) PLATINUM 8581C\u{1B}[2J
+        flags\t\t: fpu sse2 avx2 fma avx512f avx512bw avx512_vnni amx_int8 avx_vnni
+
+        processor\t: 1
+        model name\t: something else
+        """
+        let d = CPUDescription(cpuinfo: intel)
+        XCTAssertEqual(d.modelName, "INTEL(R) XEON(R) PLATINUM 8581C\\x1B[2J")
+        XCTAssertEqual(d.family, 6)
+        XCTAssertEqual(d.model, 207)
+        XCTAssertEqual(d.features, ["avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8"])
+        XCTAssertEqual(d.summary, "INTEL(R) XEON(R) PLATINUM 8581C\\x1B[2J (family 6, model 207; avx2 fma avx512f avx512_vnni avx_vnni amx_int8)")
+
+        let arm = CPUDescription(cpuinfo: "processor\t: 0\nBogoMIPS\t: 48.00\nFeatures\t: fp asimd\nCPU part\t: 0xd0c\n")
+        XCTAssertNil(arm.modelName)
+        XCTAssertEqual(arm.features, [])
+        XCTAssertEqual(arm.summary, "unknown")
+        XCTAssertEqual(CPUDescription(cpuinfo: "").summary, "unknown")
     }
 }

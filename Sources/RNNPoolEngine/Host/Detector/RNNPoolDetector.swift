@@ -104,6 +104,8 @@ public final class RNNPoolDetector: FaceDetecting {
     public var architecture: Architecture { model.architecture }
     public var defaultThreshold: Float? { architecture.postprocess.scoreThreshold }
     public var maddsPerFrame: Int { cost.total }
+    /// The implementation each hot loop runs here (the coarse pass's network gets the same).
+    public var kernels: ComputeKernels { ComputeKernels(network: network, precision: precision) }
     public var layerNames: [String] { network.layerNames }
 
     /// Bytes each layer's own buffers (line buffers, scratch) took at most: the
