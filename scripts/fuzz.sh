@@ -64,11 +64,18 @@ case $target in
         mapfile -t sources < <(find Sources/RNNPoolEngine -name '*.swift' | sort)
         variant=(-D RNNPOOL_HOST)
         [[ $(uname -m) == x86_64 ]] && variant+=(-D RNNPOOL_HOST_X86_64)
-        if [[ ! -f $out/CKernels.o || Sources/CKernels/CKernels.c -nt $out/CKernels.o || Sources/CKernels/include/CKernels.h -nt $out/CKernels.o ]]; then
-            clang -O2 -fsanitize=fuzzer-no-link,address -g -c -I Sources/CKernels/include -o "$out/CKernels.o" Sources/CKernels/CKernels.c
-        fi
+        # One object per C file (one file per instruction set), rebuilt when its source
+        # or the header is newer.
+        ckernels=()
+        for c in Sources/CKernels/*.c; do
+            o=$out/CKernels-$(basename "$c" .c).o
+            if [[ ! -f $o || $c -nt $o || Sources/CKernels/include/CKernels.h -nt $o ]]; then
+                clang -O2 -fsanitize=fuzzer-no-link,address -g -c -I Sources/CKernels/include -o "$o" "$c"
+            fi
+            ckernels+=("$o")
+        done
         printf 'module CKernels {\n    header "%s/Sources/CKernels/include/CKernels.h"\n    export *\n}\n' "$PWD" > "$out/CKernels.modulemap"
-        extra=("${variant[@]}" -Xcc -fmodule-map-file="$out/CKernels.modulemap" "$out/CKernels.o")
+        extra=("${variant[@]}" -Xcc -fmodule-map-file="$out/CKernels.modulemap" "${ckernels[@]}")
         entry=Fuzz/ModelLoaderFuzz.swift ;;
     *)
         echo "fuzz: unknown target $target (y4m, pnm, media or model)" >&2

@@ -1,73 +1,12 @@
+// The int8 path's kernels with AVX2 (vpmaddwd: exact int16 products, two a lane): the
+// MBConv expand (where rc_has_avx2() is 1) and the detection heads (where
+// rc_has_avx2_fma() is 1: their L2Norm folds fuse).
 #include "CKernels.h"
-
-#include <stdlib.h>
-#include <string.h>
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-
-// Asked once per block when a model loads (not per frame), so nothing is cached: no
-// shared state between threads that load models.
-int rc_has_avx512_vnni(void) {
-    const char *off = getenv("RNNPOOL_NO_VNNI");
-    int disabled = off != NULL && off[0] != '\0' && strcmp(off, "0") != 0;
-    __builtin_cpu_init();
-    return !disabled && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni");
-}
-
-#define VNNI_TARGET __attribute__((target("avx512f,avx512vnni")))
-
-// n pixels (n is a constant at each call, so the unused accumulators fold away): eight
-// independent accumulator chains keep both vpdpbusd pipes busy, and each weight load
-// serves all of them.
-VNNI_TARGET __attribute__((always_inline)) static inline void
-expand_pixels(int n, const int8_t *q, long pixelStride, long blocks, const int8_t *w,
-              __m512i correction, __m512 scale, __m512 bias, float *dst) {
-    const __m512i flip = _mm512_set1_epi32((int)0x80808080);  // q + 128 as unsigned bytes
-    __m512i acc[8];
-    for (int p = 0; p < n; p++) acc[p] = _mm512_setzero_si512();
-    for (long c4 = 0; c4 < blocks; c4++) {
-        __m512i wv = _mm512_loadu_si512((const void *)(w + c4 * 64));
-        for (int p = 0; p < n; p++) {
-            int32_t quad;
-            memcpy(&quad, q + p * pixelStride + c4 * 4, 4);
-            __m512i x = _mm512_xor_si512(_mm512_set1_epi32(quad), flip);
-            acc[p] = _mm512_dpbusd_epi32(acc[p], x, wv);
-        }
-    }
-    const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f);
-    for (int p = 0; p < n; p++) {
-        __m512 f = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc[p], correction));
-        f = _mm512_add_ps(_mm512_mul_ps(f, scale), bias);
-        // max(f, 0) returns +0 for f = ±0, like the Swift engine's relu6.
-        f = _mm512_min_ps(_mm512_max_ps(f, zero), six);
-        _mm512_storeu_ps(dst + p * 16, f);
-    }
-}
-
-VNNI_TARGET void rc_expand16_vnni(const int8_t *q, long pixelStride, long pixels, long cin4,
-                                  const int8_t *weights, const int32_t *correction,
-                                  const float *scale, const float *bias, float *dst) {
-    const __m512i corr = _mm512_loadu_si512((const void *)correction);
-    const __m512 k = _mm512_loadu_ps(scale), b = _mm512_loadu_ps(bias);
-    const long blocks = cin4 / 4;
-    long x = 0;
-    for (; x + 8 <= pixels; x += 8)
-        expand_pixels(8, q + x * pixelStride, pixelStride, blocks, weights, corr, k, b, dst + x * 16);
-    if (x + 4 <= pixels) {
-        expand_pixels(4, q + x * pixelStride, pixelStride, blocks, weights, corr, k, b, dst + x * 16);
-        x += 4;
-    }
-    for (; x < pixels; x++)
-        expand_pixels(1, q + x * pixelStride, pixelStride, blocks, weights, corr, k, b, dst + x * 16);
-}
-
-int rc_has_avx2(void) {
-    const char *off = getenv("RNNPOOL_NO_VNNI");
-    int disabled = off != NULL && off[0] != '\0' && strcmp(off, "0") != 0;
-    __builtin_cpu_init();
-    return !disabled && __builtin_cpu_supports("avx2");
-}
+#include <stdlib.h>
+#include <string.h>
 
 #define AVX2_TARGET __attribute__((target("avx2")))
 
@@ -133,10 +72,6 @@ AVX2_TARGET void rc_expand16_avx2(const int8_t *q, long pixelStride, long pixels
         widen_pixels_avx2(1, q + x * pixelStride, pixelStride, cin, pairs, wide);
         expand_pixels_avx2(1, wide, pairs, weights, k_lo, k_hi, b_lo, b_hi, dst + x * 16);
     }
-}
-
-int rc_has_avx2_fma(void) {
-    return rc_has_avx2() && __builtin_cpu_supports("fma");
 }
 
 #define AVX2_FMA_TARGET __attribute__((target("avx2,fma")))
@@ -249,11 +184,5 @@ AVX2_FMA_TARGET void rc_head_int16_avx2(const int8_t *row0, const int8_t *row1, 
             _mm256_storeu_ps(v, _mm256_add_ps(t, _mm256_loadu_ps(bias + o)));
         }
 }
-
-#else
-
-int rc_has_avx512_vnni(void) { return 0; }
-int rc_has_avx2(void) { return 0; }
-int rc_has_avx2_fma(void) { return 0; }
 
 #endif
