@@ -182,12 +182,17 @@ def main(argv=None):
           f"pinned to core {core}, {env_note}", flush=True)
     print(f"CPU: {cpu_model()}", flush=True)
     rows = []
+    kernels = None
     for r in range(args.rounds):
         results = {}
         order = ("ours", "peer") if r % 2 == 0 else ("peer", "ours")
         for who in order:
             results[who] = run_json(pinned(core, ours if who == "ours" else peer), REPO)
         o, p = results["ours"]["ms_per_frame_median"], results["peer"]["ms_median"]
+        if kernels is None:
+            # Which kernel each hot loop ran on this CPU (bench's `kernels`), said once.
+            kernels = results["ours"].get("kernels")
+            print(f"rnnpool-cam kernels: {kernels}", flush=True)
         n = results["peer"]["network_ms_median"]
         rows.append((o, p, o / p, results["ours"]["precision"], results["ours"]["peak_arena_bytes"], n, o / n))
         print(f"round {r + 1}: rnnpool-cam {o:.3f} ms ({results['ours']['precision']}), RFB-320 {p:.3f} ms "
@@ -201,10 +206,10 @@ def main(argv=None):
                "ratio_to_network_max": max(net_ratios), "rnnpool_ms_median": statistics.median(x[0] for x in rows),
                "rfb320_ms_median": statistics.median(x[1] for x in rows),
                "rfb320_network_ms_median": statistics.median(x[5] for x in rows), "precision": rows[0][3],
-               "peak_arena_bytes": rows[0][4]}
+               "peak_arena_bytes": rows[0][4], "kernels": kernels}
     print(json.dumps(summary))
     if args.markdown:
-        print(f"\nCPU: {summary['cpu']}\n")
+        print(f"\nCPU: {summary['cpu']}; rnnpool-cam kernels: {kernels}\n")
         print("| round | rnnpool-cam ms | RFB-320 ms (Python pipeline) | ratio | RFB-320 `session.run` ms | ratio |\n"
               "|---:|---:|---:|---:|---:|---:|")
         for i, (o, p, q, _, _, n, qn) in enumerate(rows):
