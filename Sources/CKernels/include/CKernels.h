@@ -1,9 +1,9 @@
 // Kernels written in C for instructions Swift cannot name, one file per instruction set
-// (expand_vnni.c, kernels_avx2.c; cpu_features.c says which this CPU runs): the int8 path's MBConv expand
-// with AVX-512 VNNI (vpdpbusd, 64 int8 multiply-adds per instruction) or AVX2
-// (vpmaddwd), and its heads with AVX2 (vpmaddwd on int16 weights). Each is chosen at run
-// time, only where the CPU has the instructions; the Swift engine computes exactly the
-// same numbers without them (MBConvRowKernel, HeadRowKernel).
+// (expand_vnni.c, kernels_avx2.c; cpu_features.c says which this CPU runs): the int8
+// path's MBConv expand with AVX-512 VNNI (vpdpbusd, 64 int8 multiply-adds per
+// instruction) or AVX2 (vpmaddwd), and its heads with AVX2 (vpmaddwd on int16 weights).
+// Each is chosen at run time, only where the CPU has the instructions; the Swift engine
+// computes exactly the same numbers without them (MBConvRowKernel, HeadRowKernel).
 #ifndef RNNPOOL_CKERNELS_H
 #define RNNPOOL_CKERNELS_H
 
