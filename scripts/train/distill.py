@@ -33,6 +33,7 @@ from .augment import Augmenter
 from .dataset import DEFAULT_DATA, ImageStore, load_labels
 from . import model as M
 from .model import Detector
+from .train import make_optimizer
 
 
 class Crops(torch.utils.data.Dataset):
@@ -94,6 +95,17 @@ def distill_loss(teacher, student, x, block_weight=1.0):
     return loss_pool + block_weight * loss_block, loss_pool, loss_block
 
 
+def student_checkpoint(student, start):
+    """A train.py checkpoint of the student (`train.py --init` continues it end to end):
+    its weights as both `model` and `ema`, a fresh optimizer, the counters and run
+    arguments of `start` (the prune.py checkpoint it began from)."""
+    sd = student.state_dict()
+    return {"model": sd, "ema": copy.deepcopy(sd),
+            "opt": make_optimizer(student, start["args"].get("lr", 1e-3), start["args"].get("wd", 0.0)).state_dict(),
+            "state": start["state"], "arch": student.arch, "args": start["args"],
+            "training_info": start.get("training_info", {})}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--teacher", required=True, help="the trained checkpoint (its EMA weights are the target)")
@@ -136,12 +148,9 @@ def main(argv=None):
                                               worker_init_fn=_worker_init, persistent_workers=args.workers > 0))
 
     def save():
-        sd = student.state_dict()
-        opt0 = torch.optim.AdamW(student.parameters(), lr=1e-3)
-        torch.save({"model": sd, "ema": copy.deepcopy(sd), "opt": opt0.state_dict(), "state": sck["state"],
-                    "arch": student.arch, "args": sck["args"], "training_info": sck.get("training_info", {}),
-                    "distill_opt": opt.state_dict(), "distill_state": state,
-                    "distill_args": vars(args)}, last + ".tmp")
+        ck = student_checkpoint(student, sck)
+        ck.update(distill_opt=opt.state_dict(), distill_state=state, distill_args=vars(args))
+        torch.save(ck, last + ".tmp")
         os.replace(last + ".tmp", last)
 
     stop = {"now": False}

@@ -26,6 +26,7 @@ from PIL import Image
 from .dataset import DEFAULT_DATA, load_labels
 from .letterbox import letterbox
 from .model import Detector
+from .train import make_optimizer
 
 
 def unit_usefulness(model, images):
@@ -81,10 +82,7 @@ def main(argv=None):
     arch["name"] = f"{arch.get('name', 'rnnpool-face')}-rnn1x{args.hidden1}"
     small = Detector(arch)
     small.load_state_dict(pruned_state_dict(ck["model"], keep, drop, mean))
-    decay = [p for _, p in small.named_parameters() if p.ndim > 1]
-    other = [p for _, p in small.named_parameters() if p.ndim <= 1]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": ck["args"].get("wd", 0.0)},
-                             {"params": other, "weight_decay": 0.0}], lr=ck["args"].get("lr", 1e-3))
+    opt = make_optimizer(small, ck["args"].get("lr", 1e-3), ck["args"].get("wd", 0.0))
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     torch.save({"model": small.state_dict(), "ema": pruned_state_dict(ck["ema"], keep, drop, mean),
                 "opt": opt.state_dict(), "state": copy.deepcopy(ck["state"]), "arch": arch, "args": ck["args"],

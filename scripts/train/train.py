@@ -103,6 +103,14 @@ def lr_at(frac, peak, warmup=0.03, floor=0.02):
 
 
 @torch.no_grad()
+def make_optimizer(model, lr, wd):
+    """AdamW in two groups, weight decay on the matrices only: the layout every
+    checkpoint's `opt` has, so that `--init` can load it."""
+    return torch.optim.AdamW([{"params": [p for p in model.parameters() if p.ndim > 1], "weight_decay": wd},
+                              {"params": [p for p in model.parameters() if p.ndim <= 1], "weight_decay": 0.0}],
+                             lr=lr)
+
+
 def ema_update(ema, model, decay):
     """EMA of the weights and of BatchNorm's running statistics alike (as YOLOv5 and timm
     do). Copying the statistics instead pairs the averaged weights with statistics of the
@@ -255,10 +263,7 @@ def main(argv=None):
     ema = copy.deepcopy(model).eval()
     if init is not None:
         ema.load_state_dict(adapt(ema, init["ema"]) if grown else init["ema"])
-    decay_params = [p for n, p in model.named_parameters() if p.ndim > 1]
-    other_params = [p for n, p in model.named_parameters() if p.ndim <= 1]
-    opt = torch.optim.AdamW([{"params": decay_params, "weight_decay": args.wd},
-                             {"params": other_params, "weight_decay": 0.0}], lr=args.lr)
+    opt = make_optimizer(model, args.lr, args.wd)
     state = {"step": 0, "elapsed": 0.0, "best_ap": -1.0, "history": [], "images": 0}
     if init is not None:
         # A new stretch from a committed checkpoint: weights, EMA, optimizer moments and

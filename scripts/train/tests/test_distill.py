@@ -54,3 +54,17 @@ def test_steps_bring_the_rnnpool_closer_and_leave_the_rest_as_the_teachers():
     for k in after:
         if not k.startswith("rnnpool."):
             assert torch.equal(after[k], before[k]), k    # BatchNorm statistics included
+
+
+def test_the_distilled_checkpoint_is_one_train_py_continues():
+    from scripts.train.distill import student_checkpoint
+    from scripts.train.train import make_optimizer
+    t = _teacher()
+    s = _student(t)
+    start = {"state": {"step": 7, "images": 224}, "args": {"lr": 1e-3, "wd": 0.01}}
+    ck = student_checkpoint(s, start)
+    again = Detector(ck["arch"])
+    again.load_state_dict(ck["model"])
+    again.load_state_dict(ck["ema"])
+    make_optimizer(again, 5e-4, 0.01).load_state_dict(ck["opt"])   # what train.py --init does
+    assert ck["arch"]["rnnpool"]["hidden1"] == 8 and ck["state"]["step"] == 7
