@@ -102,7 +102,6 @@ def lr_at(frac, peak, warmup=0.03, floor=0.02):
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(t, 1.0))))
 
 
-@torch.no_grad()
 def make_optimizer(model, lr, wd):
     """AdamW in two groups, weight decay on the matrices only: the layout every
     checkpoint's `opt` has, so that `--init` can load it."""
@@ -111,6 +110,7 @@ def make_optimizer(model, lr, wd):
                              lr=lr)
 
 
+@torch.no_grad()
 def ema_update(ema, model, decay):
     """EMA of the weights and of BatchNorm's running statistics alike (as YOLOv5 and timm
     do). Copying the statistics instead pairs the averaged weights with statistics of the
