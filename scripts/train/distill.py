@@ -20,7 +20,6 @@ continues end to end.
 import argparse
 import copy
 import json
-import math
 import os
 import signal
 import time
@@ -33,7 +32,7 @@ from .augment import Augmenter
 from .dataset import DEFAULT_DATA, ImageStore, load_labels
 from . import model as M
 from .model import Detector
-from .train import make_optimizer
+from .train import lr_at, make_optimizer, seed_worker
 
 
 class Crops(torch.utils.data.Dataset):
@@ -51,12 +50,6 @@ class Crops(torch.utils.data.Dataset):
         j = int(self.rng.integers(len(self.store)))
         img, _, _ = self.aug(self.rng, self.store[j], self.empty, self.empty)
         return torch.from_numpy(img)[None]
-
-
-def _worker_init(_):
-    info = torch.utils.data.get_worker_info()
-    torch.set_num_threads(1)
-    info.dataset.rng = np.random.default_rng(info.seed % (2 ** 32))
 
 
 def load_detector(path, weights="ema"):
@@ -145,7 +138,7 @@ def main(argv=None):
     store = ImageStore.build(args.data, entries, os.path.join(args.cache, "train.npz"))
     ds = Crops(store, Augmenter(cw, ch), 10 ** 9)
     loader = iter(torch.utils.data.DataLoader(ds, batch_size=args.batch, num_workers=args.workers,
-                                              worker_init_fn=_worker_init, persistent_workers=args.workers > 0))
+                                              worker_init_fn=seed_worker, persistent_workers=args.workers > 0))
 
     def save():
         ck = student_checkpoint(student, sck)
@@ -164,7 +157,7 @@ def main(argv=None):
         frac = state["elapsed"] / budget
         if frac >= 1:
             break
-        lr = args.lr * (0.05 + 0.95 * frac / 0.03 if frac < 0.03 else 0.5 * (1 + math.cos(math.pi * frac)))
+        lr = lr_at(frac, args.lr)
         for g in opt.param_groups:
             g["lr"] = lr
         loss, loss_pool, loss_block = distill_loss(teacher, student, teacher.normalise(next(loader)),

@@ -89,7 +89,8 @@ def _chain(first, rest):
     yield from rest
 
 
-def _worker_init(_):
+def seed_worker(_):
+    """A loader worker: one thread, its own random stream for the augmentation."""
     info = torch.utils.data.get_worker_info()
     torch.set_num_threads(1)
     info.dataset.rng = np.random.default_rng(info.seed % (2 ** 32))
@@ -164,7 +165,7 @@ def prior_init(model, prior=0.01):
 
 def make_loader(ds, sampler, batch, workers):
     return torch.utils.data.DataLoader(ds, batch_size=batch, sampler=sampler, num_workers=workers,
-                                       worker_init_fn=_worker_init if workers else None,
+                                       worker_init_fn=seed_worker if workers else None,
                                        persistent_workers=workers > 0, drop_last=True,
                                        prefetch_factor=4 if workers else None, timeout=120 if workers else 0)
 
