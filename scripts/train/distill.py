@@ -30,8 +30,8 @@ import torch.nn.functional as F
 
 from .augment import Augmenter
 from .dataset import DEFAULT_DATA, ImageStore, load_labels
+from .export import load_checkpoint_model
 from . import model as M
-from .model import Detector
 from .train import lr_at, make_optimizer, seed_worker
 
 
@@ -50,13 +50,6 @@ class Crops(torch.utils.data.Dataset):
         j = int(self.rng.integers(len(self.store)))
         img, _, _ = self.aug(self.rng, self.store[j], self.empty, self.empty)
         return torch.from_numpy(img)[None]
-
-
-def load_detector(path, weights="ema"):
-    ck = torch.load(path, map_location="cpu", weights_only=False)
-    m = Detector(ck["arch"])
-    m.load_state_dict(ck[weights])
-    return m.eval(), ck
 
 
 def features(model, x):
@@ -121,8 +114,8 @@ def main(argv=None):
     cw, ch = (int(v) for v in args.crop.split("x"))
     M.use_compiled_fastgrnn(True)
 
-    teacher, _ = load_detector(args.teacher)
-    student, sck = load_detector(args.student)
+    teacher, _ = load_checkpoint_model(args.teacher)
+    student, sck = load_checkpoint_model(args.student)
     for p in teacher.parameters():
         p.requires_grad_(False)
     params = freeze_all_but_rnnpool(student)
