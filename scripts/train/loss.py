@@ -92,3 +92,31 @@ def focal_diou_loss(loc_p, logits, loc_t, labels, anchors, pos_w=None, alpha=0.2
         fl = a_t * (1 - p_t) ** gamma * ce
     conf_loss = ((fl * w)[pos].sum() + fl[valid & ~pos].sum()) / norm
     return loc_loss, conf_loss, int(pos.sum())
+
+
+def teacher_loss(loc_p, logits, t_loc, t_logits, labels, anchors, gamma=2.0, box_from=0.3, box_weight=2.0):
+    """Dense knowledge distillation from a trained detector's outputs (issue 22: a lighter
+    network learning from the shipped one). At every anchor that is not excluded, the
+    student's face probability is pulled to the teacher's (cross-entropy against the
+    teacher's soft score, weighted by |p - p_teacher|^gamma as in quality focal loss, so
+    anchors where they already agree cost nothing); wherever the teacher sees a face
+    (probability above box_from), the student's box is pulled to the teacher's by DIoU,
+    weighted by that probability. The teacher's scores carry what the labels alone do
+    not: how face-like each small, blurred or partial face looks at every anchor around
+    it. Normalised by the labels' positives, as focal_diou_loss is, so the two add.
+    Returns (box_loss, score_loss)."""
+    from .boxes import decode
+    valid = labels >= 0
+    norm = max(int((labels == 1).sum()), 1)
+    x = logits[..., 1] - logits[..., 0]
+    p_t = torch.sigmoid(t_logits[..., 1] - t_logits[..., 0])
+    ce = F.binary_cross_entropy_with_logits(x, p_t, reduction="none")
+    score_loss = ((torch.sigmoid(x) - p_t).abs() ** gamma * ce)[valid].sum() / norm
+    seen = valid & (p_t > box_from)
+    if seen.any():
+        anc = anchors.unsqueeze(0).expand_as(loc_p)[seen]
+        d = diou_loss(decode(loc_p[seen], anc), decode(t_loc[seen], anc))
+        box_loss = box_weight * (p_t[seen] * d).sum() / norm
+    else:
+        box_loss = loc_p.sum() * 0
+    return box_loss, score_loss

@@ -27,8 +27,8 @@ from .boxes import anchors_for
 from .dataset import DEFAULT_DATA, ImageStore, face_arrays, load_labels
 from .evaluate import evaluate, holds_in_model_file, predict, predict_module
 from .grow import grown_state_dict, inserted_state_dict, transplanted_state_dict
-from .export import model_header, model_tensors
-from .loss import focal_diou_loss, multibox_loss
+from .export import load_checkpoint_model, model_header, model_tensors
+from .loss import focal_diou_loss, multibox_loss, teacher_loss
 from .matching import match
 
 # Sampling weight of each set's photos (per photo, relative to cwf). Sets rich in small
@@ -163,6 +163,22 @@ def prior_init(model, prior=0.01):
             b[:, -1] = -math.log((1 - prior) / prior)
 
 
+def load_teacher(path, arch, crop_hw, n_anchors, dev):
+    """The frozen teacher for --teacher: its EMA weights in eval mode. Its heads must give
+    the model's anchors (same heads, same strides), since the two are compared anchor by
+    anchor; anything before the heads may differ (a pruned RNNPool, a narrower block)."""
+    teacher, _ = load_checkpoint_model(path)
+    with torch.no_grad():
+        n = flatten_outputs(teacher.arch, teacher(torch.zeros(1, 1, *crop_hw)))[0].shape[1]
+    if teacher.arch["heads"] != arch["heads"] or n != n_anchors:
+        raise SystemExit(f"--teacher {path}: its heads give {n} anchors where the model's give {n_anchors}; "
+                         "a teacher must have the same heads")
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    print(f"teacher: {path} ({count_parameters(teacher)} parameters)", flush=True)
+    return teacher.to(dev)
+
+
 def make_loader(ds, sampler, batch, workers):
     return torch.utils.data.DataLoader(ds, batch_size=batch, sampler=sampler, num_workers=workers,
                                        worker_init_fn=seed_worker if workers else None,
@@ -214,6 +230,9 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--reset-ema", action="store_true",
                     help="start the EMA from the current weights (after --init/--resume)")
+    ap.add_argument("--teacher", help="a trained checkpoint (its EMA weights) whose outputs the model also "
+                    "learns at every anchor (loss.teacher_loss): a lighter network taught by the shipped one")
+    ap.add_argument("--teacher-weight", type=float, default=1.0, help="weight of the teacher's loss")
     ap.add_argument("--compile", choices=["on", "off", "auto"], default="auto",
                     help="torch.compile the FastGRNN loop (auto: on the CPU, where it gives ~1.5x the eager images/s)")
     args = ap.parse_args(argv)
@@ -264,6 +283,7 @@ def main(argv=None):
     ema = copy.deepcopy(model).eval()
     if init is not None:
         ema.load_state_dict(adapt(ema, init["ema"]) if grown else init["ema"])
+    teacher = load_teacher(args.teacher, arch, (ch, cw), len(anchors), dev) if args.teacher else None
     opt = make_optimizer(model, args.lr, args.wd)
     state = {"step": 0, "elapsed": 0.0, "best_ap": -1.0, "history": [], "images": 0}
     if init is not None:
@@ -380,6 +400,13 @@ def main(argv=None):
             else:
                 l_loc, l_conf, npos = multibox_loss(loc_p, logits, loc_t, labels.long())
             loss = l_loc + l_conf
+            l_kd = torch.zeros(())
+            if teacher is not None:
+                with torch.no_grad():
+                    t_loc, t_logits = flatten_outputs(teacher.arch, teacher(teacher.normalise(img)))
+                kd_box, kd_score = teacher_loss(loc_p, logits, t_loc, t_logits, labels.long(), anchors_dev)
+                l_kd = kd_box + kd_score
+                loss = loss + args.teacher_weight * l_kd
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -387,7 +414,7 @@ def main(argv=None):
             state["step"] += 1
             state["images"] += img.shape[0]
             ema_update(ema, model, min(args.ema, (1 + state["step"]) / (10 + state["step"])))
-            cur = np.array([loss.item(), l_loc.item(), l_conf.item()])
+            cur = np.array([loss.item(), l_loc.item(), l_conf.item(), l_kd.item()])
             smooth = cur if smooth is None else 0.98 * smooth + 0.02 * cur
             bar.n = int(state["elapsed"])
             bar.set_postfix_str(f"step {state['step']} loss {smooth[0]:.3f} (loc {smooth[1]:.3f} conf "
@@ -399,7 +426,7 @@ def main(argv=None):
                     f.write(json.dumps({"step": state["step"], "minutes": round(state["elapsed"] / 60, 2),
                                         "images": state["images"], "loss": round(float(smooth[0]), 4),
                                         "loc": round(float(smooth[1]), 4), "conf": round(float(smooth[2]), 4),
-                                        "lr": lr}) + "\n")
+                                        "teacher": round(float(smooth[3]), 4), "lr": lr}) + "\n")
             if not args.no_val and time.time() - last_eval > args.eval_minutes * 60:
                 rec = run_val()
                 ap_txt = f"{rec['AP50']:.3f}"
