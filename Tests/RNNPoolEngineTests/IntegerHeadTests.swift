@@ -4,8 +4,9 @@ import XCTest
 /// The int8 path's heads (NETWORK.md §7): int16 weights (QuantizedHead) times the stored
 /// int8 inputs as exact integer sums. Every path (the AVX2 C kernel where the CPU has it,
 /// the portable loop; the Cortex-M4's in CortexM4FirmwareTests) must give the bits of the
-/// definition: a wrong pair order, a dropped odd channel, a border tap or an absent row
-/// read as data would move outputs, and with them scores and boxes.
+/// definition (output counts 8, 16, 24 and 40 take every block shape of the C kernel): a
+/// wrong pair order, a dropped odd channel, a border tap or an absent row read as data
+/// would move outputs, and with them scores and boxes.
 final class IntegerHeadTests: XCTestCase {
     struct Case { let channels: Int, loc: Int, conf: Int, l2norm: Bool, width: Int }
 
@@ -13,7 +14,9 @@ final class IntegerHeadTests: XCTestCase {
         let cases = [Case(channels: 32, loc: 12, conf: 12, l2norm: true, width: 11),
                      Case(channels: 5, loc: 4, conf: 2, l2norm: false, width: 9),
                      Case(channels: 64, loc: 8, conf: 4, l2norm: false, width: 20),
-                     Case(channels: 7, loc: 4, conf: 2, l2norm: true, width: 3)]
+                     Case(channels: 7, loc: 4, conf: 2, l2norm: true, width: 3),
+                     Case(channels: 48, loc: 24, conf: 14, l2norm: false, width: 17),
+                     Case(channels: 33, loc: 24, conf: 14, l2norm: true, width: 8)]
         var rng = SystemRandomNumberGenerator()
         for t in cases {
             let shape = Architecture.HeadShape(channels: t.channels, locCount: t.loc, confCount: t.conf, l2norm: t.l2norm)
