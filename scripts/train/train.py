@@ -171,8 +171,8 @@ def load_teacher(path, arch, crop_hw, n_anchors, dev):
     with torch.no_grad():
         n = flatten_outputs(teacher.arch, teacher(torch.zeros(1, 1, *crop_hw)))[0].shape[1]
     if teacher.arch["heads"] != arch["heads"] or n != n_anchors:
-        raise SystemExit(f"--teacher {path}: its heads give {n} anchors where the model's give {n_anchors}; "
-                         "a teacher must have the same heads")
+        raise SystemExit(f"--teacher {path}: its heads ({len(teacher.arch['heads'])}, {n} anchors a crop) are not "
+                         f"the model's ({len(arch['heads'])}, {n_anchors} anchors); a teacher must have the same heads")
     for p in teacher.parameters():
         p.requires_grad_(False)
     print(f"teacher: {path} ({count_parameters(teacher)} parameters)", flush=True)
