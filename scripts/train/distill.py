@@ -114,10 +114,8 @@ def main(argv=None):
     cw, ch = (int(v) for v in args.crop.split("x"))
     M.use_compiled_fastgrnn(True)
 
-    teacher, _ = load_checkpoint_model(args.teacher)
+    teacher, _ = load_checkpoint_model(args.teacher, frozen=True)
     student, sck = load_checkpoint_model(args.student)
-    for p in teacher.parameters():
-        p.requires_grad_(False)
     params = freeze_all_but_rnnpool(student)
     opt = torch.optim.Adam(params, lr=args.lr)
     state = {"step": 0, "elapsed": 0.0}

@@ -250,11 +250,15 @@ def make_int8_fixtures(out_dir):
               f"threshold {np.abs(scores - thr).min():.2e}")
 
 
-def load_checkpoint_model(path, use_ema=True):
+def load_checkpoint_model(path, use_ema=True, frozen=False):
+    """A checkpoint's detector in eval mode (its EMA weights unless use_ema is false) and
+    the checkpoint; frozen: no parameter takes gradients (a distillation teacher)."""
     ck = torch.load(path, map_location="cpu", weights_only=False)
     m = Detector(ck["arch"])
     sd = ck["ema"] if use_ema and ck.get("ema") is not None else ck["model"]
     m.load_state_dict(sd)
+    for p in m.parameters():
+        p.requires_grad_(not frozen)
     return m.eval(), ck
 
 

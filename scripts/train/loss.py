@@ -51,6 +51,14 @@ def diou_loss(pred_xywh, gt_xywh):
     return 1 - iou + d2 / (cw ** 2 + ch ** 2).clamp(min=1e-6)
 
 
+def decoded_at(loc_p, loc_t, anchors, sel):
+    """The predicted and the target boxes (x, y, w, h) of the anchors where sel [B, N] is
+    true: loc_p, loc_t [B, N, 4] decoded against anchors [N, 4]."""
+    from .boxes import decode
+    anc = anchors.unsqueeze(0).expand_as(loc_p)[sel]
+    return decode(loc_p[sel], anc), decode(loc_t[sel], anc)
+
+
 def focal_diou_loss(loc_p, logits, loc_t, labels, anchors, pos_w=None, alpha=0.25, gamma=2.0, box_weight=2.0,
                     quality=False):
     """Focal loss (Lin et al., ICCV 2017) on the face-vs-background log-odds over every
@@ -60,7 +68,6 @@ def focal_diou_loss(loc_p, logits, loc_t, labels, anchors, pos_w=None, alpha=0.2
     anchors: [N, 4] (cx, cy, w, h) tensor on the same device. pos_w [B, N]: per-positive
     weights (assign.py: 1 / positives of its face); scaled so the positives' total weight
     stays their count, every face then carries the same share."""
-    from .boxes import decode
     pos = labels == 1
     valid = labels >= 0
     norm = max(int(pos.sum()), 1)
@@ -71,8 +78,7 @@ def focal_diou_loss(loc_p, logits, loc_t, labels, anchors, pos_w=None, alpha=0.2
     x = logits[..., 1] - logits[..., 0]          # = logit of the two-class softmax's face score
     t = pos.float()
     if pos.any():
-        anc = anchors.unsqueeze(0).expand_as(loc_p)[pos]
-        pred_box, face_box = decode(loc_p[pos], anc), decode(loc_t[pos], anc)
+        pred_box, face_box = decoded_at(loc_p, loc_t, anchors, pos)
         loc_loss = box_weight * (w[pos] * diou_loss(pred_box, face_box)).sum() / norm
         if quality:
             # Quality focal loss (Li et al., "Generalized Focal Loss", NeurIPS 2020): a
@@ -105,7 +111,6 @@ def teacher_loss(loc_p, logits, t_loc, t_logits, labels, anchors, gamma=2.0, box
     not: how face-like each small, blurred or partial face looks at every anchor around
     it. Normalised by the labels' positives, as focal_diou_loss is, so the two add.
     Returns (box_loss, score_loss)."""
-    from .boxes import decode
     valid = labels >= 0
     norm = max(int((labels == 1).sum()), 1)
     x = logits[..., 1] - logits[..., 0]
@@ -114,8 +119,7 @@ def teacher_loss(loc_p, logits, t_loc, t_logits, labels, anchors, gamma=2.0, box
     score_loss = ((torch.sigmoid(x) - p_t).abs() ** gamma * ce)[valid].sum() / norm
     seen = valid & (p_t > box_from)
     if seen.any():
-        anc = anchors.unsqueeze(0).expand_as(loc_p)[seen]
-        d = diou_loss(decode(loc_p[seen], anc), decode(t_loc[seen], anc))
+        d = diou_loss(*decoded_at(loc_p, t_loc, anchors, seen))
         box_loss = box_weight * (p_t[seen] * d).sum() / norm
     else:
         box_loss = loc_p.sum() * 0

@@ -167,14 +167,12 @@ def load_teacher(path, arch, crop_hw, n_anchors, dev):
     """The frozen teacher for --teacher: its EMA weights in eval mode. Its heads must give
     the model's anchors (same heads, same strides), since the two are compared anchor by
     anchor; anything before the heads may differ (a pruned RNNPool, a narrower block)."""
-    teacher, _ = load_checkpoint_model(path)
+    teacher, _ = load_checkpoint_model(path, frozen=True)
     with torch.no_grad():
         n = flatten_outputs(teacher.arch, teacher(torch.zeros(1, 1, *crop_hw)))[0].shape[1]
     if teacher.arch["heads"] != arch["heads"] or n != n_anchors:
         raise SystemExit(f"--teacher {path}: its heads ({len(teacher.arch['heads'])}, {n} anchors a crop) are not "
                          f"the model's ({len(arch['heads'])}, {n_anchors} anchors); a teacher must have the same heads")
-    for p in teacher.parameters():
-        p.requires_grad_(False)
     print(f"teacher: {path} ({count_parameters(teacher)} parameters)", flush=True)
     return teacher.to(dev)
 
