@@ -20,9 +20,12 @@ expand_pixels(int n, const int8_t *q, long pixelStride, long blocks, const int8_
     for (long c4 = 0; c4 < blocks; c4++) {
         __m512i wv = _mm512_loadu_si512((const void *)(w + c4 * 64));
         for (int p = 0; p < n; p++) {
-            int32_t quad;
-            memcpy(&quad, q + p * pixelStride + c4 * 4, 4);
-            __m512i x = _mm512_xor_si512(_mm512_set1_epi32(quad), flip);
+            // The broadcast straight from memory (a load, no shuffle), then the flip on the
+            // whole vector: written as C, clang flips the 4 bytes first and broadcasts from
+            // a register, a shuffle per pixel and block that held the loop on Zen 4.
+            __m512i x;
+            __asm__("vpbroadcastd %1, %0" : "=v"(x) : "m"(*(const int32_t *)(q + p * pixelStride + c4 * 4)));
+            x = _mm512_xor_si512(x, flip);
             acc[p] = _mm512_dpbusd_epi32(acc[p], x, wv);
         }
     }
