@@ -4,9 +4,11 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-#include <string.h>
 
 #define VNNI_TARGET __attribute__((target("avx512f,avx512vnni")))
+
+// Four input bytes read as one word (any alignment, aliasing the int8 row).
+typedef int32_t __attribute__((may_alias, aligned(1))) pixel_word;
 
 // n pixels (n is a constant at each call, so the unused accumulators fold away): eight
 // independent accumulator chains keep both vpdpbusd pipes busy, and each weight load
@@ -24,7 +26,7 @@ expand_pixels(int n, const int8_t *q, long pixelStride, long blocks, const int8_
             // whole vector: written as C, clang flips the 4 bytes first and broadcasts from
             // a register, a shuffle per pixel and block that held the loop on Zen 4.
             __m512i x;
-            __asm__("vpbroadcastd %1, %0" : "=v"(x) : "m"(*(const int32_t *)(q + p * pixelStride + c4 * 4)));
+            __asm__("vpbroadcastd %1, %0" : "=v"(x) : "m"(*(const pixel_word *)(q + p * pixelStride + c4 * 4)));
             x = _mm512_xor_si512(x, flip);
             acc[p] = _mm512_dpbusd_epi32(acc[p], x, wv);
         }
