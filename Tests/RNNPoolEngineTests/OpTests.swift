@@ -105,12 +105,26 @@ final class OpTests: XCTestCase {
         for _ in 0..<200 {
             let a = SIMD16<Float>((0..<16).map { _ in Float.random(in: -17...17, using: &rng) })
             let h = SIMD16<Float>((0..<16).map { _ in Float.random(in: -2...2, using: &rng) })
-            let bounded = BoundedGates<PreciseExponential>(cell: cell, bound: 17).update(a, 0, h)
-            let unclamped = UnclampedGates<PreciseExponential>(cell: cell).update(a, 0, h)
+            let bounded = BoundedGates<PreciseGates>(cell: cell, bound: 17).update(a, 0, h)
+            let unclamped = UnclampedGates<PreciseGates>(cell: cell).update(a, 0, h)
             XCTAssertEqual(unsafeBitCast(bounded, to: SIMD16<UInt32>.self), unsafeBitCast(unclamped, to: SIMD16<UInt32>.self))
             // The int8 path's compact gates: within 1e-6 of the precise ones.
-            let compact = UnclampedGates<CompactExponential>(cell: cell).update(a, 0, h)
+            let compact = UnclampedGates<CompactGates>(cell: cell).update(a, 0, h)
             for l in 0..<16 { XCTAssertEqual(compact[l], unclamped[l], accuracy: 1e-6 * max(1, abs(unclamped[l]))) }
+        }
+        // Likewise with biases, which the compact form folds into its exp's argument and
+        // slopes (e^{b_h−b_z}): the shipped model's are within ±1.7.
+        let biased = grnn(input: 1, hidden: 2, W: [1, -1], U: [0.5, 0.1, -0.2, 0.3], bz: [1.6, -1.2], bh: [-1.7, 0.9],
+                          zeta: 1.5, nu: -2)
+        let bound = try XCTUnwrap(biased.saturation)
+        for _ in 0..<200 {
+            let a = SIMD16<Float>((0..<16).map { _ in Float.random(in: -bound...bound, using: &rng) })
+            let h = SIMD16<Float>((0..<16).map { _ in Float.random(in: -1.5...1.5, using: &rng) })
+            for j in 0..<2 {
+                let precise = UnclampedGates<PreciseGates>(cell: biased).update(a, j, h)
+                let compact = UnclampedGates<CompactGates>(cell: biased).update(a, j, h)
+                for l in 0..<16 { XCTAssertEqual(compact[l], precise[l], accuracy: 1e-6 * max(1, abs(precise[l]))) }
+            }
         }
     }
 

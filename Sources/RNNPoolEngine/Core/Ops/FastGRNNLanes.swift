@@ -18,6 +18,11 @@ struct FastGRNNLanes {
     /// (σ(ζ) + σ(ν))·e^{−b_z} per hidden unit: the gate's keep factor σ(ν) + (σ(ζ) + σ(ν))·e₁
     /// is then one fused multiply-add from E (`update(exp:_:h:)`).
     let gateKeepSlope: FloatBuffer
+    /// The int8 path's gates (`compactUpdate`) take their one exp at −(a + b_h) instead:
+    /// −b_h, e^{b_h−b_z} (e₁ per unit of T) and (σ(ζ) + σ(ν))·e^{b_h−b_z} per hidden unit.
+    let negBiasH: FloatBuffer
+    let compactPlusSlope: FloatBuffer
+    let compactKeepSlope: FloatBuffer
 
     /// |a| beyond which both gates of every hidden unit are saturated to within 4.2e-8,
     /// when clamping a there is all the overflow protection the gate maths needs; nil
@@ -168,8 +173,8 @@ struct FastGRNNLanes {
     /// `a` itself, each a[j] being read before scratch[j] is written); `first` means
     /// h = 0. `clampIdle`
     /// is `clampIsIdle(...)` for the sweep's inputs: the gates then skip the clamp.
-    /// `compact`: the int8 path's exp (Activations.expWithin87Compact), where the
-    /// biases allow the bounded forms. `summed`: `a` already holds W x + U h (the
+    /// `compact`: the int8 path's gates (`compactUpdate`, with
+    /// Activations.expWithin87Compact), where the biases allow the bounded forms. `summed`: `a` already holds W x + U h (the
     /// recurrent products are skipped).
     @inline(__always)
     func step(_ a: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
@@ -179,16 +184,16 @@ struct FastGRNNLanes {
             switch (clampIdle, compact) {
             case (true, false):
                 step(a, h: h, scratch: scratch, first: first, summed: summed,
-                     gates: UnclampedGates<PreciseExponential>(cell: self))
+                     gates: UnclampedGates<PreciseGates>(cell: self))
             case (true, true):
                 step(a, h: h, scratch: scratch, first: first, summed: summed,
-                     gates: UnclampedGates<CompactExponential>(cell: self))
+                     gates: UnclampedGates<CompactGates>(cell: self))
             case (false, false):
                 step(a, h: h, scratch: scratch, first: first, summed: summed,
-                     gates: BoundedGates<PreciseExponential>(cell: self, bound: bound))
+                     gates: BoundedGates<PreciseGates>(cell: self, bound: bound))
             case (false, true):
                 step(a, h: h, scratch: scratch, first: first, summed: summed,
-                     gates: BoundedGates<CompactExponential>(cell: self, bound: bound))
+                     gates: BoundedGates<CompactGates>(cell: self, bound: bound))
             }
         } else {
             step(a, h: h, scratch: scratch, first: first, summed: summed, gates: ClampedGates(cell: self))
@@ -304,6 +309,22 @@ extension FastGRNNLanes {
         return update(keep: keep, plus: plus, e2: e * e * expNeg2BiasH.p[j], h: h)
     }
 
+    /// The int8 path's form of `update(exp:_:h:)`, two multiplies fewer a unit (the
+    /// multiply pipes bound the step on x86, issue 22; its results are rounded to 8 bits):
+    /// its one exp is T = e^{−(a+b_h)}, so e₂ = T² (one multiply, where E²·e^{−2b_h} took
+    /// two) and e₁ = e^{b_h−b_z}·T; and the numerator keep·(1 − e₂) + (1 + e₂)·h is formed
+    /// as (h + keep) + e₂·(h − keep), two adds and one fused multiply-add where it took a
+    /// multiply, an add and one. The same values to within a few ulp (the gates' test).
+    @inline(__always)
+    func compactUpdate(_ a: SIMD16<Float>, _ j: Int, h: SIMD16<Float>) -> SIMD16<Float> {
+        let t = Activations.expWithin87Compact(SIMD16(repeating: negBiasH.p[j]) - a)
+        let keep = SIMD16<Float>(repeating: sigmaNu).addingProduct(t, compactKeepSlope.p[j])
+        let plus = SIMD16<Float>(repeating: 1).addingProduct(t, compactPlusSlope.p[j])
+        let e2 = t * t
+        let numerator = (h + keep).addingProduct(e2, h - keep)
+        return numerator / (plus * (1 + e2))
+    }
+
     /// The shared end: (keep·(1 − e₂) + (1 + e₂)·h) / (plus·(1 + e₂)).
     @inline(__always)
     private func update(keep: SIMD16<Float>, plus: SIMD16<Float>, e2: SIMD16<Float>, h: SIMD16<Float>) -> SIMD16<Float> {
@@ -327,39 +348,46 @@ struct ClampedGates: GateUpdate {
     }
 }
 
-/// The exp of the bounded gate forms: the float path's, or the int8 path's compact one.
-protocol GateExponential {
-    static func exp(_ x: SIMD16<Float>) -> SIMD16<Float>
+/// The arithmetic of the bounded gate forms from a (|a| within the saturation bound): the
+/// float path's, or the int8 path's compact one.
+protocol GateArithmetic {
+    static func update(_ cell: FastGRNNLanes, _ a: SIMD16<Float>, _ j: Int, h: SIMD16<Float>) -> SIMD16<Float>
 }
 
-enum PreciseExponential: GateExponential {
-    @inline(__always) static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> { Activations.expWithin87(x) }
+enum PreciseGates: GateArithmetic {
+    @inline(__always)
+    static func update(_ cell: FastGRNNLanes, _ a: SIMD16<Float>, _ j: Int, h: SIMD16<Float>) -> SIMD16<Float> {
+        cell.update(exp: Activations.expWithin87(-a), j, h: h)
+    }
 }
 
-enum CompactExponential: GateExponential {
-    @inline(__always) static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> { Activations.expWithin87Compact(x) }
+enum CompactGates: GateArithmetic {
+    @inline(__always)
+    static func update(_ cell: FastGRNNLanes, _ a: SIMD16<Float>, _ j: Int, h: SIMD16<Float>) -> SIMD16<Float> {
+        cell.compactUpdate(a, j, h: h)
+    }
 }
 
 /// For biases within `FastGRNNLanes.saturation`: one clamp of a to ±bound replaces the
 /// four the clamped form needs (two inside exp, one per gate). Equal to `ClampedGates`
 /// wherever |a| ≤ bound, and within 4.2e-8 beyond (with the precise exp).
-struct BoundedGates<E: GateExponential>: GateUpdate {
+struct BoundedGates<E: GateArithmetic>: GateUpdate {
     let cell: FastGRNNLanes
     let bound: Float
 
     @inline(__always)
     func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
-        cell.update(exp: E.exp(-clampBelow(clampAbove(a, bound), -bound)), j, h: h)
+        E.update(cell, clampBelow(clampAbove(a, bound), -bound), j, h: h)
     }
 }
 
 /// `BoundedGates` without its clamp, for sweeps where `FastGRNNLanes.clampIsIdle` has
 /// shown that |a| never reaches the bound: the same operations on the same values.
-struct UnclampedGates<E: GateExponential>: GateUpdate {
+struct UnclampedGates<E: GateArithmetic>: GateUpdate {
     let cell: FastGRNNLanes
 
     @inline(__always)
     func update(_ a: SIMD16<Float>, _ j: Int, _ h: SIMD16<Float>) -> SIMD16<Float> {
-        cell.update(exp: E.exp(-a), j, h: h)
+        E.update(cell, a, j, h: h)
     }
 }

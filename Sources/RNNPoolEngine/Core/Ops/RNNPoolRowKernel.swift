@@ -190,8 +190,9 @@ struct PatchRowPass<I: ActivationElement, O: ActivationElement> {
     let carried: Int
     /// The gates' clamp is idle for RNN1 / RNN2 (FastGRNNLanes.clampIsIdle).
     let idle1: Bool, idle2: Bool
-    /// The int8 path's gates use the compact exp (its summaries and outputs are rounded
-    /// to 8 bits); the float path keeps the precise one.
+    /// The int8 path's gates use the compact exp and update (its summaries and outputs
+    /// are rounded to 8 bits: FastGRNNLanes.compactUpdate); the float path keeps the
+    /// precise ones.
     let compact: Bool
     /// Which column chunk each chunk slot holds (-1: none); `chunkSlots` ≤ 3 are used.
     var chunkIDs = SIMD3<Int>(repeating: -1)

@@ -22,6 +22,9 @@ struct NetworkWeights: Sendable {
         var expNegBiasZ: [Float], expNeg2BiasH: [Float]
         /// (σ(ζ) + σ(ν))·e^{−b_z}, capped likewise: the gates' keep factor per unit of E.
         var gateKeepSlope: [Float]
+        /// The int8 path's compact gates (FastGRNNLanes.compactUpdate), from T = e^{−(a+b_h)}:
+        /// −b_h, and e^{b_h−b_z} and (σ(ζ) + σ(ν))·e^{b_h−b_z}, capped likewise.
+        var negBiasH: [Float], compactPlusSlope: [Float], compactKeepSlope: [Float]
     }
     /// Padded sizes from `shape` (midPadded: cmid to 16; outStride: cout to 8).
     struct Block: Sendable {
@@ -121,6 +124,11 @@ extension NetworkWeights.FastGRNN {
                   expNeg2BiasH: biasH.map { Float(min(1e18, Foundation.exp(-2 * Double($0)))) },
                   gateKeepSlope: biasZ.map {
                       Float(min(1e18, (Double(sigmaZeta) + Double(sigmaNu)) * Foundation.exp(-Double($0))))
+                  },
+                  negBiasH: biasH.map { -$0 },
+                  compactPlusSlope: zip(biasH, biasZ).map { Float(min(1e18, Foundation.exp(Double($0) - Double($1)))) },
+                  compactKeepSlope: zip(biasH, biasZ).map {
+                      Float(min(1e18, (Double(sigmaZeta) + Double(sigmaNu)) * Foundation.exp(Double($0) - Double($1))))
                   })
     }
 }
