@@ -171,11 +171,10 @@ struct FastGRNNLanes {
     /// One time step from the input projection `a` (W x, already computed). `h` is
     /// updated in place (`scratch`: hidden vectors for the pre-activations; it may be
     /// `a` itself, each a[j] being read before scratch[j] is written); `first` means
-    /// h = 0. `clampIdle`
-    /// is `clampIsIdle(...)` for the sweep's inputs: the gates then skip the clamp.
-    /// `compact`: the int8 path's gates (`compactUpdate`, with
-    /// Activations.expWithin87Compact), where the biases allow the bounded forms. `summed`: `a` already holds W x + U h (the
-    /// recurrent products are skipped).
+    /// h = 0. `clampIdle` is `clampIsIdle(...)` for the sweep's inputs: the gates then skip
+    /// the clamp. `compact`: the int8 path's gates (`compactUpdate`, with
+    /// Activations.expWithin87Compact), where the biases allow the bounded forms.
+    /// `summed`: `a` already holds W x + U h (the recurrent products are skipped).
     @inline(__always)
     func step(_ a: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
               scratch: UnsafeMutablePointer<SIMD16<Float>>, first: Bool, clampIdle: Bool = false, compact: Bool = false,
@@ -314,7 +313,7 @@ extension FastGRNNLanes {
     /// its one exp is T = e^{−(a+b_h)}, so e₂ = T² (one multiply, where E²·e^{−2b_h} took
     /// two) and e₁ = e^{b_h−b_z}·T; and the numerator keep·(1 − e₂) + (1 + e₂)·h is formed
     /// as (h + keep) + e₂·(h − keep), two adds and one fused multiply-add where it took a
-    /// multiply, an add and one. The same values to within a few ulp (the gates' test).
+    /// multiply, an add and one. The same values to within a few ulp (OpTests' gate test).
     @inline(__always)
     func compactUpdate(_ a: SIMD16<Float>, _ j: Int, h: SIMD16<Float>) -> SIMD16<Float> {
         let t = Activations.expWithin87Compact(SIMD16(repeating: negBiasH.p[j]) - a)
