@@ -8,7 +8,7 @@ import XCTest
 /// Tolerance, and why: both sides compute every layer in float32 (the expand's int8 sums
 /// exactly) and round the stored activations to the same int8 grid (round half to even,
 /// ±127). The float32 sums differ by ~1e-6 relative between the two implementations
-/// (the engine's int8 gates also use a compact exp, within 4.5e-7), so a value that lands
+/// (the engine's int8 gates also use a compact exp, within 2.9e-6), so a value that lands
 /// within that distance of a rounding boundary (x.5 steps) can round to the
 /// neighbouring step on one side: a one-step difference, which then feeds the layers
 /// after it. So a stored activation may differ by at most one grid step, in at most

@@ -102,15 +102,16 @@ final class OpTests: XCTestCase {
         XCTAssertFalse(cell.clampIsIdle(inputBound: .infinity, steps: 8))
 
         var rng = SystemRandomNumberGenerator()
+        var worstCompact: Float = 0
         for _ in 0..<200 {
             let a = SIMD16<Float>((0..<16).map { _ in Float.random(in: -17...17, using: &rng) })
             let h = SIMD16<Float>((0..<16).map { _ in Float.random(in: -2...2, using: &rng) })
             let bounded = BoundedGates<PreciseGates>(cell: cell, bound: 17).update(a, 0, h)
             let unclamped = UnclampedGates<PreciseGates>(cell: cell).update(a, 0, h)
             XCTAssertEqual(unsafeBitCast(bounded, to: SIMD16<UInt32>.self), unsafeBitCast(unclamped, to: SIMD16<UInt32>.self))
-            // The int8 path's compact gates: within 1e-6 of the precise ones.
+            // The int8 path's compact gates: close to the precise ones (below).
             let compact = UnclampedGates<CompactGates>(cell: cell).update(a, 0, h)
-            for l in 0..<16 { XCTAssertEqual(compact[l], unclamped[l], accuracy: 1e-6 * max(1, abs(unclamped[l]))) }
+            for l in 0..<16 { worstCompact = max(worstCompact, abs(compact[l] - unclamped[l]) / max(1, abs(unclamped[l]))) }
         }
         // Likewise with biases, which the compact form folds into its exp's argument and
         // slopes (e^{b_h−b_z}): the shipped model's are within ±1.7.
@@ -123,9 +124,12 @@ final class OpTests: XCTestCase {
             for j in 0..<2 {
                 let precise = UnclampedGates<PreciseGates>(cell: biased).update(a, j, h)
                 let compact = UnclampedGates<CompactGates>(cell: biased).update(a, j, h)
-                for l in 0..<16 { XCTAssertEqual(compact[l], precise[l], accuracy: 1e-6 * max(1, abs(precise[l]))) }
+                for l in 0..<16 { worstCompact = max(worstCompact, abs(compact[l] - precise[l]) / max(1, abs(precise[l]))) }
             }
         }
+        // Their power of two is within 2.9e-6 relative (ActivationTests), which moves h' by
+        // about as much (measured: 3.1e-6 at worst, relative to max(1, |h'|)).
+        XCTAssertLessThan(worstCompact, 5e-6, "the compact gates against the precise ones")
     }
 
     /// RNNPool over a constant patch: every row and column sequence is the same, so the

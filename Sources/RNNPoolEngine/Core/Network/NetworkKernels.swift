@@ -18,7 +18,7 @@ struct NetworkKernels {
         var t = floats([stem.weight, stem.bias, stem.tapWeights, stem.bias8])
         for r in [pool.rnn1, pool.rnn2] {
             t += floats([r.W, r.U, r.biasZ, r.biasH, FloatBuffer([r.sigmaZeta]), FloatBuffer([r.sigmaNu]),
-                         r.expNegBiasZ, r.expNeg2BiasH, r.gateKeepSlope, r.negBiasH, r.compactPlusSlope,
+                         r.expNegBiasZ, r.expNeg2BiasH, r.gateKeepSlope, r.negBiasHLog2E, r.compactPlusSlope,
                          r.compactKeepSlope])
         }
         for b in blocks {
@@ -90,7 +90,7 @@ extension FastGRNNLanes {
         expNegBiasZ = r.next(hidden)
         expNeg2BiasH = r.next(hidden)
         gateKeepSlope = r.next(hidden)
-        negBiasH = r.next(hidden)
+        negBiasHLog2E = r.next(hidden)
         compactPlusSlope = r.next(hidden)
         compactKeepSlope = r.next(hidden)
         saturation = FastGRNNLanes.saturationBound(biasZ: biasZ, biasH: biasH, hidden: hidden)

@@ -54,22 +54,27 @@ enum Activations {
         return unsafeBitCast(unsafeBitCast(p, to: SIMD16<Int32>.self) &+ exponent, to: SIMD16<Float>.self)
     }
 
-    /// exp for −87 ≤ x ≤ 88 in fewer operations, for the int8 path's gates (whose
-    /// results are rounded to 8 bits anyway): one FMA for the reduction f = x − n·ln 2
-    /// (float32 ln 2 is 1.9e-9 off, so f is off by at most |n|·1.9e-9 ≤ 2.4e-7) and a
-    /// degree-3 polynomial, e^f ≈ 1 + f + f²·(c₀ + c₁f + c₂f² + c₃f³), fitted here for
-    /// relative error on |f| ≤ ln2/2: 2.0e-7 measured in float32. Overall within 4.5e-7
-    /// relative of e^x (expWithin87: ~2e-7). Only basic float operations, so every CPU,
-    /// the Cortex-M4 included, computes the same bits.
+    /// log₂ e, by which the int8 path's gates scale their pre-activations (`exp2Compact`).
+    static let log2E: Float = 1.442_695_04
+
+    /// 2^y for −125 ≤ y ≤ 125 in few operations, for the int8 path's gates (whose results
+    /// are rounded to 8 bits anyway; they form y from their pre-activation in the fused
+    /// multiply-add that adds the bias, so e^x costs them no more than 2^y): n = round(y)
+    /// and g = y − n (exact, |g| ≤ 1/2) by adds, where e^x's reduction took two fused
+    /// multiply-adds on the multiply pipes that bound the FastGRNN step on x86 (issue 22);
+    /// then 2^g ≈ 1 + g·(c₁ + g·(c₂ + g·(c₃ + g·c₄))), four fused multiply-adds, fitted here
+    /// for relative error on |g| ≤ 1/2: 2.9e-6 measured in float32. Only basic float
+    /// operations, so every CPU, the Cortex-M4 included, computes the same bits.
     @inline(__always)
-    static func expWithin87Compact(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let (shifted, n) = roundedLog2(x)
-        let f = x.addingProduct(n, SIMD16(repeating: -0.693_147_182))
-        var p = SIMD16<Float>(repeating: 8.312_394_842_505_455e-3)
-        p = SIMD16(repeating: 4.188_987_985_253_334e-2).addingProduct(p, f)
-        p = SIMD16(repeating: 1.666_711_419_820_785_5e-1).addingProduct(p, f)
-        p = SIMD16(repeating: 4.999_923_408_031_463_6e-1).addingProduct(p, f)
-        p = (f + 1).addingProduct(p, f * f)
+    static func exp2Compact(_ y: SIMD16<Float>) -> SIMD16<Float> {
+        let magic = SIMD16<Float>(repeating: 12_582_912.0)
+        let shifted = y + magic
+        let g = y - (shifted - magic)
+        var p = SIMD16<Float>(repeating: 9.582_820_348_441_6e-3)
+        p = SIMD16(repeating: 5.590_633_675_456_047e-2).addingProduct(p, g)
+        p = SIMD16(repeating: 2.402_409_911_155_700_7e-1).addingProduct(p, g)
+        p = SIMD16(repeating: 6.931_241_750_717_163e-1).addingProduct(p, g)
+        p = SIMD16(repeating: 1).addingProduct(p, g)
         return timesPowerOfTwo(p, shifted)
     }
 

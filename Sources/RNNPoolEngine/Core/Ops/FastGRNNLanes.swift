@@ -18,9 +18,10 @@ struct FastGRNNLanes {
     /// (σ(ζ) + σ(ν))·e^{−b_z} per hidden unit: the gate's keep factor σ(ν) + (σ(ζ) + σ(ν))·e₁
     /// is then one fused multiply-add from E (`update(exp:_:h:)`).
     let gateKeepSlope: FloatBuffer
-    /// The int8 path's gates (`compactUpdate`) take their one exp at −(a + b_h) instead:
-    /// −b_h, e^{b_h−b_z} (e₁ per unit of T) and (σ(ζ) + σ(ν))·e^{b_h−b_z} per hidden unit.
-    let negBiasH: FloatBuffer
+    /// The int8 path's gates (`compactUpdate`) take their one exp at −(a + b_h) instead,
+    /// as a power of two: −b_h·log₂e, e^{b_h−b_z} (e₁ per unit of T) and
+    /// (σ(ζ) + σ(ν))·e^{b_h−b_z} per hidden unit.
+    let negBiasHLog2E: FloatBuffer
     let compactPlusSlope: FloatBuffer
     let compactKeepSlope: FloatBuffer
 
@@ -173,7 +174,7 @@ struct FastGRNNLanes {
     /// `a` itself, each a[j] being read before scratch[j] is written); `first` means
     /// h = 0. `clampIdle` is `clampIsIdle(...)` for the sweep's inputs: the gates then skip
     /// the clamp. `compact`: the int8 path's gates (`compactUpdate`, with
-    /// Activations.expWithin87Compact), where the biases allow the bounded forms.
+    /// Activations.exp2Compact), where the biases allow the bounded forms.
     /// `summed`: `a` already holds W x + U h (the recurrent products are skipped).
     @inline(__always)
     func step(_ a: UnsafePointer<SIMD16<Float>>, h: UnsafeMutablePointer<SIMD16<Float>>,
@@ -308,15 +309,18 @@ extension FastGRNNLanes {
         return update(keep: keep, plus: plus, e2: e * e * expNeg2BiasH.p[j], h: h)
     }
 
-    /// The int8 path's form of `update(exp:_:h:)`, two multiplies fewer a unit (the
-    /// multiply pipes bound the step on x86, issue 22; its results are rounded to 8 bits):
-    /// its one exp is T = e^{−(a+b_h)}, so e₂ = T² (one multiply, where E²·e^{−2b_h} took
-    /// two) and e₁ = e^{b_h−b_z}·T; and the numerator keep·(1 − e₂) + (1 + e₂)·h is formed
-    /// as (h + keep) + e₂·(h − keep), two adds and one fused multiply-add where it took a
-    /// multiply, an add and one. The same values to within a few ulp (OpTests' gate test).
+    /// The int8 path's form of `update(exp:_:h:)`, fewer multiplies a unit (the multiply
+    /// pipes bound the step on x86, issue 22; its results are rounded to 8 bits): its one
+    /// exp is T = e^{−(a+b_h)} = 2^{y}, y = −b_h·log₂e − a·log₂e in one fused multiply-add
+    /// (`Activations.exp2Compact`, whose range reduction is then adds); e₂ = T² (one
+    /// multiply, where E²·e^{−2b_h} took two) and e₁ = e^{b_h−b_z}·T; and the numerator
+    /// keep·(1 − e₂) + (1 + e₂)·h is formed as (h + keep) + e₂·(h − keep), two adds and one
+    /// fused multiply-add where it took a multiply, an add and one. Within 1e-5 of the
+    /// precise gates (OpTests' gate test).
     @inline(__always)
     func compactUpdate(_ a: SIMD16<Float>, _ j: Int, h: SIMD16<Float>) -> SIMD16<Float> {
-        let t = Activations.expWithin87Compact(SIMD16(repeating: negBiasH.p[j]) - a)
+        let y = SIMD16<Float>(repeating: negBiasHLog2E.p[j]).addingProduct(a, -Activations.log2E)
+        let t = Activations.exp2Compact(y)
         let keep = SIMD16<Float>(repeating: sigmaNu).addingProduct(t, compactKeepSlope.p[j])
         let plus = SIMD16<Float>(repeating: 1).addingProduct(t, compactPlusSlope.p[j])
         let e2 = t * t

@@ -57,7 +57,7 @@ extension FastGRNNLanes {
         expNegBiasZ = FloatBuffer(w.expNegBiasZ)
         expNeg2BiasH = FloatBuffer(w.expNeg2BiasH)
         gateKeepSlope = FloatBuffer(w.gateKeepSlope)
-        negBiasH = FloatBuffer(w.negBiasH)
+        negBiasHLog2E = FloatBuffer(w.negBiasHLog2E)
         compactPlusSlope = FloatBuffer(w.compactPlusSlope)
         compactKeepSlope = FloatBuffer(w.compactKeepSlope)
         saturation = FastGRNNLanes.saturationBound(biasZ: biasZ, biasH: biasH, hidden: hidden)

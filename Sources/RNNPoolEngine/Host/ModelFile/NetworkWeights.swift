@@ -24,7 +24,7 @@ struct NetworkWeights: Sendable {
         var gateKeepSlope: [Float]
         /// The int8 path's compact gates (FastGRNNLanes.compactUpdate), from T = e^{−(a+b_h)}:
         /// −b_h, and e^{b_h−b_z} and (σ(ζ) + σ(ν))·e^{b_h−b_z}, capped likewise.
-        var negBiasH: [Float], compactPlusSlope: [Float], compactKeepSlope: [Float]
+        var negBiasHLog2E: [Float], compactPlusSlope: [Float], compactKeepSlope: [Float]
     }
     /// Padded sizes from `shape` (midPadded: cmid to 16; outStride: cout to 8).
     struct Block: Sendable {
@@ -125,7 +125,7 @@ extension NetworkWeights.FastGRNN {
                   gateKeepSlope: biasZ.map {
                       Float(min(1e18, (Double(sigmaZeta) + Double(sigmaNu)) * Foundation.exp(-Double($0))))
                   },
-                  negBiasH: biasH.map { -$0 },
+                  negBiasHLog2E: biasH.map { Float(-Double($0) / Foundation.log(2.0)) },
                   compactPlusSlope: zip(biasH, biasZ).map { Float(min(1e18, Foundation.exp(Double($0) - Double($1)))) },
                   compactKeepSlope: zip(biasH, biasZ).map {
                       Float(min(1e18, (Double(sigmaZeta) + Double(sigmaNu)) * Foundation.exp(Double($0) - Double($1))))
