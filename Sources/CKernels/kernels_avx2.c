@@ -159,17 +159,19 @@ head_pixels_avx2(int P, int M, const int16_t *stage, long columns, long pairs, i
 AVX2_FMA_TARGET void rc_head_int16_avx2(const int8_t *row0, const int8_t *row1, const int8_t *row2,
                                         const float *norm0, const float *norm1, const float *norm2, int l2norm,
                                         long pixelStride, long width, long channels, long x0, long count,
-                                        const int16_t *weights, long outPadded, const float *scale,
-                                        const float *bias, int16_t *staging, float *out) {
+                                        const int16_t *weights, long outPadded, long oBegin, long oEnd,
+                                        const float *scale, const float *bias, int stage, int16_t *staging,
+                                        float *out) {
     const int8_t *const rows[3] = { row0, row1, row2 };
     const float *const norms[3] = { norm0, norm1, norm2 };
     const int present = (row0 != NULL ? 1 : 0) | (row1 != NULL ? 2 : 0) | (row2 != NULL ? 4 : 0);
     const long pairs = (channels + 1) / 2, columns = count + 2;
-    head_stage_avx2(rows, pixelStride, width, channels, pairs, x0, columns, staging);
-    if (l2norm) memset(out, 0, (size_t)(count * outPadded) * sizeof(float));
+    if (stage) head_stage_avx2(rows, pixelStride, width, channels, pairs, x0, columns, staging);
+    if (l2norm)
+        for (long i = 0; i < count; i++) memset(out + i * outPadded + oBegin, 0, (size_t)(oEnd - oBegin) * sizeof(float));
     // Output channels 24, 16 or 8 at a time, pixels in blocks that fit the registers.
-    for (long o0 = 0; o0 < outPadded; ) {
-        const long left = (outPadded - o0) / 8;
+    for (long o0 = oBegin; o0 < oEnd; ) {
+        const long left = (oEnd - o0) / 8;
         const int m = left >= 3 ? 3 : (int)left;
         if (m == 3) head_pixels_avx2(2, 3, staging, columns, pairs, present, norms, l2norm, x0, width, count, weights, outPadded, o0, out);
         else if (m == 2) head_pixels_avx2(4, 2, staging, columns, pairs, present, norms, l2norm, x0, width, count, weights, outPadded, o0, out);
@@ -178,7 +180,7 @@ AVX2_FMA_TARGET void rc_head_int16_avx2(const int8_t *row0, const int8_t *row1, 
     }
     // value · scale + bias, rounded separately (not fused), as every path does.
     for (long i = 0; i < count; i++)
-        for (long o = 0; o < outPadded; o += 8) {
+        for (long o = oBegin; o < oEnd; o += 8) {
             float *v = out + i * outPadded + o;
             __m256 t = _mm256_mul_ps(_mm256_loadu_ps(v), _mm256_loadu_ps(scale + o));
             _mm256_storeu_ps(v, _mm256_add_ps(t, _mm256_loadu_ps(bias + o)));

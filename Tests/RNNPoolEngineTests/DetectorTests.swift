@@ -112,4 +112,27 @@ final class DetectorTests: XCTestCase {
             }
         }
     }
+
+    /// The int8 heads compute their score channels first and their loc-only channels only
+    /// for passes where an anchor may score; a tap (whole rows) turns that off. Both must
+    /// give the same boxes, bit for bit, down to the AP threshold's many low scores.
+    func testScoresFirstHeadsFindTheSameBoxesAsWholePasses() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../assets/models/rnnpool-face.rpm").standardizedFileURL.path
+        let model = try RNNPoolModel.load(path: path)
+        let golden = try RPMContainer.read(path: Fixtures.path("random-int8-astronaut"))
+        let source = try XCTUnwrap(golden.tensor("source"))
+        let (h, w) = (source.shape[0], source.shape[1])
+        for size in [(320, 240), (640, 480)] {
+            let det = try RNNPoolDetector(model: model, ramCapBytes: 256 * 1024, precision: .int8,
+                                          inputSize: (width: size.0, height: size.1))
+            XCTAssertTrue(det.network.heads.contains { $0.kernel.splitsScores }, "the shipped heads split")
+            let split = try source.bytes.withUnsafeBufferPointer { try det.detect(luma: $0, width: w, height: h, threshold: 0.05) }
+            det.tap = { _, _, _, _, _, _ in }
+            let whole = try source.bytes.withUnsafeBufferPointer { try det.detect(luma: $0, width: w, height: h, threshold: 0.05) }
+            XCTAssertGreaterThan(split.faces.count, 5, "low scores too")
+            XCTAssertEqual(split.faces.map { [$0.x, $0.y, $0.w, $0.h, $0.score].map(\.bitPattern) },
+                           whole.faces.map { [$0.x, $0.y, $0.w, $0.h, $0.score].map(\.bitPattern) }, "\(size)")
+        }
+    }
 }

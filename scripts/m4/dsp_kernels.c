@@ -324,13 +324,13 @@ void m4_head_pixels(const float *staging, int32_t columns, int32_t channels, int
 void m4_head_int16(const int8_t *row0, const int8_t *row1, const int8_t *row2,
                    const float *norm0, const float *norm1, const float *norm2, int32_t l2norm,
                    int32_t pixelStride, int32_t width, int32_t channels, int32_t x0, int32_t count,
-                   const int16_t *weights, int32_t outPadded, const float *scale, const float *bias,
-                   int16_t *staging, float *out) {
+                   const int16_t *weights, int32_t outPadded, int32_t oBegin, int32_t oEnd,
+                   const float *scale, const float *bias, int32_t stageRows, int16_t *staging, float *out) {
     const int8_t *rows[3] = { row0, row1, row2 };
     const float *norms[3] = { norm0, norm1, norm2 };
     const int32_t pairs = (channels + 1) / 2, columns = count + 2;
     uint32_t *stage = (uint32_t *)staging;
-    for (int32_t ky = 0; ky < 3; ky++)
+    for (int32_t ky = 0; ky < 3 && stageRows; ky++)
         for (int32_t q = 0; q < columns; q++) {
             uint32_t *dst = stage + (ky * columns + q) * pairs;
             int32_t ix = x0 - 1 + q;
@@ -347,7 +347,7 @@ void m4_head_int16(const int8_t *row0, const int8_t *row1, const int8_t *row2,
     // four weight words (the flash table walks in this order), four SMLADs. A tap
     // outside the row adds nothing, as in the Swift loop.
     for (int32_t i = 0; i < count; i++)
-        for (int32_t g = 0; g < groups; g++) {
+        for (int32_t g = oBegin / 4; g < oEnd / 4; g++) {
             int32_t t0 = 0, t1 = 0, t2 = 0, t3 = 0;
             float f0 = 0, f1 = 0, f2 = 0, f3 = 0;
             for (int32_t ky = 0; ky < 3; ky++) {

@@ -51,13 +51,15 @@ void m4_head_pixels(const float *staging, int32_t columns, int32_t channels, int
                     const float *weight, int32_t outPadded, const float *bias, float *out, int32_t count);
 
 // A head's pass on the int8 path (dsp_kernels.c): int8 inputs × int16 weights as
-// exact int32 sums with SMLAD, bit for bit HeadRowKernel.integerPass; `staging` holds
-// 3 · (count + 2) · pairs · 2 int16.
+// exact int32 sums with SMLAD, bit for bit HeadRowKernel.integerPass; output channels
+// oBegin ..< oEnd only (multiples of 4); `staging` holds 3 · (count + 2) · pairs · 2
+// int16, filled from the rows when `stageRows` is nonzero, else as the pass's previous call
+// left it.
 void m4_head_int16(const int8_t *row0, const int8_t *row1, const int8_t *row2,
                    const float *norm0, const float *norm1, const float *norm2, int32_t l2norm,
                    int32_t pixelStride, int32_t width, int32_t channels, int32_t x0, int32_t count,
-                   const int16_t *weights, int32_t outPadded, const float *scale, const float *bias,
-                   int16_t *staging, float *out);
+                   const int16_t *weights, int32_t outPadded, int32_t oBegin, int32_t oEnd,
+                   const float *scale, const float *bias, int32_t stageRows, int16_t *staging, float *out);
 
 // One MBConv depthwise output pixel (3×3, + ReLU6) of a 16-channel group (dsp_kernels.c),
 // bit for bit MBConvRowKernel's: e at expanded row 0's centre column, rows span floats

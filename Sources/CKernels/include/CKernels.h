@@ -116,14 +116,17 @@ int rc_has_avx2_fma(void);
 ///       ky then kx, acc = fma(float(Σ_c x · w), factor, acc) from acc = 0, then
 ///       out = acc · scale[o] + bias[o].
 ///   The final multiply and add are rounded separately (not fused).
-/// staging: 3 · (count + 2) · pairs · 2 int16; out: count · outPadded floats,
+///   Only output channels oBegin ..< oEnd (multiples of 8) are computed; the others of
+///   `out` are left as they were.
+/// staging: 3 · (count + 2) · pairs · 2 int16, filled from the rows when `stage` ≠ 0,
+/// else as a previous call of the same pass left it; out: count · outPadded floats,
 /// outPadded a multiple of 8. Call only where rc_has_avx2_fma() is 1.
 #if defined(__x86_64__)
 void rc_head_int16_avx2(const int8_t *row0, const int8_t *row1, const int8_t *row2,
                         const float *norm0, const float *norm1, const float *norm2, int l2norm,
                         long pixelStride, long width, long channels, long x0, long count,
-                        const int16_t *weights, long outPadded, const float *scale,
-                        const float *bias, int16_t *staging, float *out);
+                        const int16_t *weights, long outPadded, long oBegin, long oEnd, const float *scale,
+                        const float *bias, int stage, int16_t *staging, float *out);
 #endif
 
 #endif

@@ -79,15 +79,29 @@ final class HeadStage: RowConsumer {
             }
             // Taps (tests, debugging) see whole rows: gathered outside the arena.
             var tapped = tap == nil ? [] : [Float](repeating: 0, count: width * kernel.outPadded)
+            // On the int8 path the score channels come first, and the loc-only ones (a third
+            // to a half of a head's sums) only for passes where an anchor may score: most
+            // of a frame has no face (issue 22). Taps see every channel.
+            let split = tap == nil && kernel.splitsScores
             var x = 0
             while x < width {
                 let count = min(HeadRowKernel.pixels, width - x)
-                kernel.runPass(x: x, width: width, rows: rows, norms: ns, scale: src.scale.scale, out: pass,
-                               staging: staging)
-                if !tapped.isEmpty {
-                    for i in 0..<(count * kernel.outPadded) { tapped[x * kernel.outPadded + i] = pass[i] }
+                if split {
+                    kernel.runPass(x: x, width: width, rows: rows, norms: ns, scale: src.scale.scale, out: pass,
+                                   staging: staging, outputs: kernel.scoreStart..<kernel.outPadded)
+                    if mayScore(count: count, from: pass) {
+                        kernel.runPass(x: x, width: width, rows: rows, norms: ns, scale: src.scale.scale, out: pass,
+                                       staging: staging, outputs: 0..<kernel.scoreStart, stage: false)
+                        decode(row: y, pixels: x, count: count, from: pass)
+                    }
+                } else {
+                    kernel.runPass(x: x, width: width, rows: rows, norms: ns, scale: src.scale.scale, out: pass,
+                                   staging: staging)
+                    if !tapped.isEmpty {
+                        for i in 0..<(count * kernel.outPadded) { tapped[x * kernel.outPadded + i] = pass[i] }
+                    }
+                    decode(row: y, pixels: x, count: count, from: pass)
                 }
-                decode(row: y, pixels: x, count: count, from: pass)
                 x += count
             }
             if let tap {
@@ -114,17 +128,32 @@ final class HeadStage: RowConsumer {
         return lo - 0.01
     }
 
+    /// Face-minus-background logit of anchor `ai` of the pixel whose outputs are `px`.
+    @inline(__always)
+    private func logit(_ px: UnsafePointer<Float>, anchor ai: Int) -> Float {
+        let conf = px + kernel.locCount + (background + 1) * ai
+        var bg = conf[0]
+        for i in 1..<background { bg = max(bg, conf[i]) }
+        return conf[background] - bg
+    }
+
+    /// Whether any anchor of the pass's `count` pixels reaches `logitCut` (its conf
+    /// channels computed): only then can `decode` find a candidate there.
+    private func mayScore(count: Int, from o: UnsafeMutablePointer<Float>) -> Bool {
+        for i in 0..<count {
+            for ai in 0..<sizes.count where logit(o + i * kernel.outPadded, anchor: ai) >= logitCut { return true }
+        }
+        return false
+    }
+
     /// Scores every anchor of pixels x0 ..< x0 + count of row y (`o`: their outputs);
     /// decodes the ones at or above the threshold.
     private func decode(row y: Int, pixels x0: Int, count: Int, from o: UnsafeMutablePointer<Float>) {
-        let op = kernel.outPadded, nl = kernel.locCount, k = background + 1, a = sizes.count
+        let op = kernel.outPadded, a = sizes.count
         for x in x0..<(x0 + count) {
             let px = o + (x - x0) * op
             for ai in 0..<a {
-                let conf = px + nl + k * ai
-                var bg = conf[0]
-                for i in 1..<background { bg = max(bg, conf[i]) }
-                let logit = conf[background] - bg
+                let logit = logit(px, anchor: ai)
                 guard logit >= logitCut else { continue }
                 let score = Activations.sigmoid(logit)
                 guard score >= threshold else { continue }

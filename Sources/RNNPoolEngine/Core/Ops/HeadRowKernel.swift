@@ -154,6 +154,22 @@ struct HeadRowKernel {
         }
     }
 
+    /// Output channels the integer kernels compute together (AVX2's 8 int32 lanes, the
+    /// M4's four SMLAD sums): a channel range given to `runPass` is whole groups.
+    #if RNNPOOL_FIRMWARE
+    static let channelGroup = 4
+    #else
+    static let channelGroup = 8
+    #endif
+
+    /// The first output channel of the group that holds the first conf channel: the
+    /// channels before it are loc only, needed just where an anchor scores (HeadStage).
+    var scoreStart: Int { locCount / HeadRowKernel.channelGroup * HeadRowKernel.channelGroup }
+
+    /// Whether a pass can compute its scores first and its loc-only groups later
+    /// (`runPass(outputs:stage:)`): the int8 path, with at least one loc-only group.
+    var splitsScores: Bool { integerWeight != nil && scoreStart > 0 }
+
     /// Output pixels per pass: eight independent accumulators per output vector keep
     /// both FMA pipes busy, and share every weight load.
     static let pixels = 8
@@ -185,14 +201,20 @@ struct HeadRowKernel {
     /// One pass of the same row: output pixels x ..< x + `pixels` (fewer at the row's
     /// end) into `out` (that many × outPadded floats). A consumer that uses each pass at
     /// once (the head stage decodes it) needs room for one pass, not the whole row.
+    /// `outputs` (the int8 path only, where `splitsScores`): only those output channels,
+    /// a range of whole `channelGroup`s; `stage: false` reuses the window this pass's
+    /// previous call staged (nothing may have written `staging` in between).
     func runPass<I: ActivationElement>(x: Int, width: Int, rows: ThreeRows<I>, norms: ThreeRows<Float>,
                                        scale: Float, out: UnsafeMutablePointer<Float>,
-                                       staging: UnsafeMutablePointer<Float>) {
+                                       staging: UnsafeMutablePointer<Float>, outputs: Range<Int>? = nil,
+                                       stage: Bool = true) {
         if I.self == Int8.self, let iw = integerWeight, let k = integerScale {
             integerPass(x: x, width: width, rows: rows.rebound(to: Int8.self), norms: norms, weights: iw.p, scale: k.p,
-                        out: out, staging: UnsafeMutableRawPointer(staging))
+                        out: out, staging: UnsafeMutableRawPointer(staging), outputs: outputs ?? 0..<outPadded,
+                        stage: stage)
             return
         }
+        precondition(outputs == nil, "the float path computes every output channel")
         // Literal channel counts make the pixel offsets in `pass` constants.
         switch channels {
         case 32: runPass(channels: 32, x: x, width: width, rows: rows, norms: norms, scale: scale, out: out,
@@ -302,24 +324,26 @@ struct HeadRowKernel {
     /// copy of the window (3 × (pixels + 2) × pairs × 2), the portable loop's zero pixel.
     private func integerPass(x: Int, width: Int, rows: ThreeRows<Int8>, norms: ThreeRows<Float>,
                              weights: UnsafePointer<Int16>, scale: UnsafePointer<Float>,
-                             out: UnsafeMutablePointer<Float>, staging: UnsafeMutableRawPointer) {
+                             out: UnsafeMutablePointer<Float>, staging: UnsafeMutableRawPointer,
+                             outputs: Range<Int>, stage: Bool) {
         let count = min(HeadRowKernel.pixels, width - x)
         #if RNNPOOL_FIRMWARE
         m4_head_int16(rows.r0, rows.r1, rows.r2, norms.r0, norms.r1, norms.r2, l2norm ? 1 : 0, Int32(inStride),
-                      Int32(width), Int32(channels), Int32(x), Int32(count), weights, Int32(outPadded), scale, bias.p,
+                      Int32(width), Int32(channels), Int32(x), Int32(count), weights, Int32(outPadded),
+                      Int32(outputs.lowerBound), Int32(outputs.upperBound), scale, bias.p, stage ? 1 : 0,
                       staging.assumingMemoryBound(to: Int16.self), out)
         return
         #else
         #if RNNPOOL_HOST_X86_64
         if integerKernel {
             rc_head_int16_avx2(rows.r0, rows.r1, rows.r2, norms.r0, norms.r1, norms.r2, l2norm ? 1 : 0, inStride,
-                               width, channels, x, count, weights, outPadded, scale, bias.p,
-                               staging.assumingMemoryBound(to: Int16.self), out)
+                               width, channels, x, count, weights, outPadded, outputs.lowerBound, outputs.upperBound,
+                               scale, bias.p, stage ? 1 : 0, staging.assumingMemoryBound(to: Int16.self), out)
             return
         }
         #endif
         widePass(x: x, count: count, width: width, rows: rows, norms: norms, scale: scale, out: out,
-                 zeros: staging.assumingMemoryBound(to: Int8.self))
+                 zeros: staging.assumingMemoryBound(to: Int8.self), outputs: outputs)
         #endif
     }
 
@@ -328,11 +352,12 @@ struct HeadRowKernel {
     /// widened weight vector multiplied by every pixel's input (`zeros`, inStride zero
     /// bytes, stand for taps outside the row and pixels past `count`: they add 0).
     private func widePass(x: Int, count: Int, width: Int, rows: ThreeRows<Int8>, norms: ThreeRows<Float>,
-                          scale: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, zeros: UnsafeMutablePointer<Int8>) {
+                          scale: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, zeros: UnsafeMutablePointer<Int8>,
+                          outputs: Range<Int>) {
         zeros.update(repeating: 0, count: inStride)
         let op = outPadded, c = channels, wide = integerWide!.p
-        var o0 = 0
-        while o0 < op {
+        var o0 = outputs.lowerBound
+        while o0 < outputs.upperBound {
             var s0 = SIMD8<Int32>(), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0
             var f0 = SIMD8<Float>(), f1 = f0, f2 = f0, f3 = f0, f4 = f0, f5 = f0, f6 = f0, f7 = f0
             for ky in 0..<3 {
