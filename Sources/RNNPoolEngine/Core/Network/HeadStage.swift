@@ -86,17 +86,18 @@ final class HeadStage: RowConsumer {
             var x = 0
             while x < width {
                 let count = min(HeadRowKernel.pixels, width - x)
-                if split {
+                func compute(_ outputs: Range<Int>? = nil, stage: Bool = true) {
                     kernel.runPass(x: x, width: width, rows: rows, norms: ns, scale: src.scale.scale, out: pass,
-                                   staging: staging, outputs: kernel.scoreStart..<kernel.outPadded)
+                                   staging: staging, outputs: outputs, stage: stage)
+                }
+                if split {
+                    compute(kernel.scoreStart..<kernel.outPadded)
                     if mayScore(count: count, from: pass) {
-                        kernel.runPass(x: x, width: width, rows: rows, norms: ns, scale: src.scale.scale, out: pass,
-                                       staging: staging, outputs: 0..<kernel.scoreStart, stage: false)
+                        compute(0..<kernel.scoreStart, stage: false)
                         decode(row: y, pixels: x, count: count, from: pass)
                     }
                 } else {
-                    kernel.runPass(x: x, width: width, rows: rows, norms: ns, scale: src.scale.scale, out: pass,
-                                   staging: staging)
+                    compute()
                     if !tapped.isEmpty {
                         for i in 0..<(count * kernel.outPadded) { tapped[x * kernel.outPadded + i] = pass[i] }
                     }
