@@ -315,7 +315,7 @@ extension FastGRNNLanes {
     /// (`Activations.exp2Compact`, whose range reduction is then adds); e₂ = T² (one
     /// multiply, where E²·e^{−2b_h} took two) and e₁ = e^{b_h−b_z}·T; and the numerator
     /// keep·(1 − e₂) + (1 + e₂)·h is formed as (h + keep) + e₂·(h − keep), two adds and one
-    /// fused multiply-add where it took a multiply, an add and one. Within 1e-5 of the
+    /// fused multiply-add where it took a multiply, an add and one. Within 5e-6 of the
     /// precise gates (OpTests' gate test).
     @inline(__always)
     func compactUpdate(_ a: SIMD16<Float>, _ j: Int, h: SIMD16<Float>) -> SIMD16<Float> {

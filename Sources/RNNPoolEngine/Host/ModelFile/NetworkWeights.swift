@@ -23,7 +23,7 @@ struct NetworkWeights: Sendable {
         /// (σ(ζ) + σ(ν))·e^{−b_z}, capped likewise: the gates' keep factor per unit of E.
         var gateKeepSlope: [Float]
         /// The int8 path's compact gates (FastGRNNLanes.compactUpdate), from T = e^{−(a+b_h)}:
-        /// −b_h, and e^{b_h−b_z} and (σ(ζ) + σ(ν))·e^{b_h−b_z}, capped likewise.
+        /// −b_h·log₂e, and e^{b_h−b_z} and (σ(ζ) + σ(ν))·e^{b_h−b_z}, capped likewise.
         var negBiasHLog2E: [Float], compactPlusSlope: [Float], compactKeepSlope: [Float]
     }
     /// Padded sizes from `shape` (midPadded: cmid to 16; outStride: cout to 8).
