@@ -39,7 +39,7 @@ enum Activations {
     @inline(__always)
     private static func roundedLog2(_ x: SIMD16<Float>) -> (shifted: SIMD16<Float>, n: SIMD16<Float>) {
         let magic = SIMD16<Float>(repeating: 12_582_912.0)
-        let shifted = magic.addingProduct(x, SIMD16(repeating: 1.442_695_04))
+        let shifted = magic.addingProduct(x, SIMD16(repeating: log2E))
         return (shifted, shifted - magic)
     }
 
@@ -60,9 +60,9 @@ enum Activations {
     /// 2^y for −125 ≤ y ≤ 125 in few operations, for the int8 path's gates (whose results
     /// are rounded to 8 bits anyway; they form y from their pre-activation in the fused
     /// multiply-add that adds the bias, so e^x costs them no more than 2^y): n = round(y)
-    /// and g = y − n (exact, |g| ≤ 1/2) by adds, where e^x's reduction took two fused
-    /// multiply-adds on the multiply pipes that bound the FastGRNN step on x86 (issue 22);
-    /// then 2^g ≈ 1 + g·(c₁ + g·(c₂ + g·(c₃ + g·c₄))), four fused multiply-adds, fitted here
+    /// (`roundedLog2`'s 1.5·2^23 add, on y itself) and g = y − n (exact, |g| ≤ 1/2) by
+    /// adds, where e^x's reduction took two fused multiply-adds on the multiply pipes that
+    /// bound the FastGRNN step on x86 (issue 22); then 2^g ≈ 1 + g·(c₁ + g·(c₂ + g·(c₃ + g·c₄))), four fused multiply-adds, fitted here
     /// for relative error on |g| ≤ 1/2: 2.9e-6 measured in float32. Only basic float
     /// operations, so every CPU, the Cortex-M4 included, computes the same bits.
     @inline(__always)
