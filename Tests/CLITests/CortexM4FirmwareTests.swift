@@ -14,6 +14,9 @@ final class CortexM4FirmwareTests: XCTestCase {
 
     /// The astronaut (first frame of the demo clip) and a later frame of the clip.
     static let frameIndices = [0, 30]
+    /// Those, then a 200×140 crop around the astronaut's face, which the letterbox
+    /// enlarges 1.6× by its bilinear interpolation (32-bit integers on the M4).
+    static let frameNames = ["frame 0", "frame 30", "frame 0's face enlarged"]
 
     func testFirmwareFindsTheHostEnginesBoxesOnAnEmulatedCortexM4() throws {
         try skipUnlessToolsPresent()
@@ -47,9 +50,10 @@ final class CortexM4FirmwareTests: XCTestCase {
             // Same code, same IEEE single-precision arithmetic (fused multiply-adds on
             // both): the boxes are identical to the bit.
             XCTAssertEqual(firmware.frames[i], host.faces.map { [$0.x, $0.y, $0.w, $0.h, $0.score].map(\.bitPattern) },
-                           "frame \(Self.frameIndices[i]): firmware \(firmware.frames[i]) host \(host.faces)")
+                           "\(Self.frameNames[i]): firmware \(firmware.frames[i]) host \(host.faces)")
         }
         XCTAssertFalse(firmware.frames[0].isEmpty, "the astronaut's face must be found: \(text)")
+        XCTAssertFalse(firmware.frames[2].isEmpty, "and in the enlarged crop: \(text)")
 
         // And what `rnnpool-cam detect --json` prints for them (rounded as it rounds).
         let detect = try BinaryRunner.run(["detect", "--json", "--precision", "int8"] + frames.map(\.path),
@@ -61,7 +65,7 @@ final class CortexM4FirmwareTests: XCTestCase {
             let ours = firmware.frames[i].map { bits in
                 bits.enumerated().map { k, b in Self.rounded(Float(bitPattern: b), decimals: k == 4 ? 4 : 1) }
             }
-            XCTAssertEqual(printed, ours, "frame \(Self.frameIndices[i]): detect --json \(line)")
+            XCTAssertEqual(printed, ours, "\(Self.frameNames[i]): detect --json \(line)")
         }
 
         // Memory: the arena the host measures, inside the RAM the linker reserved.
@@ -177,6 +181,15 @@ final class CortexM4FirmwareTests: XCTestCase {
             }
             index += 1
         }
+        var crop = out[0].1
+        let (x0, y0) = (30, 0)
+        (crop.width, crop.height, crop.chroma) = (200, 140, nil)
+        let whole = out[0].1.luma
+        crop.luma = []
+        for y in y0..<(y0 + 140) { crop.luma += whole[(y * 320 + x0)..<(y * 320 + x0 + 200)] }
+        let path = scratch.path("frame0-face.pgm")
+        try PNMImage.writePGM(crop, to: path)
+        out.append((path, crop))
         return out
     }
 }

@@ -125,6 +125,55 @@ final class PostProcessTests: XCTestCase {
         }
     }
 
+    func testEnlargedSourceIsInterpolatedNotBlocky() {
+        // 150×100 → 320×213: a dark-to-bright edge becomes a short blend, as in the
+        // photos training enlarged, where one-pixel bins gave a hard step (two levels).
+        let (w0, h0) = (150, 100)
+        let edge = (0..<(w0 * h0)).map { $0 % w0 < 75 ? UInt8(0) : 200 }
+        var dst = [UInt8](repeating: 0, count: 320 * 240)
+        let lb = Letterbox(sourceWidth: w0, sourceHeight: h0, width: 320, height: 240)
+        lb.apply(source: edge, into: &dst)
+        let row = Array(dst[(lb.oy + 100) * 320 ..< (lb.oy + 100) * 320 + 320])
+        XCTAssertTrue(zip(row, row.dropFirst()).allSatisfy { $0 <= $1 }, "monotone")
+        XCTAssertEqual(row.first, 0); XCTAssertEqual(row.last, 200)
+        let blend = row.filter { $0 > 0 && $0 < 200 }
+        XCTAssertEqual(blend.count, 2, "two blended columns across the edge: \(blend)")
+    }
+
+    func testEnlargedPixelsFollowTheContract() {
+        // NETWORK.md §1's bilinear taps written out literally, on random sources whose
+        // windows enlarge on both axes, on one only (by rounding) and from one pixel.
+        func tap(_ i: Int, _ n0: Int, _ d: Int) -> (Int, Int) {
+            let num = (2 * i + 1) * n0 - d
+            if num <= 0 { return (0, 0) }
+            let q = num / (2 * d), r = num % (2 * d)
+            if q >= n0 - 1 { return (n0 - 1, 0) }
+            return (q, (r * (((1 << 24) + d) / (2 * d)) + 0x8000) >> 16)
+        }
+        var rnd = SystemRandomNumberGenerator()
+        for (w0, h0, w, h) in [(150, 100, 320, 240), (37, 211, 320, 240), (1, 1, 320, 240),
+                               (319, 239, 320, 240), (300, 240, 640, 480), (318, 10, 320, 240)] {
+            let src = (0..<(w0 * h0)).map { _ in UInt8.random(in: 0...255, using: &rnd) }
+            var dst = [UInt8](repeating: 0, count: w * h)
+            let lb = Letterbox(sourceWidth: w0, sourceHeight: h0, width: w, height: h)
+            XCTAssertTrue(lb.dw > w0 || lb.dh > h0, "\(w0)×\(h0) enlarges")
+            lb.apply(source: src, into: &dst)
+            func p(_ j: Int, _ i: Int) -> Int { Int(src[min(j, h0 - 1) * w0 + min(i, w0 - 1)]) }
+            for y in 0..<lb.dh {
+                let (j, fy) = tap(y, h0, lb.dh)
+                for x in 0..<lb.dw {
+                    let (i, fx) = tap(x, w0, lb.dw)
+                    let top = (256 - fx) * p(j, i) + fx * p(j, i + 1)
+                    let bottom = (256 - fx) * p(j + 1, i) + fx * p(j + 1, i + 1)
+                    let want = ((256 - fy) * top + fy * bottom + 0x8000) >> 16
+                    if Int(dst[(lb.oy + y) * w + lb.ox + x]) != want {
+                        return XCTFail("\(w0)×\(h0) → \(w)×\(h): pixel (\(x), \(y)) \(dst[(lb.oy + y) * w + lb.ox + x]) != \(want)")
+                    }
+                }
+            }
+        }
+    }
+
     func testLetterboxAveragesWithRounding() {
         // 640×480 → 320×240: each output pixel is the rounded mean of a 2×2 block.
         var src = [UInt8](repeating: 0, count: 640 * 480)

@@ -30,11 +30,41 @@ def _bins(n_src: int, n_dst: int):
     return lo, hi
 
 
+def _taps(n0: int, d: int):
+    """One axis's bilinear taps (NETWORK.md section 1): for each destination pixel the
+    left/upper source pixel and the next one's weight in 256ths, clamped at the edges."""
+    num = (2 * np.arange(d, dtype=np.int64) + 1) * n0 - d
+    den = 2 * d
+    k = ((1 << 24) + den // 2) // den
+    q = np.where(num > 0, num // den, 0)
+    f = np.where(num > 0, ((num % den) * k + 0x8000) >> 16, 0)
+    edge = q >= n0 - 1
+    q = np.where(edge, n0 - 1, q)
+    f = np.where(edge, 0, f)
+    return q, np.minimum(q + 1, n0 - 1), f
+
+
+def _enlarge(src: np.ndarray, dw: int, dh: int) -> np.ndarray:
+    """Bilinear interpolation with 8-bit weights, integer-exact (the Swift engine's)."""
+    h0, w0 = src.shape
+    i0, i1, fx = _taps(w0, dw)
+    j0, j1, fy = _taps(h0, dh)
+    s = src.astype(np.int64)
+    top = (256 - fx) * s[j0][:, i0] + fx * s[j0][:, i1]
+    bottom = (256 - fx) * s[j1][:, i0] + fx * s[j1][:, i1]
+    return (((256 - fy)[:, None] * top + fy[:, None] * bottom + 0x8000) >> 16).astype(np.uint8)
+
+
 def letterbox(src: np.ndarray, out_w: int = NET_W, out_h: int = NET_H) -> np.ndarray:
-    """Box-average resample `src` (uint8 [H0, W0]) into a black out_h x out_w canvas."""
+    """Resample `src` (uint8 [H0, W0]) into a black out_h x out_w canvas: box averages
+    when shrinking, bilinear interpolation when the window is larger than the source."""
     assert src.dtype == np.uint8 and src.ndim == 2
     h0, w0 = src.shape
     dw, dh, ox, oy = letterbox_geometry(w0, h0, out_w, out_h)
+    if dw > w0 or dh > h0:
+        out = np.zeros((out_h, out_w), dtype=np.uint8)
+        out[oy:oy + dh, ox:ox + dw] = _enlarge(src, dw, dh)
+        return out
     x0, x1 = _bins(w0, dw)
     y0, y1 = _bins(h0, dh)
     # Summed-area table with a zero row/column in front: sum over [y0,y1)x[x0,x1).

@@ -1,7 +1,8 @@
 /// The exact integer letterbox of NETWORK.md §1: box-average the source luma plane
-/// into a `dw × dh` window centred on a black `width × height` canvas. Python's
-/// `scripts/train/letterbox.py` does the same integer arithmetic, so both sides feed
-/// the network identical pixels.
+/// into a `dw × dh` window centred on a black `width × height` canvas, or, when the
+/// window is larger than the source, interpolate it bilinearly (8-bit weights), as
+/// training enlarged its photos. Python's `scripts/train/letterbox.py` does the same
+/// integer arithmetic, so both sides feed the network identical pixels.
 public struct Letterbox: Sendable, Equatable {
     public let sourceWidth: Int, sourceHeight: Int
     public let width: Int, height: Int
@@ -9,8 +10,7 @@ public struct Letterbox: Sendable, Equatable {
 
     /// `upscale` false keeps a source smaller than the canvas at its own size (scale at
     /// most 1), centred: for a network run larger than its model's input
-    /// (`--input-size`), where enlarging adds no detail and shows the network blocky
-    /// faces it never trained on (val AP50 0.768 enlarged, 0.843 not, at 640×480).
+    /// (`--input-size`; NETWORK.md §6b says why).
     public init(sourceWidth w0: Int, sourceHeight h0: Int, width: Int, height: Int, upscale: Bool = true) {
         sourceWidth = w0
         sourceHeight = h0
@@ -45,6 +45,10 @@ public struct Letterbox: Sendable, Equatable {
         if dw == w0 && dh == h0 {
             // Same size: every bin is one pixel, the mean is the pixel.
             d.update(from: src + yy * w0, count: w0)
+            return
+        }
+        if dw > w0 || dh > h0 {
+            fillEnlargedRow(yy, source: src, into: d)
             return
         }
         if w0 == 2 * dw && h0 == 2 * dh {
@@ -90,6 +94,54 @@ public struct Letterbox: Sendable, Equatable {
             r0 = r1
         }
     }
+
+    /// An enlarged window row: each pixel bilinearly interpolated from the 2×2 source
+    /// pixels around its centre. Nearest-pixel bins (what the box average becomes when
+    /// a bin is one pixel) showed the network blocky faces; training enlarged its
+    /// photos smoothly (PIL's bilinear), and so does this (NETWORK.md §1).
+    private func fillEnlargedRow(_ yy: Int, source src: UnsafePointer<UInt8>, into d: UnsafeMutablePointer<UInt8>) {
+        let w0 = sourceWidth
+        let (j0, fy) = Letterbox.tap((2 &* yy &+ 1) &* sourceHeight &- dh, window: dh, source: sourceHeight)
+        let a = src + j0 &* w0, b = src + min(j0 &+ 1, sourceHeight &- 1) &* w0
+        let gy = 256 &- fy
+        // The column taps advance by 2·w0 in the numerator of the centre's position: one
+        // division where the numerator first turns positive, then quotient and remainder
+        // stepped (several steps a pixel where this axis is not itself enlarged).
+        let den = 2 &* dw, k = Letterbox.weightScale(den), step = 2 &* w0
+        var num = w0 &- dw, q = 0, r = 0, started = false
+        for x in 0..<dw {
+            var i0 = 0, fx = 0
+            if num > 0 {
+                if !started { q = num / den; r = num % den; started = true }
+                if q < w0 &- 1 { i0 = q; fx = (r &* k &+ 0x8000) >> 16 } else { i0 = w0 &- 1 }
+            }
+            let i1 = min(i0 &+ 1, w0 &- 1), gx = 256 &- fx
+            let top = gx &* Int(a[i0]) &+ fx &* Int(a[i1])
+            let bottom = gx &* Int(b[i0]) &+ fx &* Int(b[i1])
+            d[x] = UInt8(truncatingIfNeeded: (gy &* top &+ fy &* bottom &+ 0x8000) >> 16)
+            num &+= step
+            if started {
+                r &+= step
+                while r >= den { r &-= den; q &+= 1 }
+            }
+        }
+    }
+
+    /// One axis's bilinear tap for a destination pixel whose centre, in source pixels
+    /// less half a pixel, is num / (2·window): the left (upper) source pixel and the
+    /// right one's weight in 256ths, clamped to the edge pixels. Integer-exact (the
+    /// products stay below 2^25, so 32-bit `Int` on the Cortex-M4 suffices).
+    @inline(__always)
+    static func tap(_ num: Int, window: Int, source n0: Int) -> (index: Int, weight: Int) {
+        guard num > 0 else { return (0, 0) }
+        let den = 2 &* window, q = num / den
+        guard q < n0 &- 1 else { return (n0 &- 1, 0) }
+        return (q, ((num % den) &* weightScale(den) &+ 0x8000) >> 16)
+    }
+
+    /// round(2^24 / den): the remainder's weight is (r · this + 2^15) >> 16 ≈ 256·r/den.
+    @inline(__always)
+    static func weightScale(_ den: Int) -> Int { ((1 << 24) &+ den >> 1) / den }
 
     /// (sum + n/2) / n in integers, without a hardware division in the common cases:
     /// n = 1 (same size), n a power of two (2:1, 4:1 downscales: a shift), otherwise a
