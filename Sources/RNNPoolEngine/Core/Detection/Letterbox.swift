@@ -103,27 +103,34 @@ public struct Letterbox: Sendable, Equatable {
         let w0 = sourceWidth
         let (j0, fy) = Letterbox.tap((2 &* yy &+ 1) &* sourceHeight &- dh, window: dh, source: sourceHeight)
         let a = src + j0 &* w0, b = src + min(j0 &+ 1, sourceHeight &- 1) &* w0
-        let gy = 256 &- fy
-        // The column taps advance by 2·w0 in the numerator of the centre's position: one
-        // division where the numerator first turns positive, then quotient and remainder
-        // stepped (several steps a pixel where this axis is not itself enlarged).
-        let den = 2 &* dw, k = Letterbox.weightScale(den), step = 2 &* w0
-        var num = w0 &- dw, q = 0, r = 0, started = false
-        for x in 0..<dw {
-            var i0 = 0, fx = 0
-            if num > 0 {
-                if !started { q = num / den; r = num % den; started = true }
-                if q < w0 &- 1 { i0 = q; fx = (r &* k &+ 0x8000) >> 16 } else { i0 = w0 &- 1 }
-            }
-            let i1 = min(i0 &+ 1, w0 &- 1), gx = 256 &- fx
-            let top = gx &* Int(a[i0]) &+ fx &* Int(a[i1])
-            let bottom = gx &* Int(b[i0]) &+ fx &* Int(b[i1])
-            d[x] = UInt8(truncatingIfNeeded: (gy &* top &+ fy &* bottom &+ 0x8000) >> 16)
+        // (256 − f)·p + f·p' is written 256·p + f·(p' − p): the same integers, fewer
+        // multiplies. A pixel whose column is clamped to an edge has f = 0.
+        @inline(__always) func blend(_ i0: Int, _ i1: Int, _ fx: Int) -> UInt8 {
+            let top = Int(a[i0]) &<< 8 &+ fx &* (Int(a[i1]) &- Int(a[i0]))
+            let bottom = Int(b[i0]) &<< 8 &+ fx &* (Int(b[i1]) &- Int(b[i0]))
+            return UInt8(truncatingIfNeeded: (top &<< 8 &+ fy &* (bottom &- top) &+ 0x8000) >> 16)
+        }
+        // The column taps advance by 2·w0 in the numerator of the centre's position:
+        // columns left of source pixel 0's centre repeat it; then one division, and
+        // quotient and remainder stepped (more than one step a pixel only where this
+        // axis is not itself enlarged); columns right of the last centre repeat it.
+        let den = 2 &* dw, k = Letterbox.weightScale(den), step = 2 &* w0, last = w0 &- 1
+        var num = w0 &- dw, x = 0
+        while x < dw && num <= 0 {
+            d[x] = blend(0, 0, 0)
             num &+= step
-            if started {
-                r &+= step
-                while r >= den { r &-= den; q &+= 1 }
-            }
+            x &+= 1
+        }
+        var q = num / den, r = num % den
+        while x < dw && q < last {
+            d[x] = blend(q, q &+ 1, (r &* k &+ 0x8000) >> 16)
+            r &+= step
+            while r >= den { r &-= den; q &+= 1 }
+            x &+= 1
+        }
+        while x < dw {
+            d[x] = blend(last, last, 0)
+            x &+= 1
         }
     }
 
