@@ -11,12 +11,13 @@ Both detectors see the same pixels: each val JPEG through our exact letterbox to
 320x240 gray (RFB-640: 640x480). The letterbox enlarges a smaller photo bilinearly, as
 the peers' demos do with cv2.resize; until 2026-12-07 it repeated pixels, which cost
 RFB-640 0.06 AP50 on val (docs/BENCHMARKS.md). RFB-320 gets the gray plane replicated to
-RGB, `(p - 127) / 128`, as its demo does (../shared/peers/README.md). Both keep scores >= 0.05; RFB-320 keeps the 200
-best and runs NMS at IoU 0.3 (its demo's settings); ours runs its own post-processing
-from the model file. Evaluation is evaluate.py's (ignore-aware VOC AP, IoU 0.5 and 0.3).
-Also printed: recall at precision 0.9 per width bucket, and boxes per face-free photo at
-each detector's operating threshold (ours: the model file's score_threshold; RFB-320:
-0.7, its demo's default). Needs onnxruntime (pip) on top of scripts/train/requirements.txt.
+RGB, `(p - 127) / 128`, as its demo does (../shared/peers/README.md). Both keep scores
+>= 0.05; RFB-320 keeps the 200 best and runs NMS at IoU 0.3 (its demo's settings); ours
+runs its own post-processing from the model file. Evaluation is evaluate.py's
+(ignore-aware VOC AP, IoU 0.5 and 0.3). Also printed: recall at precision 0.9 per width
+bucket, and boxes per face-free photo at each detector's operating threshold (ours: the
+model file's score_threshold; RFB-320: 0.7, its demo's default). Needs onnxruntime (pip)
+on top of scripts/train/requirements.txt.
 """
 import argparse
 import os

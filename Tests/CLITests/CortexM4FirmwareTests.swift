@@ -184,9 +184,9 @@ final class CortexM4FirmwareTests: XCTestCase {
         var crop = out[0].1
         let (x0, y0) = (30, 0)
         (crop.width, crop.height, crop.chroma) = (200, 140, nil)
-        let whole = out[0].1.luma
+        let (whole, w) = (out[0].1.luma, out[0].1.width)
         crop.luma = []
-        for y in y0..<(y0 + 140) { crop.luma += whole[(y * 320 + x0)..<(y * 320 + x0 + 200)] }
+        for y in y0..<(y0 + 140) { crop.luma += whole[(y * w + x0)..<(y * w + x0 + 200)] }
         let path = scratch.path("frame0-face.pgm")
         try PNMImage.writePGM(crop, to: path)
         out.append((path, crop))
