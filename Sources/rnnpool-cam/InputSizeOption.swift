@@ -5,7 +5,7 @@ import RNNPoolEngine
 /// input (the model's own, 320x240, by default).
 enum InputSizeOption {
     static let help = "The network's input size (default: the model's, 320x240). 640x480 finds faces half the size; "
-        + "a 320x240 pass follows for the largest. Each side a multiple of 8, 64 to 1920."
+        + "a 320x240 pass follows for the larger faces. Each side a multiple of 8, 64 to 1920."
 
     static func validate(_ size: FrameSize?) throws {
         guard let size, let why = InputSize.problem(width: size.width, height: size.height) else { return }

@@ -83,6 +83,37 @@ final class InputSizeTests: XCTestCase {
         XCTAssertGreaterThan(FaceTracker.iou(expected, found), 0.7, "\(found) against \(expected)")
     }
 
+    /// The heads whose candidates each pass adds at 640×480 from a 640×480 source: (fine,
+    /// coarse) head indices, asked of `CoarseCandidates` with a candidate at each head's
+    /// first anchor.
+    func contributingHeads(_ modelPath: String) throws -> (fine: [Int], coarse: [Int]) {
+        let d = try RNNPoolDetector(model: try RNNPoolModel.load(path: modelPath), ramCapBytes: 1 << 20,
+                                    inputSize: (640, 480))
+        let coarse = try XCTUnwrap(d.coarse)
+        let map = CoarseCandidates(from: Letterbox(sourceWidth: 640, sourceHeight: 480, width: 320, height: 240),
+                                   to: Letterbox(sourceWidth: 640, sourceHeight: 480, width: 640, height: 480, upscale: false),
+                                   coarse: coarse, fine: d.network)
+        func at(_ h: HeadStage) -> Candidate { Candidate(score: 1, index: Int32(h.firstAnchor), x: 10, y: 10, w: 20, h: 20) }
+        return (d.network.heads.indices.filter { map.keepsFine(at(d.network.heads[$0])) },
+                coarse.heads.indices.filter { map.fine(at(coarse.heads[$0])) != nil })
+    }
+
+    func testEachPassAddsTheHeadsOnItsSideOfTheShippedSplit() throws {
+        XCTAssertEqual(try RNNPoolModel.load(path: InputSizeTests.shipped).architecture.postprocess.coarseSplit, 80)
+        // Largest anchors at the model's scale: the 640×480 pass's heads 12…192 px / 2
+        // (head 3: 48, head 4: 96), the coarse pass's as they are (head 2: 48, head 3: 96).
+        let heads = try contributingHeads(InputSizeTests.shipped)
+        XCTAssertEqual(heads.fine, [0, 1, 2, 3], "head 4 would meet big faces twice as large as trained")
+        XCTAssertEqual(heads.coarse, [3, 4], "the faces from 68 px at 320x240 come from the coarse pass")
+    }
+
+    func testAFileWithoutASplitKeepsEveryFineHeadAndTheCoarseHeadsBeyondThem() throws {
+        XCTAssertNil(try RNNPoolModel.load(path: Fixtures.path("random-model")).architecture.postprocess.coarseSplit)
+        let heads = try contributingHeads(Fixtures.path("random-model"))
+        XCTAssertEqual(heads.fine, [0, 1, 2, 3, 4])
+        XCTAssertEqual(heads.coarse, [4], "136 px x 2 is beyond the 640x480 pass's largest, 192 px")
+    }
+
     func testStreamedAndHeldAgreeAt640x480() throws {
         let model = try RNNPoolModel.load(path: InputSizeTests.shipped)
         let (big, _) = try bigFrame()

@@ -165,13 +165,19 @@ final class ModelFileTests: XCTestCase {
         }
     }
 
-    func testBoxVoteOutsideZeroToOneIsRefused() throws {
-        for bad in [0.0, 1.5, -0.2] {
-            var w = RPMWriter.tinyModel()
-            var pp = w.header["postprocess"] as! [String: Any]
-            pp["box_vote"] = bad
-            w.header["postprocess"] = pp
-            expectError(try w.encode(), contains: "postprocess.box_vote must be in (0, 1]")
+    func testBoxVoteOutsideZeroToOneAndANonPositiveCoarseSplitAreRefused() throws {
+        let cases: [(key: String, bad: [Double], message: String)] = [
+            ("box_vote", [0.0, 1.5, -0.2], "postprocess.box_vote must be in (0, 1]"),
+            ("coarse_split", [0.0, -80], "postprocess.coarse_split must be a positive number of pixels"),
+        ]
+        for c in cases {
+            for bad in c.bad {
+                var w = RPMWriter.tinyModel()
+                var pp = w.header["postprocess"] as! [String: Any]
+                pp[c.key] = bad
+                w.header["postprocess"] = pp
+                expectError(try w.encode(), contains: c.message)
+            }
         }
     }
 

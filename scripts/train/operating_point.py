@@ -15,7 +15,14 @@ Run it after quantize.py: the model file runs on the path the engine takes by de
    (issue 8: at most 1 box per 50 face-free photos at the default threshold);
 3. counts the boxes that threshold leaves on the face-free val photos, and the recall there;
 4. with --write, stores `score_threshold`, `nms_nested`, `box_vote`, `top_k` and the val figures in the file's
-   header (tensors unchanged; CRC and round trip checked by rpm.py).
+   header (tensors unchanged; CRC and round trip checked by rpm.py), and `coarse_split` where given.
+
+`--coarse-split S` (or `none`) sets which pass each head's candidates come from when the engine runs
+the model at a larger input with a coarse pass at the model's own size (NETWORK.md section 6b). Only
+the Swift engine runs that pair of passes, so S is chosen from its val AP at `--input-size 640x480`
+(`detect --json --threshold 0.05` on the val photos, then evaluate.py): for the shipped model, AP50
+0.8503-0.8507 for S from 60 to 90 px, 0.8428 without, 0.8418 at 100 (the model card). Without the
+flag the file's value stays.
 """
 import argparse
 import json
@@ -88,6 +95,9 @@ def main(argv=None):
     ap.add_argument("--precision", type=float, default=0.9)
     ap.add_argument("--face-free-rate", type=float, default=0.02,
                     help="most boxes per face-free val photo at the threshold (0.02 = 1 in 50; negative: no limit)")
+    ap.add_argument("--coarse-split", default=None,
+                    help="largest anchor (model px) up to which a head's candidates come from the larger pass "
+                         "at a larger input, or 'none' (default: the file's)")
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     import torch
@@ -105,6 +115,10 @@ def main(argv=None):
         pp["box_vote"] = float(args.box_vote)
     if args.top_k is not None:
         pp["top_k"] = args.top_k
+    if args.coarse_split == "none":
+        pp.pop("coarse_split", None)
+    elif args.coarse_split is not None:
+        pp["coarse_split"] = float(args.coarse_split)
     entries = load_labels(args.data, "val")
     images = [np.asarray(Image.open(os.path.join(args.data, e["image"])).convert("L"), np.uint8) for e in entries]
     dets = predict(header, tensors, images, 0.05)
@@ -135,7 +149,7 @@ def main(argv=None):
         h2, t2 = read_rpm(args.model)
         check_model(h2, t2, args.model)
         print(f"wrote {args.model}: score_threshold {pp['score_threshold']}, nms_nested {pp.get('nms_nested')}, "
-              f"box_vote {pp.get('box_vote')}, top_k {pp['top_k']}")
+              f"box_vote {pp.get('box_vote')}, top_k {pp['top_k']}, coarse_split {pp.get('coarse_split')}")
         print(json.dumps(header["training"]["val"]))
 
 

@@ -166,6 +166,9 @@ def check_model(header: dict, tensors: dict, name="<model>"):
     v = header["postprocess"].get("box_vote")
     if v is not None and not (isinstance(v, (int, float)) and 0 < v <= 1):
         raise RpmError(f"{name}: postprocess.box_vote must be in (0, 1], found {v!r}")
+    c = header["postprocess"].get("coarse_split")
+    if c is not None and not (isinstance(c, (int, float)) and 0 < c < float("inf")):
+        raise RpmError(f"{name}: postprocess.coarse_split must be a positive number of pixels, found {c!r}")
     if "activations" in header:
         check_activations(header, name)
 

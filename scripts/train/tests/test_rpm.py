@@ -115,3 +115,15 @@ def test_rnnpool_matches_scalar_recurrence():
     np.testing.assert_allclose(out[0, :, py, px].numpy(), want.numpy(), rtol=1e-5, atol=1e-6)
     # replicate padding: last row/column copied
     np.testing.assert_array_equal(out[0, :, 3, :].numpy(), out[0, :, 2, :].numpy())
+
+
+def test_coarse_split_must_be_a_positive_number_of_pixels():
+    m = random_model(3)
+    from scripts.train.export import model_header, model_tensors
+    h, t = model_header(m), model_tensors(m)
+    h["postprocess"]["coarse_split"] = 80.0
+    check_model(h, t)
+    for bad in (0, -80.0, "80", float("inf")):
+        h["postprocess"]["coarse_split"] = bad
+        with pytest.raises(RpmError, match="coarse_split"):
+            check_model(h, t)

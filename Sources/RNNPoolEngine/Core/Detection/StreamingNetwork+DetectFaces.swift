@@ -5,11 +5,11 @@ extension StreamingNetwork {
     /// come back in the source's pixels, best first.
     /// `holdFrame`: letterbox the whole input into the arena first (see `run`).
     /// `coarse`: the same weights at a smaller input (the model's own 320×240 when this
-    /// network runs larger, `--input-size`), run after this one in the same arena; its
-    /// candidates from heads whose anchors, scaled to this input, are all larger than
-    /// this network's largest join the same list before NMS, so faces too large for
-    /// this network's anchors are still found. With a coarse pass, a source smaller
-    /// than this network's input is not enlarged (Letterbox `upscale`).
+    /// network runs larger, `--input-size`), run after this one in the same arena; the
+    /// candidates of both join the same list before NMS, each pass's from the heads
+    /// `CoarseCandidates` picks, so faces too large for this network's anchors are still
+    /// found. With a coarse pass, a source smaller than this network's input is not
+    /// enlarged (Letterbox `upscale`).
     func detectFaces(luma: UnsafePointer<UInt8>, width: Int, height: Int, threshold: Float,
                      holdFrame: Bool = false, coarse: StreamingNetwork? = nil) throws(ArenaOverflowError) -> [FaceBox] {
         let letterbox = Letterbox(sourceWidth: width, sourceHeight: height,
@@ -21,16 +21,21 @@ extension StreamingNetwork {
             let capacity = arch.postprocess.topK
             let storage = try arena.allocate(Candidate.self, count: capacity)
             var list = CandidateList(storage: storage, capacity: capacity)
-            try run(threshold: threshold, holdFrame: holdFrame, inputRow: { y, row in
-                letterbox.fillRow(y, source: luma, into: row)
-            }, candidate: { list.insert($0) })
+            // The coarse pass's letterbox, and which candidates each pass adds (decided
+            // before the fine pass, whose heads it may leave out too).
+            var second: (network: StreamingNetwork, letterbox: Letterbox, map: CoarseCandidates)?
             if let coarse {
                 let small = Letterbox(sourceWidth: width, sourceHeight: height,
                                       width: coarse.arch.input.width, height: coarse.arch.input.height)
-                let map = CoarseCandidates(from: small, to: letterbox, coarse: coarse, fine: self)
-                try coarse.run(threshold: threshold, holdFrame: holdFrame, inputRow: { y, row in
-                    small.fillRow(y, source: luma, into: row)
-                }, candidate: { if let c = map.fine($0) { list.insert(c) } })
+                second = (coarse, small, CoarseCandidates(from: small, to: letterbox, coarse: coarse, fine: self))
+            }
+            try run(threshold: threshold, holdFrame: holdFrame, inputRow: { y, row in
+                letterbox.fillRow(y, source: luma, into: row)
+            }, candidate: { if second?.map.keepsFine($0) ?? true { list.insert($0) } })
+            if let second {
+                try second.network.run(threshold: threshold, holdFrame: holdFrame, inputRow: { y, row in
+                    second.letterbox.fillRow(y, source: luma, into: row)
+                }, candidate: { if let c = second.map.fine($0) { list.insert(c) } })
             }
             arena.enter(nmsLayer)
             let sorted = list.sorted()

@@ -44,6 +44,12 @@ public struct Architecture: Sendable, Equatable {
         /// the score-weighted mean of the candidates whose IoU with it is at least this
         /// (NETWORK.md §6), which steadies the boxes; scores are unchanged.
         public var boxVote: Float? = nil
+        /// Optional (absent in older files: the coarse pass adds only the heads beyond the
+        /// larger pass's anchors): at an input larger than the model's own, which pass each
+        /// head's candidates come from (NETWORK.md §6b), by the head's largest anchor in
+        /// the model's own pixels: above this, the coarse pass at the model's size; at or
+        /// below it (the larger pass's anchors divided by its scale), the larger pass.
+        public var coarseSplit: Float? = nil
     }
 
     public var kind: String
@@ -155,6 +161,7 @@ extension Architecture.PostProcess: Codable {
     enum CodingKeys: String, CodingKey {
         case variances, nmsIoU = "nms_iou", scoreThreshold = "score_threshold"
         case topK = "top_k", maxDetections = "max_detections", nmsNested = "nms_nested", boxVote = "box_vote"
+        case coarseSplit = "coarse_split"
     }
 }
 #endif

@@ -46,6 +46,8 @@ final class HeadStage: RowConsumer {
     }
 
     var anchorCount: Int { width * height * sizes.count }
+    var smallestAnchor: Float { sizes.min() ?? 0 }
+    var largestAnchor: Float { sizes.max() ?? 0 }
 
     /// Scratch floats this head needs: one pass of output pixels, the kernel's staging
     /// and, for an L2-normalised head, three rows of inverse norms.

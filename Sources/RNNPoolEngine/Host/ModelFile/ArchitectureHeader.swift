@@ -32,6 +32,9 @@ extension Architecture {
         if postprocess.topK < 1 || postprocess.maxDetections < 1 { return "postprocess top_k / max_detections" }
         if let nested = postprocess.nmsNested, !(nested > 0 && nested <= 1) { return "postprocess.nms_nested must be in (0, 1]" }
         if let vote = postprocess.boxVote, !(vote > 0 && vote <= 1) { return "postprocess.box_vote must be in (0, 1]" }
+        if let split = postprocess.coarseSplit, !(split > 0 && split.isFinite) {
+            return "postprocess.coarse_split must be a positive number of pixels"
+        }
         return nil
     }
 

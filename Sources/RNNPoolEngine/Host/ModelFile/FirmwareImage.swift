@@ -40,7 +40,7 @@ public struct FirmwareImage {
         out += "    ],\n"
         out += "    postprocess: .init(variances: \(floats(pp.variances)), nmsIoU: \(pp.nmsIoU), scoreThreshold: \(pp.scoreThreshold), "
         out += "topK: \(pp.topK), maxDetections: \(pp.maxDetections), nmsNested: \(pp.nmsNested.map { "\($0)" } ?? "nil"), "
-        out += "boxVote: \(pp.boxVote.map { "\($0)" } ?? "nil")))\n\n"
+        out += "boxVote: \(pp.boxVote.map { "\($0)" } ?? "nil"), coarseSplit: \(pp.coarseSplit.map { "\($0)" } ?? "nil")))\n\n"
         if let s {
             out += "let m4Scales: ActivationScales? = ActivationScales(stem: \(s.stem), summaries: \(s.summaries), "
             out += "rnnpool: \(s.rnnpool), blocks: \(floats(s.blocks)))\n"
