@@ -23,11 +23,10 @@ extension StreamingNetwork {
             var list = CandidateList(storage: storage, capacity: capacity)
             // The coarse pass's letterbox, and which candidates each pass adds (decided
             // before the fine pass, whose heads it may leave out too).
-            var second: (network: StreamingNetwork, letterbox: Letterbox, map: CoarseCandidates)?
-            if let coarse {
+            let second = coarse.map { c -> (network: StreamingNetwork, letterbox: Letterbox, map: CoarseCandidates) in
                 let small = Letterbox(sourceWidth: width, sourceHeight: height,
-                                      width: coarse.arch.input.width, height: coarse.arch.input.height)
-                second = (coarse, small, CoarseCandidates(from: small, to: letterbox, coarse: coarse, fine: self))
+                                      width: c.arch.input.width, height: c.arch.input.height)
+                return (c, small, CoarseCandidates(from: small, to: letterbox, coarse: c, fine: self))
             }
             try run(threshold: threshold, holdFrame: holdFrame, inputRow: { y, row in
                 letterbox.fillRow(y, source: luma, into: row)
