@@ -106,7 +106,7 @@ struct BenchCommand: ParsableCommand {
         let report = BenchReport(
             model: path, precision: detector.precision.rawValue, cpu: .current(),
             kernels: .init(swiftLoops: detector.kernels.swiftLoops, expand: detector.kernels.expand,
-                           heads: detector.kernels.heads),
+                           heads: detector.kernels.heads, projection: detector.kernels.projection),
             frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
             inputWidth: detector.inputSize.width, inputHeight: detector.inputSize.height,
             frames: frames, msPerFrameMedian: median, msPerFrameMin: times.first!, msPerFrameMax: times.last!,

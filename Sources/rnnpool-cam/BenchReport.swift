@@ -26,14 +26,14 @@ struct BenchReport: Encodable {
 
     /// Which kernel each hot loop ran (ComputeKernels), on which CPU.
     struct Kernels: Encodable {
-        var swiftLoops: String, expand: String, heads: String
-        enum CodingKeys: String, CodingKey { case swiftLoops = "swift_loops", expand, heads }
+        var swiftLoops: String, expand: String, heads: String, projection: String
+        enum CodingKeys: String, CodingKey { case swiftLoops = "swift_loops", expand, heads, projection }
 
-        /// "Swift loops sized for avx2; int8 expand avx2, int8 heads avx2".
+        /// "Swift loops sized for avx2; int8 expand avx2, int8 projection avx2, int8 heads avx2".
         var summary: String {
             let loops = "Swift loops sized for \(swiftLoops)"
             if expand == "float" { return loops + "; float path (no integer kernels)" }
-            return loops + "; int8 expand \(expand), int8 heads \(heads)"
+            return loops + "; int8 expand \(expand), int8 projection \(projection), int8 heads \(heads)"
         }
     }
 

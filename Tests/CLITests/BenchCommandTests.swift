@@ -154,12 +154,15 @@ final class BenchKernelReportTests: XCTestCase {
             if precision == "float" {
                 XCTAssertEqual(k["expand"], "float", what)
                 XCTAssertEqual(k["heads"], "float", what)
+                XCTAssertEqual(k["projection"], "float", what)
             } else if env["RNNPOOL_NO_VNNI"] != nil || !hasAVX2 {
                 XCTAssertEqual(k["expand"], "portable", what)
                 XCTAssertEqual(k["heads"], "portable", what)
+                XCTAssertEqual(k["projection"], "portable", what)
             } else {
                 let vnni = expected.features.contains("avx512_vnni")
                 XCTAssertEqual(k["expand"], vnni ? "avx512-vnni" : "avx2", what)
+                XCTAssertEqual(k["projection"], vnni ? "avx512-vnni" : "avx2", what)
                 XCTAssertEqual(k["heads"], "avx2", what)
             }
         }

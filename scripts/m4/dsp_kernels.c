@@ -5,9 +5,10 @@
 // - the int8 expand as exact integer sums with SMLAD (two 16 x 16 multiplies and both adds
 //   in one instruction), as CMSIS-NN computes them; the Swift loop sums the same integers
 //   in float (exact: every sum is below 2^24), and the finish is its operations in order;
-// - the int8 path's heads likewise (int16 weights, inputs staged as halfword pairs);
+// - the int8 path's heads likewise (int16 weights, inputs staged as halfword pairs), and
+//   its MBConv projection (int16 weights, the depthwise outputs as int16 grid steps);
 // - FastGRNN's products (RNN1's W x + U h, the recurrent products, RNN2's input
-//   projection), the MBConv depthwise and projection and the float path's heads: the
+//   projection), the MBConv depthwise, the float path's projection and heads: the
 //   same fused multiply-adds in the same order, with the running sums in registers and
 //   weights and inputs loaded eight at a time (VLDM, written in inline asm: clang does
 //   not merge VLDRs, and its allocation of the expand loop spilled).
@@ -442,9 +443,15 @@ void m4_project_four_pixels(const float *d, const float *w, int32_t stride,
 // vector clamp's results), stored as the float's bits. e: the expanded row 0 at the
 // centre column (16 floats a column, rows `span` floats apart); taps: tap k's 16
 // weights at taps + k·mp. Eight channels at a time: eight accumulators, each tap's eight
-// inputs and eight weights by one VLDM each.
+// inputs and eight weights by one VLDM each. The int8 path (`steps` not NULL) stores
+// each output's int16 step of the depthwise grid instead (MBConvRowKernel.depthwiseGrid,
+// `gridInverse` its inverse: d · inverse + 1.5·2^23, two roundings, leaves the step in
+// the float's low bits, as IntegerProjection.gridSteps computes it), channel c of pixel
+// `pixel` at halfword ((c / 2) · 4 + pixel) · 2 + c % 2: pair j of the four pixels side
+// by side, the words m4_project16_int16 reads.
 void m4_depthwise16(const float *e, int32_t span, int32_t rowsPresent, int32_t left, int32_t right,
-                    const float *taps, int32_t mp, const float *bias, float *d) {
+                    const float *taps, int32_t mp, const float *bias, float *d,
+                    uint16_t *steps, float gridInverse, int32_t pixel) {
     uint32_t *out = (uint32_t *)d;
     for (int32_t half = 0; half < 16; half += 8) {
         float a[8];
@@ -472,6 +479,48 @@ void m4_depthwise16(const float *e, int32_t span, int32_t rowsPresent, int32_t l
                           "s16", "s17", "s18", "s19", "s20", "s21", "s22", "s23", "memory");
             }
         }
-        for (int t = 0; t < 8; t++) out[half + t] = relu6_bits(a[t]);
+        if (steps == 0) {
+            for (int t = 0; t < 8; t++) out[half + t] = relu6_bits(a[t]);
+            continue;
+        }
+        for (int t = 0; t < 8; t++) {
+            uint32_t r = relu6_bits(a[t]);
+            float v;
+            __builtin_memcpy(&v, &r, 4);
+            v = v * gridInverse;
+            v = v + 12582912.0f;
+            uint32_t bits;
+            __builtin_memcpy(&bits, &v, 4);
+            const int32_t c = half + t;
+            steps[((c / 2) * 4 + pixel) * 2 + c % 2] = (uint16_t)bits;
+        }
+    }
+}
+
+// The int8 path's MBConv projection of one 16-channel group for four pixels, the integer
+// sums of IntegerProjection (exact, so equal to the host's in any order): d, the group's
+// grid steps as m4_depthwise16 stores them (word 4j + p: pixel p's channels 2j, 2j + 1);
+// w, the group's weight words in the flash table's output-major order (output o's 8
+// words at w + o · pairs: q[2j][o], q[2j + 1][o]; IntegerProjection.firmwareTable);
+// o0…o3, the pixels' int32 sums. One output channel of the four pixels a step: per pair
+// one weight word and the four pixels' words (two LDRDs), four SMLADs. Pixels may repeat:
+// every sum of a step is read before any is written.
+void m4_project16_int16(const uint32_t *d, const uint32_t *w, int32_t stride, int32_t pairs,
+                        int32_t *o0, int32_t *o1, int32_t *o2, int32_t *o3) {
+    for (int32_t o = 0; o < stride; o++) {
+        int32_t a0 = o0[o], a1 = o1[o], a2 = o2[o], a3 = o3[o];
+        const uint32_t *wo = w + o * pairs, *x = d;
+        for (int j = 0; j < 8; j++) {
+            uint32_t q = *wo++, x0, x1, x2, x3;
+            // Two LDRDs (an LDM's registers load in ascending order, whichever variable
+            // the compiler gave each): the same two cycles a word.
+            __asm__("ldrd %0, %1, [%2], #8" : "=r"(x0), "=r"(x1), "+r"(x) : : "memory");
+            __asm__("ldrd %0, %1, [%2], #8" : "=r"(x2), "=r"(x3), "+r"(x) : : "memory");
+            a0 = __smlad(x0, q, a0);
+            a1 = __smlad(x1, q, a1);
+            a2 = __smlad(x2, q, a2);
+            a3 = __smlad(x3, q, a3);
+        }
+        o0[o] = a0; o1[o] = a1; o2[o] = a2; o3[o] = a3;
     }
 }

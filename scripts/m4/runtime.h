@@ -64,8 +64,17 @@ void m4_head_int16(const int8_t *row0, const int8_t *row1, const int8_t *row2,
 // One MBConv depthwise output pixel (3×3, + ReLU6) of a 16-channel group (dsp_kernels.c),
 // bit for bit MBConvRowKernel's: e at expanded row 0's centre column, rows span floats
 // apart; taps: tap k's weights at taps + k·mp; left/right: whether those columns exist.
+// Into d as floats, or (steps not NULL, the int8 path) as int16 steps of the depthwise
+// grid (`gridInverse`: its inverse), in m4_project16_int16's order as pixel `pixel` (0…3).
 void m4_depthwise16(const float *e, int32_t span, int32_t rowsPresent, int32_t left, int32_t right,
-                    const float *taps, int32_t mp, const float *bias, float *d);
+                    const float *taps, int32_t mp, const float *bias, float *d,
+                    uint16_t *steps, float gridInverse, int32_t pixel);
+
+// The int8 path's MBConv projection of one group for four pixels (dsp_kernels.c): exact
+// int32 sums with SMLAD, IntegerProjection's numbers; d as m4_depthwise16 stores steps,
+// w in the flash table's output-major order (`pairs` words an output channel).
+void m4_project16_int16(const uint32_t *d, const uint32_t *w, int32_t stride, int32_t pairs,
+                        int32_t *o0, int32_t *o1, int32_t *o2, int32_t *o3);
 
 // The MBConv projection of one 16-channel group for four pixels (dsp_kernels.c), bit for
 // bit MBConvRowKernel's passes; `stride` (the output's padded channels) a multiple of 8.

@@ -3,7 +3,7 @@
   python -m scripts.train.export model --checkpoint CKPT --out assets/models/rnnpool-face.rpm
   python -m scripts.train.export fixture --model M.rpm --source astronaut --threshold 0.5 --out F.rpm
   python -m scripts.train.export random-fixtures --out-dir Tests/RNNPoolEngineTests/Fixtures
-  python -m scripts.train.export int8-fixtures --out-dir Tests/RNNPoolEngineTests/Fixtures
+  python -m scripts.train.export int8-fixtures --out-dir Tests/RNNPoolEngineTests/Fixtures [--reuse-model]
 """
 import argparse
 import copy
@@ -219,21 +219,25 @@ def make_random_fixtures(out_dir, seed=1234):
         print("  boxes:", np.round(res["boxes"], 2).tolist())
 
 
-def make_int8_fixtures(out_dir):
+def make_int8_fixtures(out_dir, reuse_model=False):
     """random-model-int8.rpm (version 2: random-model.rpm plus activation scales
     calibrated, as quantize.py does, on the two fixture sources, so no data set is
     needed) and its int8 golden fixtures random-int8-{astronaut,gradient}.rpm, made by
-    the int8 reference path (header "precision": "int8")."""
+    the int8 reference path (header "precision": "int8"). reuse_model: keep the
+    random-model-int8.rpm already in out_dir (only the fixtures change: for a change of
+    the int8 arithmetic, which leaves the model's scales as they were)."""
     from .quantize import calibrate, quantized_header
-    mpath = os.path.join(out_dir, "random-model.rpm")
-    header, tensors = read_rpm(mpath)
     srcs = {n: load_source(n) for n in ("astronaut", "gradient")}
-    imgs = np.stack([letterbox(src) for src in srcs.values()])
-    h8 = quantized_header(header, calibrate(header, tensors, imgs), len(imgs), "fixture sources")
-    h8["activations"]["calibration"]["data"] = "the astronaut and gradient fixture sources"
     qpath = os.path.join(out_dir, "random-model-int8.rpm")
-    check_model(h8, tensors, qpath)
-    write_rpm(qpath, h8, tensors)
+    if reuse_model:
+        h8, tensors = read_rpm(qpath)
+    else:
+        header, tensors = read_rpm(os.path.join(out_dir, "random-model.rpm"))
+        imgs = np.stack([letterbox(src) for src in srcs.values()])
+        h8 = quantized_header(header, calibrate(header, tensors, imgs), len(imgs), "fixture sources")
+        h8["activations"]["calibration"]["data"] = "the astronaut and gradient fixture sources"
+        check_model(h8, tensors, qpath)
+        write_rpm(qpath, h8, tensors)
     for n, src in srcs.items():
         scores = run_model(h8, tensors, src, 1.0)["_scores"]
         # Wider gaps than the float fixtures: the engine and PyTorch may round a value
@@ -280,6 +284,8 @@ def main(argv=None):
     c.add_argument("--seed", type=int, default=1234)
     d = sub.add_parser("int8-fixtures", help="random-model-int8.rpm + its int8 golden fixtures")
     d.add_argument("--out-dir", required=True)
+    d.add_argument("--reuse-model", action="store_true",
+                   help="keep OUT_DIR/random-model-int8.rpm, write only its fixtures")
     args = ap.parse_args(argv)
     torch.set_num_threads(2)
     if args.cmd == "model":
@@ -301,7 +307,7 @@ def main(argv=None):
         print(f"wrote {args.out} ({n} bytes), {len(res['boxes'])} boxes:")
         print(np.round(res["boxes"], 2).tolist())
     elif args.cmd == "int8-fixtures":
-        make_int8_fixtures(args.out_dir)
+        make_int8_fixtures(args.out_dir, args.reuse_model)
     else:
         make_random_fixtures(args.out_dir, args.seed)
 

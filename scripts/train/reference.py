@@ -50,14 +50,19 @@ def quantize_expand(weight, in_scale):
 
 
 HEAD_SUM_LIMIT = (2**31 - 1) // 127
+PROJECTION_SUM_LIMIT = (2**31 - 1) // 32767
+# The int8 path's grid for the MBConv depthwise outputs (ReLU6: 0...6), float32 as the
+# engine's MBConvRowKernel.depthwiseGrid: 6/32767 and its float32 inverse.
+DEPTHWISE_GRID = np.float32(6.0 / 32767.0)
+DEPTHWISE_GRID_INVERSE = np.float32(1) / DEPTHWISE_GRID
 
 
-def quantize_head(weight):
+def quantize_head(weight, sum_limit=HEAD_SUM_LIMIT):
     """The int8 path's head weights (NETWORK.md section 7): per output channel o,
-    s_o = max |w_o| / 32767 (widened where sum |q| * 127 could reach 2^31) and
-    q = clamp(round_half_even(w * (1/s_o)), -32767, 32767), all float32; returns
-    (q as float, s_o). weight: [O, C, 3, 3], L2Norm gain folded in. The Swift engine's
-    QuantizedHead."""
+    s_o = max |w_o| / 32767 (widened where sum |q| could pass sum_limit: 2^31 / 127 for
+    int8 inputs) and q = clamp(round_half_even(w * (1/s_o)), -32767, 32767), all float32;
+    returns (q as float, s_o). weight: [O, C, kh, kw], L2Norm gain folded in. The Swift
+    engine's QuantizedHead (and int16WeightGrid)."""
     out = weight.shape[0]
     n = weight[0].numel()
     largest = weight.abs().reshape(out, -1).amax(dim=1)
@@ -65,13 +70,26 @@ def quantize_head(weight):
     grids = []
     for o in range(out):
         g = np.float32(largest[o]) / np.float32(32767) if largest[o] > 0 else np.float32(1)
-        if float(total[o]) / float(g) + n / 2 > HEAD_SUM_LIMIT:
-            g = np.nextafter(np.float32(float(total[o]) / (HEAD_SUM_LIMIT - n / 2)), np.float32(np.inf))
+        if float(total[o]) / float(g) + n / 2 > sum_limit:
+            g = np.nextafter(np.float32(float(total[o]) / (sum_limit - n / 2)), np.float32(np.inf))
         grids.append(g)
     s = torch.tensor(np.array(grids, dtype=np.float32))
     inv = torch.tensor(1.0, dtype=torch.float32) / s
     q = torch.clamp(torch.round(weight * inv.view(-1, 1, 1, 1)), -32767, 32767)
     return q, s
+
+
+def _project_int8(z, weight, bias):
+    """The MBConv projection on the int8 path (NETWORK.md section 7): the depthwise
+    outputs z (0...6) rounded onto DEPTHWISE_GRID as integers, times the int16 weights of
+    quantize_head with the projection's sum limit, summed exactly (float64 here, int32 in
+    the engine); then float32(sum) * (s_d * s_o) + b, rounded separately. The Swift
+    engine's QuantizedProjection and IntegerProjection."""
+    qd = torch.round(z * torch.tensor(DEPTHWISE_GRID_INVERSE))
+    q, s = quantize_head(weight, PROJECTION_SUM_LIMIT)
+    k = torch.tensor(DEPTHWISE_GRID) * s
+    sums = F.conv2d(qd.double(), q.double()).float()
+    return sums * k.view(1, -1, 1, 1) + bias.view(1, -1, 1, 1)
 
 
 def _head_int8(f, T, p, h, in_scale):
@@ -148,7 +166,10 @@ def forward_tensors(header, T, x, scales=None, stats=None):
             z = F.relu6(F.conv2d(z, T[p + "expand.weight"], T[p + "expand.bias"]))
         z = F.relu6(F.conv2d(z, T[p + "dw.weight"], T[p + "dw.bias"], stride=b["stride"],
                              padding=1, groups=z.shape[1]))
-        z = F.conv2d(z, T[p + "project.weight"], T[p + "project.bias"])
+        if scales is not None:
+            z = _project_int8(z, T[p + "project.weight"], T[p + "project.bias"])
+        else:
+            z = F.conv2d(z, T[p + "project.weight"], T[p + "project.bias"])
         if b["stride"] == 1 and y.shape[1] == z.shape[1]:
             z = z + y
         y = stored(f"blocks.{i}", z)

@@ -1,7 +1,8 @@
 // Kernels written in C for instructions Swift cannot name, one file per instruction set
-// (expand_vnni.c, kernels_avx2.c; cpu_features.c says which this CPU runs): the int8
-// path's MBConv expand with AVX-512 VNNI (vpdpbusd, 64 int8 multiply-adds per
-// instruction) or AVX2 (vpmaddwd), and its heads with AVX2 (vpmaddwd on int16 weights).
+// (expand_vnni.c, kernels_avx2.c; cpu_features.c says which this CPU runs) or per
+// operation (project_int16.c): the int8 path's MBConv expand with AVX-512 VNNI (vpdpbusd,
+// 64 int8 multiply-adds per instruction) or AVX2 (vpmaddwd), its MBConv projection with
+// VNNI (vpdpwssd) or AVX2 (vpmaddwd), and its heads with AVX2 (vpmaddwd on int16 weights).
 // Each is chosen at run time, only where the CPU has the instructions; the Swift engine
 // computes exactly the same numbers without them (MBConvRowKernel, HeadRowKernel).
 #ifndef RNNPOOL_CKERNELS_H
@@ -127,6 +128,20 @@ void rc_head_int16_avx2(const int8_t *row0, const int8_t *row1, const int8_t *ro
                         long pixelStride, long width, long channels, long x0, long count,
                         const int16_t *weights, long outPadded, long oBegin, long oEnd, const float *scale,
                         const float *bias, int stage, int16_t *staging, float *out);
+#endif
+
+/// The int8 path's MBConv projection of one 16-channel group for four pixels
+/// (MBConvRowKernel, QuantizedProjection): for each output channel o < outStride (a
+/// multiple of 8) and pixel p, o_p[o] += Σ_j Σ_h d[p][j].h · w[j][o].h, where d[p][j] and
+/// w[j][o] are words of two int16 (h = low, high half: channels 2j and 2j + 1 of the
+/// group); w: 8 rows of outStride words. Exact int32 sums. Pixels may repeat (the same
+/// pointer twice): every sum of a pass is read before any is written. The VNNI kernel
+/// where rc_has_avx512_vnni() is 1, the AVX2 one where rc_has_avx2() is 1.
+#if defined(__x86_64__)
+void rc_project16_vnni(const uint32_t *d, const uint32_t *w, long outStride,
+                       int32_t *o0, int32_t *o1, int32_t *o2, int32_t *o3);
+void rc_project16_avx2(const uint32_t *d, const uint32_t *w, long outStride,
+                       int32_t *o0, int32_t *o1, int32_t *o2, int32_t *o3);
 #endif
 
 #endif

@@ -77,3 +77,29 @@ def test_head_weights_use_the_int16_range_and_no_sum_can_overflow():
     q, s = quantize_head(flat)
     assert float(q.abs().reshape(4, -1).sum(1).max()) * 127 <= 2**31 - 1
     assert float(q.abs().max()) < 32767
+
+
+def test_projection_rounds_depthwise_onto_int16_steps_and_no_sum_can_overflow():
+    """reference._project_int8 mirrors the engine's IntegerProjection (NETWORK.md section
+    7): ReLU6's range onto 0...32767, exact sums, then float32(sum) * (s_d * s_o) + b."""
+    import torch
+    from scripts.train.reference import (DEPTHWISE_GRID, DEPTHWISE_GRID_INVERSE, PROJECTION_SUM_LIMIT,
+                                         _project_int8, quantize_head)
+    assert round(float(torch.tensor(6.0) * torch.tensor(DEPTHWISE_GRID_INVERSE))) == 32767
+    # 128 expanded channels of weights near 1: Sigma |q| is held under the limit.
+    w = torch.full((4, 128, 1, 1), 0.9)
+    q, s = quantize_head(w, PROJECTION_SUM_LIMIT)
+    assert float(q.abs().reshape(4, -1).sum(1).max()) * 32767 <= 2**31 - 1
+    # A 1x1 map: the output is the integer formula exactly, and within a grid step of float.
+    z = torch.tensor([0.0, 1.0, 2.5, 6.0] * 32, dtype=torch.float32).view(1, 128, 1, 1)
+    w = (torch.arange(2 * 128, dtype=torch.float32).reshape(2, 128, 1, 1) % 7 - 3) / 8
+    b = torch.tensor([0.25, -0.5])
+    y = _project_int8(z, w, b)
+    q, s = quantize_head(w, PROJECTION_SUM_LIMIT)
+    n = torch.round(z * torch.tensor(DEPTHWISE_GRID_INVERSE)).double().view(-1)
+    for o in range(2):
+        exact = float((n * q[o].double().view(-1)).sum())
+        k = torch.tensor(DEPTHWISE_GRID) * s[o]
+        assert float(y[0, o, 0, 0]) == float(torch.tensor(exact, dtype=torch.float32) * k + b[o])
+        direct = float((z.view(-1).double() * w[o].double().view(-1)).sum() + b[o])
+        assert abs(float(y[0, o, 0, 0]) - direct) < 128 * float(DEPTHWISE_GRID)

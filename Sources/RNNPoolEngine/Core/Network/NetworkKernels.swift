@@ -12,7 +12,8 @@ struct NetworkKernels {
 
     /// The weight tables in link order (scalars as 1-float tables). On the int8 path each
     /// block's expand weights go as int8, in the layout of the firmware's DSP kernel
-    /// (`MBConvRowKernel.int8ExpandTable`): a quarter of the flash, and what SMLAD reads.
+    /// (`MBConvRowKernel.int8ExpandTable`): a quarter of the flash, and what SMLAD reads;
+    /// its projection and head weights as int16 pairs, in their SMLAD kernels' layouts.
     var tables: [LinkedTables.Table] {
         func floats(_ list: [FloatBuffer]) -> [LinkedTables.Table] { list.map { .floats($0) } }
         var t = floats([stem.weight, stem.bias, stem.tapWeights, stem.bias8])
@@ -30,7 +31,10 @@ struct NetworkKernels {
                 }
             }
             if let k = b.expandScale { t.append(.floats(k)) }
-            t += floats([b.expandBias, b.dwWeight, b.dwBias, b.projectWeight, b.projectBias])
+            t += floats([b.expandBias, b.dwWeight, b.dwBias])
+            if let w = b.projectWeight { t.append(.floats(w)) }
+            if let p = b.projection { t += [.bytes(p.firmwareTable(outStride: b.outStride)), .floats(p.scale)] }
+            t.append(.floats(b.projectBias))
         }
         for h in heads {
             if let w = h.weight { t.append(.floats(w)) }
@@ -103,9 +107,16 @@ extension MBConvRowKernel {
         let expandWeight = expands && !int8 ? r.next(s.cin * mp) : nil
         let expandInt8 = expands && int8 ? r.nextBytes(MBConvRowKernel.int8ExpandTableBytes(cin: s.cin, midPadded: mp)) : nil
         let expandScale = expands && int8 ? r.next(mp) : nil
+        let expandBias = r.next(mp), dwWeight = r.next(9 * mp), dwBias = r.next(mp)
+        let projectWeight = int8 ? nil : r.next(mp * s.outStride)
+        // Byte tables are 4-byte aligned (LinkedTables), so the int16 pairs are too.
+        let projection = int8 ? IntegerProjection(
+            weights: Int16Buffer(linked: UnsafeRawPointer(r.nextBytes(2 * mp * s.outStride)).assumingMemoryBound(to: Int16.self),
+                                 count: mp * s.outStride),
+            scale: r.next(s.outStride)) : nil
         self.init(shape: s, inputScale: inputScale, expandWeight: expandWeight, expandScale: expandScale,
-                  expandBias: r.next(mp), dwWeight: r.next(9 * mp), dwBias: r.next(mp),
-                  projectWeight: r.next(mp * s.outStride), projectBias: r.next(s.outStride), expandInt8: expandInt8)
+                  expandBias: expandBias, dwWeight: dwWeight, dwBias: dwBias, projectWeight: projectWeight,
+                  projection: projection, projectBias: r.next(s.outStride), expandInt8: expandInt8)
     }
 }
 

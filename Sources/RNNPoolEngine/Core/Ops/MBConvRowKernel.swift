@@ -30,8 +30,13 @@ struct MBConvRowKernel {
     let expandBias: FloatBuffer
     let dwWeight: FloatBuffer
     let dwBias: FloatBuffer
-    let projectWeight: FloatBuffer
+    /// Float path: the projection weights, [midPadded][outStride]. nil on the int8 path,
+    /// which projects with `projection`'s integers.
+    let projectWeight: FloatBuffer?
     let projectBias: FloatBuffer
+    /// The int8 path's projection as exact integer sums (QuantizedProjection); nil on
+    /// the float path.
+    var projection: IntegerProjection?
 
     /// The firmware's int8 path: the expand weights as int8 in flash, in the DSP
     /// kernel's layout (`int8ExpandTable`), in place of `expandWeight`. nil on the host.
@@ -47,10 +52,14 @@ struct MBConvRowKernel {
 
     /// The kernel around its tables (in the layouts of `shape`'s padded sizes), however
     /// they were made: derived from a model file at load time or linked into flash.
-    /// `inputScale`: the grid of the block's int8 input on the int8 path, nil on the float path.
+    /// `inputScale`: the grid of the block's int8 input on the int8 path, nil on the float
+    /// path. The projection: float `projectWeight` (float path) or `projection` (int8 path).
     init(shape s: Architecture.BlockShape, inputScale: Float?, expandWeight: FloatBuffer?, expandScale: FloatBuffer?,
          expandBias: FloatBuffer, dwWeight: FloatBuffer, dwBias: FloatBuffer,
-         projectWeight: FloatBuffer, projectBias: FloatBuffer, expandInt8: UnsafePointer<Int8>? = nil) {
+         projectWeight: FloatBuffer?, projection: IntegerProjection? = nil, projectBias: FloatBuffer,
+         expandInt8: UnsafePointer<Int8>? = nil) {
+        precondition((projectWeight == nil) != (projection == nil) && (projection != nil) == (inputScale != nil),
+                     "a block projects with float weights (float path) or integer weights (int8 path)")
         shape = s
         self.expandInt8 = expandInt8
         midPadded = s.midPadded
@@ -63,6 +72,7 @@ struct MBConvRowKernel {
         self.dwWeight = dwWeight
         self.dwBias = dwBias
         self.projectWeight = projectWeight
+        self.projection = projection
         self.projectBias = projectBias
         #if RNNPOOL_HOST_X86_64
         integerExpand = IntegerExpand.forBlock(integers: expandWeight, scale: expandScale, cin: s.cin,
@@ -72,6 +82,10 @@ struct MBConvRowKernel {
 
     /// Expanded channels per group (one SIMD16).
     static let group = 16
+
+    /// The int8 path's grid for the depthwise outputs the projection reads: ReLU6 bounds
+    /// them to [0, 6], so 6/32767 puts every one on an int16 (QuantizedProjection).
+    static let depthwiseGrid = ActivationScale(6.0 / 32767.0)
 
     /// The int8 expand weights as the firmware's DSP kernel reads them (flash): per
     /// group of 16 expanded channels, per channel l of it, the cin input weights rounded
@@ -127,6 +141,7 @@ struct MBConvRowKernel {
         precondition(inGrid.scale == inputScale, "expand weights were scaled for another input grid")
         precondition(expandWeight == nil || (expandScale != nil) == (I.self == Int8.self),
                      "int8 expand weights need int8 inputs, float weights float inputs")
+        precondition((projection != nil) == (I.self == Int8.self), "the int8 path's projection needs int8 inputs")
         let rows = ThreeRows(first: shape.stride * yo - 1, height: shape.hin, row: inputRow)
         let present = (rows.r0 != nil, rows.r1 != nil, rows.r2 != nil)
         let span = tileInputColumns
@@ -148,6 +163,10 @@ struct MBConvRowKernel {
                 depthwiseProject(group: g, expanded: area.expanded, span: span, tile: tile, rows: present,
                                  sums: area.sums)
                 g += MBConvRowKernel.group
+            }
+            if let projection {
+                finishIntegerSums(projection, area.sums, tile: tile, residual: shape.residual ? inputRow(yo) : nil,
+                                  inputScale: inGrid.scale)
             }
             if O.self != Float.self { storeTile(area.sums, pixels: tile.count, to: out + x0 &* outStride, grid: outGrid) }
             x0 &+= tile.count
@@ -171,14 +190,37 @@ struct MBConvRowKernel {
     // MARK: - Phase 1: accumulators
 
     /// Every output pixel's accumulators start at the projection bias, plus the
-    /// residual input (same row) when the block has one.
+    /// residual input (same row) when the block has one. The int8 path's start at an
+    /// integer 0 (float +0's bits): bias and residual come after its sums
+    /// (`finishIntegerSums`).
     @inline(__always)
     private func startAccumulators<I: ActivationElement>(_ sums: UnsafeMutablePointer<Float>, tile: Tile,
                                                          residual: UnsafePointer<I>?, inputScale sIn: Float) {
         let cp = outStride, pb = projectBias.p
+        if projection != nil {
+            sums.update(repeating: 0, count: tile.count &* cp)
+            return
+        }
         for i in 0..<tile.count {
             let o = sums + i &* cp
             o.update(from: pb, count: cp)
+            if let residual {
+                let r = residual + (tile.first &+ i) &* inStride
+                for c in 0..<shape.cin { o[c] += r[c].stored * sIn }
+            }
+        }
+    }
+
+    /// The int8 path's tile after its last group: each pixel's int32 sums turned into
+    /// values (float(Σ) · s_d·s_o + bias), then plus the residual input, in place.
+    @inline(__always)
+    private func finishIntegerSums<I: ActivationElement>(_ projection: IntegerProjection,
+                                                         _ sums: UnsafeMutablePointer<Float>, tile: Tile,
+                                                         residual: UnsafePointer<I>?, inputScale sIn: Float) {
+        let cp = outStride
+        for i in 0..<tile.count {
+            let o = sums + i &* cp
+            projection.finish(UnsafeMutableRawPointer(o), bias: projectBias.p, outStride: cp)
             if let residual {
                 let r = residual + (tile.first &+ i) &* inStride
                 for c in 0..<shape.cin { o[c] += r[c].stored * sIn }
@@ -358,7 +400,6 @@ struct MBConvRowKernel {
             if has2 { tapRow(&dd, e + 2 &* span, xc, t6, t7, t8) }
             return relu6(dd)
         }
-        let wg = projectWeight.p + g &* cp
         // xo counts the tile's pixels; depthwise() takes the row's pixel index.
         let sums = sums - tile.first &* cp
         var xo = tile.first
@@ -367,6 +408,41 @@ struct MBConvRowKernel {
             let last = min(3, end &- 1 &- xo)
             let o0 = sums + xo &* cp, o1 = sums + (xo &+ min(1, last)) &* cp
             let o2 = sums + (xo &+ min(2, last)) &* cp, o3 = sums + (xo &+ last) &* cp
+            if let projection {
+                // The int8 path: the four pixels' outputs as grid steps, then integer sums.
+                var steps = (SIMD16<Int16>(), SIMD16<Int16>(), SIMD16<Int16>(), SIMD16<Int16>())
+                withUnsafeMutableBytes(of: &steps) { raw in
+                    #if RNNPOOL_FIRMWARE
+                    // The Cortex-M4: the depthwise C loop stores its outputs' grid steps as
+                    // the SMLAD kernel reads them (pair j of the four pixels together).
+                    let q = raw.baseAddress!.assumingMemoryBound(to: UInt16.self)
+                    for i in 0..<4 {
+                        let xc = s.stride &* (xo &+ min(i, last))
+                        m4_depthwise16(UnsafeRawPointer(e + xc).assumingMemoryBound(to: Float.self), Int32(span &* 16),
+                                       presentRows, xc >= 1 ? 1 : 0, xc + 1 < win ? 1 : 0, dww + g, Int32(mp),
+                                       dwBias.p + g, nil, q, MBConvRowKernel.depthwiseGrid.inverse, Int32(i))
+                    }
+                    func i32(_ p: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Int32> {
+                        UnsafeMutableRawPointer(p).assumingMemoryBound(to: Int32.self)
+                    }
+                    m4_project16_int16(raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                       UnsafeRawPointer(projection.weights.p + g).assumingMemoryBound(to: UInt32.self),
+                                       Int32(cp), Int32(mp / 2), i32(o0), i32(o1), i32(o2), i32(o3))
+                    #else
+                    let q = raw.baseAddress!.assumingMemoryBound(to: SIMD16<Int16>.self)
+                    q[0] = IntegerProjection.gridSteps(depthwise(xo))
+                    q[1] = IntegerProjection.gridSteps(depthwise(xo &+ min(1, last)))
+                    q[2] = IntegerProjection.gridSteps(depthwise(xo &+ min(2, last)))
+                    q[3] = IntegerProjection.gridSteps(depthwise(xo &+ last))
+                    projection.add(group: g, depthwise: UnsafeRawPointer(q).assumingMemoryBound(to: UInt32.self),
+                                   outStride: cp, sums: (UnsafeMutableRawPointer(o0), UnsafeMutableRawPointer(o1),
+                                                         UnsafeMutableRawPointer(o2), UnsafeMutableRawPointer(o3)))
+                    #endif
+                }
+                xo &+= 4
+                continue
+            }
+            let wg = projectWeight!.p + g &* cp
             // The four pixels' depthwise outputs are read one channel at a time below:
             // from memory that is one broadcast each, where a vector register's element
             // at a varying k made the compiler store the whole vector again at every k.
@@ -386,7 +462,7 @@ struct MBConvRowKernel {
                     let xc = s.stride &* (xo &+ min(i, last))
                     m4_depthwise16(UnsafeRawPointer(e + xc).assumingMemoryBound(to: Float.self), Int32(span &* 16),
                                    presentRows, xc >= 1 ? 1 : 0, xc + 1 < win ? 1 : 0, dww + g, Int32(mp),
-                                   dwBias.p + g, d + i &* 16)
+                                   dwBias.p + g, d + i &* 16, nil, 0, 0)
                 }
                 m4_project_four_pixels(d, wg, Int32(cp), o0, o1, o2, o3)
                 #else

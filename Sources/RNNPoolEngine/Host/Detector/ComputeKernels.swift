@@ -12,6 +12,8 @@ public struct ComputeKernels: Sendable, Equatable {
     public let expand: String
     /// The int8 heads: "avx2" or "portable"; "float" on the float path.
     public let heads: String
+    /// The int8 MBConv projection: "avx512-vnni", "avx2" or "portable"; "float" on the float path.
+    public let projection: String
 
     init(network: StreamingNetwork, precision: Precision) {
         #if RNNPOOL_AVX512
@@ -24,9 +26,10 @@ public struct ComputeKernels: Sendable, Equatable {
         guard precision == .int8 else {
             expand = "float"
             heads = "float"
+            projection = "float"
             return
         }
-        var expand = "portable", heads = "portable"
+        var expand = "portable", heads = "portable", projection = "portable"
         #if RNNPOOL_HOST_X86_64
         // Every block and head of a network gets the same choice (it depends on the CPU only).
         switch network.blocks.lazy.compactMap({ $0.kernel.integerExpand?.kernel }).first {
@@ -35,8 +38,14 @@ public struct ComputeKernels: Sendable, Equatable {
         case nil: break
         }
         if network.heads.contains(where: { $0.kernel.integerKernel }) { heads = "avx2" }
+        switch network.blocks.lazy.compactMap({ $0.kernel.projection?.kernel }).first {
+        case .vnni: projection = "avx512-vnni"
+        case .avx2: projection = "avx2"
+        case .portable, nil: break
+        }
         #endif
         self.expand = expand
         self.heads = heads
+        self.projection = projection
     }
 }

@@ -32,13 +32,7 @@ struct QuantizedHead {
                     total += Double(v)
                 }
             }
-            // An all-zero channel (padding) keeps q = 0 on any grid; 1 avoids 1/0.
-            var grid: Float = largest > 0 ? largest / 32767 : 1
-            // Σ|q| ≤ Σ|w|/s + n/2 (rounding): a grid of Σ|w| / (limit − n/2) keeps it in.
-            let n = Double(9 * c)
-            if total / Double(grid) + n / 2 > Double(QuantizedHead.sumLimit) {
-                grid = Float(total / (Double(QuantizedHead.sumLimit) - n / 2)).nextUp
-            }
+            let grid = int16WeightGrid(largest: largest, total: total, count: 9 * c, sumLimit: QuantizedHead.sumLimit)
             let inverse = 1 / grid
             for t in 0..<9 {
                 for ci in 0..<c {
@@ -51,4 +45,18 @@ struct QuantizedHead {
         weights = q
         scale = k
     }
+}
+
+/// An output channel's int16 weight grid: s = max |w| / 32767, widened where needed so
+/// that Σ|q| stays within `sumLimit` (Σ|q| ≤ Σ|w|/s + n/2 after rounding, so a grid of
+/// Σ|w| / (limit − n/2) keeps it in): then no int32 sum of the channel can overflow,
+/// whatever the input. `largest`, `total`: max |w| and Σ|w| over the channel's `count`
+/// weights. An all-zero channel (padding) keeps q = 0 on any grid; 1 avoids 1/0.
+func int16WeightGrid(largest: Float, total: Double, count: Int, sumLimit: Int64) -> Float {
+    var grid: Float = largest > 0 ? largest / 32767 : 1
+    let n = Double(count)
+    if total / Double(grid) + n / 2 > Double(sumLimit) {
+        grid = Float(total / (Double(sumLimit) - n / 2)).nextUp
+    }
+    return grid
 }

@@ -66,7 +66,8 @@ extension FastGRNNLanes {
 
 extension MBConvRowKernel {
     /// `inputScale`: the grid of the block's int8 input on the int8 path (the expand
-    /// weights are then quantized, QuantizedExpand); nil on the float path.
+    /// and projection weights are then quantized, QuantizedExpand and
+    /// QuantizedProjection); nil on the float path.
     init(_ w: NetworkWeights.Block, inputScale: Float? = nil) {
         let s = w.shape
         var weight = w.expandWeight.map { FloatBuffer($0) }, scale: FloatBuffer? = nil
@@ -75,9 +76,15 @@ extension MBConvRowKernel {
             weight = FloatBuffer(q.weights)
             scale = FloatBuffer(q.scale)
         }
+        let projection = inputScale.map { _ in
+            let q = QuantizedProjection(weights: w.projectWeight, mid: s.cmid, midPadded: s.midPadded,
+                                        outStride: s.outStride)
+            return IntegerProjection(weights: Int16Buffer(q.weights), scale: FloatBuffer(q.scale))
+        }
         self.init(shape: s, inputScale: inputScale, expandWeight: weight, expandScale: scale,
                   expandBias: FloatBuffer(w.expandBias), dwWeight: FloatBuffer(w.dwWeight),
-                  dwBias: FloatBuffer(w.dwBias), projectWeight: FloatBuffer(w.projectWeight),
+                  dwBias: FloatBuffer(w.dwBias),
+                  projectWeight: projection == nil ? FloatBuffer(w.projectWeight) : nil, projection: projection,
                   projectBias: FloatBuffer(w.projectBias))
     }
 }
