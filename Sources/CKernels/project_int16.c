@@ -1,9 +1,11 @@
 // The int8 path's MBConv projection (QuantizedProjection, NETWORK.md §7): four pixels'
-// 16 depthwise outputs on the int16 grid times the group's int16 weights, added to the
-// pixels' int32 sums: AVX-512 VNNI's vpdpwssd (32 products and their adds an
-// instruction) where rc_has_avx512_vnni() is 1, else AVX2's vpmaddwd and vpaddd. The
+// 16 depthwise outputs rounded onto the int16 grid, times the group's int16 weights,
+// added to the pixels' int32 sums: AVX-512 VNNI's vpdpwssd (32 products and their adds
+// an instruction) where rc_has_avx512_vnni() is 1, else AVX2's vpmaddwd and vpaddd. The
+// rounding is a multiply by the grid's inverse and a conversion to int32 (round half to
+// even, MXCSR's default: the Swift loop's 1.5·2^23 addition gives the same integer), the
 // sums are exact (QuantizedProjection keeps them below 2^31), so both compute the Swift
-// loop's numbers (MBConvRowKernel) in whatever order they add.
+// loop's numbers (IntegerProjection) in whatever order they add.
 #include "CKernels.h"
 
 #if defined(__x86_64__)
@@ -26,8 +28,14 @@ VNNI_TARGET __attribute__((always_inline)) static inline __m256i broadcast256(co
     return x;
 }
 
-VNNI_TARGET void rc_project16_vnni(const uint32_t *d, const uint32_t *w, long outStride,
+VNNI_TARGET void rc_project16_vnni(const float *depthwise, float inverse, const uint32_t *w, long outStride,
                                    int32_t *o0, int32_t *o1, int32_t *o2, int32_t *o3) {
+    uint32_t d[32] __attribute__((aligned(32)));
+    const __m512 inv = _mm512_set1_ps(inverse);
+    for (int p = 0; p < 4; p++) {
+        __m512i q = _mm512_cvtps_epi32(_mm512_mul_ps(_mm512_loadu_ps(depthwise + 16 * p), inv));
+        _mm256_store_si256((__m256i *)(d + 8 * p), _mm512_cvtepi32_epi16(q));
+    }
     int32_t *o[4] = { o0, o1, o2, o3 };
     long oc = 0;
     // 32 output channels a pass: eight accumulators, each weight load shared by four pixels.
@@ -89,8 +97,17 @@ project_channels_avx2(int halves, const uint32_t *d, const uint32_t *w, long out
         for (int h = 0; h < halves; h++) _mm256_storeu_si256((__m256i *)(o[p] + oc + 8 * h), a[p][h]);
 }
 
-AVX2_TARGET void rc_project16_avx2(const uint32_t *d, const uint32_t *w, long outStride,
+AVX2_TARGET void rc_project16_avx2(const float *depthwise, float inverse, const uint32_t *w, long outStride,
                                    int32_t *o0, int32_t *o1, int32_t *o2, int32_t *o3) {
+    uint32_t d[32] __attribute__((aligned(32)));
+    const __m256 inv = _mm256_set1_ps(inverse);
+    for (int p = 0; p < 4; p++) {
+        __m256i lo = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(depthwise + 16 * p), inv));
+        __m256i hi = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(depthwise + 16 * p + 8), inv));
+        // packs works within 128-bit halves: [lo 0-3, hi 0-3, lo 4-7, hi 4-7], then in order.
+        __m256i packed = _mm256_permute4x64_epi64(_mm256_packs_epi32(lo, hi), 0xD8);
+        _mm256_store_si256((__m256i *)(d + 8 * p), packed);
+    }
     int32_t *o[4] = { o0, o1, o2, o3 };
     long oc = 0;
     for (; oc + 16 <= outStride; oc += 16) project_channels_avx2(2, d, w, outStride, oc, o);

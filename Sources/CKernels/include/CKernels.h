@@ -131,16 +131,17 @@ void rc_head_int16_avx2(const int8_t *row0, const int8_t *row1, const int8_t *ro
 #endif
 
 /// The int8 path's MBConv projection of one 16-channel group for four pixels
-/// (MBConvRowKernel, QuantizedProjection): for each output channel o < outStride (a
-/// multiple of 8) and pixel p, o_p[o] += Σ_j Σ_h d[p][j].h · w[j][o].h, where d[p][j] and
-/// w[j][o] are words of two int16 (h = low, high half: channels 2j and 2j + 1 of the
-/// group); w: 8 rows of outStride words. Exact int32 sums. Pixels may repeat (the same
-/// pointer twice): every sum of a pass is read before any is written. The VNNI kernel
-/// where rc_has_avx512_vnni() is 1, the AVX2 one where rc_has_avx2() is 1.
+/// (IntegerProjection, QuantizedProjection): `depthwise`, the pixels' 16 outputs each
+/// (0…6), become grid steps n = round_half_even(d · inverse); then for each output
+/// channel o < outStride (a multiple of 8) and pixel p, o_p[o] += Σ_k n[p][k] · q[k][o],
+/// q[2j][o] and q[2j + 1][o] the low and high half of word j·outStride + o of w (8 rows).
+/// Exact int32 sums. Pixels may repeat (the same pointer twice): every sum of a pass is
+/// read before any is written. The VNNI kernel where rc_has_avx512_vnni() is 1, the AVX2
+/// one where rc_has_avx2() is 1.
 #if defined(__x86_64__)
-void rc_project16_vnni(const uint32_t *d, const uint32_t *w, long outStride,
+void rc_project16_vnni(const float *depthwise, float inverse, const uint32_t *w, long outStride,
                        int32_t *o0, int32_t *o1, int32_t *o2, int32_t *o3);
-void rc_project16_avx2(const uint32_t *d, const uint32_t *w, long outStride,
+void rc_project16_avx2(const float *depthwise, float inverse, const uint32_t *w, long outStride,
                        int32_t *o0, int32_t *o1, int32_t *o2, int32_t *o3);
 #endif
 

@@ -15,18 +15,18 @@ struct IntegerProjection {
     /// [outStride]: s_d · s_o.
     let scale: FloatBuffer
 
-    #if RNNPOOL_HOST_X86_64
     /// Which loop adds the products: a C kernel where the CPU has its instructions
-    /// (CKernels.h; RNNPOOL_NO_VNNI forces the Swift loop), else the Swift loop.
+    /// (CKernels.h, x86-64; RNNPOOL_NO_VNNI forces the Swift loop), else the Swift loop.
     enum Kernel { case vnni, avx2, portable }
     var kernel: Kernel
-    #endif
 
     init(weights: Int16Buffer, scale: FloatBuffer) {
         self.weights = weights
         self.scale = scale
         #if RNNPOOL_HOST_X86_64
         kernel = rc_has_avx512_vnni() != 0 ? .vnni : rc_has_avx2() != 0 ? .avx2 : .portable
+        #else
+        kernel = .portable
         #endif
     }
 
@@ -62,22 +62,26 @@ struct IntegerProjection {
                              bits[16], bits[18], bits[20], bits[22], bits[24], bits[26], bits[28], bits[30])
     }
 
-    /// Adds group g's products for four pixels: `d`, each pixel's 8 words (gridSteps);
-    /// `sums`, the pixels' int32 sums (outStride each; a pixel may repeat: every sum of a
-    /// pass is read before any is written).
+    /// Adds a group's products for four pixels: `depthwise`, each pixel's 16 outputs
+    /// (0…6, rounded here onto the grid); `weights`, the group's 8 rows of outStride
+    /// words; `sums`, the pixels' int32 sums (outStride each; a pixel may repeat: every
+    /// sum of a pass is read before any is written).
     @inline(__always)
-    func add(group g: Int, depthwise d: UnsafePointer<UInt32>, outStride cp: Int,
-             sums o: (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer)) {
-        let w = UnsafeRawPointer(weights.p + (g / 2) &* cp &* 2).assumingMemoryBound(to: UInt32.self)
+    static func add(kernel: Kernel, depthwise d: UnsafePointer<Float>, weights w: UnsafePointer<UInt32>, outStride cp: Int,
+                    sums o: (UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer, UnsafeMutableRawPointer)) {
         #if RNNPOOL_HOST_X86_64
         func i32(_ p: UnsafeMutableRawPointer) -> UnsafeMutablePointer<Int32> { p.assumingMemoryBound(to: Int32.self) }
+        let inverse = MBConvRowKernel.depthwiseGrid.inverse
         switch kernel {
-        case .vnni: rc_project16_vnni(d, w, cp, i32(o.0), i32(o.1), i32(o.2), i32(o.3)); return
-        case .avx2: rc_project16_avx2(d, w, cp, i32(o.0), i32(o.1), i32(o.2), i32(o.3)); return
+        case .vnni: rc_project16_vnni(d, inverse, w, cp, i32(o.0), i32(o.1), i32(o.2), i32(o.3)); return
+        case .avx2: rc_project16_avx2(d, inverse, w, cp, i32(o.0), i32(o.1), i32(o.2), i32(o.3)); return
         case .portable: break
         }
         #endif
-        IntegerProjection.addPortable(d: d, w: w, cp: cp, sums: o)
+        var steps = (gridSteps(load16(d)), gridSteps(load16(d + 16)), gridSteps(load16(d + 32)), gridSteps(load16(d + 48)))
+        withUnsafeBytes(of: &steps) { raw in
+            addPortable(d: raw.baseAddress!.assumingMemoryBound(to: UInt32.self), w: w, cp: cp, sums: o)
+        }
     }
 
     /// The Swift loop: eight output channels of the four pixels a pass, pairs j in order.

@@ -400,6 +400,16 @@ struct MBConvRowKernel {
             if has2 { tapRow(&dd, e + 2 &* span, xc, t6, t7, t8) }
             return relu6(dd)
         }
+        // The int8 path's weights for group g (pointers only: the closures below would
+        // otherwise retain the buffers at every step). The firmware's table is output-major.
+        #if RNNPOOL_FIRMWARE
+        let integerWeights = projection.map { UnsafeRawPointer($0.weights.p + g).assumingMemoryBound(to: UInt32.self) }
+        #else
+        let integerWeights = projection.map {
+            UnsafeRawPointer($0.weights.p + (g / 2) &* cp &* 2).assumingMemoryBound(to: UInt32.self)
+        }
+        let integerKernel = projection?.kernel ?? .portable
+        #endif
         // xo counts the tile's pixels; depthwise() takes the row's pixel index.
         let sums = sums - tile.first &* cp
         var xo = tile.first
@@ -408,11 +418,11 @@ struct MBConvRowKernel {
             let last = min(3, end &- 1 &- xo)
             let o0 = sums + xo &* cp, o1 = sums + (xo &+ min(1, last)) &* cp
             let o2 = sums + (xo &+ min(2, last)) &* cp, o3 = sums + (xo &+ last) &* cp
-            if let projection {
+            if let integerWeights {
                 // The int8 path: the four pixels' outputs as grid steps, then integer sums.
+                #if RNNPOOL_FIRMWARE
                 var steps = (SIMD16<Int16>(), SIMD16<Int16>(), SIMD16<Int16>(), SIMD16<Int16>())
                 withUnsafeMutableBytes(of: &steps) { raw in
-                    #if RNNPOOL_FIRMWARE
                     // The Cortex-M4: the depthwise C loop stores its outputs' grid steps as
                     // the SMLAD kernel reads them (pair j of the four pixels together).
                     let q = raw.baseAddress!.assumingMemoryBound(to: UInt16.self)
@@ -425,20 +435,19 @@ struct MBConvRowKernel {
                     func i32(_ p: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Int32> {
                         UnsafeMutableRawPointer(p).assumingMemoryBound(to: Int32.self)
                     }
-                    m4_project16_int16(raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                                       UnsafeRawPointer(projection.weights.p + g).assumingMemoryBound(to: UInt32.self),
+                    m4_project16_int16(raw.baseAddress!.assumingMemoryBound(to: UInt32.self), integerWeights,
                                        Int32(cp), Int32(mp / 2), i32(o0), i32(o1), i32(o2), i32(o3))
-                    #else
-                    let q = raw.baseAddress!.assumingMemoryBound(to: SIMD16<Int16>.self)
-                    q[0] = IntegerProjection.gridSteps(depthwise(xo))
-                    q[1] = IntegerProjection.gridSteps(depthwise(xo &+ min(1, last)))
-                    q[2] = IntegerProjection.gridSteps(depthwise(xo &+ min(2, last)))
-                    q[3] = IntegerProjection.gridSteps(depthwise(xo &+ last))
-                    projection.add(group: g, depthwise: UnsafeRawPointer(q).assumingMemoryBound(to: UInt32.self),
-                                   outStride: cp, sums: (UnsafeMutableRawPointer(o0), UnsafeMutableRawPointer(o1),
-                                                         UnsafeMutableRawPointer(o2), UnsafeMutableRawPointer(o3)))
-                    #endif
                 }
+                #else
+                var ds = (depthwise(xo), depthwise(xo &+ min(1, last)), depthwise(xo &+ min(2, last)),
+                          depthwise(xo &+ last))
+                withUnsafeBytes(of: &ds) { raw in
+                    IntegerProjection.add(kernel: integerKernel, depthwise: raw.baseAddress!.assumingMemoryBound(to: Float.self),
+                                          weights: integerWeights, outStride: cp,
+                                          sums: (UnsafeMutableRawPointer(o0), UnsafeMutableRawPointer(o1),
+                                                 UnsafeMutableRawPointer(o2), UnsafeMutableRawPointer(o3)))
+                }
+                #endif
                 xo &+= 4
                 continue
             }
