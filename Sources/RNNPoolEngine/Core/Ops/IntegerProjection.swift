@@ -118,9 +118,10 @@ struct IntegerProjection {
     @inline(__always)
     func finish(_ sums: UnsafeMutableRawPointer, bias: UnsafePointer<Float>, outStride cp: Int) {
         #if RNNPOOL_FIRMWARE
-        // Lane by lane: Embedded Swift converts a vector of Int32 through Int64 calls.
+        // Lane by lane, through Int (32 bits here: one VCVT): Embedded Swift converts a
+        // vector of Int32, or an Int32 itself, through Int64 and a __floatdisf call.
         for c in 0..<cp {
-            let v = Float(sums.load(fromByteOffset: c &* 4, as: Int32.self)) * scale.p[c] + bias[c]
+            let v = Float(Int(sums.load(fromByteOffset: c &* 4, as: Int32.self))) * scale.p[c] + bias[c]
             sums.storeBytes(of: v, toByteOffset: c &* 4, as: Float.self)
         }
         #else
