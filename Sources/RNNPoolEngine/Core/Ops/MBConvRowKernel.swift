@@ -418,61 +418,53 @@ struct MBConvRowKernel {
             let last = min(3, end &- 1 &- xo)
             let o0 = sums + xo &* cp, o1 = sums + (xo &+ min(1, last)) &* cp
             let o2 = sums + (xo &+ min(2, last)) &* cp, o3 = sums + (xo &+ last) &* cp
+            // The four pixels' depthwise outputs are read one channel at a time below:
+            // from memory that is one broadcast each, where a vector register's element
+            // at a varying k made the compiler store the whole vector again at every k.
+            #if RNNPOOL_FIRMWARE
+            // The Cortex-M4: C loops (scripts/m4/dsp_kernels.c), the same fused
+            // multiply-adds in the same order: the depthwise a pixel at a time with eight
+            // channels' sums in registers, into `floats`, or (the int8 path) its outputs'
+            // grid steps into `steps`, as the SMLAD projection reads them (pair j of the
+            // four pixels together).
+            var ds = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
+            @inline(__always) func depthwiseFour(floats: UnsafeMutablePointer<Float>?, steps: UnsafeMutablePointer<UInt16>?) {
+                for i in 0..<4 {
+                    let xc = s.stride &* (xo &+ min(i, last))
+                    m4_depthwise16(UnsafeRawPointer(e + xc).assumingMemoryBound(to: Float.self), Int32(span &* 16),
+                                   presentRows, xc >= 1 ? 1 : 0, xc + 1 < win ? 1 : 0, dww + g, Int32(mp),
+                                   dwBias.p + g, floats.map { $0 + i &* 16 }, steps,
+                                   MBConvRowKernel.depthwiseGrid.inverse, Int32(i))
+                }
+            }
+            #else
+            var ds = (depthwise(xo), depthwise(xo &+ min(1, last)), depthwise(xo &+ min(2, last)), depthwise(xo &+ last))
+            #endif
             if let integerWeights {
-                // The int8 path: the four pixels' outputs as grid steps, then integer sums.
-                #if RNNPOOL_FIRMWARE
-                var steps = (SIMD16<Int16>(), SIMD16<Int16>(), SIMD16<Int16>(), SIMD16<Int16>())
-                withUnsafeMutableBytes(of: &steps) { raw in
-                    // The Cortex-M4: the depthwise C loop stores its outputs' grid steps as
-                    // the SMLAD kernel reads them (pair j of the four pixels together).
-                    let q = raw.baseAddress!.assumingMemoryBound(to: UInt16.self)
-                    for i in 0..<4 {
-                        let xc = s.stride &* (xo &+ min(i, last))
-                        m4_depthwise16(UnsafeRawPointer(e + xc).assumingMemoryBound(to: Float.self), Int32(span &* 16),
-                                       presentRows, xc >= 1 ? 1 : 0, xc + 1 < win ? 1 : 0, dww + g, Int32(mp),
-                                       dwBias.p + g, nil, q, MBConvRowKernel.depthwiseGrid.inverse, Int32(i))
-                    }
+                // The int8 path: the outputs as grid steps, then integer sums.
+                withUnsafeMutableBytes(of: &ds) { raw in
+                    #if RNNPOOL_FIRMWARE
+                    depthwiseFour(floats: nil, steps: raw.baseAddress!.assumingMemoryBound(to: UInt16.self))
                     func i32(_ p: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Int32> {
                         UnsafeMutableRawPointer(p).assumingMemoryBound(to: Int32.self)
                     }
                     m4_project16_int16(raw.baseAddress!.assumingMemoryBound(to: UInt32.self), integerWeights,
                                        Int32(cp), Int32(mp / 2), i32(o0), i32(o1), i32(o2), i32(o3))
-                }
-                #else
-                var ds = (depthwise(xo), depthwise(xo &+ min(1, last)), depthwise(xo &+ min(2, last)),
-                          depthwise(xo &+ last))
-                withUnsafeBytes(of: &ds) { raw in
+                    #else
                     IntegerProjection.add(kernel: integerKernel, depthwise: raw.baseAddress!.assumingMemoryBound(to: Float.self),
                                           weights: integerWeights, outStride: cp,
                                           sums: (UnsafeMutableRawPointer(o0), UnsafeMutableRawPointer(o1),
                                                  UnsafeMutableRawPointer(o2), UnsafeMutableRawPointer(o3)))
+                    #endif
                 }
-                #endif
                 xo &+= 4
                 continue
             }
             let wg = projectWeight!.p + g &* cp
-            // The four pixels' depthwise outputs are read one channel at a time below:
-            // from memory that is one broadcast each, where a vector register's element
-            // at a varying k made the compiler store the whole vector again at every k.
-            #if RNNPOOL_FIRMWARE
-            var ds = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
-            #else
-            var ds = (depthwise(xo), depthwise(xo &+ min(1, last)), depthwise(xo &+ min(2, last)), depthwise(xo &+ last))
-            #endif
             withUnsafeMutableBytes(of: &ds) { raw in
                 let d = raw.baseAddress!.assumingMemoryBound(to: Float.self)
                 #if RNNPOOL_FIRMWARE
-                // The Cortex-M4: C loops (scripts/m4/dsp_kernels.c), the same fused
-                // multiply-adds in the same order: the depthwise a pixel at a time with
-                // eight channels' sums in registers, then the projection with four
-                // channels of the four pixels in registers.
-                for i in 0..<4 {
-                    let xc = s.stride &* (xo &+ min(i, last))
-                    m4_depthwise16(UnsafeRawPointer(e + xc).assumingMemoryBound(to: Float.self), Int32(span &* 16),
-                                   presentRows, xc >= 1 ? 1 : 0, xc + 1 < win ? 1 : 0, dww + g, Int32(mp),
-                                   dwBias.p + g, d + i &* 16, nil, 0, 0)
-                }
+                depthwiseFour(floats: d, steps: nil)
                 m4_project_four_pixels(d, wg, Int32(cp), o0, o1, o2, o3)
                 #else
                 let d0 = d, d1 = d + 16, d2 = d + 32, d3 = d + 48
