@@ -204,10 +204,26 @@ struct MBConvRowKernel {
         for i in 0..<tile.count {
             let o = sums + i &* cp
             o.update(from: pb, count: cp)
-            if let residual {
-                let r = residual + (tile.first &+ i) &* inStride
-                for c in 0..<shape.cin { o[c] += r[c].stored * sIn }
-            }
+            if let residual { addResidual(residual + (tile.first &+ i) &* inStride, to: o, inputScale: sIn) }
+        }
+    }
+
+    /// o[c] += r[c] · s_in for the block's cin channels (the residual input, same pixel):
+    /// eight at a time on the host, each lane the scalar's product and sum (the Cortex-M4
+    /// computes a vector lane by lane, with more moves than the scalar loop).
+    @inline(__always)
+    private func addResidual<I: ActivationElement>(_ r: UnsafePointer<I>, to o: UnsafeMutablePointer<Float>,
+                                                   inputScale sIn: Float) {
+        var c = 0
+        #if !RNNPOOL_FIRMWARE
+        while c + 8 <= shape.cin {
+            store8(load8(o + c) + I.stored8(r + c) * sIn, o + c)
+            c &+= 8
+        }
+        #endif
+        while c < shape.cin {
+            o[c] += r[c].stored * sIn
+            c &+= 1
         }
     }
 
@@ -221,10 +237,7 @@ struct MBConvRowKernel {
         for i in 0..<tile.count {
             let o = sums + i &* cp
             projection.finish(UnsafeMutableRawPointer(o), bias: projectBias.p, outStride: cp)
-            if let residual {
-                let r = residual + (tile.first &+ i) &* inStride
-                for c in 0..<shape.cin { o[c] += r[c].stored * sIn }
-            }
+            if let residual { addResidual(residual + (tile.first &+ i) &* inStride, to: o, inputScale: sIn) }
         }
     }
 
