@@ -94,8 +94,39 @@ final class InputSizeTests: XCTestCase {
                                    to: Letterbox(sourceWidth: 640, sourceHeight: 480, width: 640, height: 480, upscale: false),
                                    coarse: coarse, fine: d.network)
         func at(_ h: HeadStage) -> Candidate { Candidate(score: 1, index: Int32(h.firstAnchor), x: 10, y: 10, w: 20, h: 20) }
-        return (d.network.heads.indices.filter { map.keepsFine(at(d.network.heads[$0])) },
-                coarse.heads.indices.filter { map.fine(at(coarse.heads[$0])) != nil })
+        let fine = d.network.heads.indices.filter { map.keepsFine(at(d.network.heads[$0])) }
+        let coarseHeads = coarse.heads.indices.filter { map.fine(at(coarse.heads[$0])) != nil }
+        // The heads each pass runs at all are exactly those whose candidates it keeps.
+        XCTAssertEqual(map.fineHeads.indices.filter { map.fineHeads[$0] }, fine)
+        XCTAssertEqual(map.coarseHeads.indices.filter { map.coarseHeads[$0] }, coarseHeads)
+        return (fine, coarseHeads)
+    }
+
+    /// A head a frame marks inactive adds no candidates and leaves every other head's as
+    /// they were: its rows are passed over, not computed (the fine pass's head 4 at
+    /// 640×480 with the shipped split).
+    func testAnInactiveHeadAddsNothingAndChangesNoOtherHead() throws {
+        let d = try RNNPoolDetector(model: try RNNPoolModel.load(path: InputSizeTests.shipped), ramCapBytes: 1 << 20,
+                                    inputSize: (640, 480))
+        let (big, _) = try bigFrame()
+        let net = d.network
+        let letterbox = Letterbox(sourceWidth: 640, sourceHeight: 480, width: 640, height: 480, upscale: false)
+        func candidates(_ active: [Bool]?) throws -> [[Float]] {
+            var found: [[Float]] = []
+            net.arena.beginFrame()
+            try big.withUnsafeBufferPointer { px in
+                try net.run(threshold: 0.01, holdFrame: false, activeHeads: active, inputRow: { y, row in
+                    letterbox.fillRow(y, source: px.baseAddress!, into: row)
+                }, candidate: { found.append([Float($0.index), $0.score, $0.x, $0.y, $0.w, $0.h]) })
+            }
+            return found
+        }
+        let all = try candidates(nil)
+        let head4 = Float(net.heads[4].firstAnchor)
+        XCTAssertFalse(all.filter { $0[0] >= head4 }.isEmpty, "head 4 adds candidates when it runs")
+        XCTAssertEqual(try candidates([true, true, true, true, false]), all.filter { $0[0] < head4 })
+        XCTAssertEqual(try candidates([Bool](repeating: false, count: 5)), [])
+        XCTAssertEqual(try candidates(nil), all, "a later frame runs every head again")
     }
 
     func testEachPassAddsTheHeadsOnItsSideOfTheShippedSplit() throws {

@@ -11,6 +11,8 @@ struct CoarseCandidates {
     let coarseKept: [(first: Int, end: Int)]
     /// Fine anchor indices of the heads that contribute; nil: every head.
     let fineKept: [(first: Int, end: Int)]?
+    /// Per head of each pass, whether it contributes: the others need not run at all.
+    let fineHeads: [Bool], coarseHeads: [Bool]
 
     /// The split between the passes, by each head's anchors:
     /// - with the header's `coarse_split` S (model pixels): a coarse head contributes when
@@ -33,15 +35,20 @@ struct CoarseCandidates {
         func anchors(_ heads: [HeadStage], where keep: (HeadStage) -> Bool) -> [(first: Int, end: Int)] {
             heads.filter(keep).map { ($0.firstAnchor, $0.firstAnchor + $0.anchorCount) }
         }
+        let keepsCoarse: (HeadStage) -> Bool, keepsFine: ((HeadStage) -> Bool)?
         if let split = fine.arch.postprocess.coarseSplit {
-            coarseKept = anchors(coarse.heads) { $0.largestAnchor > split }
-            fineKept = anchors(fine.heads) { $0.largestAnchor / scale <= split }
+            keepsCoarse = { $0.largestAnchor > split }
+            keepsFine = { $0.largestAnchor / scale <= split }
         } else {
             var fineLargest: Float = 0
             for h in fine.heads { fineLargest = max(fineLargest, h.largestAnchor) }
-            coarseKept = anchors(coarse.heads) { $0.smallestAnchor * scale > fineLargest }
-            fineKept = nil
+            keepsCoarse = { $0.smallestAnchor * scale > fineLargest }
+            keepsFine = nil
         }
+        coarseKept = anchors(coarse.heads, where: keepsCoarse)
+        fineKept = keepsFine.map { anchors(fine.heads, where: $0) }
+        coarseHeads = coarse.heads.map(keepsCoarse)
+        fineHeads = fine.heads.map { keepsFine?($0) ?? true }
     }
 
     /// Whether a candidate of the fine pass joins the list.

@@ -28,11 +28,14 @@ extension StreamingNetwork {
                                       width: c.arch.input.width, height: c.arch.input.height)
                 return (c, small, CoarseCandidates(from: small, to: letterbox, coarse: c, fine: self))
             }
-            try run(threshold: threshold, holdFrame: holdFrame, inputRow: { y, row in
+            // A head whose candidates would all be dropped does not run (at 640×480 with
+            // the shipped split: the fine pass's head 4, the coarse pass's heads 0–2).
+            try run(threshold: threshold, holdFrame: holdFrame, activeHeads: second?.map.fineHeads, inputRow: { y, row in
                 letterbox.fillRow(y, source: luma, into: row)
             }, candidate: { if second?.map.keepsFine($0) ?? true { list.insert($0) } })
             if let second {
-                try second.network.run(threshold: threshold, holdFrame: holdFrame, inputRow: { y, row in
+                try second.network.run(threshold: threshold, holdFrame: holdFrame, activeHeads: second.map.coarseHeads,
+                                       inputRow: { y, row in
                     second.letterbox.fillRow(y, source: luma, into: row)
                 }, candidate: { if let c = second.map.fine($0) { list.insert(c) } })
             }

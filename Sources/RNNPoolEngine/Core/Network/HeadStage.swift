@@ -20,6 +20,9 @@ final class HeadStage: RowConsumer {
     /// or above it is scored exactly as before.
     private var logitCut = HeadStage.logitCut(below: 0.5)
     var candidates: (Candidate) -> Void = { _ in }
+    /// False for a frame whose caller drops this head's candidates (CoarseCandidates):
+    /// its rows are passed over, not computed.
+    var active = true
     /// The network's shared scratch (valid during a frame): holds one pass of output
     /// pixels from the kernel to the end of its `decode`, with no other stage running in
     /// between, after it the kernel's staging, then (L2-normalised heads) the window's
@@ -68,6 +71,10 @@ final class HeadStage: RowConsumer {
     private func run<I: ActivationElement>(_: I.Type, _ src: FeatureRing, upTo r: Int) {
         while next < height && min(next + 1, height - 1) <= r {
             let y = next
+            guard active else {
+                next += 1
+                continue
+            }
             let rows = ThreeRows(first: y - 1, height: height) { UnsafePointer(src.row($0, as: I.self)) }
             let pass = out!, staging = pass + HeadRowKernel.pixels * kernel.outPadded
             var ns = ThreeRows<Float>(nil, nil, nil)

@@ -114,18 +114,21 @@ final class StreamingNetwork {
 
     /// Runs one frame. `inputRow(y, dst)` writes row y of the 8-bit network input
     /// (width bytes) into `dst`; `candidate` receives every anchor at or above
-    /// `threshold`.
+    /// `threshold` of the heads `activeHeads` marks (nil: every head; the others skip
+    /// their rows).
     ///
     /// Streamed (`holdFrame` false): only the 3 rows the stem's window covers are in the
     /// arena, each written just before the stem first reads it, so the network's input
     /// costs 3 rows however large the frame. Held: the whole input is written first and
     /// given back in chunks as the stem passes them (the accounting before 2026-12-06,
     /// kept for comparison: `--hold-frame`).
-    func run(threshold: Float, holdFrame: Bool, inputRow: (Int, UnsafeMutablePointer<UInt8>) -> Void,
+    func run(threshold: Float, holdFrame: Bool, activeHeads: [Bool]? = nil,
+             inputRow: (Int, UnsafeMutablePointer<UInt8>) -> Void,
              candidate: @escaping (Candidate) -> Void) throws(ArenaOverflowError) {
         for b in blocks { b.reset() }
-        for h in heads {
+        for (k, h) in heads.enumerated() {
             h.reset()
+            h.active = activeHeads?[k] ?? true
             h.threshold = threshold
             h.candidates = candidate
         }
