@@ -104,16 +104,18 @@ final class InputSizeTests: XCTestCase {
 
     /// A head a frame marks inactive adds no candidates and leaves every other head's as
     /// they were: its rows are passed over, not computed (the fine pass's head 4 at
-    /// 640×480 with the shipped split).
+    /// 640×480 with the shipped split), and so are the blocks only inactive heads read.
     func testAnInactiveHeadAddsNothingAndChangesNoOtherHead() throws {
         let d = try RNNPoolDetector(model: try RNNPoolModel.load(path: InputSizeTests.shipped), ramCapBytes: 1 << 20,
                                     inputSize: (640, 480))
         let (big, _) = try bigFrame()
         let net = d.network
         let letterbox = Letterbox(sourceWidth: 640, sourceHeight: 480, width: 640, height: 480, upscale: false)
+        var peak = 0
         func candidates(_ active: [Bool]?) throws -> [[Float]] {
             var found: [[Float]] = []
             net.arena.beginFrame()
+            defer { peak = net.arena.framePeakBytes }
             try big.withUnsafeBufferPointer { px in
                 try net.run(threshold: 0.01, holdFrame: false, activeHeads: active, inputRow: { y, row in
                     letterbox.fillRow(y, source: px.baseAddress!, into: row)
@@ -122,11 +124,18 @@ final class InputSizeTests: XCTestCase {
             return found
         }
         let all = try candidates(nil)
-        let head4 = Float(net.heads[4].firstAnchor)
+        let allPeak = peak
+        let head4 = Float(net.heads[4].firstAnchor), head3 = Float(net.heads[3].firstAnchor)
         XCTAssertFalse(all.filter { $0[0] >= head4 }.isEmpty, "head 4 adds candidates when it runs")
         XCTAssertEqual(try candidates([true, true, true, true, false]), all.filter { $0[0] < head4 })
+        // Heads 3 and 4 read blocks 3 and 4 alone: those blocks do not run either, and
+        // their line buffers are never allocated.
+        XCTAssertEqual(try candidates([true, true, true, false, false]), all.filter { $0[0] < head3 })
+        let ring = { (b: Int) in 3 * net.blocks[b].kernel.shape.wout * net.blocks[b].kernel.outStride }
+        XCTAssertEqual(peak, allPeak - ring(3) - ring(4))
         XCTAssertEqual(try candidates([Bool](repeating: false, count: 5)), [])
         XCTAssertEqual(try candidates(nil), all, "a later frame runs every head again")
+        XCTAssertEqual(peak, allPeak)
     }
 
     func testEachPassAddsTheHeadsOnItsSideOfTheShippedSplit() throws {

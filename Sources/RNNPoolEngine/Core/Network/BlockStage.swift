@@ -12,6 +12,9 @@ final class BlockStage: RowConsumer {
     var consumers: [RowConsumer] = []
     var tap: LayerTap?
     private(set) var ring: FeatureRing?
+    /// False for a frame in which no active head reads this block or a later one
+    /// (StreamingNetwork.run): its rows are not computed, and its consumers get none.
+    var active = true
     /// The network's shared scratch (valid during a frame): used only inside
     /// `kernel.run`, never across a call to a consumer.
     var scratch: UnsafeMutablePointer<Float>?
@@ -31,6 +34,7 @@ final class BlockStage: RowConsumer {
     func reset() { next = 0; ring = nil }
 
     func accept(row r: Int) throws(ArenaOverflowError) {
+        guard active else { return }
         let s = kernel.shape
         while next < s.hout && min(s.stride * next + 1, s.hin - 1) <= r {
             arena.enter(layer)

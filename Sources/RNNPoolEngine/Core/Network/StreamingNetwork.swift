@@ -115,7 +115,7 @@ final class StreamingNetwork {
     /// Runs one frame. `inputRow(y, dst)` writes row y of the 8-bit network input
     /// (width bytes) into `dst`; `candidate` receives every anchor at or above
     /// `threshold` of the heads `activeHeads` marks (nil: every head; the others skip
-    /// their rows).
+    /// their rows, and so do the blocks that only they read).
     ///
     /// Streamed (`holdFrame` false): only the 3 rows the stem's window covers are in the
     /// arena, each written just before the stem first reads it, so the network's input
@@ -125,7 +125,13 @@ final class StreamingNetwork {
     func run(threshold: Float, holdFrame: Bool, activeHeads: [Bool]? = nil,
              inputRow: (Int, UnsafeMutablePointer<UInt8>) -> Void,
              candidate: @escaping (Candidate) -> Void) throws(ArenaOverflowError) {
-        for b in blocks { b.reset() }
+        // Block i runs when an active head reads it or a later block (which reads it).
+        var lastNeeded = -1
+        for (k, h) in arch.heads.enumerated() where activeHeads?[k] ?? true { lastNeeded = max(lastNeeded, h.block) }
+        for (i, b) in blocks.enumerated() {
+            b.reset()
+            b.active = i <= lastNeeded
+        }
         for (k, h) in heads.enumerated() {
             h.reset()
             h.active = activeHeads?[k] ?? true
