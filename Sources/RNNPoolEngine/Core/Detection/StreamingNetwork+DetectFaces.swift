@@ -28,16 +28,16 @@ extension StreamingNetwork {
                                       width: c.arch.input.width, height: c.arch.input.height)
                 return (c, small, CoarseCandidates(from: small, to: letterbox, coarse: c, fine: self))
             }
-            // A head whose candidates would all be dropped does not run (at 640×480 with
-            // the shipped split: the fine pass's head 4, the coarse pass's heads 0–2).
+            // Only the heads on each pass's side of the split run (at 640×480 with the
+            // shipped split: not the fine pass's head 4, nor the coarse pass's heads 0–2).
             try run(threshold: threshold, holdFrame: holdFrame, activeHeads: second?.map.fineHeads, inputRow: { y, row in
                 letterbox.fillRow(y, source: luma, into: row)
-            }, candidate: { if second?.map.keepsFine($0) ?? true { list.insert($0) } })
+            }, candidate: { list.insert($0) })
             if let second {
                 try second.network.run(threshold: threshold, holdFrame: holdFrame, activeHeads: second.map.coarseHeads,
                                        inputRow: { y, row in
                     second.letterbox.fillRow(y, source: luma, into: row)
-                }, candidate: { if let c = second.map.fine($0) { list.insert(c) } })
+                }, candidate: { list.insert(second.map.fine($0)) })
             }
             arena.enter(nmsLayer)
             let sorted = list.sorted()
