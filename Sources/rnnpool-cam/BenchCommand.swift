@@ -109,8 +109,10 @@ struct BenchCommand: ParsableCommand {
                            heads: detector.kernels.heads, projection: detector.kernels.projection),
             frameWidth: frame.width, frameHeight: frame.height, frameSource: image ?? "synthetic",
             inputWidth: detector.inputSize.width, inputHeight: detector.inputSize.height,
+            modelInputArea: m.architecture.input.width * m.architecture.input.height,
             frames: frames, msPerFrameMedian: median, msPerFrameMin: times.first!, msPerFrameMax: times.last!,
-            fps: 1000 / median, maddsPerFrame: detector.maddsPerFrame, peakArenaBytes: mem.peakBytes,
+            fps: 1000 / median, maddsPerFrame: detector.lastFrameCost.total, maddsDefinedPerFrame: detector.maddsPerFrame,
+            peakArenaBytes: mem.peakBytes,
             input: mem.inputHeld ? "held" : "streamed", streamedPeakBytes: mem.streamedPeakBytes,
             heldFramePeakBytes: mem.heldFramePeakBytes, ramCapBytes: mem.capBytes, weightBytes: mem.weightBytes, baselinePeakBytes: mem.baselinePeakBytes,
             baselinePeakLayer: detector.baselinePlan.peakLayer,
@@ -119,7 +121,9 @@ struct BenchCommand: ParsableCommand {
                       ratio: Double($0.plan.peakBytes) / Double(max(1, mem.peakBytes)))
             },
             layers: mem.layers.map { .init(name: $0.name, peakBytes: $0.peakBytes, ownBytes: $0.ownBytes) },
-            layerMAdds: detector.cost.layers.map { .init(name: $0.name, madds: $0.madds) },
+            layerMAdds: zip(detector.lastFrameCost.layers, detector.lastFramePasses).map {
+                .init(name: $0.0.name, madds: $0.0.madds, passes: $0.1.passes)
+            },
             facesFound: faces,
             render: renderFrames > 0 ? timedRender(progress: progress) : [])
         if json {

@@ -17,6 +17,8 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertLessThanOrEqual(peak, 256 * 1024, "the default cap holds")
         XCTAssertGreaterThan(try XCTUnwrap(o["baseline_peak_bytes"] as? Int), peak)
         XCTAssertGreaterThan(try XCTUnwrap(o["madds_per_frame"] as? Int), 50_000_000)
+        XCTAssertEqual(o["madds_per_frame"] as? Int, o["madds_defined_per_frame"] as? Int,
+                       "at the model's own size every layer runs")
         let layers = try XCTUnwrap(o["layer_peak_bytes"] as? [[String: Any]])
         XCTAssertGreaterThanOrEqual(layers.compactMap { $0["own_bytes"] as? Int }.reduce(0, +), peak / 2,
                                     "the layers' own buffers account for the arena")
@@ -36,6 +38,37 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(o["input_height"] as? Int, 480)
         XCTAssertLessThanOrEqual(try XCTUnwrap(o["peak_arena_bytes"] as? Int), 96 * 1024)
         XCTAssertGreaterThan(try XCTUnwrap(o["held_frame_peak_bytes"] as? Int), 640 * 480, "held, the frame alone is 300 KiB")
+    }
+
+    /// At 640x480 the report counts the multiply-adds of the layers that ran, and says
+    /// which pass ran each: from a 640x480 source the first pass passes over head 4 and
+    /// block 4, the 320x240 pass over heads 0-2 (NETWORK.md §6b).
+    func testAt640x480TheMultiplyAddsAreThoseOfTheLayersThatRan() throws {
+        let r = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.shippedModel, "--input-size", "640x480",
+                                      "--size", "640x480", "--frames", "1", "--warmup", "0", "--render-frames", "0",
+                                      "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let o = try jsonObject(r.stdoutLines[0])
+        let ran = try XCTUnwrap(o["madds_per_frame"] as? Int), defined = try XCTUnwrap(o["madds_defined_per_frame"] as? Int)
+        let layers = try XCTUnwrap(o["layer_madds"] as? [[String: Any]])
+        XCTAssertEqual(layers.compactMap { $0["madds"] as? Int }.reduce(0, +), ran)
+        XCTAssertLessThan(ran, defined, "skipped heads and blocks are not counted")
+        var passes: [String: [String]] = [:]
+        for l in layers { passes[try XCTUnwrap(l["name"] as? String)] = try XCTUnwrap(l["passes"] as? [String]) }
+        XCTAssertEqual(passes["rnnpool"], ["640x480", "320x240"])
+        XCTAssertEqual(passes["heads.0"], ["640x480"])
+        XCTAssertEqual(passes["heads.3"], ["640x480", "320x240"])
+        XCTAssertEqual(passes["heads.4"], ["320x240"])
+        XCTAssertEqual(passes["blocks.4"], ["320x240"])
+
+        let table = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.shippedModel, "--input-size", "640x480",
+                                          "--size", "640x480", "--frames", "1", "--warmup", "0", "--render-frames", "0"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains(String(format: "multiply-adds      %.1f M per frame (the layers that ran; %.1f M as defined",
+                                                   Double(ran) / 1e6, Double(defined) / 1e6)), table.stdout)
+        XCTAssertTrue(table.stdoutLines.contains { $0.hasPrefix("  heads.4 ") && $0.hasSuffix("(320x240 pass only)") },
+                      table.stdout)
+        XCTAssertFalse(table.stdoutLines.contains { $0.hasPrefix("  heads.3 ") && $0.contains("pass only") }, table.stdout)
     }
 
     func testAnInputSizeTheEngineCannotRunIsAUsageError() throws {

@@ -61,6 +61,36 @@ final class InputSizeTests: XCTestCase {
         XCTAssertGreaterThan(iou, 0.6, "\(found) against 2x \(face)")
     }
 
+    /// The multiply-adds of the layers that ran: the first pass's dropped heads (and the
+    /// blocks only they read) and the coarse pass's count nothing, and which those are
+    /// follows the source's size (NETWORK.md §6b).
+    func testTheLastFrameCostCountsOnlyTheLayersThatRan() throws {
+        let model = try RNNPoolModel.load(path: InputSizeTests.shipped)
+        let (big, small) = try bigFrame()
+        let large = try RNNPoolDetector(model: model, ramCapBytes: 1 << 20, inputSize: (640, 480))
+        XCTAssertEqual(large.lastFrameCost.total, large.maddsPerFrame, "before a frame, the whole definition")
+        let fine = NetworkCost(large.runningArchitecture), coarse = NetworkCost(model.architecture)
+        func madds(_ c: NetworkCost, _ name: String) -> Int { c.layers.first { $0.name == name }!.madds }
+
+        _ = try big.withUnsafeBufferPointer { try large.detect(luma: $0, width: 640, height: 480, threshold: 0.5) }
+        var ran = large.lastFrameCost
+        XCTAssertEqual(madds(ran, "rnnpool"), madds(fine, "rnnpool") + madds(coarse, "rnnpool"))
+        XCTAssertEqual(madds(ran, "heads.0"), madds(fine, "heads.0"), "the coarse pass passes over heads 0-2")
+        XCTAssertEqual(madds(ran, "heads.3"), madds(fine, "heads.3") + madds(coarse, "heads.3"))
+        XCTAssertEqual(madds(ran, "heads.4"), madds(coarse, "heads.4"), "the first pass passes over head 4")
+        XCTAssertEqual(madds(ran, "blocks.4"), madds(coarse, "blocks.4"), "and block 4, which only head 4 reads")
+        XCTAssertEqual(large.lastFramePasses.first { $0.name == "heads.4" }?.passes, ["320x240"])
+
+        // From a 320×240 source the first pass finds its boxes at scale 1: heads 3-4 are the coarse pass's.
+        _ = try small.withUnsafeBufferPointer { try large.detect(luma: $0, width: 320, height: 240, threshold: 0.5) }
+        ran = large.lastFrameCost
+        XCTAssertEqual(madds(ran, "blocks.3"), madds(coarse, "blocks.3"))
+        XCTAssertEqual(madds(ran, "heads.3"), madds(coarse, "heads.3"))
+        XCTAssertEqual(ran.total, large.maddsPerFrame - madds(fine, "blocks.3") - madds(fine, "blocks.4")
+                       - madds(fine, "heads.3") - madds(fine, "heads.4") - madds(coarse, "heads.0")
+                       - madds(coarse, "heads.1") - madds(coarse, "heads.2"))
+    }
+
     func testAFaceLargerThanEveryAnchorIsFoundByTheCoarsePass() throws {
         let model = try RNNPoolModel.load(path: InputSizeTests.shipped)
         let (_, small) = try bigFrame()

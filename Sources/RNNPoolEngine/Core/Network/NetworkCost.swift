@@ -26,4 +26,24 @@ public struct NetworkCost: Sendable {
         }
         layers = l
     }
+
+    /// Layer by layer, this cost plus `other`'s (the same layers: a second pass of the
+    /// same network at another input size).
+    public func plus(_ other: NetworkCost?) -> NetworkCost {
+        guard let other else { return self }
+        var c = self
+        for i in c.layers.indices { c.layers[i].madds += other.layers[i].madds }
+        return c
+    }
+
+    /// The layers that ran: the stem and RNNPool always, block i where `blocks[i]`, head
+    /// k where `heads[k]` (a frame at a larger input passes over the heads whose
+    /// candidates it drops, and the blocks only they read: NETWORK.md §6b). The others
+    /// count 0.
+    public func ran(blocks: [Bool], heads: [Bool]) -> NetworkCost {
+        var c = self
+        for (i, on) in blocks.enumerated() where !on { c.layers[2 + i].madds = 0 }
+        for (k, on) in heads.enumerated() where !on { c.layers[2 + blocks.count + k].madds = 0 }
+        return c
+    }
 }

@@ -93,6 +93,12 @@ final class StreamingNetwork {
 
     var anchorCount: Int { heads.reduce(0) { $0 + $1.anchorCount } }
 
+    /// The layers the last frame ran (every one before the first frame): `run`'s
+    /// `activeHeads` and the blocks they read.
+    var costOfLastFrame: NetworkCost {
+        NetworkCost(arch).ran(blocks: blocks.map { $0.active }, heads: heads.map { $0.active })
+    }
+
     var tap: LayerTap? {
         didSet {
             stem.tap = tap

@@ -13,6 +13,8 @@ public final class RNNPoolDetector: FaceDetecting {
     /// precision (int8: 1 byte per activation, float: 4): our network with strided
     /// convolutions in place of RNNPool, and MobileNetV2-SSDLite at the same input.
     public let baselinePlans: [(name: String, plan: LivenessPlanner.Plan)]
+    /// Multiply-adds per frame as the network defines them, layer by layer: both passes'
+    /// every layer at a larger input.
     public let cost: NetworkCost
     let network: StreamingNetwork
     /// The model's own input size, run after `network` when that one runs larger
@@ -58,12 +60,7 @@ public final class RNNPoolDetector: FaceDetecting {
                          (MobileNetV2SSDLite.name,
                           MobileNetV2SSDLite.plan(width: a.input.width, height: a.input.height, bytesPerElement: f))]
         baselinePlan = baselinePlans[0].plan
-        var c = NetworkCost(a)
-        if larger {
-            let extra = NetworkCost(native)
-            for i in c.layers.indices { c.layers[i].madds += extra.layers[i].madds }
-        }
-        cost = c
+        cost = NetworkCost(a).plus(larger ? NetworkCost(native) : nil)
     }
 
     /// The network's input, width × height.
@@ -104,6 +101,26 @@ public final class RNNPoolDetector: FaceDetecting {
     public var architecture: Architecture { model.architecture }
     public var defaultThreshold: Float? { architecture.postprocess.scoreThreshold }
     public var maddsPerFrame: Int { cost.total }
+
+    /// The multiply-adds of the layers the last frame ran, layer by layer: at a larger
+    /// input both passes, without the heads whose candidates a pass drops and the blocks
+    /// only they read (NETWORK.md §6b; which those are depends on the source's size).
+    /// `cost` before the first frame.
+    public var lastFrameCost: NetworkCost { network.costOfLastFrame.plus(coarse?.costOfLastFrame) }
+
+    /// For each layer of `cost`, the input sizes ("640x480") of the passes that ran it
+    /// in the last frame: one pass at the model's own size, two at a larger one, fewer
+    /// for a layer a pass passed over.
+    public var lastFramePasses: [(name: String, passes: [String])] {
+        let fine = network.costOfLastFrame, second = coarse?.costOfLastFrame
+        let size = { (a: Architecture) in "\(a.input.width)x\(a.input.height)" }
+        return fine.layers.indices.map { i in
+            var passes: [String] = []
+            if fine.layers[i].madds > 0 { passes.append(size(network.arch)) }
+            if let second, let coarse, second.layers[i].madds > 0 { passes.append(size(coarse.arch)) }
+            return (fine.layers[i].name, passes)
+        }
+    }
     /// The implementation each hot loop runs here (the coarse pass's network gets the same).
     public var kernels: ComputeKernels { ComputeKernels(network: network, precision: precision) }
     public var layerNames: [String] { network.layerNames }
