@@ -42,10 +42,13 @@ final class MediaReaderTests: XCTestCase {
 
     func testPhotosReadAsThePictureTheyHold() throws {
         let pgm = files.path("f.pgm"), png = files.path("f.png"), jpg = files.path("f.jpg"), webp = files.path("f.webp")
+        // ffmpeg's TIFFs carry a ResolutionUnit tag, as scanners' and cameras' do.
+        let tiff = files.path("f.tiff"), lzw = files.path("lzw.tiff")
         try MediaClips.make(["-i", MediaClips.demo, "-frames:v", "1", pgm])
-        for out in [png, jpg, webp] { try MediaClips.make(["-i", pgm, "-q:v", "1"] + (out == webp ? ["-lossless", "1"] : []) + [out]) }
+        for out in [png, jpg, webp, tiff] { try MediaClips.make(["-i", pgm, "-q:v", "1"] + (out == webp ? ["-lossless", "1"] : []) + [out]) }
+        try MediaClips.make(["-i", pgm, "-compression_algo", "lzw", lzw])
         let reference = try PNMImage.read(path: pgm)
-        for (path, exact) in [(png, true), (webp, true), (jpg, false)] {
+        for (path, exact) in [(png, true), (webp, true), (tiff, true), (lzw, true), (jpg, false)] {
             XCTAssertEqual(PictureFileKind.of(path: path), .media)
             let still = try StillImage.read(path: path)
             XCTAssertEqual([still.width, still.height], [320, 240], path)
@@ -64,9 +67,11 @@ final class MediaReaderTests: XCTestCase {
         let webm = try MediaClips.clip("demo.webm", in: files.directory)
         let fast = files.path("fast.mp4")
         try MediaClips.make(["-i", mp4, "-c", "copy", "-movflags", "+faststart", fast])
-        let jpg = files.path("f.jpg")
+        let jpg = files.path("f.jpg"), tiff = files.path("f.tiff")
         try MediaClips.make(["-i", MediaClips.demo, "-frames:v", "1", "-q:v", "2", jpg])
+        try MediaClips.make(["-i", MediaClips.demo, "-frames:v", "1", tiff])
         let cuts = [
+            MediaClips.cut(tiff, to: fileSize(tiff) * 3 / 4, as: "cut.tiff", in: files.directory),
             MediaClips.cut(fast, to: fileSize(fast) / 2, as: "cut-fast.mp4", in: files.directory),
             MediaClips.cut(webm, to: fileSize(webm) / 2, as: "cut.webm", in: files.directory),
             MediaClips.cut(jpg, to: fileSize(jpg) / 3, as: "cut.jpg", in: files.directory),

@@ -167,8 +167,11 @@ public final class MediaReader: SeekableFrameSource {
         dec.pointee.max_pixels = Int64(MediaLimits.maxPixels)
         dec.pointee.thread_count = 1   // one picture in flight: bounded memory
         // A damaged picture is an error, not a picture patched up by concealment: a cut
-        // photo must say so instead of giving faces found in its grey filler.
-        dec.pointee.err_recognition |= AV_EF_EXPLODE
+        // photo must say so instead of giving faces found in its grey filler. Not for
+        // TIFF: its strict mode refuses every tag the decoder does not use (ResolutionUnit,
+        // in nearly every scanner's and camera's TIFF; JPEGTables), and it refuses a cut
+        // file anyway (strips or directory beyond the end).
+        if par.pointee.codec_id != AV_CODEC_ID_TIFF { dec.pointee.err_recognition |= AV_EF_EXPLODE }
         let opened2 = avcodec_open2(dec, codec, nil)
         guard opened2 >= 0 else {
             throw fail(.badHeader, "cannot start its \(String(cString: avcodec_get_name(par.pointee.codec_id))) decoder (\(ffmpegErrorText(opened2)))")
