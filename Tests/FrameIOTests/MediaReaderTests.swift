@@ -112,6 +112,13 @@ final class MediaReaderTests: XCTestCase {
         XCTAssertThrowsError(try MediaReader(path: wav)) {
             XCTAssertTrue("\($0)".contains("no picture stream"), "\($0)")
         }
+        // A format FFmpeg knows and rnnpool-cam does not read: the line says which it reads.
+        let nut = files.path("demo.nut")
+        try MediaClips.make(["-i", MediaClips.demo, "-frames:v", "2", nut])
+        XCTAssertThrowsError(try MediaReader(path: nut)) {
+            XCTAssertEqual(($0 as! FrameSourceError).kind, .badMagic)
+            XCTAssertEqual("\($0)", nut + ": not in a format rnnpool-cam reads (" + MediaReader.formatsInWords + ")")
+        }
     }
 
     func testPicturesAboveTheLimitAreRefusedBeforeDecoding() throws {
@@ -152,6 +159,43 @@ final class MediaReaderTests: XCTestCase {
         var n = 0
         while try reader.nextFrame() != nil { n += 1 }
         XCTAssertEqual(n, 20)   // frames 40 to 59
+    }
+
+    /// Containers that state no streams (or no clock) up front: an MPEG program stream
+    /// (.mpg, .vob) and FLV announce each stream with its first packet, raw H.264 (a
+    /// Raspberry Pi camera's .h264) has no container, DV sets its clock with its first
+    /// frame. Each plays the demo's 60 pictures at steady times and loops from its very
+    /// first picture (an MPEG program stream's seek by time lands near its second key
+    /// picture; raw H.264 cannot seek by time).
+    func testProgramStreamsFLVRawH264AndDVPlayAndLoopFromTheStart() throws {
+        let original = try demoFrames()
+        let clips: [(name: String, args: [String], frames: Int, step: Double)] = [
+            ("demo.mpg", ["-c:v", "mpeg2video", "-q:v", "2"], 60, 1.0 / 15),
+            ("demo.flv", ["-c:v", "flv1", "-q:v", "2"], 60, 1.0 / 15),
+            ("demo.h264", ["-c:v", "libx264", "-pix_fmt", "yuv420p"], 60, 1.0 / 25),   // no clock: FFmpeg's 25 fps
+            ("demo.dv", ["-vf", "scale=720:480", "-r", "30000/1001", "-c:v", "dvvideo", "-pix_fmt", "yuv411p"], 0, 1001.0 / 30000),
+        ]
+        for clip in clips {
+            let path = files.path(clip.name)
+            try MediaClips.make(["-i", MediaClips.demo] + clip.args + [path])
+            let once = try allFrames(path)
+            if clip.frames > 0 {
+                XCTAssertEqual(once.count, clip.frames, clip.name)
+                for (k, f) in once.enumerated() {
+                    XCTAssertLessThan(meanDifference(f.luma, original[k].luma), 4, "\(clip.name) frame \(k)")
+                }
+            } else {
+                XCTAssertGreaterThan(once.count, 100, clip.name)   // 4 s at 29.97 fps
+            }
+            let reader = try MediaReader(path: path, pacing: false, loop: true)
+            var frames: [Frame] = []
+            for _ in 0..<(once.count + 5) { frames.append(try XCTUnwrap(reader.nextFrame(), clip.name)) }
+            XCTAssertEqual(frames.filter(\.startsNewPass).map(\.index), [once.count], clip.name)
+            XCTAssertEqual(frames[once.count].luma, frames[0].luma, "\(clip.name): the second pass starts at the first picture")
+            for (a, b) in zip(frames, frames.dropFirst()) {
+                XCTAssertEqual(b.timestamp - a.timestamp, clip.step, accuracy: 2e-3, "\(clip.name) frame \(b.index)")
+            }
+        }
     }
 
     func testLoopStartsOverWithANewPassAndTimeGoingOn() throws {

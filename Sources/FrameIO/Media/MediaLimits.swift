@@ -12,6 +12,10 @@ public enum MediaLimits {
     /// Bytes and microseconds FFmpeg may read while probing what the file is.
     public static let probeBytes: Int64 = 2 << 20
     public static let analyzeMicroseconds: Int64 = 2_000_000
+    /// Packets a file whose streams appear only with their packets (MPEG program
+    /// streams, FLV) may hold back while its picture stream is looked for, and their
+    /// bytes (the probe's).
+    public static let packetsBeforePictureStream = 500
     /// Packets of the picture stream that fail to decode in a row before the file is
     /// reported as damaged, and packets in a row that give no picture at all.
     public static let failuresInRow = 25

@@ -22,7 +22,11 @@ public final class MediaReader: SeekableFrameSource {
 
     /// Container formats read (FFmpeg's demuxer names). Playlists, concatenation lists
     /// and raw protocols are not among them: nothing here reads another file.
-    static let formats = "mov,matroska,avi,mpegts,flv,ogg,asf,gif,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,qoi_pipe,pgm_pipe,ppm_pipe,pbm_pipe,pam_pipe,yuv4mpegpipe"
+    static let formats = "mov,matroska,avi,mpegts,mpeg,flv,ogg,asf,dv,h264,hevc,apng,gif,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,qoi_pipe,pgm_pipe,ppm_pipe,pbm_pipe,pam_pipe,yuv4mpegpipe"
+
+    /// `formats` as a user knows them.
+    static let formatsInWords = "clips: MP4, MOV, MKV, WebM, AVI, MPEG, TS, FLV, Ogg, WMV, DV, raw H.264 or HEVC, GIF, "
+        + "animated PNG; photos: JPEG, PNG, WebP, BMP, TIFF, QOI, PNM"
 
     private let bytes: MediaByteSource
     private let pacing: Bool
@@ -38,10 +42,16 @@ public final class MediaReader: SeekableFrameSource {
     private var converted: UnsafeMutablePointer<AVFrame>?
     private var scaler: OpaquePointer?
     private var streamIndex: Int32 = -1
+    /// Packets read while looking for the picture stream in a file whose streams appear
+    /// only with their packets (`findPictureStream`): the decoder gets these first.
+    private var heldBack: [UnsafeMutablePointer<AVPacket>?] = []
     /// How the stream's display matrix says its pictures are shown (a phone clip stored
     /// sideways): each frame is turned so, as ffmpeg's player does. A photo's own EXIF
     /// Orientation (`pictureOrientation`) takes its place where the picture has one.
     public private(set) var turn = QuarterTurn.none
+    /// Seconds a tick of the picture stream's timestamps, and its nominal rate: read
+    /// again with the first picture, as some demuxers (DV) set them only with their
+    /// first packet.
     private var timeBase = 0.0
     private var startStamp: Int64 = 0
 
@@ -100,6 +110,7 @@ public final class MediaReader: SeekableFrameSource {
         av_frame_free(&skipped)
         av_frame_free(&converted)
         av_packet_free(&packet)
+        dropHeldBack()
         avcodec_free_context(&decoder)
         avformat_close_input(&format)
         MediaByteSource.freeIOContext(&io)
@@ -143,12 +154,15 @@ public final class MediaReader: SeekableFrameSource {
         guard status >= 0, let fmt = opened else {
             if StopRequest.isRequested { throw fail(.unreadable, "stopped while reading it") }
             let empty = bytes.seek(to: 0, whence: rc_avseek_size) == 0
-            throw fail(empty ? .emptyFile : .badMagic, empty ? "empty file (0 bytes), not a video or image"
-                       : "not a video clip or photo rnnpool-cam can read (FFmpeg: \(ffmpegErrorText(status)))")
+            // EINVAL: FFmpeg knows the format, and it is not among `formats`.
+            let problem = empty ? "empty file (0 bytes), not a video or image"
+                : status == rc_averror(EINVAL) ? "not in a format rnnpool-cam reads (\(MediaReader.formatsInWords))"
+                : "not a video clip or photo rnnpool-cam can read (FFmpeg: \(ffmpegErrorText(status)))"
+            throw fail(empty ? .emptyFile : .badMagic, problem)
         }
         format = fmt
         var codec: UnsafePointer<AVCodec>?
-        let index = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
+        let index = try findPictureStream(fmt, &codec)
         guard index >= 0, let codec, let stream = fmt.pointee.streams[Int(index)] else {
             throw fail(.badHeader, index == rc_averror_decoder_not_found
                        ? "its picture stream is in a format FFmpeg has no decoder for"
@@ -176,13 +190,8 @@ public final class MediaReader: SeekableFrameSource {
         guard opened2 >= 0 else {
             throw fail(.badHeader, "cannot start its \(String(cString: avcodec_get_name(par.pointee.codec_id))) decoder (\(ffmpegErrorText(opened2)))")
         }
-        let tb = stream.pointee.time_base
-        timeBase = tb.num > 0 && tb.den > 0 ? Double(tb.num) / Double(tb.den) : 1.0 / 90_000
+        readClock(of: stream)
         startStamp = stream.pointee.start_time != rc_av_nopts_value ? stream.pointee.start_time : 0
-        for rate in [stream.pointee.avg_frame_rate, stream.pointee.r_frame_rate] where rate.num > 0 && rate.den > 0 {
-            let fps = Double(rate.num) / Double(rate.den)
-            if fps.isFinite, fps > 0, fps <= 1000 { nominalFPS = fps; break }
-        }
         var matrixBytes = 0
         if let matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &matrixBytes), matrixBytes >= 36 {
             turn = matrix.withMemoryRebound(to: Int32.self, capacity: 9) { QuarterTurn(displayRotation: av_display_rotation_get($0)) }
@@ -192,6 +201,47 @@ public final class MediaReader: SeekableFrameSource {
         label = announcedSize.width > 0
             ? "\(fileName(of: path)) \(announcedSize.width)x\(announcedSize.height) \(codecName)"
             : "\(fileName(of: path)) \(codecName)"
+    }
+
+    /// The best picture stream's index (or FFmpeg's error) and its decoder. MPEG program
+    /// streams (.mpg, .vob) and FLV announce no streams in a header: each appears with
+    /// its first packet, so up to `MediaLimits.packetsBeforePictureStream` packets (and
+    /// the probe's bytes) are read and held back for the decoder until one is a picture's.
+    private func findPictureStream(_ fmt: UnsafeMutablePointer<AVFormatContext>,
+                                   _ codec: inout UnsafePointer<AVCodec>?) throws -> Int32 {
+        var index = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
+        guard index < 0, index != rc_averror_decoder_not_found, fmt.pointee.ctx_flags & AVFMTCTX_NOHEADER != 0 else {
+            return index
+        }
+        var bytesRead: Int64 = 0
+        while index < 0, heldBack.count < MediaLimits.packetsBeforePictureStream, bytesRead < MediaLimits.probeBytes {
+            var held = av_packet_alloc()
+            guard let p = held else { throw fail(.unreadable, "out of memory while opening it") }
+            guard av_read_frame(fmt, p) >= 0 else {   // the end or damage: no picture stream
+                av_packet_free(&held)
+                break
+            }
+            heldBack.append(p)
+            bytesRead += Int64(p.pointee.size)
+            index = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
+        }
+        if StopRequest.isRequested { throw fail(.unreadable, "stopped while reading it") }
+        return index
+    }
+
+    private func dropHeldBack() {
+        for i in heldBack.indices { av_packet_free(&heldBack[i]) }
+        heldBack.removeAll()
+    }
+
+    /// `timeBase` and `nominalFPS` as the stream states them now.
+    private func readClock(of stream: UnsafeMutablePointer<AVStream>) {
+        let tb = stream.pointee.time_base
+        timeBase = tb.num > 0 && tb.den > 0 ? Double(tb.num) / Double(tb.den) : 1.0 / 90_000
+        for rate in [stream.pointee.avg_frame_rate, stream.pointee.r_frame_rate] where rate.num > 0 && rate.den > 0 {
+            let fps = Double(rate.num) / Double(rate.den)
+            if fps.isFinite, fps > 0, fps <= 1000 { nominalFPS = fps; break }
+        }
     }
 
     // MARK: Reading
@@ -226,7 +276,11 @@ public final class MediaReader: SeekableFrameSource {
             return
         }
         while true {
-            let read = av_read_frame(format, packet)
+            // The packets read while the picture stream was looked for come first.
+            var held = heldBack.isEmpty ? nil : heldBack.removeFirst()
+            defer { av_packet_free(&held) }
+            let packet = held ?? packet
+            let read = held == nil ? av_read_frame(format, packet) : 0
             if read < 0 {
                 if StopRequest.isRequested { finished = true; return }
                 if read != rc_averror_eof { readFailure = read }
@@ -327,20 +381,32 @@ public final class MediaReader: SeekableFrameSource {
         return "the file was cut: it says it lasts \(said) s, its pictures end at \(got) s; played \(framesThisPass) frames"
     }
 
-    /// Seconds between pictures: the nominal rate's, else 1/25.
-    private var frameInterval: Double { 1 / (nominalFPS ?? 25) }
+    /// Seconds between pictures: the nominal rate's, else the last two pictures' (an
+    /// MPEG program stream states no rate), else 1/25.
+    private var frameInterval: Double { nominalFPS.map { 1 / $0 } ?? observedStep ?? 1 / 25 }
+    private var observedStep: Double?
+
+    /// Demuxers whose seek by time misses the start (an MPEG program stream's lands
+    /// near its second key picture; raw H.264 and HEVC cannot seek by time at all): the
+    /// start is byte 0 there, where their packets resync.
+    static let restartsAtByteZero: Set<String> = ["mpeg", "h264", "hevc"]
 
     /// Moves the demuxer to the key picture at or before `seconds` into the stream and
     /// restarts the decoder.
     private func rewind(to seconds: Double) throws {
         guard let format, let decoder else { return }
         let stamp = startStamp &+ Int64((max(0, seconds) / timeBase).rounded(.down))
-        guard bytes.isSeekable, av_seek_frame(format, streamIndex, stamp, AVSEEK_FLAG_BACKWARD) >= 0 else {
+        let demuxer = format.pointee.iformat.map { String(cString: $0.pointee.name) } ?? ""
+        let moved = seconds <= 0 && MediaReader.restartsAtByteZero.contains(demuxer)
+            ? av_seek_frame(format, -1, 0, AVSEEK_FLAG_BYTE)
+            : av_seek_frame(format, streamIndex, stamp, AVSEEK_FLAG_BACKWARD)
+        guard bytes.isSeekable, moved >= 0 else {
             finished = true
             guard bytes.isSeekable else { throw FrameSourceError.cannotLoopPipe(path: path, played: framesThisPass) }
             throw fail(.notAFile, "cannot go back in it for --loop (FFmpeg could not seek); played \(framesThisPass) frames once")
         }
         avcodec_flush_buffers(decoder)
+        dropHeldBack()
         draining = false
         readFailure = nil
         failuresInRow = 0
@@ -356,6 +422,7 @@ public final class MediaReader: SeekableFrameSource {
             finished = true
             throw fail(.tooLarge, why)
         }
+        if delivered == 0, let format, let stream = format.pointee.streams[Int(streamIndex)] { readClock(of: stream) }
         let stamp = decoded.pointee.best_effort_timestamp
         let mediaTime = stamp != rc_av_nopts_value
             ? Double(stamp &- startStamp) * timeBase
@@ -381,6 +448,7 @@ public final class MediaReader: SeekableFrameSource {
         frame.index = delivered
         frame.startsNewPass = newPass
         newPass = false
+        if let last = lastMediaTime, mediaTime > last, mediaTime - last <= 1 { observedStep = mediaTime - last }
         lastMediaTime = mediaTime
         delivered += 1
         framesThisPass += 1
