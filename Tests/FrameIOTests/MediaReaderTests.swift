@@ -164,13 +164,14 @@ final class MediaReaderTests: XCTestCase {
     /// Containers that state no streams (or no clock) up front: an MPEG program stream
     /// (.mpg, .vob) and FLV announce each stream with its first packet, raw H.264 (a
     /// Raspberry Pi camera's .h264) has no container, DV sets its clock with its first
-    /// frame. Each plays the demo's 60 pictures at steady times and loops from its very
+    /// frame, an MPEG-TS states no start time. Each plays the demo's 60 pictures at steady times and loops from its very
     /// first picture (an MPEG program stream's seek by time lands near its second key
     /// picture; raw H.264 cannot seek by time).
-    func testProgramStreamsFLVRawH264AndDVPlayAndLoopFromTheStart() throws {
+    func testProgramStreamsTSFLVRawH264AndDVPlayAndLoopFromTheStart() throws {
         let original = try demoFrames()
         let clips: [(name: String, args: [String], frames: Int, step: Double)] = [
             ("demo.mpg", ["-c:v", "mpeg2video", "-q:v", "2"], 60, 1.0 / 15),
+            ("demo.ts", ["-c:v", "libx264", "-pix_fmt", "yuv420p"], 60, 1.0 / 15),   // states no start (its first is 1.4 s)
             ("demo.flv", ["-c:v", "flv1", "-q:v", "2"], 60, 1.0 / 15),
             ("demo.h264", ["-c:v", "libx264", "-pix_fmt", "yuv420p"], 60, 1.0 / 25),   // no clock: FFmpeg's 25 fps
             ("demo.dv", ["-vf", "scale=720:480", "-r", "30000/1001", "-c:v", "dvvideo", "-pix_fmt", "yuv411p"], 0, 1001.0 / 30000),
@@ -179,6 +180,7 @@ final class MediaReaderTests: XCTestCase {
             let path = files.path(clip.name)
             try MediaClips.make(["-i", MediaClips.demo] + clip.args + [path])
             let once = try allFrames(path)
+            XCTAssertEqual(once.first?.timestamp, 0, "\(clip.name): time starts at its first picture")
             if clip.frames > 0 {
                 XCTAssertEqual(once.count, clip.frames, clip.name)
                 for (k, f) in once.enumerated() {

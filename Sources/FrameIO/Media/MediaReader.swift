@@ -53,7 +53,10 @@ public final class MediaReader: SeekableFrameSource {
     /// again with the first picture, as some demuxers (DV) set them only with their
     /// first packet.
     private var timeBase = 0.0
+    /// The stream's first timestamp, time 0 of its frames: the stream's stated start,
+    /// else (an MPEG-TS states none without a search through it) its first picture's.
     private var startStamp: Int64 = 0
+    private var startKnown = false
 
     private var pacer = TimestampPacer()
     /// Frames delivered so far (across loops and seeks): the next frame's index.
@@ -191,7 +194,8 @@ public final class MediaReader: SeekableFrameSource {
             throw fail(.badHeader, "cannot start its \(String(cString: avcodec_get_name(par.pointee.codec_id))) decoder (\(ffmpegErrorText(opened2)))")
         }
         readClock(of: stream)
-        startStamp = stream.pointee.start_time != rc_av_nopts_value ? stream.pointee.start_time : 0
+        startKnown = stream.pointee.start_time != rc_av_nopts_value
+        startStamp = startKnown ? stream.pointee.start_time : 0
         var matrixBytes = 0
         if let matrix = av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, &matrixBytes), matrixBytes >= 36 {
             turn = matrix.withMemoryRebound(to: Int32.self, capacity: 9) { QuarterTurn(displayRotation: av_display_rotation_get($0)) }
@@ -387,9 +391,10 @@ public final class MediaReader: SeekableFrameSource {
     private var observedStep: Double?
 
     /// Demuxers whose seek by time misses the start (an MPEG program stream's lands
-    /// near its second key picture; raw H.264 and HEVC cannot seek by time at all): the
-    /// start is byte 0 there, where their packets resync.
-    static let restartsAtByteZero: Set<String> = ["mpeg", "h264", "hevc"]
+    /// near its second key picture, an MPEG-TS's search for its first timestamp finds
+    /// nothing; raw H.264 and HEVC cannot seek by time at all): the start is byte 0
+    /// there, where their packets resync.
+    static let restartsAtByteZero: Set<String> = ["mpeg", "mpegts", "h264", "hevc"]
 
     /// Moves the demuxer to the key picture at or before `seconds` into the stream and
     /// restarts the decoder.
@@ -424,6 +429,10 @@ public final class MediaReader: SeekableFrameSource {
         }
         if delivered == 0, let format, let stream = format.pointee.streams[Int(streamIndex)] { readClock(of: stream) }
         let stamp = decoded.pointee.best_effort_timestamp
+        if !startKnown && stamp != rc_av_nopts_value {
+            startStamp = stamp
+            startKnown = true
+        }
         let mediaTime = stamp != rc_av_nopts_value
             ? Double(stamp &- startStamp) * timeBase
             : (lastMediaTime.map { $0 + frameInterval } ?? 0)
