@@ -151,6 +151,27 @@ final class MediaReaderTests: XCTestCase {
 
     /// A seek forward skips packets: the end after it is still a clean end, not "cut"
     /// (the MP4 index counts every picture).
+    /// MPEG program and transport streams are searched by bytes and timestamps, not key
+    /// pictures: their seeks landed a GOP late (the .mpg) or at the end (the .ts, whose
+    /// playback then stopped). Each step and seek now lands on its own frame.
+    func testStepsAndSeeksInProgramAndTransportStreamsLandOnTheirFrame() throws {
+        for (name, codec) in [("demo.mpg", ["-c:v", "mpeg2video", "-q:v", "2"]), ("demo.ts", ["-c:v", "libx264", "-pix_fmt", "yuv420p"])] {
+            let clip = files.path(name)
+            try MediaClips.make(["-i", MediaClips.demo] + codec + [clip])
+            let sequential = try allFrames(clip)
+            let reader = try MediaReader(path: clip, pacing: false)
+            for _ in 0..<30 { _ = try reader.nextFrame() }
+            var at = 29
+            for step in [-1, -5, 3, -20, 40, -2] {
+                XCTAssertTrue(reader.seek(fromLastDeliveredBy: step), "\(name) \(step)")
+                at += step
+                let f = try XCTUnwrap(reader.nextFrame(), "\(name) \(step)")
+                XCTAssertEqual(f.timestamp, Double(at) / 15, accuracy: 1e-3, "\(name): step \(step)")
+                XCTAssertEqual(f.luma, sequential[at].luma, "\(name): step \(step) to frame \(at)")
+            }
+        }
+    }
+
     func testTheEndAfterASeekForwardIsClean() throws {
         let clip = try MediaClips.clip("demo.mp4", in: files.directory)
         let reader = try MediaReader(path: clip, pacing: false)

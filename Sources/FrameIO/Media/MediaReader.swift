@@ -77,6 +77,9 @@ public final class MediaReader: SeekableFrameSource {
     private var lastDecodeFailure: Int32 = 0
     /// After a seek: pictures stamped before this time are decoded and skipped.
     private var seekTarget: Double?
+    /// Seconds before `seekTarget` the demuxer was last sent to: 0 for the seek itself,
+    /// more each time it lands past the target or at the end (`seekEarlier`).
+    private var seekMargin = 0.0
     private var newPass = false
     /// A seek in this pass skipped or repeated packets: the index's count says nothing.
     private var seekedThisPass = false
@@ -328,6 +331,7 @@ public final class MediaReader: SeekableFrameSource {
             seekTarget = nil
             return try deliver(skipped)
         }
+        if seekTarget != nil, try seekEarlier() { return nil }
         let wholeFile = framesThisPass > 0 && readFailure == nil
         if framesThisPass == 0 && delivered == 0 {
             finished = true
@@ -443,6 +447,13 @@ public final class MediaReader: SeekableFrameSource {
             }
             return nil
         }
+        let landedBySeek = seekTarget != nil
+        // Landed past the target with nothing skipped on the way: go back further.
+        if let target = seekTarget, mediaTime > target + frameInterval / 2, skipped?.pointee.width == 0,
+           try seekEarlier() {
+            av_frame_unref(decoded)
+            return nil
+        }
         seekTarget = nil
         if pacing && !pacer.wait(forMediaTime: passOffset + mediaTime) {
             finished = true
@@ -457,7 +468,7 @@ public final class MediaReader: SeekableFrameSource {
         frame.index = delivered
         frame.startsNewPass = newPass
         newPass = false
-        if let last = lastMediaTime, mediaTime > last, mediaTime - last <= 1 { observedStep = mediaTime - last }
+        if !landedBySeek, let last = lastMediaTime, mediaTime > last, mediaTime - last <= 1 { observedStep = mediaTime - last }
         lastMediaTime = mediaTime
         delivered += 1
         framesThisPass += 1
@@ -520,6 +531,18 @@ public final class MediaReader: SeekableFrameSource {
 
     // MARK: Seeking
 
+    /// After a seek that landed past its target or at the end (MPEG program and
+    /// transport streams are searched by bytes and timestamps, not key pictures: their
+    /// seek can land a GOP late), the demuxer is sent 1, 4, 16… seconds before the
+    /// target, at last to the start, and decodes forward to it. False once the start
+    /// was tried: then the picture it found is the answer.
+    private func seekEarlier() throws -> Bool {
+        guard let target = seekTarget, seekMargin < target else { return false }
+        seekMargin = seekMargin == 0 ? 1 : seekMargin * 4
+        try rewind(to: max(0, target - seekMargin))
+        return true
+    }
+
     public var canSeek: Bool { bytes.isSeekable && !finished }
 
     public func seek(fromLastDeliveredBy frames: Int) -> Bool {
@@ -530,6 +553,7 @@ public final class MediaReader: SeekableFrameSource {
             return false
         }
         seekTarget = target
+        seekMargin = 0
         seekedThisPass = true
         newPass = true
         pacer.restart()
