@@ -46,13 +46,17 @@ struct DetectCommand: ParsableCommand {
                     Console.note("\(file): \(error)")
                     failures += 1
                 }
+                // Boxes in the photo's own pixels, where it was decoded smaller.
+                let size = frame.reducedFrom ?? (frame.width, frame.height)
+                let faces = detection.faces.map {
+                    $0.scaled(x: Float(size.width) / Float(frame.width), y: Float(size.height) / Float(frame.height))
+                }
                 if json {
-                    Console.emit(OutputRecords.image(file: file, width: frame.width, height: frame.height,
-                                                     faces: detection.faces).rendered)
+                    Console.emit(OutputRecords.image(file: file, width: size.width, height: size.height, faces: faces).rendered)
                 } else {
-                    let n = detection.faces.count
-                    Console.emit("\(file): \(frame.width)x\(frame.height), \(n) face\(n == 1 ? "" : "s")")
-                    for f in detection.faces {
+                    let n = faces.count
+                    Console.emit("\(file): \(size.width)x\(size.height), \(n) face\(n == 1 ? "" : "s")")
+                    for f in faces {
                         Console.emit("  x=\(Int(f.x.rounded())) y=\(Int(f.y.rounded())) w=\(Int(f.w.rounded())) h=\(Int(f.h.rounded())) score=\(String(format: "%.4f", f.score))")
                     }
                 }

@@ -90,6 +90,28 @@ final class MediaCommandTests: XCTestCase {
         XCTAssertEqual(found[1].count, 0, "the sideways picture itself has no upright face: \(r.stdout)")
     }
 
+    /// A phone's 12 MP photo (and a camera's 24 MP one) is above the 8.3 MP a picture
+    /// may take whole: the JPEG is decoded at half its size, and the face is reported in
+    /// the photo's own pixels, sideways ones (EXIF Orientation 6) turned upright too.
+    func testPhoneAndCameraPhotosAreReadAtAFractionAndReportedInTheirOwnPixels() throws {
+        let big = scratch.path("phone.jpg"), dslr = scratch.path("dslr.jpg"), side = scratch.path("side-big.jpg")
+        try ffmpeg(["-i", BinaryRunner.demo, "-frames:v", "1", "-vf", "scale=4032:3024", "-q:v", "3", big])
+        try ffmpeg(["-i", BinaryRunner.demo, "-frames:v", "1", "-vf", "scale=6000:4500", "-q:v", "5", dslr])
+        try ffmpeg(["-i", BinaryRunner.demo, "-frames:v", "1", "-vf", "scale=4032:3024,transpose=2", "-q:v", "3", side])
+        let turned = scratch.write("turned.jpg", withEXIFOrientation(scratch.read("side-big.jpg"), 6))
+        let r = try BinaryRunner.run(["detect", "--json", big, dslr, turned])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let found = try boxes(r)
+        // The demo's face at 320x240 is at about (92, 27, 66, 84).
+        for (k, (w, h)) in [(4032, 3024), (6000, 4500), (4032, 3024)].enumerated() {
+            let o = try jsonObject(r.stdoutLines[k])
+            XCTAssertEqual([o["width"] as? Int, o["height"] as? Int], [w, h], r.stdout)
+            XCTAssertEqual(found[k].count, 1, r.stdout)
+            let s = Double(w) / 320
+            for (u, v) in zip(found[k].first ?? [], [92.0, 27, 66, 84]) { XCTAssertEqual(u / s, v, accuracy: 3, r.stdout) }
+        }
+    }
+
     func testMP4AndWebMPlayHeadlessAtTheClipsRateWithTheFaceOnEveryFrame() throws {
         for name in ["demo.mp4", "demo.webm"] {
             let path = try clip(name)

@@ -17,6 +17,10 @@ public struct Frame: Sendable {
     /// True for the first frame after the source jumped (a replay starting over with
     /// `--loop`): the frames before it are not its past, so tracks must not carry over.
     public var startsNewPass: Bool
+    /// The picture's own size where it was decoded smaller (a JPEG photo above
+    /// `MediaLimits.maxPixels`, at 1/2, 1/4 or 1/8 of it): boxes found in this frame map
+    /// to the photo's pixels by the ratio of the two. Nil for a frame at full size.
+    public var reducedFrom: (width: Int, height: Int)?
 
     public init(width: Int, height: Int, luma: [UInt8], chroma: ChromaPlanes? = nil,
                 timestamp: Double, index: Int, startsNewPass: Bool = false) {

@@ -22,12 +22,14 @@ public enum MediaLimits {
     public static let packetsWithoutPicture = 2000
 
     /// Nil when a `width` x `height` picture is within the limits, else why not.
-    static func refusal(width: Int, height: Int) -> String? {
+    /// `reducible`: a JPEG photo, decoded at 1/2, 1/4 or 1/8 of its size where it has
+    /// more than `maxPixels` (JPEGDimensions): only the side limit applies.
+    static func refusal(width: Int, height: Int, reducible: Bool = false) -> String? {
         if width <= 0 || height <= 0 { return "its picture has no size (\(width)x\(height))" }
         if width > maxSide || height > maxSide {
             return "its \(width)x\(height) picture is above the \(maxSide)-pixel limit for a side"
         }
-        if width * height > maxPixels {
+        if !reducible && width * height > maxPixels {
             return "its \(width)x\(height) picture is above the limit of \(maxPixels) pixels (3840x2160)"
         }
         return nil

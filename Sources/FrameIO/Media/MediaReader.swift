@@ -42,6 +42,8 @@ public final class MediaReader: SeekableFrameSource {
     private var converted: UnsafeMutablePointer<AVFrame>?
     private var scaler: OpaquePointer?
     private var streamIndex: Int32 = -1
+    /// A JPEG photo's own size where it is decoded smaller (`reduceLargeJPEG`).
+    private var fullSize: (width: Int, height: Int)?
     /// Packets read while looking for the picture stream in a file whose streams appear
     /// only with their packets (`findPictureStream`): the decoder gets these first.
     private var heldBack: [UnsafeMutablePointer<AVPacket>?] = []
@@ -185,6 +187,7 @@ public final class MediaReader: SeekableFrameSource {
         decoder = dec
         guard avcodec_parameters_to_context(dec, par) >= 0 else { throw fail(.badHeader, "its picture stream's parameters are damaged") }
         dec.pointee.max_pixels = Int64(MediaLimits.maxPixels)
+        try reduceLargeJPEG(fmt, decoder: dec)
         dec.pointee.thread_count = 1   // one picture in flight: bounded memory
         // A damaged picture is an error, not a picture patched up by concealment: a cut
         // photo must say so instead of giving faces found in its grey filler. Not for
@@ -239,6 +242,32 @@ public final class MediaReader: SeekableFrameSource {
     private func dropHeldBack() {
         for i in heldBack.indices { av_packet_free(&heldBack[i]) }
         heldBack.removeAll()
+    }
+
+    /// A JPEG photo above `MediaLimits.maxPixels` (a phone's 12 MP, a camera's 24 MP) is
+    /// decoded at 1/2, 1/4 or 1/8 of its size by the decoder's inverse DCT (`lowres`), so
+    /// that it costs no more memory than the largest picture read whole; its size comes
+    /// from its frame header, in its first packet, which the decoder then gets first.
+    private func reduceLargeJPEG(_ fmt: UnsafeMutablePointer<AVFormatContext>,
+                                 decoder dec: UnsafeMutablePointer<AVCodecContext>) throws {
+        guard let name = fmt.pointee.iformat?.pointee.name, String(cString: name) == "jpeg_pipe" else { return }
+        var held = av_packet_alloc()
+        guard let first = held else { throw fail(.unreadable, "out of memory while opening it") }
+        guard av_read_frame(fmt, first) >= 0 else {   // reported when the decoder asks for it
+            av_packet_free(&held)
+            return
+        }
+        heldBack.append(first)
+        guard let data = first.pointee.data, first.pointee.size > 0,
+              let size = JPEGDimensions.of(UnsafeBufferPointer(start: data, count: Int(first.pointee.size))) else { return }
+        announcedSize = size
+        if let why = MediaLimits.refusal(width: size.width, height: size.height, reducible: true) { throw fail(.tooLarge, why) }
+        guard let k = JPEGDimensions.reduction(width: size.width, height: size.height, maxPixels: MediaLimits.maxPixels),
+              k > 0 else { return }
+        dec.pointee.lowres = Int32(k)
+        // The decoder checks the full size against max_pixels (rows aligned to 64).
+        dec.pointee.max_pixels = Int64(size.width + 64) * Int64(size.height)
+        fullSize = size
     }
 
     /// `timeBase` and `nominalFPS` as the stream states them now.
@@ -464,6 +493,7 @@ public final class MediaReader: SeekableFrameSource {
             finished = true
             throw fail(.badHeader, "its pictures are in a pixel format that cannot be converted to gray")
         }
+        if let full = fullSize { frame.reducedFrom = orientation.turn.swapsSides ? (full.height, full.width) : full }
         frame.timestamp = passOffset + mediaTime
         frame.index = delivered
         frame.startsNewPass = newPass

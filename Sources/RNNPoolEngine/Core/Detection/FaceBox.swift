@@ -17,6 +17,12 @@ public struct FaceBox: Sendable, Equatable {
         self.score = score
         self.id = id
     }
+
+    /// The same box on a grid `x` and `y` times finer (a photo decoded at a fraction
+    /// of its size, back in its own pixels).
+    public func scaled(x sx: Float, y sy: Float) -> FaceBox {
+        FaceBox(x: x * sx, y: y * sy, w: w * sx, h: h * sy, score: score, id: id)
+    }
 }
 
 #if RNNPOOL_HOST
