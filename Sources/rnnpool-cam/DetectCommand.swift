@@ -46,11 +46,7 @@ struct DetectCommand: ParsableCommand {
                     Console.note("\(file): \(error)")
                     failures += 1
                 }
-                // Boxes in the photo's own pixels, where it was decoded smaller.
-                let size = frame.reducedFrom ?? (frame.width, frame.height)
-                let faces = detection.faces.map {
-                    $0.scaled(x: Float(size.width) / Float(frame.width), y: Float(size.height) / Float(frame.height))
-                }
+                let size = frame.sourceSize, faces = frame.inSourcePixels(detection.faces)
                 if json {
                     Console.emit(OutputRecords.image(file: file, width: size.width, height: size.height, faces: faces).rendered)
                 } else {

@@ -35,9 +35,9 @@ struct HeadlessRunner {
         var fields: [(String, JSONText)] = [
             ("frame", .int(frame.index)),
             ("timestamp", .number(frame.timestamp, decimals: 4)),
-            ("width", .int(frame.width)),
-            ("height", .int(frame.height)),
-            ("faces", OutputRecords.faces(outcome.faces)),
+            ("width", .int(frame.sourceSize.width)),
+            ("height", .int(frame.sourceSize.height)),
+            ("faces", OutputRecords.faces(frame.inSourcePixels(outcome.faces))),
             ("timings", .object([
                 ("detect_ms", outcome.milliseconds.map { .number($0, decimals: 3) } ?? .null),
                 ("fps", fps.map { .number($0, decimals: 2) } ?? .null),

@@ -110,6 +110,12 @@ final class MediaCommandTests: XCTestCase {
             let s = Double(w) / 320
             for (u, v) in zip(found[k].first ?? [], [92.0, 27, 66, 84]) { XCTAssertEqual(u / s, v, accuracy: 3, r.stdout) }
         }
+        // Played as a one-picture source, the JSON line is in the photo's pixels too.
+        let live = try BinaryRunner.run([big, "--headless"])
+        XCTAssertEqual(live.status, 0, live.stderr)
+        let line = try jsonObject(try XCTUnwrap(live.stdoutLines.first))
+        XCTAssertEqual([line["width"] as? Int, line["height"] as? Int], [4032, 3024])
+        for (u, v) in zip(try boxes(live)[0].first ?? [], [92.0, 27, 66, 84]) { XCTAssertEqual(u / 12.6, v, accuracy: 3, live.stdout) }
     }
 
     func testMP4AndWebMPlayHeadlessAtTheClipsRateWithTheFaceOnEveryFrame() throws {
