@@ -164,6 +164,21 @@ final class MediaCommandTests: XCTestCase {
         XCTAssertEqual(a, b, "the recording does not replay the clip's frames")
     }
 
+    /// A recording plays at its source's rate: from the containers that state none up
+    /// front (MPEG-TS: the H.264 stream's own timing; MPEG program streams: MPEG-2's
+    /// sequence header) it wrote F30:1, twice the demo's 15 fps. MP4 and Matroska state it.
+    func testARecordingKeepsTheClipsFrameRate() throws {
+        for (name, codec) in [("demo.mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p"]), ("demo.ts", ["-c:v", "libx264", "-pix_fmt", "yuv420p"]),
+                              ("demo.mpg", ["-c:v", "mpeg2video"]), ("demo.mkv", ["-c:v", "libvpx"])] {
+            let path = scratch.path(name), recorded = scratch.path(name + ".y4m")
+            try ffmpeg(["-i", BinaryRunner.demo] + codec + [path])
+            let rec = try BinaryRunner.run(["record", path, "-o", recorded, "--frames", "3"])
+            XCTAssertEqual(rec.status, 0, rec.stderr)
+            let header = String(decoding: scratch.read(name + ".y4m").prefix(40), as: UTF8.self)
+            XCTAssertTrue(header.hasPrefix("YUV4MPEG2 W320 H240 F15:1 "), "\(name): \(header)")
+        }
+    }
+
     func testCutGarbageAndEmptyMediaEndWithOneLineUnder100MB() throws {
         _ = try clip("demo.webm")
         let jpg = scratch.path("f.jpg")

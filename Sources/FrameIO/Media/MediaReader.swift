@@ -270,13 +270,33 @@ public final class MediaReader: SeekableFrameSource {
         fullSize = size
     }
 
-    /// `timeBase` and `nominalFPS` as the stream states them now.
+    /// `timeBase` and `nominalFPS` as the stream states them now. Without a search
+    /// through the file (avformat_find_stream_info, which would decode pictures before
+    /// their size is checked) some containers state no rate (MPEG-TS, MPEG program
+    /// streams, FLV): then it is the index's count over the stream's duration where
+    /// there is one, else the rate the decoder read from the bitstream with the first
+    /// picture (H.264's timing, MPEG-2's sequence header).
     private func readClock(of stream: UnsafeMutablePointer<AVStream>) {
         let tb = stream.pointee.time_base
         timeBase = tb.num > 0 && tb.den > 0 ? Double(tb.num) / Double(tb.den) : 1.0 / 90_000
-        for rate in [stream.pointee.avg_frame_rate, stream.pointee.r_frame_rate] where rate.num > 0 && rate.den > 0 {
+        var rates = [stream.pointee.avg_frame_rate, stream.pointee.r_frame_rate]
+        let count = stream.pointee.nb_frames, ticks = stream.pointee.duration
+        if count > 1, count < Int64(Int32.max), ticks > 0, ticks != rc_av_nopts_value, ticks < Int64(Int32.max) {
+            rates.append(AVRational(num: Int32(count), den: 1))   // per `ticks` ticks: scaled below
+        }
+        for (k, rate) in rates.enumerated() where rate.num > 0 && rate.den > 0 {
+            let fps = k == 2 ? Double(count) / (Double(ticks) * timeBase) : Double(rate.num) / Double(rate.den)
+            if fps.isFinite, fps > 0, fps <= 1000 { nominalFPS = fps; return }
+        }
+        // A raw H.264 or HEVC stream has no container clock: FFmpeg's demuxer times its
+        // packets at its default 25 fps whatever the bitstream says, so the rate is that.
+        if let name = format?.pointee.iformat?.pointee.name, ["h264", "hevc"].contains(String(cString: name)) {
+            nominalFPS = 25
+            return
+        }
+        if let rate = decoder?.pointee.framerate, rate.num > 0, rate.den > 0 {
             let fps = Double(rate.num) / Double(rate.den)
-            if fps.isFinite, fps > 0, fps <= 1000 { nominalFPS = fps; break }
+            if fps.isFinite, fps > 0, fps <= 1000 { nominalFPS = fps }
         }
     }
 
