@@ -45,18 +45,19 @@ case $target in
             media)
                 entry=Fuzz/MediaReaderFuzz.swift
                 seeds=$out/seeds-media
-                if [[ ! -d $seeds ]]; then
-                    mkdir -p "$seeds.tmp"
-                    src=(-f lavfi -i testsrc=size=32x24:rate=5:duration=0.6)
-                    for spec in "clip.mp4 -c:v libx264 -pix_fmt yuv420p" "clip.webm -c:v libvpx" "clip.mkv -c:v ffv1" \
-                                "clip.avi -c:v mjpeg" "clip.gif" "photo.png -frames:v 1" "photo.jpg -frames:v 1" \
-                                "photo.webp -frames:v 1" "photo.bmp -frames:v 1" "photo.tiff -frames:v 1"; do
-                        read -r name args <<< "$spec"
-                        # shellcheck disable=SC2086
-                        ffmpeg -nostdin -y -v error "${src[@]}" $args "$seeds.tmp/$name"
-                    done
-                    mv "$seeds.tmp" "$seeds"
-                fi ;;
+                mkdir -p "$seeds" "$seeds.tmp"
+                src=(-f lavfi -i testsrc=size=32x24:rate=5:duration=0.6)
+                # Each seed made once (a seed added later is made in a folder made earlier).
+                for spec in "clip.mp4 -c:v libx264 -pix_fmt yuv420p" "clip.webm -c:v libvpx" "clip.mkv -c:v ffv1" \
+                            "clip.avi -c:v mjpeg" "clip.gif" "photo.png -frames:v 1" "photo.jpg -frames:v 1" \
+                            "photo.webp -frames:v 1" "photo.bmp -frames:v 1" "photo.tiff -frames:v 1" \
+                            "clip.mpg -c:v mpeg2video" "clip.ts -c:v libx264 -pix_fmt yuv420p" "clip.flv -c:v flv1" \
+                            "clip.h264 -c:v libx264 -pix_fmt yuv420p" "clip.apng -f apng"; do
+                    read -r name args <<< "$spec"
+                    [[ -s $seeds/$name ]] && continue
+                    # shellcheck disable=SC2086
+                    ffmpeg -nostdin -y -v error "${src[@]}" $args "$seeds.tmp/$name" && mv "$seeds.tmp/$name" "$seeds/$name"
+                done ;;
         esac ;;
     model)
         # The engine as the product builds it: the same build variant (Package.swift)
