@@ -74,7 +74,11 @@ let package = Package(
         // Frames come in: camera capture, .y4m replay and recording, still images, clips
         // and photos through FFmpeg.
         .target(name: "CFFmpegLoader", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("dl")]),
-        .target(name: "FrameIO", dependencies: ["CV4L2", "CFFmpeg", "CFFmpegLoader", "InputSafety"], swiftSettings: optimised),
+        // HEIF and AVIF photos (an iPhone's .HEIC), which FFmpeg 5.1 cannot read: libheif,
+        // loaded on first use like FFmpeg (its header from libheif-dev).
+        .target(name: "CHeifLoader", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "FrameIO", dependencies: ["CV4L2", "CFFmpeg", "CFFmpegLoader", "CHeifLoader", "InputSafety"],
+                swiftSettings: optimised),
         // The detector runs: model file, RAM-capped arena, streaming RNNPool network.
         // Kernels in C for instructions Swift cannot name (AVX-512 VNNI), chosen at run time.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),

@@ -3,7 +3,7 @@
 # only calls apt-get when something is missing. Needs root (or sudo) for that.
 set -euo pipefail
 
-packages=(pkg-config libv4l-dev libncurses-dev libchafa-dev libglib2.0-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev ncurses-term ffmpeg tmux time)
+packages=(pkg-config libv4l-dev libncurses-dev libchafa-dev libglib2.0-dev libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libheif-dev ncurses-term ffmpeg libheif-examples tmux time)
 # For the Cortex-M4 firmware test (scripts/m4/): QEMU's emulated board, and libgcc for
 # armv7e-m (software double arithmetic; the M4's FPU is single precision). Optional: where
 # they cannot be installed, that one test is skipped and says why.

@@ -7,7 +7,7 @@ import LivePipeline
 struct DetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect",
-        abstract: "Detect faces in images (JPEG, PNG, WebP, BMP, TIFF, PGM/PPM, a clip's first frame)."
+        abstract: "Detect faces in images (JPEG, HEIC, AVIF, PNG, WebP, BMP, TIFF, PGM/PPM, a clip's first frame)."
     )
 
     @Argument(help: "Image files (anything FFmpeg decodes; PGM/PPM and .y4m read without it).")

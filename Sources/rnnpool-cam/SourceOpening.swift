@@ -16,6 +16,8 @@ enum SourceOpening {
             return try Y4MReader(path: path, pacing: !options.asFastAsPossible, loop: options.loop)
         case .media, .pnm:
             return try MediaReader(path: path, pacing: !options.asFastAsPossible, loop: options.loop)
+        case .heif:
+            return OnePictureSource(path: path, frame: try HEIFImage.read(path: path))
         }
     }
 

@@ -118,6 +118,28 @@ final class MediaCommandTests: XCTestCase {
         for (u, v) in zip(try boxes(live)[0].first ?? [], [92.0, 27, 66, 84]) { XCTAssertEqual(u / 12.6, v, accuracy: 3, live.stdout) }
     }
 
+    /// An iPhone's HEIC and an AVIF (read by libheif) give the demo's face in detect and
+    /// in the headless view.
+    func testHEICAndAVIFPhotosShowTheirFace() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/heif-enc") else {
+            return XCTFail("heif-enc is not installed (scripts/setup.sh installs libheif-examples)")
+        }
+        let png = scratch.path("f.png"), heic = scratch.path("f.heic"), avif = scratch.path("f.avif")
+        try ffmpeg(["-i", BinaryRunner.demo, "-frames:v", "1", png])
+        for (out, extra) in [(heic, [String]()), (avif, ["-A"])] {
+            let r = try BinaryRunner.tool("/usr/bin/heif-enc", extra + ["-q", "90", png, "-o", out])
+            XCTAssertEqual(r.status, 0, r.stderr)
+        }
+        let r = try BinaryRunner.run(["detect", "--json", heic, avif])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let live = try BinaryRunner.run([heic, "--headless"])
+        XCTAssertEqual(live.status, 0, live.stderr)
+        for found in try boxes(r) + boxes(live) {
+            XCTAssertEqual(found.count, 1, r.stdout + live.stdout)
+            for (u, v) in zip(found.first ?? [], [92.0, 27, 66, 84]) { XCTAssertEqual(u, v, accuracy: 3, r.stdout + live.stdout) }
+        }
+    }
+
     func testMP4AndWebMPlayHeadlessAtTheClipsRateWithTheFaceOnEveryFrame() throws {
         for name in ["demo.mp4", "demo.webm"] {
             let path = try clip(name)

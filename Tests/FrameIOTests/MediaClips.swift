@@ -32,6 +32,23 @@ enum MediaClips {
         XCTAssertEqual(p.terminationStatus, 0, "ffmpeg \(arguments.joined(separator: " ")): \(text)", file: file, line: line)
     }
 
+    /// Runs libheif's heif-enc (scripts/setup.sh installs libheif-examples) with
+    /// `arguments`, failing the test if it is missing or fails.
+    static func heifEncode(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/heif-enc") else {
+            XCTFail("heif-enc is not installed (scripts/setup.sh installs libheif-examples)", file: file, line: line)
+            throw CocoaError(.fileNoSuchFile)
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/heif-enc")
+        p.arguments = arguments
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "heif-enc \(arguments.joined(separator: " "))", file: file, line: line)
+    }
+
     /// The demo as H.264 in MP4 (`.mp4`) or VP8 in WebM (`.webm`) in `directory`.
     static func clip(_ name: String, in directory: String) throws -> String {
         let out = directory + "/" + name

@@ -5,10 +5,12 @@ import Glibc
 /// Which reader a file goes to: a character device is a camera; a name ending in
 /// `.y4m`, `.pgm`, `.ppm` or `.pnm` goes to our own reader for that format (its
 /// messages are the precise ones, and it needs no FFmpeg); any other file by what it
-/// holds: our readers for a `YUV4MPEG2` or `P2`/`P3`/`P5`/`P6` start, FFmpeg for everything else.
+/// holds: our readers for a `YUV4MPEG2` or `P2`/`P3`/`P5`/`P6` start, libheif for a
+/// HEIF or AVIF photo, FFmpeg for everything else.
 public enum PictureFileKind: Equatable, Sendable {
     case y4m
     case pnm
+    case heif
     case media
     case device
 
@@ -29,7 +31,7 @@ public enum PictureFileKind: Equatable, Sendable {
     static func bySignature(_ path: String) -> PictureFileKind? {
         guard let f = fopen(path, "rb") else { return nil }
         defer { fclose(f) }
-        var head = [UInt8](repeating: 0, count: 10)
+        var head = [UInt8](repeating: 0, count: 12)
         let n = fread(&head, 1, head.count, f)
         return bySignature(Array(head.prefix(n)))
     }
@@ -40,6 +42,7 @@ public enum PictureFileKind: Equatable, Sendable {
         if head.count >= 2, head[0] == UInt8(ascii: "P"), Array("2356".utf8).contains(head[1]) {
             return .pnm
         }
+        if HEIFImage.hasSignature(head) { return .heif }
         return .media
     }
 

@@ -26,7 +26,7 @@ public final class MediaReader: SeekableFrameSource {
 
     /// `formats` as a user knows them.
     static let formatsInWords = "clips: MP4, MOV, MKV, WebM, AVI, MPEG, TS, FLV, Ogg, WMV, DV, raw H.264 or HEVC, GIF, "
-        + "animated PNG; photos: JPEG, PNG, WebP, BMP, TIFF, QOI, PNM"
+        + "animated PNG; photos: JPEG, HEIC, AVIF, PNG, WebP, BMP, TIFF, QOI, PNM"
 
     private let bytes: MediaByteSource
     private let pacing: Bool

@@ -1,11 +1,13 @@
 /// One picture from a file for `detect` and `bench`: a PGM/PPM through our reader, the
-/// first frame of a .y4m, anything else (JPEG, PNG, WebP, BMP, TIFF, the first frame
-/// of a clip) through FFmpeg.
+/// first frame of a .y4m, a HEIF or AVIF photo through libheif, anything else (JPEG,
+/// PNG, WebP, BMP, TIFF, the first frame of a clip) through FFmpeg.
 public enum StillImage {
     public static func read(path: String) throws -> Frame {
         switch PictureFileKind.of(path: path) {
         case .pnm:
             return try PNMImage.read(path: path)
+        case .heif:
+            return try HEIFImage.read(path: path)
         case .y4m:
             let reader = try Y4MReader(path: path, pacing: false)
             defer { reader.close() }
