@@ -18,12 +18,17 @@ public enum HEIFImage {
     }
 
     public static func read(path: String) throws -> Frame {
+        try decode(try PNMImage.readWholeFile(path), path: path)
+    }
+
+    /// A whole HEIF or AVIF file's bytes as a frame; `path` names it in errors (the fuzz
+    /// target feeds memory here).
+    static func decode(_ bytes: [UInt8], path: String) throws -> Frame {
+        if bytes.isEmpty { throw FrameSourceError(.emptyFile, path: path, "empty file (0 bytes), not a HEIF or AVIF photo") }
         guard rc_heif_load() != 0 else {
             throw FrameSourceError(.unreadable, path: path, "cannot read HEIF or AVIF photos: libheif did not load ("
                                    + Printable.line(String(cString: rc_heif_load_error())) + "); on Debian: apt-get install libheif1")
         }
-        let bytes = try PNMImage.readWholeFile(path)
-        if bytes.isEmpty { throw FrameSourceError(.emptyFile, path: path, "empty file (0 bytes), not a HEIF or AVIF photo") }
         var luma: UnsafeMutablePointer<UInt8>?
         var width: Int32 = 0, height: Int32 = 0
         var reason = [CChar](repeating: 0, count: 256)
