@@ -27,28 +27,21 @@ final class BenchCommandTests: XCTestCase {
     }
 
     /// Issue 23: at --input-size 640x480 the shipped detector, input streamed, stays
-    /// within 96 KiB, and the report says which input it timed.
-    func testInputSize640x480FitsIn96KiB() throws {
-        let r = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.shippedModel, "--input-size", "640x480",
-                                      "--size", "640x480", "--frames", "1", "--warmup", "0", "--render-frames", "0",
-                                      "--json"])
+    /// within 96 KiB, and the report says which input it timed. It counts the
+    /// multiply-adds of the layers that ran and says which pass ran each: from a 640x480
+    /// source the first pass passes over head 4 and block 4, the 320x240 pass over heads
+    /// 0-2 (NETWORK.md §6b).
+    func testInputSize640x480FitsIn96KiBAndCountsTheLayersThatRan() throws {
+        let args = ["bench", "--model", ModelLoadingTests.shippedModel, "--input-size", "640x480",
+                    "--size", "640x480", "--frames", "1", "--warmup", "0", "--render-frames", "0"]
+        let r = try BinaryRunner.run(args + ["--json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let o = try jsonObject(r.stdoutLines[0])
         XCTAssertEqual(o["input_width"] as? Int, 640)
         XCTAssertEqual(o["input_height"] as? Int, 480)
         XCTAssertLessThanOrEqual(try XCTUnwrap(o["peak_arena_bytes"] as? Int), 96 * 1024)
         XCTAssertGreaterThan(try XCTUnwrap(o["held_frame_peak_bytes"] as? Int), 640 * 480, "held, the frame alone is 300 KiB")
-    }
 
-    /// At 640x480 the report counts the multiply-adds of the layers that ran, and says
-    /// which pass ran each: from a 640x480 source the first pass passes over head 4 and
-    /// block 4, the 320x240 pass over heads 0-2 (NETWORK.md §6b).
-    func testAt640x480TheMultiplyAddsAreThoseOfTheLayersThatRan() throws {
-        let r = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.shippedModel, "--input-size", "640x480",
-                                      "--size", "640x480", "--frames", "1", "--warmup", "0", "--render-frames", "0",
-                                      "--json"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let o = try jsonObject(r.stdoutLines[0])
         let ran = try XCTUnwrap(o["madds_per_frame"] as? Int), defined = try XCTUnwrap(o["madds_defined_per_frame"] as? Int)
         let layers = try XCTUnwrap(o["layer_madds"] as? [[String: Any]])
         XCTAssertEqual(layers.compactMap { $0["madds"] as? Int }.reduce(0, +), ran)
@@ -61,8 +54,7 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(passes["heads.4"], ["320x240"])
         XCTAssertEqual(passes["blocks.4"], ["320x240"])
 
-        let table = try BinaryRunner.run(["bench", "--model", ModelLoadingTests.shippedModel, "--input-size", "640x480",
-                                          "--size", "640x480", "--frames", "1", "--warmup", "0", "--render-frames", "0"])
+        let table = try BinaryRunner.run(args)
         XCTAssertEqual(table.status, 0, table.stderr)
         XCTAssertTrue(table.stdout.contains(String(format: "multiply-adds      %.1f M per frame (the layers that ran; %.1f M as defined",
                                                    Double(ran) / 1e6, Double(defined) / 1e6)), table.stdout)
