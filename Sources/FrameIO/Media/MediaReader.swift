@@ -250,7 +250,7 @@ public final class MediaReader: SeekableFrameSource {
     /// from its frame header, in its first packet, which the decoder then gets first.
     private func reduceLargeJPEG(_ fmt: UnsafeMutablePointer<AVFormatContext>,
                                  decoder dec: UnsafeMutablePointer<AVCodecContext>) throws {
-        guard let name = fmt.pointee.iformat?.pointee.name, String(cString: name) == "jpeg_pipe" else { return }
+        guard demuxerName == "jpeg_pipe" else { return }
         var held = av_packet_alloc()
         guard let first = held else { throw fail(.unreadable, "out of memory while opening it") }
         guard av_read_frame(fmt, first) >= 0 else {   // reported when the decoder asks for it
@@ -279,25 +279,22 @@ public final class MediaReader: SeekableFrameSource {
     private func readClock(of stream: UnsafeMutablePointer<AVStream>) {
         let tb = stream.pointee.time_base
         timeBase = tb.num > 0 && tb.den > 0 ? Double(tb.num) / Double(tb.den) : 1.0 / 90_000
-        var rates = [stream.pointee.avg_frame_rate, stream.pointee.r_frame_rate]
+        func fps(_ r: AVRational?) -> Double? { r.flatMap { $0.num > 0 && $0.den > 0 ? Double($0.num) / Double($0.den) : nil } }
         let count = stream.pointee.nb_frames, ticks = stream.pointee.duration
-        if count > 1, count < Int64(Int32.max), ticks > 0, ticks != rc_av_nopts_value, ticks < Int64(Int32.max) {
-            rates.append(AVRational(num: Int32(count), den: 1))   // per `ticks` ticks: scaled below
-        }
-        for (k, rate) in rates.enumerated() where rate.num > 0 && rate.den > 0 {
-            let fps = k == 2 ? Double(count) / (Double(ticks) * timeBase) : Double(rate.num) / Double(rate.den)
-            if fps.isFinite, fps > 0, fps <= 1000 { nominalFPS = fps; return }
-        }
+        let fromIndex = count > 1 && ticks > 0 && ticks != rc_av_nopts_value ? Double(count) / (Double(ticks) * timeBase) : nil
         // A raw H.264 or HEVC stream has no container clock: FFmpeg's demuxer times its
         // packets at its default 25 fps whatever the bitstream says, so the rate is that.
-        if let name = format?.pointee.iformat?.pointee.name, ["h264", "hevc"].contains(String(cString: name)) {
-            nominalFPS = 25
-            return
+        let raw: Double? = ["h264", "hevc"].contains(demuxerName) ? 25 : nil
+        let candidates = [fps(stream.pointee.avg_frame_rate), fps(stream.pointee.r_frame_rate), fromIndex, raw,
+                          fps(decoder?.pointee.framerate)]
+        if let rate = candidates.lazy.compactMap({ $0 }).first(where: { $0.isFinite && $0 > 0 && $0 <= 1000 }) {
+            nominalFPS = rate
         }
-        if let rate = decoder?.pointee.framerate, rate.num > 0, rate.den > 0 {
-            let fps = Double(rate.num) / Double(rate.den)
-            if fps.isFinite, fps > 0, fps <= 1000 { nominalFPS = fps }
-        }
+    }
+
+    /// FFmpeg's name for the container's demuxer ("mov,mp4,m4a,3gp,3g2,mj2", "mpegts").
+    private var demuxerName: String {
+        format?.pointee.iformat.map { String(cString: $0.pointee.name) } ?? ""
     }
 
     // MARK: Reading
@@ -454,8 +451,7 @@ public final class MediaReader: SeekableFrameSource {
     private func rewind(to seconds: Double) throws {
         guard let format, let decoder else { return }
         let stamp = startStamp &+ Int64((max(0, seconds) / timeBase).rounded(.down))
-        let demuxer = format.pointee.iformat.map { String(cString: $0.pointee.name) } ?? ""
-        let moved = seconds <= 0 && MediaReader.restartsAtByteZero.contains(demuxer)
+        let moved = seconds <= 0 && MediaReader.restartsAtByteZero.contains(demuxerName)
             ? av_seek_frame(format, -1, 0, AVSEEK_FLAG_BYTE)
             : av_seek_frame(format, streamIndex, stamp, AVSEEK_FLAG_BACKWARD)
         guard bytes.isSeekable, moved >= 0 else {
