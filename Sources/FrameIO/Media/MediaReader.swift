@@ -225,18 +225,25 @@ public final class MediaReader: SeekableFrameSource {
         }
         var bytesRead: Int64 = 0
         while index < 0, heldBack.count < MediaLimits.packetsBeforePictureStream, bytesRead < MediaLimits.probeBytes {
-            var held = av_packet_alloc()
-            guard let p = held else { throw fail(.unreadable, "out of memory while opening it") }
-            guard av_read_frame(fmt, p) >= 0 else {   // the end or damage: no picture stream
-                av_packet_free(&held)
-                break
-            }
-            heldBack.append(p)
+            guard let p = try holdBackNextPacket(fmt) else { break }   // the end or damage: no picture stream
             bytesRead += Int64(p.pointee.size)
             index = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
         }
         if StopRequest.isRequested { throw fail(.unreadable, "stopped while reading it") }
         return index
+    }
+
+    /// Reads the next packet into `heldBack` (the decoder gets it first) and returns it;
+    /// nil at the end or on damage (the next read meets it again).
+    private func holdBackNextPacket(_ fmt: UnsafeMutablePointer<AVFormatContext>) throws -> UnsafeMutablePointer<AVPacket>? {
+        var held = av_packet_alloc()
+        guard let p = held else { throw fail(.unreadable, "out of memory while opening it") }
+        guard av_read_frame(fmt, p) >= 0 else {
+            av_packet_free(&held)
+            return nil
+        }
+        heldBack.append(p)
+        return p
     }
 
     private func dropHeldBack() {
@@ -251,13 +258,7 @@ public final class MediaReader: SeekableFrameSource {
     private func reduceLargeJPEG(_ fmt: UnsafeMutablePointer<AVFormatContext>,
                                  decoder dec: UnsafeMutablePointer<AVCodecContext>) throws {
         guard demuxerName == "jpeg_pipe" else { return }
-        var held = av_packet_alloc()
-        guard let first = held else { throw fail(.unreadable, "out of memory while opening it") }
-        guard av_read_frame(fmt, first) >= 0 else {   // reported when the decoder asks for it
-            av_packet_free(&held)
-            return
-        }
-        heldBack.append(first)
+        guard let first = try holdBackNextPacket(fmt) else { return }   // reported when the decoder asks for it
         guard let data = first.pointee.data, first.pointee.size > 0,
               let size = JPEGDimensions.of(UnsafeBufferPointer(start: data, count: Int(first.pointee.size))) else { return }
         announcedSize = size
