@@ -154,21 +154,38 @@ final class MediaReaderTests: XCTestCase {
     /// MPEG program and transport streams are searched by bytes and timestamps, not key
     /// pictures: their seeks landed a GOP late (the .mpg) or at the end (the .ts, whose
     /// playback then stopped). Each step and seek now lands on its own frame.
-    func testStepsAndSeeksInProgramAndTransportStreamsLandOnTheirFrame() throws {
-        for (name, codec) in [("demo.mpg", ["-c:v", "mpeg2video", "-q:v", "2"]), ("demo.ts", ["-c:v", "libx264", "-pix_fmt", "yuv420p"])] {
+    /// MPEG program and transport streams seek by bytes and timestamps (landing a GOP
+    /// late, or at the end); raw H.264 and HEVC (a Raspberry Pi camera's .h264) cannot
+    /// seek by time at all: back to the key picture before the target that the reader
+    /// has passed, forward by decoding on. Each step lands on its frame, pixel for pixel,
+    /// at its time (frame 46 was never played before the seek reached it).
+    func testStepsAndSeeksInProgramTransportAndRawStreamsLandOnTheirFrame() throws {
+        let clips: [(name: String, codec: [String], fps: Double)] = [
+            ("demo.mpg", ["-c:v", "mpeg2video", "-q:v", "2"], 15),
+            ("demo.ts", ["-c:v", "libx264", "-pix_fmt", "yuv420p"], 15),
+            // A key picture every 12 (with B pictures, x264's default), at FFmpeg's 25 fps.
+            ("demo.h264", ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "12"], 25),
+            ("demo.hevc", ["-c:v", "libx265", "-pix_fmt", "yuv420p", "-x265-params", "keyint=12:min-keyint=12:log-level=none"], 25),
+        ]
+        for (name, codec, fps) in clips {
             let clip = files.path(name)
             try MediaClips.make(["-i", MediaClips.demo] + codec + [clip])
             let sequential = try allFrames(clip)
             let reader = try MediaReader(path: clip, pacing: false)
             for _ in 0..<30 { _ = try reader.nextFrame() }
             var at = 29
-            for step in [-1, -5, 3, -20, 40, -2] {
+            for step in [-1, -5, 3, -20, 40, -2, -44] {
                 XCTAssertTrue(reader.seek(fromLastDeliveredBy: step), "\(name) \(step)")
                 at += step
                 let f = try XCTUnwrap(reader.nextFrame(), "\(name) \(step)")
-                XCTAssertEqual(f.timestamp, Double(at) / 15, accuracy: 1e-3, "\(name): step \(step)")
-                XCTAssertEqual(f.luma, sequential[at].luma, "\(name): step \(step) to frame \(at)")
+                XCTAssertEqual(f.timestamp, Double(at) / fps, accuracy: 1e-3, "\(name): step \(step)")
+                XCTAssertTrue(f.luma == sequential[at].luma, "\(name): step \(step) to frame \(at)")
             }
+            // And plays on from there to the end, every frame in order.
+            var rest: [Frame] = []
+            while let f = try reader.nextFrame() { rest.append(f) }
+            XCTAssertEqual(rest.count, sequential.count - at - 1, name)
+            XCTAssertTrue(rest.map(\.luma) == sequential[(at + 1)...].map(\.luma), "\(name): frames after \(at)")
         }
     }
 

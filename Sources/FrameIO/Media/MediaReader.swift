@@ -85,6 +85,15 @@ public final class MediaReader: SeekableFrameSource {
     private var newPass = false
     /// A seek in this pass skipped or repeated packets: the index's count says nothing.
     private var seekedThisPass = false
+    /// The demuxer has no index and no clock to seek by (`seeksByKeyPictures`): its
+    /// frames' times are counted, and a seek goes to a key picture in `keyPictures`.
+    private var countsPictures = false
+    private var keyPictures = KeyPictureIndex()
+    /// Where frames are counted: the next picture's time; nil after a seek back until a
+    /// key picture of `keyPictures` comes out (the pictures before it are not shown).
+    private var countedTime: Double? = 0
+    /// The time of the picture held in `skipped`.
+    private var skippedTime = 0.0
 
     public convenience init(path: String, pacing: Bool = true, loop: Bool = false) throws {
         try self.init(bytes: try MediaByteSource(path: path), path: path, pacing: pacing, loop: loop)
@@ -169,6 +178,7 @@ public final class MediaReader: SeekableFrameSource {
             throw fail(empty ? .emptyFile : .badMagic, problem)
         }
         format = fmt
+        countsPictures = MediaReader.seeksByKeyPictures.contains(demuxerName)
         var codec: UnsafePointer<AVCodec>?
         let index = try findPictureStream(fmt, &codec)
         guard index >= 0, let codec, let stream = fmt.pointee.streams[Int(index)] else {
@@ -376,7 +386,7 @@ public final class MediaReader: SeekableFrameSource {
     private func endOfPass() throws -> Frame? {
         if seekTarget != nil, let skipped, skipped.pointee.width > 0 {
             seekTarget = nil
-            return try deliver(skipped)
+            return try deliver(skipped, at: skippedTime)
         }
         if seekTarget != nil, try seekEarlier() { return nil }
         let wholeFile = framesThisPass > 0 && readFailure == nil
@@ -447,14 +457,28 @@ public final class MediaReader: SeekableFrameSource {
     /// there, where their packets resync.
     static let restartsAtByteZero: Set<String> = ["mpeg", "mpegts", "h264", "hevc"]
 
+    /// Demuxers with no index and no clock (raw H.264 and HEVC): FFmpeg stamps their
+    /// packets at a fixed rate counted from where it started reading, so after a jump
+    /// their stamps say nothing. Their frames are counted instead, a seek back goes to
+    /// the last key picture passed before the target (`KeyPictureIndex`) and a seek
+    /// forward decodes on.
+    static let seeksByKeyPictures: Set<String> = ["h264", "hevc"]
+
     /// Moves the demuxer to the key picture at or before `seconds` into the stream and
     /// restarts the decoder.
     private func rewind(to seconds: Double) throws {
         guard let format, let decoder else { return }
         let stamp = startStamp &+ Int64((max(0, seconds) / timeBase).rounded(.down))
-        let moved = seconds <= 0 && MediaReader.restartsAtByteZero.contains(demuxerName)
-            ? av_seek_frame(format, -1, 0, AVSEEK_FLAG_BYTE)
-            : av_seek_frame(format, streamIndex, stamp, AVSEEK_FLAG_BACKWARD)
+        let moved: Int32
+        if countsPictures {
+            let key = seconds > 0 ? keyPictures.last(atOrBefore: seconds, slack: frameInterval / 2) : nil
+            moved = av_seek_frame(format, -1, key?.position ?? 0, AVSEEK_FLAG_BYTE)
+            countedTime = key == nil ? 0 : nil
+        } else if seconds <= 0 && MediaReader.restartsAtByteZero.contains(demuxerName) {
+            moved = av_seek_frame(format, -1, 0, AVSEEK_FLAG_BYTE)
+        } else {
+            moved = av_seek_frame(format, streamIndex, stamp, AVSEEK_FLAG_BACKWARD)
+        }
         guard bytes.isSeekable, moved >= 0 else {
             finished = true
             guard bytes.isSeekable else { throw FrameSourceError.cannotLoopPipe(path: path, played: framesThisPass) }
@@ -471,7 +495,9 @@ public final class MediaReader: SeekableFrameSource {
 
     /// Turns a decoded picture into a frame, or nil when it is skipped on the way to a
     /// seek's target.
-    private func deliver(_ decoded: UnsafeMutablePointer<AVFrame>) throws -> Frame? {
+    /// `knownTime`: the picture's time where it was worked out before (a skipped picture
+    /// shown at the end).
+    private func deliver(_ decoded: UnsafeMutablePointer<AVFrame>, at knownTime: Double? = nil) throws -> Frame? {
         let w = Int(decoded.pointee.width), h = Int(decoded.pointee.height)
         if let why = MediaLimits.refusal(width: w, height: h) {
             finished = true
@@ -483,13 +509,22 @@ public final class MediaReader: SeekableFrameSource {
             startStamp = stamp
             startKnown = true
         }
-        let mediaTime = stamp != rc_av_nopts_value
-            ? Double(stamp &- startStamp) * timeBase
-            : (lastMediaTime.map { $0 + frameInterval } ?? 0)
+        let mediaTime: Double
+        if let knownTime {
+            mediaTime = knownTime
+        } else if countsPictures {
+            guard let counted = countedPictureTime(decoded) else { return nil }
+            mediaTime = counted
+        } else {
+            mediaTime = stamp != rc_av_nopts_value
+                ? Double(stamp &- startStamp) * timeBase
+                : (lastMediaTime.map { $0 + frameInterval } ?? 0)
+        }
         if let target = seekTarget, mediaTime < target - frameInterval / 2 {
             if let skipped, decoded != skipped {
                 av_frame_unref(skipped)
                 av_frame_move_ref(skipped, decoded)
+                skippedTime = mediaTime
             }
             return nil
         }
@@ -590,12 +625,24 @@ public final class MediaReader: SeekableFrameSource {
         return true
     }
 
+    /// A counted stream's picture time (`countsPictures`), noting its key pictures; nil
+    /// for a picture decoded after a seek back before the key picture it went to.
+    private func countedPictureTime(_ decoded: UnsafeMutablePointer<AVFrame>) -> Double? {
+        let position = decoded.pointee.pkt_pos, key = decoded.pointee.key_frame != 0
+        if countedTime == nil, key, let time = keyPictures.time(at: position) { countedTime = time }
+        guard let time = countedTime else { return nil }
+        if key { keyPictures.record(position: position, time: time) }
+        countedTime = time + frameInterval
+        return time
+    }
+
     public var canSeek: Bool { bytes.isSeekable && !finished }
 
     public func seek(fromLastDeliveredBy frames: Int) -> Bool {
         guard canSeek, let last = lastMediaTime else { return false }
         let target = max(0, last + Double(frames) * frameInterval)
-        guard (try? rewind(to: target)) != nil else {
+        // Forward in a counted stream: decode on (the pictures to the target are skipped).
+        if !(countsPictures && target > last), (try? rewind(to: target)) == nil {
             finished = false
             return false
         }
