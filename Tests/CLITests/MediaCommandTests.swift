@@ -188,10 +188,12 @@ final class MediaCommandTests: XCTestCase {
 
     /// A recording plays at its source's rate: from the containers that state none up
     /// front (MPEG-TS: the H.264 stream's own timing; MPEG program streams: MPEG-2's
-    /// sequence header) it wrote F30:1, twice the demo's 15 fps. MP4 and Matroska state it.
+    /// sequence header; animated PNG: only its pictures' delays) it wrote F30:1, twice the
+    /// demo's 15 fps. MP4 and Matroska state it.
     func testARecordingKeepsTheClipsFrameRate() throws {
         for (name, codec) in [("demo.mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p"]), ("demo.ts", ["-c:v", "libx264", "-pix_fmt", "yuv420p"]),
-                              ("demo.mpg", ["-c:v", "mpeg2video"]), ("demo.mkv", ["-c:v", "libvpx"])] {
+                              ("demo.mpg", ["-c:v", "mpeg2video"]), ("demo.mkv", ["-c:v", "libvpx"]),
+                              ("demo.apng", ["-c:v", "apng", "-f", "apng"])] {
             let path = scratch.path(name), recorded = scratch.path(name + ".y4m")
             try ffmpeg(["-i", BinaryRunner.demo] + codec + [path])
             let rec = try BinaryRunner.run(["record", path, "-o", recorded, "--frames", "3"])

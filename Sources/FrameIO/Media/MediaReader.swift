@@ -287,7 +287,9 @@ public final class MediaReader: SeekableFrameSource {
     /// streams, FLV): then it is the index's count over the stream's duration where
     /// there is one, else the rate the decoder read from the bitstream with the first
     /// picture (H.264's timing, MPEG-2's sequence header).
-    private func readClock(of stream: UnsafeMutablePointer<AVStream>) {
+    /// `firstPicture`: the first decoded picture, whose duration is the rate's last
+    /// resort (an animated PNG states only its pictures' delays).
+    private func readClock(of stream: UnsafeMutablePointer<AVStream>, firstPicture: UnsafeMutablePointer<AVFrame>? = nil) {
         let tb = stream.pointee.time_base
         timeBase = tb.num > 0 && tb.den > 0 ? Double(tb.num) / Double(tb.den) : 1.0 / 90_000
         func fps(_ r: AVRational?) -> Double? { r.flatMap { $0.num > 0 && $0.den > 0 ? Double($0.num) / Double($0.den) : nil } }
@@ -296,8 +298,16 @@ public final class MediaReader: SeekableFrameSource {
         // A raw H.264 or HEVC stream has no container clock: FFmpeg's demuxer times its
         // packets at its default 25 fps whatever the bitstream says, so the rate is that.
         let raw: Double? = ["h264", "hevc"].contains(demuxerName) ? 25 : nil
+        let shown = firstPicture.flatMap { picture -> Double? in
+            let ticks = Double(picture.pointee.pkt_duration)
+            guard ticks > 0 else { return nil }
+            // A duration is whole ticks (an animated PNG's 1/15 s is 6,667 of 1/100000 s):
+            // a whole rate whose period rounds to it is the rate.
+            let rate = 1 / (ticks * timeBase), whole = rate.rounded()
+            return whole > 0 && abs(1 / whole / timeBase - ticks) <= 0.5 ? whole : rate
+        }
         let candidates = [fps(stream.pointee.avg_frame_rate), fps(stream.pointee.r_frame_rate), fromIndex, raw,
-                          fps(decoder?.pointee.framerate)]
+                          fps(decoder?.pointee.framerate), shown]
         if let rate = candidates.lazy.compactMap({ $0 }).first(where: { $0.isFinite && $0 > 0 && $0 <= 1000 }) {
             nominalFPS = rate
         }
@@ -503,7 +513,9 @@ public final class MediaReader: SeekableFrameSource {
             finished = true
             throw fail(.tooLarge, why)
         }
-        if delivered == 0, let format, let stream = format.pointee.streams[Int(streamIndex)] { readClock(of: stream) }
+        if delivered == 0, let format, let stream = format.pointee.streams[Int(streamIndex)] {
+            readClock(of: stream, firstPicture: decoded)
+        }
         let stamp = decoded.pointee.best_effort_timestamp
         if !startKnown && stamp != rc_av_nopts_value {
             startStamp = stamp
