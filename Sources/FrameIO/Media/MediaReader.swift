@@ -38,9 +38,7 @@ public final class MediaReader: SeekableFrameSource {
     private var picture: UnsafeMutablePointer<AVFrame>?
     /// The last picture skipped on the way to a seek's target: shown if the clip ends first.
     private var skipped: UnsafeMutablePointer<AVFrame>?
-    /// swscale's output, in FFmpeg's aligned and padded planes (reused while the size lasts).
-    private var converted: UnsafeMutablePointer<AVFrame>?
-    private var scaler: OpaquePointer?
+    private var converter: PictureConverter?
     private var streamIndex: Int32 = -1
     /// A JPEG photo's own size where it is decoded smaller (`reduceLargeJPEG`).
     private var fullSize: (width: Int, height: Int)?
@@ -121,11 +119,9 @@ public final class MediaReader: SeekableFrameSource {
     deinit { close() }
 
     public func close() {
-        sws_freeContext(scaler)
-        scaler = nil
+        converter = nil
         av_frame_free(&picture)
         av_frame_free(&skipped)
-        av_frame_free(&converted)
         av_packet_free(&packet)
         dropHeldBack()
         avcodec_free_context(&decoder)
@@ -149,10 +145,10 @@ public final class MediaReader: SeekableFrameSource {
         _ = silenceFFmpeg
         guard let ctx = avformat_alloc_context(), let io = bytes.makeIOContext(),
               let packet = av_packet_alloc(), let picture = av_frame_alloc(), let skipped = av_frame_alloc(),
-              let converted = av_frame_alloc() else {
+              let converter = PictureConverter() else {
             throw fail(.unreadable, "out of memory while opening it")
         }
-        self.converted = converted
+        self.converter = converter
         self.io = io
         self.packet = packet
         self.picture = picture
@@ -553,7 +549,7 @@ public final class MediaReader: SeekableFrameSource {
             return nil
         }
         let orientation = exifOrientation(of: decoded) ?? PictureOrientation(turn: turn)
-        guard var frame = convert(decoded, width: w, height: h).map(orientation.apply) else {
+        guard var frame = converter?.convert(decoded, width: w, height: h).map(orientation.apply) else {
             finished = true
             throw fail(.badHeader, "its pictures are in a pixel format that cannot be converted to gray")
         }
@@ -576,51 +572,6 @@ public final class MediaReader: SeekableFrameSource {
         guard let entry = av_dict_get(decoded.pointee.metadata, "Orientation", nil, 0), let text = entry.pointee.value,
               let value = String(cString: text).split(separator: " ").first.flatMap({ Int($0) }) else { return nil }
         return PictureOrientation(exif: value)
-    }
-
-    /// 8-bit full-range luma, plus 4:2:0 chroma for a colour picture: FFmpeg's swscale
-    /// into a picture FFmpeg allocates (swscale writes past the end of rows and planes
-    /// that are packed tight: the fuzz target caught it corrupting the heap), then the
-    /// rows copied into the frame's planes.
-    private func convert(_ decoded: UnsafeMutablePointer<AVFrame>, width w: Int, height h: Int) -> Frame? {
-        let source = AVPixelFormat(rawValue: decoded.pointee.format)
-        guard let desc = av_pix_fmt_desc_get(source), let out = converted else { return nil }
-        let colour = desc.pointee.nb_components > 2 || desc.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL) != 0
-        let target = colour ? AV_PIX_FMT_YUVJ420P : AV_PIX_FMT_GRAY8
-        scaler = sws_getCachedContext(scaler, Int32(w), Int32(h), source, Int32(w), Int32(h), target,
-                                      Int32(SWS_BICUBIC), nil, nil, nil)
-        guard let scaler else { return nil }
-        if out.pointee.width != Int32(w) || out.pointee.height != Int32(h) || out.pointee.format != target.rawValue {
-            av_frame_unref(out)
-            out.pointee.width = Int32(w)
-            out.pointee.height = Int32(h)
-            out.pointee.format = target.rawValue
-            guard av_frame_get_buffer(out, 0) >= 0 else { return nil }
-        }
-        let data = decoded.pointee.data, lines = decoded.pointee.linesize
-        var src: [UnsafePointer<UInt8>?] = [UnsafePointer(data.0), UnsafePointer(data.1), UnsafePointer(data.2), UnsafePointer(data.3)]
-        var srcStride: [Int32] = [lines.0, lines.1, lines.2, lines.3]
-        let o = out.pointee.data, ol = out.pointee.linesize
-        var dst: [UnsafeMutablePointer<UInt8>?] = [o.0, o.1, o.2, o.3]
-        var dstStride: [Int32] = [ol.0, ol.1, ol.2, ol.3]
-        guard sws_scale(scaler, &src, &srcStride, 0, Int32(h), &dst, &dstStride) == Int32(h), let y = o.0 else { return nil }
-        let luma = Self.packed(y, stride: Int(ol.0), width: w, height: h)
-        var planes: ChromaPlanes?
-        if colour, let u = o.1, let v = o.2 {
-            let c = ChromaSubsampling.c420.planeSize(width: w, height: h)
-            planes = ChromaPlanes(subsampling: .c420, width: c.width, height: c.height,
-                                  cb: Self.packed(u, stride: Int(ol.1), width: c.width, height: c.height),
-                                  cr: Self.packed(v, stride: Int(ol.2), width: c.width, height: c.height))
-        }
-        return Frame(width: w, height: h, luma: luma, chroma: planes, timestamp: 0, index: 0)
-    }
-
-    /// A plane's rows, `stride` bytes apart, as `width * height` packed bytes.
-    private static func packed(_ plane: UnsafeMutablePointer<UInt8>, stride: Int, width w: Int, height h: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: w * h) { buffer, count in
-            for row in 0..<h { (buffer.baseAddress! + row * w).update(from: plane + row * stride, count: w) }
-            count = w * h
-        }
     }
 
     // MARK: Seeking
