@@ -1,5 +1,6 @@
 /// libFuzzer target: any bytes as a clip or photo read through FFmpeg (from memory, the
-/// same reads and checks as a file), up to 16 frames, then a step back; a HEIF or AVIF
+/// same reads and checks as a file), up to 16 frames, then a step back and a seek
+/// forward; a HEIF or AVIF
 /// photo through libheif. Built by
 /// scripts/fuzz.sh with the FrameIO sources; the fuzzer steers through our glue (FFmpeg
 /// itself is not instrumented: it has its own fuzzing upstream).
@@ -22,7 +23,10 @@ public func mediaReaderFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 
         precondition(frame.width * frame.height <= MediaLimits.maxPixels, "a picture above the limit was delivered")
         frames += 1
     }
-    if frames > 1, reader.seek(fromLastDeliveredBy: -1), let frame = try? reader.nextFrame() {
+    // A step back, then a seek forward past the frames played (a raw H.264 or HEVC
+    // stream decodes on to it; others seek by time).
+    for step in [-1, 3] where frames > 1 && reader.seek(fromLastDeliveredBy: step) {
+        guard let frame = try? reader.nextFrame() else { break }
         precondition(frame.luma.count == frame.width * frame.height, "luma plane does not match the frame size after a seek")
     }
     return 0

@@ -1,7 +1,7 @@
 import XCTest
 @testable import FrameIO
 
-/// The key pictures a raw H.264 or HEVC stream's reader has passed, which its seeks back
+/// The key pictures a raw H.264, HEVC or MJPEG stream's reader has passed, which its seeks back
 /// go to (MediaReaderTests seeks through real clips).
 final class KeyPictureIndexTests: XCTestCase {
     func testSeeksFindTheLastKeyPictureAtOrBeforeTheirTarget() {

@@ -155,8 +155,8 @@ final class MediaReaderTests: XCTestCase {
     /// pictures: their seeks landed a GOP late (the .mpg) or at the end (the .ts, whose
     /// playback then stopped). Each step and seek now lands on its own frame.
     /// MPEG program and transport streams seek by bytes and timestamps (landing a GOP
-    /// late, or at the end); raw H.264 and HEVC (a Raspberry Pi camera's .h264) cannot
-    /// seek by time at all: back to the key picture before the target that the reader
+    /// late, or at the end); raw H.264, HEVC and MJPEG (a Raspberry Pi camera's .h264 or
+    /// .mjpeg) cannot seek by time at all: back to the key picture before the target that the reader
     /// has passed, forward by decoding on. Each step lands on its frame, pixel for pixel,
     /// at its time (frame 46 was never played before the seek reached it).
     func testStepsAndSeeksInProgramTransportAndRawStreamsLandOnTheirFrame() throws {
@@ -166,6 +166,8 @@ final class MediaReaderTests: XCTestCase {
             // A key picture every 12 (with B pictures, x264's default), at FFmpeg's 25 fps.
             ("demo.h264", ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "12"], 25),
             ("demo.hevc", ["-c:v", "libx265", "-pix_fmt", "yuv420p", "-x265-params", "keyint=12:min-keyint=12:log-level=none"], 25),
+            // JPEGs one after another (a camera's raw MJPEG): FFmpeg's seek by time left it at the end.
+            ("demo.mjpeg", ["-c:v", "mjpeg", "-q:v", "3", "-f", "mjpeg"], 25),
         ]
         for (name, codec, fps) in clips {
             let clip = files.path(name)

@@ -1,5 +1,5 @@
 /// Where the key pictures a reader has passed begin in a file that carries no index and
-/// no clock to seek by (raw H.264 or HEVC, a Raspberry Pi camera's .h264): the byte
+/// no clock to seek by (raw H.264, HEVC or MJPEG, a Raspberry Pi camera's .h264): the byte
 /// position of each one's packet and its time, in the order they were met. A seek back
 /// resumes the demuxer at the last key picture before its target (a picture decodes
 /// only from one) and knows that picture's time when it comes out again.

@@ -25,7 +25,7 @@ public final class MediaReader: SeekableFrameSource {
     static let formats = "mov,matroska,avi,mpegts,mpeg,flv,ogg,asf,dv,h264,hevc,apng,gif,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,qoi_pipe,pgm_pipe,ppm_pipe,pbm_pipe,pam_pipe,yuv4mpegpipe"
 
     /// `formats` as a user knows them.
-    static let formatsInWords = "clips: MP4, MOV, MKV, WebM, AVI, MPEG, TS, FLV, Ogg, WMV, DV, raw H.264 or HEVC, GIF, "
+    static let formatsInWords = "clips: MP4, MOV, MKV, WebM, AVI, MPEG, TS, FLV, Ogg, WMV, DV, raw H.264, HEVC or MJPEG, GIF, "
         + "animated PNG; photos: JPEG, HEIC, AVIF, PNG, WebP, BMP, TIFF, QOI, PNM"
 
     private let bytes: MediaByteSource
@@ -463,12 +463,14 @@ public final class MediaReader: SeekableFrameSource {
     /// there, where their packets resync.
     static let restartsAtByteZero: Set<String> = ["mpeg", "mpegts", "h264", "hevc"]
 
-    /// Demuxers with no index and no clock (raw H.264 and HEVC): FFmpeg stamps their
-    /// packets at a fixed rate counted from where it started reading, so after a jump
-    /// their stamps say nothing. Their frames are counted instead, a seek back goes to
-    /// the last key picture passed before the target (`KeyPictureIndex`) and a seek
-    /// forward decodes on.
-    static let seeksByKeyPictures: Set<String> = ["h264", "hevc"]
+    /// Demuxers with no index and no clock: raw H.264 and HEVC, and pictures one after
+    /// another (a raw MJPEG stream, as a camera's `--codec mjpeg` writes it, is read as a
+    /// `jpeg_pipe`). FFmpeg stamps their packets at a fixed rate counted from where it
+    /// started reading, and its seek by time fails (leaving the demuxer at the end). Their
+    /// frames are counted instead, a seek back goes to the last key picture passed before
+    /// the target (`KeyPictureIndex`) and a seek forward decodes on.
+    static let seeksByKeyPictures: Set<String> = ["h264", "hevc", "jpeg_pipe", "png_pipe", "webp_pipe", "bmp_pipe",
+                                                  "tiff_pipe", "qoi_pipe", "pgm_pipe", "ppm_pipe", "pbm_pipe", "pam_pipe"]
 
     /// Moves the demuxer to the key picture at or before `seconds` into the stream and
     /// restarts the decoder.
