@@ -28,6 +28,17 @@ final class FakeSource: FrameSource {
     func close() { closed = true }
 }
 
+/// A file whose every seek fails (FFmpeg could not move in it).
+final class UnseekableFile: SeekableFrameSource {
+    private let frames = FakeSource(count: 100)
+    var label: String { frames.label }
+    var nominalFPS: Double? { frames.nominalFPS }
+    var canSeek: Bool { true }
+    func nextFrame() throws -> Frame? { try frames.nextFrame() }
+    func seek(fromLastDeliveredBy frames: Int) -> Bool { false }
+    func close() { frames.close() }
+}
+
 struct FakeOverflow: Error, CustomStringConvertible {
     var description: String { "arena overflow in conv1: 40960 bytes requested, 16384 available, 24576 missing" }
 }
@@ -75,4 +86,15 @@ final class FakeRecorder: FrameRecorder {
     }
 
     func close() throws { closed = true }
+}
+
+/// Polls `condition` until it holds or `timeout` seconds pass (no fixed sleeps: a busy
+/// machine must not fail a test).
+func waitFor(timeout: Double = 5, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !condition() {
+        if Date() >= deadline { return false }
+        usleep(1000)
+    }
+    return true
 }

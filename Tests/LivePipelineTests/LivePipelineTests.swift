@@ -167,6 +167,20 @@ final class LivePipelineTests: XCTestCase {
         XCTAssertEqual(shown { pipeline.seek(byFrames: -1) }, 20)
         XCTAssertEqual(shown { pipeline.seek(byFrames: -100) }, 0, "clamped to the first frame")
         XCTAssertFalse(LivePipeline(source: FakeSource(count: 3), detector: nil, threshold: 0.5, tracking: false).canSeek)
+        XCTAssertEqual(pipeline.seeksRefused, 0)
+    }
+
+    /// A seek the file refuses is counted (the UI says so), and the pipeline goes on
+    /// from where it was.
+    func testASeekTheFileRefusesIsCountedAndPlaybackGoesOn() throws {
+        let pipeline = LivePipeline(source: UnseekableFile(), detector: nil, threshold: 0.5, tracking: false)
+        pipeline.setPaused(true)
+        pipeline.start()
+        defer { _ = pipeline.stop() }
+        pipeline.seek(byFrames: -1)
+        XCTAssertTrue(waitFor { pipeline.seeksRefused == 1 }, "the refusal is published")
+        XCTAssertTrue(waitFor { pipeline.state.framesCaptured == 1 }, "the step after it shows the next frame")
+        XCTAssertEqual(pipeline.state.latestFrame?.index, 0)
     }
 
     /// A source that starts over (a replay's loop) starts the tracks over: no ghost of

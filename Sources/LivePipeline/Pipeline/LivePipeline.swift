@@ -46,6 +46,7 @@ public final class LivePipeline: Sendable {
 
     /// Changes with every published change (cheaper than `state` for "redraw?").
     public var version: Int { shared.withLock { $0.version } }
+    public var seeksRefused: Int { shared.withLock { $0.seeksRefused } }
 
     /// Frames the detector never saw because it was still busy with an earlier one.
     public var droppedFrames: Int { slot?.dropped ?? 0 }
@@ -110,7 +111,12 @@ public final class LivePipeline: Sendable {
                     return (state.stopping, state.paused && state.pendingSteps == 0, state.pendingSeek)
                 }
                 if stopping { return }
-                if let seek, let s = source.value as? any SeekableFrameSource { _ = s.seek(fromLastDeliveredBy: seek) }
+                if let seek, let s = source.value as? any SeekableFrameSource, !s.seek(fromLastDeliveredBy: seek) {
+                    shared.withLock {
+                        $0.seeksRefused += 1
+                        $0.version &+= 1
+                    }
+                }
                 if paused {
                     usleep(10_000)
                     continue

@@ -34,6 +34,9 @@ public struct PipelineState: Sendable {
     /// frames even while paused.
     var pendingSeek: Int?
     var pendingSteps = 0
+    /// Seeks the source could not make (FFmpeg could not move in the file): the UI says so
+    /// rather than leave a key that seems to do nothing.
+    public var seeksRefused = 0
 
     /// Bumped on every change a screen shows, so a UI redraws only then.
     public var version = 0

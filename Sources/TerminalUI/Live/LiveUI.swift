@@ -43,6 +43,7 @@ struct LiveSession {
     var lastRenderMilliseconds: Double?
     var displayRate = RateMeter()
     var shownFrame: (index: Int, timestamp: Double)?
+    var seeksRefusedShown = 0
 
     init(source: any FrameSource, detector: (any FaceDetecting)?, options: LiveOptions,
          capabilities: TerminalCapabilities) {
@@ -88,6 +89,11 @@ struct LiveSession {
             if let failure = recording.takeFailure() {
                 recordings.append(failure.path)
                 show(failure.error ?? "recording stopped")
+            }
+            let refused = pipeline.seeksRefused
+            if refused != seeksRefusedShown {
+                seeksRefusedShown = refused
+                show("cannot step or seek here: FFmpeg could not move in this file")
             }
 
             let now = MonotonicClock.now()
