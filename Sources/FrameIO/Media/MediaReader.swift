@@ -459,9 +459,9 @@ public final class MediaReader: SeekableFrameSource {
 
     /// Demuxers whose seek by time misses the start (an MPEG program stream's lands
     /// near its second key picture, an MPEG-TS's search for its first timestamp finds
-    /// nothing; raw H.264 and HEVC cannot seek by time at all): the start is byte 0
-    /// there, where their packets resync.
-    static let restartsAtByteZero: Set<String> = ["mpeg", "mpegts", "h264", "hevc"]
+    /// nothing): the start is byte 0 there, where their packets resync (as it is for
+    /// `seeksByKeyPictures`).
+    static let restartsAtByteZero: Set<String> = ["mpeg", "mpegts"]
 
     /// Demuxers with no index and no clock: raw H.264 and HEVC, and pictures one after
     /// another (a raw MJPEG stream, as a camera's `--codec mjpeg` writes it, is read as a
