@@ -27,10 +27,21 @@ final class KeyPictureIndexTests: XCTestCase {
         XCTAssertNil(index.time(at: 50_000))
     }
 
-    func testItStopsGrowingAtItsCapacity() {
+    /// Full, it keeps every other entry and goes on: a long stream's seeks back still
+    /// find a key picture near their target, wherever it is.
+    func testAtItsCapacityItThinsOutAndStillSpansTheStream() {
         var index = KeyPictureIndex()
-        for i in 0..<(KeyPictureIndex.capacity + 10) { index.record(position: Int64(i) * 1000, time: Double(i)) }
-        XCTAssertEqual(index.entries.count, KeyPictureIndex.capacity)
-        XCTAssertEqual(index.last(atOrBefore: 1e9, slack: 0)?.time, Double(KeyPictureIndex.capacity - 1))
+        let n = KeyPictureIndex.capacity * 3
+        for i in 0..<n { index.record(position: Int64(i) * 1000, time: Double(i)) }
+        XCTAssertLessThanOrEqual(index.entries.count, KeyPictureIndex.capacity)
+        XCTAssertGreaterThan(index.entries.count, KeyPictureIndex.capacity / 2)
+        XCTAssertEqual(index.entries.first?.time, 0)
+        // Anywhere in the stream, the key picture found is at most four apart from the target.
+        for target in Array(stride(from: 0.0, to: Double(n), by: 997)) + [Double(n - 1)] {
+            let found = try! XCTUnwrap(index.last(atOrBefore: target, slack: 0)).time
+            XCTAssertLessThanOrEqual(found, target)
+            XCTAssertLessThanOrEqual(target - found, 4, "at \(target)")
+        }
+        XCTAssertEqual(index.entries.map(\.position), index.entries.map(\.position).sorted())
     }
 }

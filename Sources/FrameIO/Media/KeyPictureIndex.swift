@@ -4,8 +4,10 @@
 /// resumes the demuxer at the last key picture before its target (a picture decodes
 /// only from one) and knows that picture's time when it comes out again.
 ///
-/// Bounded: at `capacity` entries (a key picture a second for 18 hours, 1 MiB) it stops
-/// growing, and seeks beyond its last entry decode on from there.
+/// Bounded: at `capacity` entries (1 MiB: a key picture a second for 18 hours, or every
+/// picture of a raw MJPEG stream for 36 minutes at 30 fps) every other entry is dropped
+/// and from then on every other key picture noted, so that it spans all that was played
+/// with its entries evenly spaced, twice as far apart.
 struct KeyPictureIndex {
     struct Entry: Equatable {
         let position: Int64
@@ -15,14 +17,25 @@ struct KeyPictureIndex {
     static let capacity = 65_536
 
     private(set) var entries: [Entry] = []
+    /// Key pictures offered so far, and every how many of them one is kept.
+    private var offered = 0
+    private var spacing = 1
 
     /// Notes a key picture met in order of position: one already known (a seek back
     /// plays it again) or one before the last is ignored.
     mutating func record(position: Int64, time: Double) {
-        guard position >= 0, KeyPictureIndex.capacity > entries.count,
-              position > (entries.last?.position ?? -1) else { return }
-        entries.append(Entry(position: position, time: time))
+        guard position >= 0, position > lastOffered else { return }
+        lastOffered = position
+        defer { offered += 1 }
+        if entries.count >= KeyPictureIndex.capacity {
+            entries = stride(from: 0, to: entries.count, by: 2).map { entries[$0] }
+            spacing *= 2
+        }
+        if offered % spacing == 0 { entries.append(Entry(position: position, time: time)) }
     }
+
+    /// The position of the last key picture offered (kept or not).
+    private var lastOffered: Int64 = -1
 
     /// The time of the key picture whose packet begins at `position`, if it was met.
     func time(at position: Int64) -> Double? {
