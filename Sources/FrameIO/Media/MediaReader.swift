@@ -143,16 +143,17 @@ public final class MediaReader: SeekableFrameSource {
                        + "on Debian: apt-get install libavformat59 libavcodec59 libswscale6")
         }
         _ = silenceFFmpeg
-        guard let ctx = avformat_alloc_context(), let io = bytes.makeIOContext(),
-              let packet = av_packet_alloc(), let picture = av_frame_alloc(), let skipped = av_frame_alloc(),
-              let converter = PictureConverter() else {
+        // Each kept as soon as it exists, so that `close` frees whatever was made when a
+        // later one cannot be.
+        io = bytes.makeIOContext()
+        packet = av_packet_alloc()
+        picture = av_frame_alloc()
+        skipped = av_frame_alloc()
+        converter = PictureConverter()
+        guard let io, packet != nil, picture != nil, skipped != nil, converter != nil,
+              let ctx = avformat_alloc_context() else {
             throw fail(.unreadable, "out of memory while opening it")
         }
-        self.converter = converter
-        self.io = io
-        self.packet = packet
-        self.picture = picture
-        self.skipped = skipped
         ctx.pointee.pb = io
         ctx.pointee.format_whitelist = av_strdup(MediaReader.formats)
         ctx.pointee.probesize = MediaLimits.probeBytes
