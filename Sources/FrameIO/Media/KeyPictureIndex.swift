@@ -20,6 +20,8 @@ struct KeyPictureIndex {
     /// Key pictures offered so far, and every how many of them one is kept.
     private var offered = 0
     private var spacing = 1
+    /// The position of the last key picture offered (kept or not).
+    private var lastOffered: Int64 = -1
 
     /// Notes a key picture met in order of position: one already known (a seek back
     /// plays it again) or one before the last is ignored.
@@ -33,9 +35,6 @@ struct KeyPictureIndex {
         }
         if offered % spacing == 0 { entries.append(Entry(position: position, time: time)) }
     }
-
-    /// The position of the last key picture offered (kept or not).
-    private var lastOffered: Int64 = -1
 
     /// The time of the key picture whose packet begins at `position`, if it was met.
     func time(at position: Int64) -> Double? {
